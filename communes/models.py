@@ -1,0 +1,199 @@
+"""Administrative geography: province → district → commune → village.
+
+Two editions of the official units coexist. Until 30/06/2025 the country had three tiers
+(63 provinces, 696 districts, 10,051 communes); from 01/07/2025 it has two (34 provinces,
+3,321 communes, no districts). Codes are unique only within an edition: the same number can
+name different units in the two editions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold
+
+
+class Edition(models.IntegerChoices):
+    THREE_TIER_2024 = 2024, _("Trước 01/07/2025 (tỉnh – huyện – xã)")
+    TWO_TIER_2025 = 2025, _("Từ 01/07/2025 (tỉnh – xã)")
+
+    @classmethod
+    def validity(cls, edition: int) -> tuple[date | None, date | None]:
+        """The dates between which an edition's units are the legal ones."""
+        return {
+            cls.THREE_TIER_2024: (None, date(2025, 6, 30)),
+            cls.TWO_TIER_2025: (date(2025, 7, 1), None),
+        }[edition]
+
+    @classmethod
+    def current(cls) -> Edition:
+        return cls.TWO_TIER_2025
+
+
+class AdministrativeUnit(models.Model):
+    """What every official unit has: an edition, a statistics-office code, a name and a kind."""
+
+    edition = models.PositiveSmallIntegerField(_("phiên bản"), choices=Edition.choices)
+    code = models.CharField(_("mã"), max_length=5)
+    name = models.CharField(_("tên"), max_length=100)
+    short_name = models.CharField(_("tên ngắn"), max_length=100)
+    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["edition", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def refresh_search_name(self) -> None:
+        self.search_name = fold(self.name)
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def of_edition(self, edition: int) -> ProvinceQuerySet:
+        return self.filter(edition=edition)
+
+
+class Province(AdministrativeUnit):
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", _("Tỉnh")
+        CITY = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+
+    objects = ProvinceQuerySet.as_manager()
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("tỉnh/thành phố")
+        verbose_name_plural = _("tỉnh/thành phố")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="province_code_per_edition")
+        ]
+
+
+class District(AdministrativeUnit):
+    class Kind(models.TextChoices):
+        RURAL_DISTRICT = "huyen", _("Huyện")
+        URBAN_DISTRICT = "quan", _("Quận")
+        TOWN = "thi_xa", _("Thị xã")
+        CITY = "thanh_pho", _("Thành phố thuộc tỉnh")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("tỉnh")
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("huyện")
+        verbose_name_plural = _("huyện")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="district_code_per_edition")
+        ]
+
+
+class CommuneQuerySet(models.QuerySet):
+    def xa(self) -> CommuneQuerySet:
+        """Rural communes: the units scored against the NTM criteria."""
+        return self.filter(kind=Commune.Kind.RURAL)
+
+    def of_edition(self, edition: int) -> CommuneQuerySet:
+        return self.filter(edition=edition)
+
+    def search(self, query: str) -> CommuneQuerySet:
+        """Match any part of the name, without diacritics, or the exact official code."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(Q(search_name__contains=fold(query)) | Q(code=query))
+
+    def with_places(self) -> CommuneQuerySet:
+        return self.select_related("province", "district")
+
+
+class Commune(AdministrativeUnit):
+    """A commune-level unit: xã, phường, thị trấn or đặc khu."""
+
+    class Kind(models.TextChoices):
+        RURAL = "xa", _("Xã")
+        WARD = "phuong", _("Phường")
+        TOWNSHIP = "thi_tran", _("Thị trấn")
+        SPECIAL_ZONE = "dac_khu", _("Đặc khu")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")
+    )
+    # Empty from 01/07/2025: the two-tier government has no districts.
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        null=True,
+        blank=True,
+        verbose_name=_("huyện"),
+    )
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("xã/phường")
+        verbose_name_plural = _("xã/phường")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="commune_code_per_edition")
+        ]
+        indexes = [models.Index(fields=["province", "kind"])]
+
+    @property
+    def is_rural(self) -> bool:
+        return self.kind == self.Kind.RURAL
+
+    def place_label(self) -> str:
+        """How the plans write it: "Xã Ba Tầng - huyện Hướng Hóa"."""
+        parent = self.district or self.province
+        return f"{self.name} - {parent.name[:1].lower()}{parent.name[1:]}"
+
+
+class Village(models.Model):
+    """A village (thôn, bản, ấp, tổ dân phố). No package lists them: they come from rosters."""
+
+    class Kind(models.TextChoices):
+        THON = "thon", _("Thôn")
+        BAN = "ban", _("Bản")
+        AP = "ap", _("Ấp")
+        LANG = "lang", _("Làng")
+        RESIDENTIAL_GROUP = "to_dan_pho", _("Tổ dân phố")
+        QUARTER = "khu_pho", _("Khu phố")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("xã")
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.THON)
+    name = models.CharField(_("tên"), max_length=100)
+    code = models.CharField(_("mã"), max_length=20, blank=True)
+    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("thôn/bản")
+        verbose_name_plural = _("thôn/bản")
+        ordering = ["commune", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="village_name_per_commune"),
+            models.UniqueConstraint(
+                fields=["commune", "code"],
+                condition=~Q(code=""),
+                name="village_code_per_commune",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def refresh_search_name(self) -> None:
+        self.search_name = fold(self.name)

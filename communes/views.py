@@ -1,0 +1,129 @@
+"""Browsing the geography: province → district → commune → villages, always within the user's scope."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from ntm_portal import access
+
+from .models import Commune, CommuneQuerySet, Edition
+from .text import fold
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset: CommuneQuerySet) -> Page:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _edition(request: HttpRequest, default: int) -> int:
+    """The edition asked for in ?edition=, or the default; anything unknown falls back quietly."""
+    try:
+        return Edition(int(request.GET.get("edition", default))).value
+    except ValueError:
+        return default
+
+
+def _communes_with_village_counts(queryset: CommuneQuerySet) -> CommuneQuerySet:
+    return queryset.with_places().annotate(village_count=Count("villages")).order_by("name", "code")
+
+
+def province_list(request: HttpRequest) -> HttpResponse:
+    provinces = access.provinces_visible_to(request.user)
+    scope_province = provinces.order_by("-edition").first()
+    edition = _edition(request, scope_province.edition if scope_province else Edition.current())
+    provinces = (
+        provinces.of_edition(edition)
+        .annotate(
+            district_count=Count("districts", distinct=True),
+            rural_count=Count(
+                "communes", filter=Q(communes__kind=Commune.Kind.RURAL), distinct=True
+            ),
+            commune_count=Count("communes", distinct=True),
+        )
+        .order_by("name")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        provinces = provinces.filter(search_name__contains=fold(query))
+    return render(
+        request,
+        "communes/province_list.html",
+        {"provinces": provinces, "edition": edition, "editions": Edition.choices, "query": query},
+    )
+
+
+def province_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    province = access.get_province_or_404(request.user, pk)
+    districts = (
+        access.districts_visible_to(request.user)
+        .filter(province=province)
+        .annotate(
+            commune_count=Count("communes"),
+            rural_count=Count("communes", filter=Q(communes__kind=Commune.Kind.RURAL)),
+        )
+        .order_by("name")
+    )
+    query = request.GET.get("q", "").strip()
+    communes = access.communes_visible_to(request.user).filter(province=province).search(query)
+    # Three-tier provinces are walked district by district unless the user searches.
+    show_communes = bool(query) or province.edition != Edition.THREE_TIER_2024
+    return render(
+        request,
+        "communes/province_detail.html",
+        {
+            "province": province,
+            "districts": districts if province.edition == Edition.THREE_TIER_2024 else [],
+            "page": _page(request, _communes_with_village_counts(communes))
+            if show_communes
+            else None,
+            "query": query,
+        },
+    )
+
+
+def district_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    district = access.get_district_or_404(request.user, pk)
+    query = request.GET.get("q", "").strip()
+    communes = access.communes_visible_to(request.user).filter(district=district).search(query)
+    return render(
+        request,
+        "communes/district_detail.html",
+        {
+            "district": district,
+            "page": _page(request, _communes_with_village_counts(communes)),
+            "query": query,
+        },
+    )
+
+
+def commune_list(request: HttpRequest) -> HttpResponse:
+    """Every commune the user may see, searchable by name (with or without diacritics) or code."""
+    query = request.GET.get("q", "").strip()
+    communes = access.communes_visible_to(request.user).search(query)
+    return render(
+        request,
+        "communes/commune_list.html",
+        {
+            "page": _page(request, _communes_with_village_counts(communes)),
+            "query": query,
+            "title": _("Xã, phường"),
+        },
+    )
+
+
+def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = access.get_commune_or_404(request.user, pk)
+    return render(
+        request,
+        "communes/commune_detail.html",
+        {
+            "commune": commune,
+            "villages": commune.villages.order_by("name"),
+            "can_change": access.can_change_commune(request.user, commune),
+        },
+    )

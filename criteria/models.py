@@ -1,0 +1,1 @@
+"""Criteria catalogue and commune evaluations: built in the criteria issue."""

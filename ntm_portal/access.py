@@ -1,0 +1,121 @@
+"""Who may see or change what. Every view starts here; nothing else decides access.
+
+Each `*_visible_to(user)` returns the queryset of objects the user may read; `get_*_or_404`
+fetches one of them or answers 404, so that a refused object looks exactly like a missing one.
+
+| role      | reads                                                        | changes            |
+|-----------|--------------------------------------------------------------|--------------------|
+| admin     | everything                                                   | everything         |
+| province  | its province: districts, communes, villages, agencies        | (review, assign)   |
+| district  | its district's communes and villages                         | (review)           |
+| commune   | its commune and villages                                     | its commune        |
+| agency    | the communes its agency is assigned to now, and the agency   | (its reports)      |
+| none      | nothing                                                      | nothing            |
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from communes.models import Commune, CommuneQuerySet, District, Province, Village
+from sponsorships.models import Agency, Assignment
+
+from .models import Role, User
+
+
+def _has_no_access(user: User) -> bool:
+    return not (user.is_authenticated and user.is_active)
+
+
+def communes_visible_to(user: User) -> CommuneQuerySet:
+    communes = Commune.objects.all()
+    if _has_no_access(user):
+        return communes.none()
+    if user.is_admin:
+        return communes
+    match user.role:
+        case Role.PROVINCE:
+            return communes.filter(province_id=user.province_id)
+        case Role.DISTRICT:
+            return communes.filter(district_id=user.district_id)
+        case Role.COMMUNE:
+            return communes.filter(pk=user.commune_id)
+        case Role.AGENCY:
+            assigned = Assignment.objects.active_on().filter(agency_id=user.agency_id)
+            return communes.filter(pk__in=assigned.values("commune_id"))
+    return communes.none()
+
+
+def districts_visible_to(user: User) -> QuerySet[District]:
+    districts = District.objects.all()
+    if _has_no_access(user):
+        return districts.none()
+    if user.is_admin:
+        return districts
+    match user.role:
+        case Role.PROVINCE:
+            return districts.filter(province_id=user.province_id)
+        case Role.DISTRICT:
+            return districts.filter(pk=user.district_id)
+        case Role.COMMUNE | Role.AGENCY:
+            # The districts that hold the communes they see, so they can walk down to them.
+            return districts.filter(pk__in=communes_visible_to(user).values("district_id"))
+    return districts.none()
+
+
+def provinces_visible_to(user: User) -> QuerySet[Province]:
+    provinces = Province.objects.all()
+    if _has_no_access(user):
+        return provinces.none()
+    if user.is_admin:
+        return provinces
+    match user.role:
+        case Role.PROVINCE:
+            return provinces.filter(pk=user.province_id)
+        case Role.DISTRICT:
+            return provinces.filter(districts=user.district_id)
+        case Role.COMMUNE | Role.AGENCY:
+            return provinces.filter(pk__in=communes_visible_to(user).values("province_id"))
+    return provinces.none()
+
+
+def villages_visible_to(user: User) -> QuerySet[Village]:
+    return Village.objects.filter(commune__in=communes_visible_to(user))
+
+
+def agencies_visible_to(user: User) -> QuerySet[Agency]:
+    agencies = Agency.objects.all()
+    if _has_no_access(user):
+        return agencies.none()
+    if user.is_admin:
+        return agencies
+    match user.role:
+        case Role.PROVINCE:
+            return agencies.filter(province_id=user.province_id)
+        case Role.AGENCY:
+            return agencies.filter(pk=user.agency_id)
+    return agencies.none()
+
+
+def can_change_commune(user: User, commune: Commune) -> bool:
+    """Criteria status and villages of a commune: its own officials, and admins."""
+    if _has_no_access(user):
+        return False
+    return user.is_admin or (user.role == Role.COMMUNE and user.commune_id == commune.pk)
+
+
+def get_province_or_404(user: User, pk: int) -> Province:
+    return get_object_or_404(provinces_visible_to(user), pk=pk)
+
+
+def get_district_or_404(user: User, pk: int) -> District:
+    return get_object_or_404(districts_visible_to(user).select_related("province"), pk=pk)
+
+
+def get_commune_or_404(user: User, pk: int) -> Commune:
+    return get_object_or_404(communes_visible_to(user).with_places(), pk=pk)
+
+
+def get_agency_or_404(user: User, pk: int) -> Agency:
+    return get_object_or_404(agencies_visible_to(user).select_related("province"), pk=pk)

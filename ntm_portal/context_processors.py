@@ -1,0 +1,37 @@
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The menu a user's role calls for: their own scope first."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = []
+    match user.role:
+        case Role.PROVINCE:
+            links.append(
+                (_("Tỉnh của tôi"), reverse("communes:province_detail", args=[user.province_id]))
+            )
+        case Role.DISTRICT:
+            links.append(
+                (_("Huyện của tôi"), reverse("communes:district_detail", args=[user.district_id]))
+            )
+        case Role.COMMUNE:
+            links.append(
+                (_("Xã của tôi"), reverse("communes:commune_detail", args=[user.commune_id]))
+            )
+        case Role.AGENCY:
+            links.append(
+                (_("Cơ quan của tôi"), reverse("sponsorships:agency_detail", args=[user.agency_id]))
+            )
+    if user.is_admin or user.role in (Role.PROVINCE, Role.DISTRICT):
+        links.append((_("Địa bàn"), reverse("communes:province_list")))
+    if user.role != Role.NONE or user.is_admin:
+        links.append((_("Tìm xã"), reverse("communes:commune_list")))
+    if user.is_staff:
+        links.append((_("Quản trị"), reverse("admin:index")))
+    return {"nav_links": links}

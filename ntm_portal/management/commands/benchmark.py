@@ -1,0 +1,98 @@
+"""Page speed at national scale. A benchmark, not a test: it prints numbers for the closing note."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communes.models import Commune, Edition, Province
+from communes.services import divisions_load
+from ntm_portal.models import Role, User
+
+
+@dataclass
+class Measurement:
+    page: str
+    url: str
+    p50_ms: float
+    p95_ms: float
+    queries: int
+
+
+class Command(BaseCommand):
+    help = "Nạp phiên bản 2024 rồi đo thời gian (p50/p95) và số truy vấn SQL của các trang chính."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--requests", type=int, default=50, help="số lần đo mỗi trang (≥ 50)")
+
+    def handle(self, *args, requests: int, **options) -> None:
+        started = time.perf_counter()
+        result = divisions_load(edition=Edition.THREE_TIER_2024)
+        load_seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"load_divisions --edition 2024: {load_seconds:.2f} s ({result.summary()})"
+        )
+        self.stdout.write(f"database: {connection.vendor}; {requests} requests per page\n")
+
+        # Nothing the benchmark creates outlives it.
+        with transaction.atomic(), override_settings(ALLOWED_HOSTS=["testserver"]):
+            measurements = self._measure_pages(requests)
+            transaction.set_rollback(True)
+
+        self.stdout.write(f"{'page':<16}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}  url")
+        for m in measurements:
+            self.stdout.write(
+                f"{m.page:<16}{m.p50_ms:>9.1f}{m.p95_ms:>9.1f}{m.queries:>9}  {m.url}"
+            )
+
+    def _measure_pages(self, requests: int) -> list[Measurement]:
+        # The largest province, and the seeds' sponsored commune (or any xã) as the commune page.
+        province = (
+            Province.objects.of_edition(Edition.THREE_TIER_2024)
+            .annotate(size=Count("communes"))
+            .order_by("-size")
+            .first()
+        )
+        commune = (
+            Commune.objects.of_edition(Edition.THREE_TIER_2024).filter(code="19477").first()
+            or Commune.objects.of_edition(Edition.THREE_TIER_2024).xa().first()
+        )
+        admin = User.objects.create(username="benchmark-admin", role=Role.ADMIN, is_superuser=True)
+        client = Client()
+        client.force_login(admin)
+        pages = [
+            ("province list", reverse("communes:province_list") + "?edition=2024"),
+            ("province page", reverse("communes:province_detail", args=[province.pk])),
+            ("province search", reverse("communes:province_detail", args=[province.pk]) + "?q=xa"),
+            ("commune search", reverse("communes:commune_list") + "?q=tan"),
+            ("commune page", reverse("communes:commune_detail", args=[commune.pk])),
+        ]
+        return [self._measure(client, name, url, requests) for name, url in pages]
+
+    def _measure(self, client: Client, page: str, url: str, requests: int) -> Measurement:
+        for _ in range(3):  # warm caches, templates and connections
+            client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        timings = []
+        for _ in range(max(requests, 50)):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        return Measurement(
+            page=page,
+            url=url,
+            p50_ms=statistics.median(timings),
+            p95_ms=statistics.quantiles(timings, n=20)[18],
+            queries=len(queries),
+        )

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ntm_portal.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu mẫu (người dùng, cơ quan, phân công, thôn) cho bản chạy thử. Chạy lại an toàn."
+    )
+
+    def handle(self, *args, **options) -> None:
+        if not settings.ALLOW_DEMO_DATA:
+            raise CommandError(
+                "Dữ liệu mẫu có mật khẩu công khai, chỉ dùng cho bản chạy thử: "
+                "đặt ALLOW_DEMO_DATA=true nếu đây không phải máy chủ thật."
+            )
+        try:
+            users = demo_load()
+        except LookupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Dữ liệu mẫu đã sẵn sàng. Đăng nhập (mật khẩu {DEMO_PASSWORD}):")
+        for user in users:
+            self.stdout.write(
+                f"  {user.username:<6} {user.get_role_display()}: {user.scope_label()}"
+            )

@@ -1,0 +1,101 @@
+"""Users and the scope their role gives them. What a scope lets them see is decided in access.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NONE = "", _("Chưa phân quyền")
+    ADMIN = "admin", _("Quản trị hệ thống")
+    PROVINCE = "province", _("Văn phòng Điều phối NTM tỉnh")
+    DISTRICT = "district", _("Cán bộ huyện")
+    COMMUNE = "commune", _("Cán bộ xã")
+    AGENCY = "agency", _("Cơ quan đỡ đầu, phụ trách")
+
+
+# Which scope field each role needs; every other scope field must be empty.
+ROLE_SCOPE_FIELD = {
+    Role.NONE: None,
+    Role.ADMIN: None,
+    Role.PROVINCE: "province",
+    Role.DISTRICT: "district",
+    Role.COMMUNE: "commune",
+    Role.AGENCY: "agency",
+}
+SCOPE_FIELDS = ("province", "district", "commune", "agency")
+
+
+def _scope_rule() -> Q:
+    """role ↔ exactly the scope field that role needs, as one database check."""
+    rule = Q()
+    for role, needed in ROLE_SCOPE_FIELD.items():
+        fields = Q(role=role.value)
+        for field in SCOPE_FIELDS:
+            fields &= Q(**{f"{field}__isnull": field != needed})
+        rule |= fields
+    return rule
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=Role.choices, default=Role.NONE, blank=True
+    )
+    province = models.ForeignKey(
+        "communes.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tỉnh"),
+    )
+    district = models.ForeignKey(
+        "communes.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("huyện"),
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("xã"),
+    )
+    agency = models.ForeignKey(
+        "sponsorships.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("cơ quan"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.CheckConstraint(
+                condition=_scope_rule(),
+                name="user_scope_matches_role",
+                violation_error_message=_(
+                    "Phạm vi không khớp vai trò: cán bộ tỉnh chọn tỉnh, cán bộ huyện chọn huyện, "
+                    "cán bộ xã chọn xã, thành viên cơ quan chọn cơ quan; quản trị không chọn gì."
+                ),
+            )
+        ]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    def scope_label(self) -> str:
+        field = ROLE_SCOPE_FIELD.get(Role(self.role))
+        target = getattr(self, field) if field else None
+        return str(target) if target else ""

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.site_header = "Cổng NTM – Quản trị"
+admin.site.site_title = "Cổng NTM"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("tai-khoan/", include("django.contrib.auth.urls")),
+    # The language switch must work on the login page too.
+    path("ngon-ngu/", login_not_required(set_language), name="set_language"),
+    path("dia-ban/", include("communes.urls")),
+    path("co-quan/", include("sponsorships.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .models import Role
+from .tasks import HEARTBEAT_CACHE_KEY
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the page of their own scope."""
+    user = request.user
+    if user.is_admin:
+        return redirect("communes:province_list")
+    match user.role:
+        case Role.PROVINCE:
+            return redirect("communes:province_detail", pk=user.province_id)
+        case Role.DISTRICT:
+            return redirect("communes:district_detail", pk=user.district_id)
+        case Role.COMMUNE:
+            return redirect("communes:commune_detail", pk=user.commune_id)
+        case Role.AGENCY:
+            return redirect("sponsorships:agency_detail", pk=user.agency_id)
+    return render(request, "ntm_portal/no_role.html", status=403)
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and container health checks: is the database answering?"""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"database": "error"}, status=503)
+    return JsonResponse({"database": "ok", "worker_heartbeat": cache.get(HEARTBEAT_CACHE_KEY)})

@@ -1,0 +1,1 @@
+"""Generated documents and dashboards: built in the documents issue."""

@@ -1,0 +1,114 @@
+"""Shared fixtures: a small two-province world and one persona per role.
+
+The world (2024 edition):
+    province_a ─ district_a1 ─ commune_a1 (the commune official's; villages), commune_a2 (agency_a's)
+               └ district_a2 ─ commune_a3
+    province_b ─ district_b1 ─ commune_b1 (agency_b's)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from ntm_portal.models import Role, User
+from sponsorships.models import Agency
+
+from .factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    CommuneFactory,
+    DistrictFactory,
+    ProvinceFactory,
+    UserFactory,
+    VillageFactory,
+)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped (or expected-to-fail) test is a failure: CI must run everything."""
+    if os.environ.get("CI") != "true":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    stats = reporter.stats if reporter else {}
+    not_run = len(stats.get("skipped", [])) + len(stats.get("xfailed", []))
+    if not_run:
+        reporter.write_line(f"CI: {not_run} test(s) skipped or xfailed: failing the run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """PBKDF2 is slow on purpose; tests hash hundreds of passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    province_a: object
+    province_b: object
+    district_a1: object
+    district_a2: object
+    district_b1: object
+    commune_a1: object
+    commune_a2: object
+    commune_a3: object
+    commune_b1: object
+    agency_a: Agency
+    agency_b: Agency
+
+
+@pytest.fixture
+def world(db) -> World:
+    province_a = ProvinceFactory(short_name="Quảng Trị", name="Tỉnh Quảng Trị")
+    province_b = ProvinceFactory(short_name="Lai Châu", name="Tỉnh Lai Châu")
+    district_a1 = DistrictFactory(
+        province=province_a, short_name="Hướng Hóa", name="Huyện Hướng Hóa"
+    )
+    district_a2 = DistrictFactory(
+        province=province_a, short_name="Triệu Phong", name="Huyện Triệu Phong"
+    )
+    district_b1 = DistrictFactory(
+        province=province_b, short_name="Tam Đường", name="Huyện Tam Đường"
+    )
+    commune_a1 = CommuneFactory(district=district_a1, short_name="Ba Tầng", name="Xã Ba Tầng")
+    commune_a2 = CommuneFactory(district=district_a1, short_name="Thuận", name="Xã Thuận")
+    commune_a3 = CommuneFactory(district=district_a2, short_name="Triệu Long", name="Xã Triệu Long")
+    commune_b1 = CommuneFactory(district=district_b1, short_name="Bình Lư", name="Xã Bình Lư")
+    VillageFactory(commune=commune_a1, name="Bản Xa Doan")
+    VillageFactory(commune=commune_a1, name="Bản Vầng")
+    agency_a = AgencyFactory(province=province_a, name="Sở Kế hoạch và Đầu tư Quảng Trị")
+    agency_b = AgencyFactory(province=province_b, name="Hội Nông dân tỉnh Lai Châu")
+    AssignmentFactory(agency=agency_a, commune=commune_a2)
+    AssignmentFactory(agency=agency_b, commune=commune_b1)
+    return World(
+        province_a,
+        province_b,
+        district_a1,
+        district_a2,
+        district_b1,
+        commune_a1,
+        commune_a2,
+        commune_a3,
+        commune_b1,
+        agency_a,
+        agency_b,
+    )
+
+
+PERSONAS = ["admin", "province", "district", "commune", "agency", "norole"]
+
+
+@pytest.fixture
+def personas(world: World) -> dict[str, User]:
+    """One user per role, scoped inside province A."""
+    return {
+        "admin": UserFactory(username="admin_p", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        "province": UserFactory(username="vpdp_p", role=Role.PROVINCE, province=world.province_a),
+        "district": UserFactory(username="huyen_p", role=Role.DISTRICT, district=world.district_a1),
+        "commune": UserFactory(username="xa_p", role=Role.COMMUNE, commune=world.commune_a1),
+        "agency": UserFactory(username="skhdt_p", role=Role.AGENCY, agency=world.agency_a),
+        "norole": UserFactory(username="moi_p"),
+    }
