@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import forms, views
 
 admin.site.site_header = "Cổng NTM – Quản trị"
 admin.site.site_title = "Cổng NTM"
@@ -11,6 +12,11 @@ admin.site.site_title = "Cổng NTM"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "tai-khoan/login/",
+        auth_views.LoginView.as_view(authentication_form=forms.LoginForm),
+        name="login",
+    ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     # The language switch must work on the login page too.
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),

@@ -1,0 +1,152 @@
+"""load_divisions: both editions, idempotent, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from communes.models import Commune, District, Edition, Province
+from communes.services import divisions_load
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _load(edition: int, capsys) -> str:
+    call_command("load_divisions", edition=edition)
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+@pytest.mark.django_db
+def test_2024_edition_loads_three_tiers_and_a_second_run_changes_nothing(capsys):
+    assert _load(2024, capsys) == (
+        "provinces=63 districts=696 communes=10051 created=10810 updated=0"
+    )
+    assert _load(2024, capsys) == "provinces=63 districts=696 communes=10051 created=0 updated=0"
+
+    ba_tang = Commune.objects.select_related("district", "province").get(edition=2024, code="19477")
+    assert (ba_tang.name, ba_tang.kind) == ("Xã Ba Tầng", Commune.Kind.RURAL)
+    assert ba_tang.district.name == "Huyện Hướng Hóa"
+    assert ba_tang.province.name == "Tỉnh Quảng Trị"
+    assert ba_tang.place_label() == "Xã Ba Tầng - huyện Hướng Hóa"
+    assert str(ba_tang.valid_to) == "2025-06-30"
+    counts = {
+        kind: Commune.objects.filter(edition=2024, kind=kind).count() for kind in Commune.Kind
+    }
+    assert counts == {"xa": 7717, "phuong": 1716, "thi_tran": 618, "dac_khu": 0}
+
+
+@pytest.mark.django_db
+def test_2025_edition_loads_two_tiers_beside_2024(capsys):
+    _load(2024, capsys)
+    assert _load(2025, capsys) == "provinces=34 districts=0 communes=3321 created=3355 updated=0"
+    assert _load(2025, capsys) == "provinces=34 districts=0 communes=3321 created=0 updated=0"
+    assert Commune.objects.filter(edition=2025, district__isnull=False).count() == 0
+    assert Commune.objects.filter(edition=2025).xa().count() == 2621
+    quang_tri = Province.objects.get(edition=2025, short_name="Quảng Trị")
+    assert quang_tri.name == "Tỉnh Quảng Trị"
+    assert str(quang_tri.valid_from) == "2025-07-01"
+    # The 2024 units are untouched by the 2025 load.
+    assert Province.objects.filter(edition=2024).count() == 63
+
+
+@pytest.mark.django_db
+def test_a_changed_name_in_the_source_is_counted_as_updated(capsys):
+    _load(2025, capsys)
+    Commune.objects.filter(edition=2025, code="00004").update(name="Tên cũ", search_name="ten cu")
+    assert _load(2025, capsys).endswith("created=0 updated=1")
+    assert Commune.objects.get(edition=2025, code="00004").name == "Phường Ba Đình"
+
+
+@pytest.mark.django_db
+def test_names_are_stored_in_nfc(capsys):
+    _load(2024, capsys)
+    names = Commune.objects.filter(edition=2024).values_list("name", flat=True)
+    assert all(name == unicodedata.normalize("NFC", name) for name in names)
+
+
+@pytest.mark.django_db
+def test_unknown_edition_is_a_one_line_error():
+    with pytest.raises(CommandError, match=r"^Phiên bản 2023 không có: chọn 2024 hoặc 2025\.$"):
+        call_command("load_divisions", edition=2023)
+    assert not Province.objects.exists()
+
+
+@pytest.mark.django_db
+def test_missing_vendored_edition_says_how_to_make_it(settings, tmp_path):
+    settings.DIVISIONS_FIXTURE_DIR = tmp_path
+    with pytest.raises(CommandError, match="make vendor-divisions"):
+        call_command("load_divisions", edition=2024)
+    assert not Province.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_broken_vendored_file_writes_nothing(tmp_path):
+    data = json.loads((BASE_DIR / "fixtures/divisions/edition-2024.json").read_text("utf-8"))
+    # The very last commune points at a district that does not exist: the failure comes after
+    # every province and district, and thousands of communes, were already queued.
+    data["communes"][-1]["parent"] = "999"
+    (tmp_path / "edition-2024.json").write_text(json.dumps(data), "utf-8")
+    with pytest.raises(Exception, match="tệp phiên bản bị hỏng"):
+        divisions_load(edition=Edition.THREE_TIER_2024, fixture_dir=tmp_path)
+    assert (Province.objects.count(), District.objects.count(), Commune.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_vendored_2024_file_is_what_the_vendoring_script_writes():
+    """The vendored file holds exactly the 0.6.0 counts (63/696/10051) and is NFC."""
+    text = (BASE_DIR / "fixtures/divisions/edition-2024.json").read_text("utf-8")
+    data = json.loads(text)
+    assert data["source"].startswith("vietnam-provinces 0.6.0")
+    assert [len(data[level]) for level in ("provinces", "districts", "communes")] == [
+        63,
+        696,
+        10051,
+    ]
+    assert text == unicodedata.normalize("NFC", text)
+
+
+def test_wrong_database_url_is_a_one_line_error_with_what_to_do():
+    env = {**os.environ, "DATABASE_URL": "postgres://nobody:wrong@127.0.0.1:9/nowhere"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_divisions", "--edition", "2024"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Lỗi: Không kết nối được cơ sở dữ liệu")
+    assert "DATABASE_URL" in lines[0]
+    assert "wrong" not in lines[0]  # the password is not echoed
+
+
+def test_unsupported_database_url_scheme_is_a_one_line_error():
+    env = {**os.environ, "DATABASE_URL": "mysql://u:p@127.0.0.1/x"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_divisions", "--edition", "2024"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        "Lỗi: Cấu hình sai: DATABASE_URL phải là postgres://… (hoặc để trống để dùng SQLite nhúng)."
+    ]
