@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ntm_portal import access
 
-from .models import Commune, CommuneQuerySet, Edition
+from .models import Commune, CommuneQuerySet, District, Edition
 from .text import fold
 
 PAGE_SIZE = 50
+# Byte order puts "Đa Krông" after "Vĩnh Linh"; the folded name sorts the way readers expect
+# on every database, the code breaks ties between same-named units.
+VIETNAMESE_ORDER = ("search_name", "code")
 
 
 def _page(request: HttpRequest, queryset: CommuneQuerySet) -> Page:
@@ -28,8 +32,22 @@ def _edition(request: HttpRequest, default: int) -> int:
         return default
 
 
+def _count_per_province(model: type[District] | type[Commune], **filters: str) -> Coalesce:
+    """A correlated count: joining districts and communes at once would multiply the rows."""
+    per_province = (
+        model.objects.filter(province=OuterRef("pk"), **filters)
+        .order_by()
+        .values("province")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_province), 0)
+
+
 def _communes_with_village_counts(queryset: CommuneQuerySet) -> CommuneQuerySet:
-    return queryset.with_places().annotate(village_count=Count("villages")).order_by("name", "code")
+    return (
+        queryset.with_places().annotate(village_count=Count("villages")).order_by(*VIETNAMESE_ORDER)
+    )
 
 
 def province_list(request: HttpRequest) -> HttpResponse:
@@ -39,13 +57,11 @@ def province_list(request: HttpRequest) -> HttpResponse:
     provinces = (
         provinces.of_edition(edition)
         .annotate(
-            district_count=Count("districts", distinct=True),
-            rural_count=Count(
-                "communes", filter=Q(communes__kind=Commune.Kind.RURAL), distinct=True
-            ),
-            commune_count=Count("communes", distinct=True),
+            district_count=_count_per_province(District),
+            rural_count=_count_per_province(Commune, kind=Commune.Kind.RURAL),
+            commune_count=_count_per_province(Commune),
         )
-        .order_by("name")
+        .order_by(*VIETNAMESE_ORDER)
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -66,7 +82,7 @@ def province_detail(request: HttpRequest, pk: int) -> HttpResponse:
             commune_count=Count("communes"),
             rural_count=Count("communes", filter=Q(communes__kind=Commune.Kind.RURAL)),
         )
-        .order_by("name")
+        .order_by(*VIETNAMESE_ORDER)
     )
     query = request.GET.get("q", "").strip()
     communes = access.communes_visible_to(request.user).filter(province=province).search(query)
@@ -123,7 +139,7 @@ def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "communes/commune_detail.html",
         {
             "commune": commune,
-            "villages": commune.villages.order_by("name"),
+            "villages": commune.villages.order_by("search_name"),
             "can_change": access.can_change_commune(request.user, commune),
         },
     )

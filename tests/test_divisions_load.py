@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import unicodedata
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.management.base import CommandError
 
 from communes.models import Commune, District, Edition, Province
 from communes.services import divisions_load
+from ntm_portal.models import User
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -150,3 +152,20 @@ def test_unsupported_database_url_scheme_is_a_one_line_error():
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
         "Lỗi: Cấu hình sai: DATABASE_URL phải là postgres://… (hoặc để trống để dùng SQLite nhúng)."
     ]
+
+
+@pytest.mark.django_db
+def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
+    out = StringIO()
+    call_command("benchmark", requests=50, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("load_divisions --edition 2024:")
+    table = lines[lines.index(next(line for line in lines if line.startswith("page"))) + 1 :]
+    pages = {line[:16].strip(): line.split() for line in table}
+    assert set(pages) >= {"province list", "province page", "commune page"}
+    for name, columns in pages.items():
+        p50, p95, queries = float(columns[-4]), float(columns[-3]), int(columns[-2])
+        assert 0 < p50 <= p95, name
+        assert 0 < queries <= 10, name
+    # Nothing the benchmark made (its user) outlives it.
+    assert not User.objects.filter(username="benchmark-admin").exists()

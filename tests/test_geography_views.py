@@ -177,3 +177,20 @@ def test_village_count_column_counts_villages(client, world, personas):
     rows = {c.name: c.village_count for c in page.context["page"].object_list}
     assert rows["Xã Ba Tầng"] == 2
     assert rows["Xã Thuận"] == 0
+
+
+def test_browser_language_does_not_override_vietnamese(client, world, personas):
+    client.force_login(personas["commune"])
+    url = reverse("communes:commune_detail", args=[world.commune_a1.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page["Content-Language"] == "vi"
+    assert "Thôn, bản" in page.content.decode()
+
+
+def test_lists_sort_the_vietnamese_way(client, world, personas):
+    CommuneFactory(district=world.district_a1, name="Xã Đa Lộc", short_name="Đa Lộc")
+    CommuneFactory(district=world.district_a1, name="Xã Ân Phú", short_name="Ân Phú")
+    client.force_login(personas["province"])
+    page = client.get(reverse("communes:district_detail", args=[world.district_a1.pk]))
+    names = [c.name for c in page.context["page"].object_list]
+    assert names == ["Xã Ân Phú", "Xã Ba Tầng", "Xã Đa Lộc", "Xã Thuận"]
