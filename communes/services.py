@@ -55,12 +55,12 @@ class _DivisionsLoader:
             lambda unit: {"province": provinces[unit["parent"]]},
         )
         if districts:
+            provinces_by_id = {province.pk: province for province in provinces.values()}
 
             def commune_parents(unit: Unit) -> dict:
                 district = districts[unit["parent"]]
                 return {"district": district, "province": provinces_by_id[district.province_id]}
 
-            provinces_by_id = {province.pk: province for province in provinces.values()}
         else:
 
             def commune_parents(unit: Unit) -> dict:

@@ -118,38 +118,33 @@ def test_vendored_2024_file_is_what_the_vendoring_script_writes():
     assert text == unicodedata.normalize("NFC", text)
 
 
-def test_wrong_database_url_is_a_one_line_error_with_what_to_do():
-    env = {**os.environ, "DATABASE_URL": "postgres://nobody:wrong@127.0.0.1:9/nowhere"}
+def _load_divisions_with(database_url: str) -> tuple[int, list[str]]:
+    """Run the command in a fresh process, as a user would; return its exit code and stderr lines."""
     result = subprocess.run(
         [sys.executable, "manage.py", "load_divisions", "--edition", "2024"],
         cwd=BASE_DIR,
-        env=env,
+        env={**os.environ, "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert result.returncode != 0
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
+    return result.returncode, [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def test_wrong_database_url_is_a_one_line_error_with_what_to_do():
+    code, lines = _load_divisions_with("postgres://nobody:wrong@127.0.0.1:9/nowhere")
+    assert code != 0
+    assert len(lines) == 1, lines
     assert lines[0].startswith("Lỗi: Không kết nối được cơ sở dữ liệu")
     assert "DATABASE_URL" in lines[0]
     assert "wrong" not in lines[0]  # the password is not echoed
 
 
 def test_unsupported_database_url_scheme_is_a_one_line_error():
-    env = {**os.environ, "DATABASE_URL": "mysql://u:p@127.0.0.1/x"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_divisions", "--edition", "2024"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode != 0
-    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+    code, lines = _load_divisions_with("mysql://u:p@127.0.0.1/x")
+    assert code != 0
+    assert lines == [
         "Lỗi: Cấu hình sai: DATABASE_URL phải là postgres://… (hoặc để trống để dùng SQLite nhúng)."
     ]
 
