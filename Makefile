@@ -22,6 +22,7 @@ run: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_divisions --edition 2024
 	$(MANAGE) load_divisions --edition 2025
+	$(MANAGE) load_criteria
 	$(MANAGE) load_demo
 	@echo
 	@echo "Cổng NTM: http://127.0.0.1:8000 (web, Celery worker và beat; Ctrl-C để dừng tất cả)"

@@ -34,6 +34,26 @@ class Edition(models.IntegerChoices):
         return cls.TWO_TIER_2025
 
 
+class Region(models.TextChoices):
+    """The seven socio-economic regions whose thresholds differ in the criteria sets."""
+
+    NORTHERN_MIDLANDS_MOUNTAINS = "trung_du_mien_nui_phia_bac", _("Trung du và miền núi phía Bắc")
+    RED_RIVER_DELTA = "dong_bang_song_hong", _("Đồng bằng sông Hồng")
+    NORTH_CENTRAL = "bac_trung_bo", _("Bắc Trung Bộ")
+    SOUTH_CENTRAL_COAST = "duyen_hai_nam_trung_bo", _("Duyên hải Nam Trung Bộ")
+    CENTRAL_HIGHLANDS = "tay_nguyen", _("Tây Nguyên")
+    SOUTHEAST = "dong_nam_bo", _("Đông Nam Bộ")
+    MEKONG_DELTA = "dong_bang_song_cuu_long", _("Đồng bằng sông Cửu Long")
+
+
+class CommuneGroup(models.IntegerChoices):
+    """Groups of communes from 2026 (QĐ 51/2025/QĐ-TTg), each with its own thresholds."""
+
+    GROUP_1 = 1, _("Nhóm 1")
+    GROUP_2 = 2, _("Nhóm 2")
+    GROUP_3 = 3, _("Nhóm 3")
+
+
 class AdministrativeUnit(models.Model):
     """What every official unit has: an edition, a statistics-office code, a name and a kind."""
 
@@ -67,6 +87,7 @@ class Province(AdministrativeUnit):
         CITY = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
 
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    region = models.CharField(_("vùng"), max_length=30, choices=Region.choices, blank=True)
 
     objects = ProvinceQuerySet.as_manager()
 
@@ -139,6 +160,17 @@ class Commune(AdministrativeUnit):
         blank=True,
         verbose_name=_("huyện"),
     )
+    # Especially difficult communes are scored on the northern-mountain thresholds, whatever
+    # their province's region.
+    region_override = models.CharField(
+        _("vùng áp dụng tiêu chí (nếu khác vùng của tỉnh)"),
+        max_length=30,
+        choices=Region.choices,
+        blank=True,
+    )
+    ntm_group = models.PositiveSmallIntegerField(
+        _("nhóm xã (từ 2026)"), choices=CommuneGroup.choices, null=True, blank=True
+    )
 
     objects = CommuneQuerySet.as_manager()
 
@@ -149,6 +181,11 @@ class Commune(AdministrativeUnit):
             models.UniqueConstraint(fields=["edition", "code"], name="commune_code_per_edition")
         ]
         indexes = [models.Index(fields=["province", "kind"])]
+
+    @property
+    def region(self) -> str:
+        """The region whose thresholds apply: the override, else the province's."""
+        return self.region_override or self.province.region
 
     @property
     def is_rural(self) -> bool:

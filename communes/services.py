@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,12 @@ class _DivisionsLoader:
         self.updated = 0
 
     def run(self) -> DivisionsLoadResult:
-        provinces = self._sync(Province, self.data["provinces"], lambda unit: {})
+        regions = _province_regions(self.edition)
+        provinces = self._sync(
+            Province,
+            self.data["provinces"],
+            lambda unit: {"region": regions.get(unit["short_name"], "")},
+        )
         districts = self._sync(
             District,
             self.data["districts"],
@@ -125,6 +131,14 @@ class _DivisionsLoader:
                 f"Đơn vị {unit['code']} ({unit['name']}) thuộc mã {unit['parent']!r} không có "
                 "trong cùng dữ liệu: tệp phiên bản bị hỏng, hãy tạo lại bằng `make vendor-divisions`."
             ) from None
+
+
+def _province_regions(edition: int) -> dict[str, str]:
+    """Province short name → region code, from fixtures/divisions/regions.json (editable data)."""
+    path = Path(settings.BASE_DIR) / "fixtures" / "divisions" / "regions.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text("utf-8")).get(str(edition), {})
 
 
 def _key(value: object) -> object:

@@ -1,6 +1,8 @@
 """Vietnamese text as people type it: NFC everywhere, and a folded form for search."""
 
+import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 
 def nfc(text: str) -> str:
@@ -12,3 +14,36 @@ def fold(text: str) -> str:
     """Lower case without diacritics, so that "ba tang" and "BA TẦNG" both find "Ba Tầng"."""
     decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def parse_decimal(raw: str) -> Decimal:
+    """A number as Vietnamese officials type it: "61,5", "1.234,5", "45.000.000", or "61.5".
+
+    The last of "," and "." is the decimal mark when both appear; a lone comma is decimal; dots
+    alone are thousands separators when they group by three ("45.000.000"). Raises ValueError.
+    """
+    text = nfc(raw).replace(" ", "").replace("\u00a0", "")
+    if not text:
+        raise ValueError("empty")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        text = text.replace(thousands, "").replace(decimal_mark, ".")
+    elif "," in text:
+        if text.count(",") > 1:
+            raise ValueError(raw)
+        text = text.replace(",", ".")
+    elif text.count(".") > 1 or _GROUPED_BY_THREE.fullmatch(text):
+        if not _GROUPED_BY_THREE.fullmatch(text):
+            raise ValueError(raw)
+        text = text.replace(".", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    if not value.is_finite():
+        raise ValueError(raw)
+    return value
+
+
+_GROUPED_BY_THREE = re.compile(r"-?\d{1,3}(\.\d{3}){2,}")

@@ -1,1 +1,392 @@
-"""Criteria catalogue and commune evaluations: built in the criteria issue."""
+"""The versioned criteria catalogue, and how communes and villages stand against it.
+
+The catalogue is data (fixtures/criteria/*.json, editable in the admin): no criterion, indicator
+or threshold is written in Python. Derived facts (an indicator met, a criterion met, the tally)
+are computed by criteria/rules.py and stored by criteria/services.py, the only writer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune, CommuneGroup, Region, Village
+
+
+class CriteriaSet(models.Model):
+    class Level(models.TextChoices):
+        XA_NTM = "xa_ntm", _("Xã nông thôn mới")
+        XA_NANG_CAO = "xa_nang_cao", _("Xã nông thôn mới nâng cao")
+        XA_KIEU_MAU = "xa_kieu_mau", _("Xã nông thôn mới kiểu mẫu")
+        THON = "thon", _("Thôn nông thôn mới")
+        HUYEN = "huyen", _("Huyện nông thôn mới")
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
+    level = models.CharField(_("cấp"), max_length=20, choices=Level.choices)
+    # Provincial sets (villages) apply in one province, named as in both editions.
+    province_name = models.CharField(_("tỉnh ban hành"), max_length=100, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    needs_review = models.BooleanField(_("cần rà soát"), default=False)
+    review_note = models.TextField(_("ghi chú rà soát"), blank=True)
+
+    class Meta:
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
+        ordering = ["-valid_from", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class Criterion(models.Model):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("bộ")
+    )
+    number = models.PositiveSmallIntegerField(_("số"))
+    name = models.CharField(_("tên"), max_length=200)
+    short_name = models.CharField(_("tên ngắn"), max_length=100)
+    group = models.CharField(_("nhóm"), max_length=100, blank=True)
+    # The criteria whose failure, at 30–50% failed, puts a recognition at risk (DESIGN.md §5).
+    revocation_key = models.BooleanField(_("tiêu chí then chốt khi xét thu hồi"), default=False)
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        ordering = ["criteria_set", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "number"], name="criterion_number_per_set"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", _("Đạt/Chưa đạt")
+        PERCENT = "percent", _("Tỷ lệ (%)")
+        COUNT = "count", _("Số lượng")
+        MONEY = "money", _("Tiền")
+        AREA = "area", _("Diện tích")
+        NUMBER = "number", _("Số")
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "at_least", _("Tối thiểu (≥)")
+        AT_MOST = "at_most", _("Tối đa (≤)")
+
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("tiêu chí")
+    )
+    number = models.CharField(_("số"), max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.TextField(_("tên"))
+    kind = models.CharField(_("kiểu giá trị"), max_length=10, choices=Kind.choices)
+    unit = models.CharField(_("đơn vị"), max_length=50, blank=True)
+    direction = models.CharField(
+        _("chiều"), max_length=10, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+    needs_review = models.BooleanField(_("cần rà soát"), default=False)
+    review_note = models.TextField(_("ghi chú rà soát"), blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["criterion", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "number"], name="indicator_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.kind == self.Kind.YES_NO
+
+
+class Threshold(models.Model):
+    """A threshold of an indicator, for all communes or only a region, a group or some years."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("chỉ tiêu")
+    )
+    value = models.DecimalField(_("ngưỡng"), max_digits=16, decimal_places=3)
+    region = models.CharField(_("vùng"), max_length=30, choices=Region.choices, blank=True)
+    commune_group = models.PositiveSmallIntegerField(
+        _("nhóm xã"), choices=CommuneGroup.choices, null=True, blank=True
+    )
+    year_from = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
+    year_to = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ngưỡng")
+        verbose_name_plural = _("ngưỡng")
+        ordering = ["indicator", "region", "commune_group", "year_from"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.number}: {self.value}"
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def of_communes(self) -> EvaluationQuerySet:
+        return self.filter(village__isnull=True)
+
+    def of_villages(self) -> EvaluationQuerySet:
+        return self.filter(village__isnull=False)
+
+    def approved(self) -> EvaluationQuerySet:
+        return self.filter(status=Evaluation.Status.APPROVED)
+
+    def latest_first(self) -> EvaluationQuerySet:
+        return self.order_by("-period_end", "-half", "-pk")
+
+
+class Evaluation(models.Model):
+    """How one commune (or one of its villages) stands against one set, for one period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang nhập")
+        SUBMITTED = "submitted", _("Chờ thẩm định")
+        RETURNED = "returned", _("Bị trả lại")
+        APPROVED = "approved", _("Đã duyệt")
+
+    class Half(models.IntegerChoices):
+        WHOLE_YEAR = 0, _("Cả năm")
+        FIRST = 1, _("6 tháng đầu năm")
+        SECOND = 2, _("6 tháng cuối năm")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("xã")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        null=True,
+        blank=True,
+        verbose_name=_("thôn"),
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("bộ")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    half = models.PositiveSmallIntegerField(_("kỳ"), choices=Half.choices, default=Half.WHOLE_YEAR)
+    period_end = models.DateField(_("cuối kỳ"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Optimistic locking: every save states the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    met_count = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
+    criteria_count = models.PositiveSmallIntegerField(_("số tiêu chí"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        ordering = ["-period_end", "-half", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "criteria_set", "year", "half"],
+                condition=Q(village__isnull=True),
+                name="one_commune_evaluation_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["village", "criteria_set", "year", "half"],
+                condition=Q(village__isnull=False),
+                name="one_village_evaluation_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(met_count__lte=F("criteria_count")), name="tally_within_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "period_end"])]
+
+    def __str__(self) -> str:
+        subject = self.village or self.commune
+        return f"{subject} – {self.period_label()}"
+
+    def period_label(self) -> str:
+        if self.half == self.Half.WHOLE_YEAR:
+            return _("năm %(year)s") % {"year": self.year}
+        return _("%(half)s %(year)s") % {"half": self.get_half_display(), "year": self.year}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @staticmethod
+    def period_end_of(year: int, half: int) -> date:
+        return date(year, 6, 30) if half == Evaluation.Half.FIRST else date(year, 12, 31)
+
+
+class IndicatorValue(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    # Yes/no values are stored as 1 (Đạt) and 0 (Chưa đạt).
+    value = models.DecimalField(_("giá trị"), max_digits=16, decimal_places=3, null=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    met = models.BooleanField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "indicator"], name="one_value_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.value}"
+
+    @property
+    def display(self) -> str:
+        from .rules import display_value
+
+        return display_value(self.indicator, self.value)
+
+
+class CriterionResult(models.Model):
+    """A criterion's derived status in an evaluation, kept so lists and dashboards need no math."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="results")
+    met = models.BooleanField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"], name="one_result_per_criterion"
+            )
+        ]
+        indexes = [models.Index(fields=["criterion", "met"])]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.met}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name is not the user's: it is served only through the permission-checked view.
+    return f"evidence/{instance.evaluation_id}/{instance.sha256[:16]}{Evidence.suffix_of(filename)}"
+
+
+class Evidence(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @staticmethod
+    def suffix_of(filename: str) -> str:
+        return ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+
+
+class EvaluationLog(models.Model):
+    """The audit history of an evaluation: every value change and every state change."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Tạo")
+        VALUE_CHANGED = "value_changed", _("Sửa giá trị")
+        SUBMITTED = "submitted", _("Gửi thẩm định")
+        RETURNED = "returned", _("Trả lại")
+        APPROVED = "approved", _("Duyệt")
+        REOPENED = "reopened", _("Mở lại")
+        EVIDENCE_ADDED = "evidence_added", _("Thêm minh chứng")
+        REFUSED = "refused", _("Bị từ chối")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    old_value = models.CharField(max_length=100, blank=True)
+    new_value = models.CharField(max_length=100, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class Recognition(models.Model):
+    """A decision recognising a commune (NTM, nâng cao, kiểu mẫu), and its revocation if any."""
+
+    class Level(models.TextChoices):
+        NTM = "ntm", _("Đạt chuẩn nông thôn mới")
+        NANG_CAO = "nang_cao", _("Đạt chuẩn nông thôn mới nâng cao")
+        KIEU_MAU = "kieu_mau", _("Đạt chuẩn nông thôn mới kiểu mẫu")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("xã")
+    )
+    level = models.CharField(_("mức"), max_length=10, choices=Level.choices)
+    decision_number = models.CharField(_("số quyết định"), max_length=50)
+    decision_date = models.DateField(_("ngày quyết định"))
+    signer = models.CharField(_("người ký"), max_length=200, blank=True)
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revocation_decision = models.CharField(_("quyết định thu hồi"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("công nhận")
+        verbose_name_plural = _("công nhận")
+        ordering = ["-decision_date"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} – {self.decision_number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_on is None

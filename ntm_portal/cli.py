@@ -6,7 +6,7 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import execute_from_command_line
-from django.db.utils import OperationalError
+from django.db.utils import OperationalError, ProgrammingError
 
 
 def run(argv: list[str]) -> None:
@@ -14,12 +14,24 @@ def run(argv: list[str]) -> None:
         execute_from_command_line(argv)
     except ImproperlyConfigured as error:
         _fail(f"Cấu hình sai: {error}")
-    except OperationalError as error:
+    except (OperationalError, ProgrammingError) as error:
+        if _is_missing_table(error):
+            _fail(
+                f"Cơ sở dữ liệu chưa có bảng cần thiết ({_first_line(error)}): "
+                "chạy `python manage.py migrate` trước."
+            )
+        if isinstance(error, ProgrammingError):
+            raise
         _fail(
             "Không kết nối được cơ sở dữ liệu "
             f"({_first_line(error)}): kiểm tra DATABASE_URL (postgres://user:pass@host:5432/db) "
             "và máy chủ PostgreSQL, hoặc bỏ DATABASE_URL để dùng SQLite nhúng."
         )
+
+
+def _is_missing_table(error: Exception) -> bool:
+    text = str(error)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 def _first_line(error: Exception) -> str:

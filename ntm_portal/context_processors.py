@@ -22,7 +22,7 @@ def navigation(request: HttpRequest) -> dict:
             )
         case Role.COMMUNE:
             links.append(
-                (_("Xã của tôi"), reverse("communes:commune_detail", args=[user.commune_id]))
+                (_("Xã của tôi"), reverse("criteria:commune_status", args=[user.commune_id]))
             )
         case Role.AGENCY:
             links.append(
@@ -32,6 +32,16 @@ def navigation(request: HttpRequest) -> dict:
         links.append((_("Địa bàn"), reverse("communes:province_list")))
     if user.role != Role.NONE or user.is_admin:
         links.append((_("Tìm xã"), reverse("communes:commune_list")))
+    if user.is_admin or user.role in (Role.PROVINCE, Role.DISTRICT):
+        links.append((_("Thẩm định"), reverse("criteria:review_queue")))
+    links.append((_("Bộ tiêu chí"), reverse("criteria:criteria_set_list")))
+    unread = user.notifications.filter(read_at=None).count()
+    links.append(
+        (
+            _("Thông báo (%(count)s)") % {"count": unread} if unread else _("Thông báo"),
+            reverse("notification_list"),
+        )
+    )
     if user.is_staff:
         links.append((_("Quản trị"), reverse("admin:index")))
     return {"nav_links": links}

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from communes.models import Commune, District, Edition, Province, Village
 from communes.text import fold
+from criteria.demo import demo_evaluation, demo_recognition
+from criteria.models import CriteriaSet, Recognition
 from sponsorships.models import Agency, Assignment
 
 from .models import Role, User
@@ -21,9 +23,11 @@ DEMO_PASSWORD = "ntm-demo-2026"  # noqa: S105 - published on purpose, demo only
 EDITION = Edition.THREE_TIER_2024
 QUANG_TRI = "45"
 HUONG_HOA = "465"
+BAC_GIANG = "24"
 # Official codes of the communes the seeds name (2024 edition).
 BA_TANG, TRIEU_LONG, TRIEU_PHUOC = "19477", "19657", "19633"
 THUAN, GIO_MAI, GIO_MY, CAM_CHINH = "19471", "19543", "19510", "19618"
+LUONG_PHONG = "07846"  # Hiệp Hòa, Bắc Giang (seed 001)
 DECISION_1841_DATE = date(2020, 7, 14)  # QĐ 1841/QĐ-UBND of UBND tỉnh Quảng Trị
 
 AGENCIES = {
@@ -41,6 +45,59 @@ ASSIGNMENTS = [
 ]
 # Illustrative villages (bản) for the sponsored commune, so its page has something to show.
 BA_TANG_VILLAGES = ["Ba Tầng", "Xa Doan", "Vầng", "Trĩa", "Măng Sông", "Ra Ty", "Ba Lòng", "Ba Se"]
+# Seed 001: 13 villages, 11 met in 2022; thôn Tứ and thôn Khánh planned for 2023. The other
+# names are illustrative.
+LUONG_PHONG_MET = [
+    "Thôn " + name
+    for name in (
+        "Trung Hưng",
+        "Phong Đình",
+        "Đồng Ích",
+        "Đông Am",
+        "Bùi Hạ",
+        "Bùi Thượng",
+        "Nội",
+        "Ngoài",
+        "Chàng",
+        "Nguộn",
+        "Bổ Lý",
+    )
+]
+LUONG_PHONG_UNMET = ["Thôn Tứ", "Thôn Khánh"]
+
+# Seed statuses at the end of 2020 against QĐ 1980/QĐ-TTg (seeds 000 and 004), by short name.
+QD1980 = "QD1980-2016-XA-NTM"
+SEED_UNMET_2020 = {
+    BA_TANG: {
+        "giao thông",
+        "trường học",
+        "cơ sở vật chất văn hóa",
+        "thông tin và tuyên truyền",
+        "nhà ở",
+        "thu nhập",
+        "hộ nghèo",
+        "tổ chức sản xuất",
+        "giáo dục",
+        "môi trường và an toàn thực phẩm",
+    },
+    TRIEU_LONG: {"giao thông", "cơ sở vật chất văn hóa", "nhà ở"},
+    TRIEU_PHUOC: set(),
+    GIO_MAI: {"giao thông", "cơ sở vật chất văn hóa"},
+    THUAN: {
+        "trường học",
+        "cơ sở vật chất văn hóa",
+        "thu nhập",
+        "hộ nghèo",
+        "tổ chức sản xuất",
+        "môi trường và an toàn thực phẩm",
+        "hệ thống chính trị và tiếp cận pháp luật",
+        "quốc phòng và an ninh",
+    },
+    GIO_MY: set(),
+    CAM_CHINH: set(),
+}
+RECOGNISED = {GIO_MY: date(2018, 12, 28), CAM_CHINH: date(2017, 12, 29)}  # illustrative dates
+VILLAGE_SET = "BG741-2022-THON-NTM"
 
 
 @transaction.atomic
@@ -48,7 +105,7 @@ def demo_load() -> list[User]:
     province = _get(Province, code=QUANG_TRI)
     district = _get(District, code=HUONG_HOA)
     communes = {c.code: c for c in Commune.objects.filter(edition=EDITION, code__in=_codes())}
-    if len(communes) != len(_codes()):
+    if len(communes) != len(set(_codes())):
         raise LookupError("Thiếu xã của dữ liệu mẫu: chạy `load_divisions --edition 2024` trước.")
 
     agencies = {}
@@ -77,6 +134,11 @@ def demo_load() -> list[User]:
         "xa": (Role.COMMUNE, {"commune": communes[BA_TANG]}, "UBND xã Ba Tầng"),
         "ccb": (Role.AGENCY, {"agency": agencies["ccb"]}, "Hội CCB tỉnh"),
         "skhdt": (Role.AGENCY, {"agency": agencies["skhdt"]}, "Sở KH&ĐT"),
+        "bacgiang": (
+            Role.PROVINCE,
+            {"province": _get(Province, code=BAC_GIANG)},
+            "Văn phòng Điều phối NTM tỉnh Bắc Giang",
+        ),
     }
     users = []
     for username, (role, scope, last_name) in scopes.items():
@@ -99,11 +161,53 @@ def demo_load() -> list[User]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         users.append(user)
+    _demo_evaluations(communes, {user.username: user for user in users})
     return users
 
 
+def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> None:
+    try:
+        qd1980 = CriteriaSet.objects.get(code=QD1980)
+        village_set = CriteriaSet.objects.get(code=VILLAGE_SET)
+    except CriteriaSet.DoesNotExist:
+        raise LookupError("Chưa có bộ tiêu chí: chạy `load_criteria` trước.") from None
+    for code, unmet in SEED_UNMET_2020.items():
+        demo_evaluation(
+            commune=communes[code],
+            criteria_set=qd1980,
+            year=2020,
+            half=2,
+            unmet_short_names=unmet,
+            # Ba Tầng's own official files its evaluation; the others have no demo account.
+            submitter=users["xa"] if code == BA_TANG else users["admin"],
+            reviewer=users["vpdp"],
+        )
+    for code, day in RECOGNISED.items():
+        demo_recognition(
+            communes[code], level=Recognition.Level.NTM, number="(mẫu)/QĐ-UBND", day=day
+        )
+    luong_phong = communes[LUONG_PHONG]
+    any_criterion = village_set.criteria.order_by("number").first()
+    for name in LUONG_PHONG_MET + LUONG_PHONG_UNMET:
+        village, _ = Village.objects.update_or_create(
+            commune=luong_phong,
+            name=name,
+            defaults={"kind": Village.Kind.THON, "search_name": fold(name)},
+        )
+        demo_evaluation(
+            commune=luong_phong,
+            village=village,
+            criteria_set=village_set,
+            year=2022,
+            half=0,
+            unmet_short_names={any_criterion.short_name} if name in LUONG_PHONG_UNMET else set(),
+            submitter=users["admin"],
+            reviewer=users["bacgiang"],
+        )
+
+
 def _codes() -> list[str]:
-    return [code for _, code, _ in ASSIGNMENTS]
+    return [code for _, code, _ in ASSIGNMENTS] + [LUONG_PHONG]
 
 
 def _get(model: type[Province] | type[District], code: str) -> Province | District:

@@ -143,7 +143,7 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
     _broker_dir = VAR_DIR / "celery-broker"
     for _sub in ("queue", "processed"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
@@ -166,6 +166,10 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ntm_portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "send-pending-emails": {
+        "task": "ntm_portal.tasks.send_pending_emails",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------------

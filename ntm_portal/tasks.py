@@ -1,6 +1,13 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
+
+from .models import Notification
 
 HEARTBEAT_CACHE_KEY = "worker-heartbeat"
 
@@ -11,3 +18,38 @@ def heartbeat() -> str:
     stamp = timezone.now().isoformat()
     cache.set(HEARTBEAT_CACHE_KEY, stamp, timeout=None)
     return stamp
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(notification_id: int) -> bool:
+    """Email one notification; a second run (or a run after beat's sweep) sends nothing more."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("user")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None or not notification.user.email:
+            return False
+        link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+        send_mail(
+            subject=f"[Cổng NTM] {notification.message[:120]}",
+            message=f"{notification.message}\n\n{link}\n",
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@shared_task
+def send_pending_emails() -> int:
+    """Beat's sweep for emails that could not be enqueued (broker down) or were lost."""
+    stale = timezone.now() - timedelta(minutes=2)
+    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lt=stale)
+    ids = list(pending.values_list("pk", flat=True)[:500])
+    for notification_id in ids:
+        send_notification_email.delay(notification_id)
+    return len(ids)

@@ -21,6 +21,8 @@ urlpatterns = [
     # The language switch must work on the login page too.
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("dia-ban/", include("communes.urls")),
+    path("tieu-chi/", include("criteria.urls")),
     path("co-quan/", include("sponsorships.urls")),
+    path("thong-bao/", views.notification_list, name="notification_list"),
     path("admin/", admin.site.urls),
 ]

@@ -5,10 +5,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .models import Role
+from .models import Notification, Role
 from .tasks import HEARTBEAT_CACHE_KEY
 
 
@@ -23,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         case Role.DISTRICT:
             return redirect("communes:district_detail", pk=user.district_id)
         case Role.COMMUNE:
-            return redirect("communes:commune_detail", pk=user.commune_id)
+            return redirect("criteria:commune_status", pk=user.commune_id)
         case Role.AGENCY:
             return redirect("sponsorships:agency_detail", pk=user.agency_id)
     return render(request, "ntm_portal/no_role.html", status=403)
@@ -40,3 +41,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:
         return JsonResponse({"database": "error"}, status=503)
     return JsonResponse({"database": "ok", "worker_heartbeat": cache.get(HEARTBEAT_CACHE_KEY)})
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications; opening the page marks them read."""
+    notifications = list(request.user.notifications.all()[:100])
+    unread = [n.pk for n in notifications if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(
+        request,
+        "ntm_portal/notification_list.html",
+        {"notifications": notifications, "unread": set(unread)},
+    )

@@ -12,7 +12,10 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 
+from criteria.models import CriteriaSet, Evaluation, Evidence
+from criteria.services import evaluation_create
 from ntm_portal.models import Role, User
 from sponsorships.models import Agency
 
@@ -24,7 +27,10 @@ from .factories import (
     ProvinceFactory,
     UserFactory,
     VillageFactory,
+    small_catalogue,
 )
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -54,6 +60,11 @@ def _static_files_without_collectstatic(settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @dataclass
 class World:
     province_a: object
@@ -67,6 +78,9 @@ class World:
     commune_b1: object
     agency_a: Agency
     agency_b: Agency
+    criteria_set: CriteriaSet
+    evaluation_a1: Evaluation
+    evidence_a1: Evidence
 
 
 @pytest.fixture
@@ -92,6 +106,19 @@ def world(db) -> World:
     agency_b = AgencyFactory(province=province_b, name="Hội Nông dân tỉnh Lai Châu")
     AssignmentFactory(agency=agency_a, commune=commune_a2)
     AssignmentFactory(agency=agency_b, commune=commune_b1)
+    criteria_set = small_catalogue()
+    evaluation_a1 = evaluation_create(
+        commune=commune_a1, criteria_set=criteria_set, year=2024, half=2, actor=None
+    )
+    evidence_a1 = Evidence.objects.create(
+        evaluation=evaluation_a1,
+        file=ContentFile(PDF_BYTES, name="bien-ban.pdf"),
+        original_name="Biên bản.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        uploaded_by=UserFactory(username="nguoi_tai_len"),
+    )
     return World(
         province_a,
         province_b,
@@ -104,6 +131,9 @@ def world(db) -> World:
         commune_b1,
         agency_a,
         agency_b,
+        criteria_set,
+        evaluation_a1,
+        evidence_a1,
     )
 
 

@@ -7,8 +7,9 @@ from datetime import date
 import factory
 from factory.django import DjangoModelFactory
 
-from communes.models import Commune, District, Edition, Province, Village
+from communes.models import Commune, District, Edition, Province, Region, Village
 from communes.text import fold
+from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
 from ntm_portal.models import Role, User
 from sponsorships.models import Agency, Assignment
 
@@ -97,3 +98,73 @@ class UserFactory(DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class CriteriaSetFactory(DjangoModelFactory):
+    class Meta:
+        model = CriteriaSet
+
+    code = factory.Sequence(lambda n: f"BO-THU-{n}")
+    name = factory.Sequence(lambda n: f"Bộ tiêu chí thử {n}")
+    legal_basis = "Quyết định số 318/QĐ-TTg ngày 08/3/2022"
+    level = CriteriaSet.Level.XA_NTM
+    valid_from = date(2022, 3, 8)
+
+
+class CriterionFactory(DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    criteria_set = factory.SubFactory(CriteriaSetFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Tiêu chí {n}")
+    short_name = factory.Sequence(lambda n: f"tiêu chí {n}")
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    criterion = factory.SubFactory(CriterionFactory)
+    number = factory.LazyAttributeSequence(lambda o, n: f"{o.criterion.number}.{n + 1}")
+    name = factory.Sequence(lambda n: f"Chỉ tiêu {n}")
+    kind = Indicator.Kind.YES_NO
+
+
+def small_catalogue(code: str = "QD318-THU") -> CriteriaSet:
+    """Three criteria: 1 yes/no; 2 a percent ≥ 70 (≥ 50 in the northern mountains); 3 poverty
+    at most 5%, a revocation key."""
+    criteria_set = CriteriaSetFactory(code=code, name="Bộ tiêu chí xã NTM (thử)")
+    planning = CriterionFactory(
+        criteria_set=criteria_set, number=1, name="Quy hoạch", short_name="quy hoạch"
+    )
+    IndicatorFactory(criterion=planning, number="1.1", name="Có quy hoạch được duyệt")
+    roads = CriterionFactory(
+        criteria_set=criteria_set, number=2, name="Giao thông", short_name="giao thông"
+    )
+    paved = IndicatorFactory(
+        criterion=roads,
+        number="2.1",
+        name="Tỷ lệ đường được cứng hóa",
+        kind=Indicator.Kind.PERCENT,
+        unit="%",
+    )
+    Threshold.objects.create(indicator=paved, value=70)
+    Threshold.objects.create(indicator=paved, value=50, region=Region.NORTHERN_MIDLANDS_MOUNTAINS)
+    poverty = CriterionFactory(
+        criteria_set=criteria_set,
+        number=3,
+        name="Nghèo đa chiều",
+        short_name="nghèo đa chiều",
+        revocation_key=True,
+    )
+    rate = IndicatorFactory(
+        criterion=poverty,
+        number="3.1",
+        name="Tỷ lệ nghèo đa chiều",
+        kind=Indicator.Kind.PERCENT,
+        unit="%",
+        direction=Indicator.Direction.AT_MOST,
+    )
+    Threshold.objects.create(indicator=rate, value=5)
+    return criteria_set

@@ -14,6 +14,8 @@ ANON = "anonymous"
 ROLES = [*PERSONAS, ANON]
 ALL = set(ROLES)
 SIGNED_IN = ALL - {ANON}
+READERS_A1 = {"admin", "province", "district", "commune"}
+REVIEWERS_A1 = {"admin", "province", "district"}
 
 # (url name, object in the world or None, method) → roles allowed; everyone else is refused.
 # "allowed" means 200 (or the redirect the view answers with); refused means 404, 403, or the
@@ -43,6 +45,24 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("password_change", None, "get", SIGNED_IN),
     ("password_change_done", None, "get", SIGNED_IN),
     ("admin:index", None, "get", {"admin"}),
+    ("notification_list", None, "get", SIGNED_IN),
+    ("criteria:criteria_set_list", None, "get", SIGNED_IN),
+    ("criteria:criteria_set_detail", "criteria_set", "get", SIGNED_IN),
+    ("criteria:review_queue", None, "get", {"admin", "province", "district"}),
+    ("criteria:commune_status", "commune_a1", "get", {"admin", "province", "district", "commune"}),
+    ("criteria:commune_status", "commune_a2", "get", {"admin", "province", "district", "agency"}),
+    ("criteria:commune_status", "commune_b1", "get", {"admin"}),
+    ("criteria:evaluation_create", "commune_a1", "post", {"admin", "commune"}),
+    ("criteria:evaluation_create", "commune_a2", "post", {"admin"}),
+    ("criteria:evaluation_detail", "evaluation_a1", "get", READERS_A1),
+    ("criteria:evaluation_edit", "evaluation_a1", "get", {"admin", "commune"}),
+    ("criteria:evaluation_edit", "evaluation_a1", "post", {"admin", "commune"}),
+    ("criteria:evaluation_submit", "evaluation_a1", "post", {"admin", "commune"}),
+    ("criteria:evaluation_approve", "evaluation_a1", "post", REVIEWERS_A1),
+    ("criteria:evaluation_return", "evaluation_a1", "post", REVIEWERS_A1),
+    ("criteria:evaluation_reopen", "evaluation_a1", "post", REVIEWERS_A1),
+    ("criteria:evidence_upload", "evaluation_a1", "post", {"admin", "commune"}),
+    ("criteria:evidence_download", "evidence_a1", "get", READERS_A1),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {
@@ -91,6 +111,8 @@ def test_role_matrix(client, world, personas, role, name, target, method, allowe
     url = reverse(name, args=[getattr(world, target).pk] if target else [])
     data = {"language": "vi", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
+    if hasattr(response, "streaming_content"):
+        response.close()
     assert _is_allowed(response, role) == (role in allowed), (
         role,
         name,

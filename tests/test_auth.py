@@ -45,7 +45,7 @@ def test_a_right_password_signs_in_and_lands_on_the_users_scope(client, world, p
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(personas["commune"].pk)
     home = client.get(response["Location"])
-    assert home["Location"] == reverse("communes:commune_detail", args=[world.commune_a1.pk])
+    assert home["Location"] == reverse("criteria:commune_status", args=[world.commune_a1.pk])
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, personas):

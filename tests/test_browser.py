@@ -45,10 +45,11 @@ def test_commune_official_logs_in_sees_their_commune_and_is_refused_another(
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
 
-    page.wait_for_url(f"**/dia-ban/xa/{world.commune_a1.pk}/")
+    page.wait_for_url(f"**/tieu-chi/xa/{world.commune_a1.pk}/")
     assert page.locator("h1").inner_text() == "Xã Ba Tầng"
-    assert page.get_by_text("Bản Xa Doan").is_visible()
     assert page.get_by_role("link", name="Xã của tôi").is_visible()
+    page.get_by_role("link", name="Thông tin địa bàn").click()
+    assert page.get_by_text("Bản Xa Doan").is_visible()
 
     response = page.goto(f"{live_server.url}/dia-ban/xa/{world.commune_b1.pk}/")
     assert response.status == 404

@@ -7,6 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from communes.models import Village
+from criteria.models import Evaluation, Recognition
+from criteria.selectors import VillageTally, evaluation_grid, unmet_short_names, village_tally
+from criteria.services import subject_of
 from ntm_portal.demo import DEMO_PASSWORD
 from ntm_portal.models import Role, User
 from sponsorships.models import Agency, Assignment
@@ -18,6 +21,7 @@ LOGIN = "/tai-khoan/login/"
 def demo(db, settings, capsys):
     settings.ALLOW_DEMO_DATA = True
     call_command("load_divisions", edition=2024)
+    call_command("load_criteria")
     call_command("load_demo")
     return capsys.readouterr().out
 
@@ -31,6 +35,7 @@ def test_demo_prints_the_logins_and_they_work(demo, client):
         "xa": (Role.COMMUNE, "Xã Ba Tầng"),
         "ccb": (Role.AGENCY, "Hội Cựu chiến binh tỉnh Quảng Trị"),
         "skhdt": (Role.AGENCY, "Sở Kế hoạch và Đầu tư Quảng Trị"),
+        "bacgiang": (Role.PROVINCE, "Tỉnh Bắc Giang"),
     }
     for username, (role, scope) in expected.items():
         user = User.objects.get(username=username)
@@ -45,7 +50,7 @@ def test_demo_commune_official_lands_on_ba_tang_with_villages(demo, client):
     client.post(LOGIN, {"username": "xa", "password": DEMO_PASSWORD})
     page = client.get("/", follow=True).content.decode()
     assert "Xã Ba Tầng" in page
-    assert "Bản Xa Doan" in page
+    assert "/8 thôn đạt chuẩn" in page
 
 
 def test_demo_agencies_have_the_seed_assignments(demo):
@@ -93,3 +98,47 @@ def test_demo_without_geography_says_what_to_run(db, settings):
     with pytest.raises(CommandError, match="load_divisions --edition 2024"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+def _seed_status(code: str) -> tuple[int, list[str]]:
+    evaluation = Evaluation.objects.of_communes().get(commune__edition=2024, commune__code=code)
+    grid = evaluation_grid(evaluation, subject_of(evaluation))
+    return evaluation.met_count, unmet_short_names(grid)
+
+
+def test_demo_evaluations_state_what_the_seeds_state(demo):
+    assert _seed_status("19477") == (
+        9,
+        [
+            "giao thông",
+            "trường học",
+            "cơ sở vật chất văn hóa",
+            "thông tin và tuyên truyền",
+            "nhà ở",
+            "thu nhập",
+            "hộ nghèo",
+            "tổ chức sản xuất",
+            "giáo dục",
+            "môi trường và an toàn thực phẩm",
+        ],
+    )
+    assert _seed_status("19657") == (16, ["giao thông", "cơ sở vật chất văn hóa", "nhà ở"])
+    assert _seed_status("19633") == (19, [])
+    assert _seed_status("19543") == (17, ["giao thông", "cơ sở vật chất văn hóa"])
+    assert _seed_status("19471")[0] == 11
+    assert set(Recognition.objects.values_list("commune__name", flat=True)) == {
+        "Xã Gio Mỹ",
+        "Xã Cam Chính",
+    }
+
+
+def test_demo_luong_phong_has_11_of_13_villages_met(demo):
+    luong_phong = Village.objects.filter(name="Thôn Tứ").get().commune
+    assert village_tally(luong_phong) == VillageTally(met=11, total=13)
+
+
+def test_demo_commune_page_reads_like_seed_000(demo, client):
+    client.post(LOGIN, {"username": "xa", "password": DEMO_PASSWORD})
+    page = client.get("/", follow=True).content.decode()
+    assert "Đạt 9/19 tiêu chí" in page
+    assert "Còn 10 tiêu chí chưa đạt gồm: giao thông, trường học" in page

@@ -36,7 +36,7 @@ def test_home_sends_each_role_to_its_scope(client, world, personas):
         "admin": reverse("communes:province_list"),
         "province": reverse("communes:province_detail", args=[world.province_a.pk]),
         "district": reverse("communes:district_detail", args=[world.district_a1.pk]),
-        "commune": reverse("communes:commune_detail", args=[world.commune_a1.pk]),
+        "commune": reverse("criteria:commune_status", args=[world.commune_a1.pk]),
         "agency": reverse("sponsorships:agency_detail", args=[world.agency_a.pk]),
     }
     for role, url in expected.items():

@@ -51,7 +51,7 @@ def test_embedded_defaults_need_no_server(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "db": "django.db.backends.sqlite3",
-        "broker": "filesystem://",
+        "broker": "filesystem://localhost/",
         "cache": "django.core.cache.backends.filebased.FileBasedCache",
         "demo": True,
         "debug": False,

@@ -22,5 +22,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Dữ liệu mẫu đã sẵn sàng. Đăng nhập (mật khẩu {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(
-                f"  {user.username:<6} {user.get_role_display()}: {user.scope_label()}"
+                f"  {user.username:<9} {user.get_role_display()}: {user.scope_label()}"
             )

@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from .models import (
+    CriteriaSet,
+    Criterion,
+    Evaluation,
+    EvaluationLog,
+    Indicator,
+    Recognition,
+    Threshold,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "valid_from", "valid_to", "needs_review"]
+    list_filter = ["level", "needs_review"]
+    inlines = [CriterionInline]
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["criteria_set", "number", "name", "short_name", "revocation_key"]
+    list_filter = ["criteria_set"]
+    inlines = [IndicatorInline]
+
+
+class ThresholdInline(admin.TabularInline):
+    model = Threshold
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "kind", "direction", "needs_review"]
+    list_filter = ["needs_review", "kind", "criterion__criteria_set"]
+    search_fields = ["number", "name"]
+    inlines = [ThresholdInline]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(admin.ModelAdmin):
+    list_display = ["commune", "level", "decision_number", "decision_date", "revoked_on"]
+    list_filter = ["level"]
+    raw_id_fields = ["commune"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    """Read-only: evaluations change only through the workflow, which keeps the history."""
+
+    list_display = ["commune", "village", "criteria_set", "year", "half", "status", "met_count"]
+    list_filter = ["status", "criteria_set"]
+    list_select_related = ["commune", "village", "criteria_set"]
+    raw_id_fields = ["commune", "village"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(EvaluationLog)
+class EvaluationLogAdmin(EvaluationAdmin):
+    list_display = ["evaluation", "at", "actor", "action", "indicator", "old_value", "new_value"]
+    list_filter = ["action"]
+    list_select_related = ["evaluation", "actor", "indicator"]
+    raw_id_fields = []

@@ -1,0 +1,133 @@
+"""The rules that derive status from values. Each rule lives here and nowhere else.
+
+- which threshold applies to a commune (region, group, year: the most specific rule wins);
+- whether an indicator is met, a criterion is met (all its indicators met), and the tally;
+- when a recognised commune is at risk of revocation (DESIGN.md §5, QĐ 18/2022/QĐ-TTg).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .models import Criterion, Indicator, Threshold
+
+YES, NO = Decimal(1), Decimal(0)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What decides which thresholds apply."""
+
+    region: str
+    group: int | None
+    year: int
+
+
+def applicable_threshold(thresholds: Iterable[Threshold], subject: Subject) -> Decimal | None:
+    """The most specific threshold matching the subject; None when the catalogue has none."""
+    best: tuple[int, Threshold] | None = None
+    for threshold in thresholds:
+        if threshold.region and threshold.region != subject.region:
+            continue
+        if threshold.commune_group and threshold.commune_group != subject.group:
+            continue
+        if threshold.year_from and subject.year < threshold.year_from:
+            continue
+        if threshold.year_to and subject.year > threshold.year_to:
+            continue
+        specificity = (
+            bool(threshold.region) * 4
+            + bool(threshold.commune_group) * 2
+            + bool(threshold.year_from or threshold.year_to)
+        )
+        if best is None or specificity > best[0]:
+            best = (specificity, threshold)
+    return best[1].value if best else None
+
+
+def indicator_met(
+    indicator: Indicator,
+    value: Decimal | None,
+    thresholds: Iterable[Threshold],
+    subject: Subject,
+) -> bool | None:
+    """True/False, or None when there is no value (or no threshold) to judge by."""
+    if value is None:
+        return None
+    if indicator.is_yes_no:
+        return value == YES
+    threshold = applicable_threshold(thresholds, subject)
+    if threshold is None:
+        return None
+    if indicator.direction == Indicator.Direction.AT_MOST:
+        return value <= threshold
+    return value >= threshold
+
+
+def criterion_met(indicator_results: Sequence[bool | None]) -> bool | None:
+    """Met when every indicator is met; not met as soon as one is not; else undecided."""
+    if any(result is False for result in indicator_results):
+        return False
+    if indicator_results and all(result is True for result in indicator_results):
+        return True
+    return None
+
+
+def revocation_risk(results: Sequence[tuple[Criterion, bool | None]]) -> str | None:
+    """Why a recognised commune is at risk of losing recognition, or None.
+
+    At risk when at least half of its criteria fail, or 30% to under 50% fail including a key
+    criterion (Thu nhập, Môi trường, Chất lượng môi trường sống, Quốc phòng và An ninh: marked
+    `revocation_key` in the catalogue).
+    """
+    if not results:
+        return None
+    failed = [criterion for criterion, met in results if met is False]
+    share = len(failed) / len(results)
+    if share >= 0.5:
+        return _("%(failed)s/%(total)s tiêu chí không đạt (từ 50%% trở lên)") % {
+            "failed": len(failed),
+            "total": len(results),
+        }
+    keys = [criterion for criterion in failed if criterion.revocation_key]
+    if share >= 0.3 and keys:
+        return _(
+            "%(failed)s/%(total)s tiêu chí không đạt (từ 30%% đến dưới 50%%), trong đó có %(keys)s"
+        ) % {
+            "failed": len(failed),
+            "total": len(results),
+            "keys": ", ".join(criterion.short_name for criterion in keys),
+        }
+    return None
+
+
+def display_value(indicator: Indicator, value: Decimal | None) -> str:
+    """A value as pages and documents show it: "Đạt", "61,5 %", "45.000.000 đồng"."""
+    if value is None:
+        return "—"
+    if indicator.is_yes_no:
+        return _("Đạt") if value == YES else _("Chưa đạt")
+    return f"{format_number(value)} {indicator.unit}".strip()
+
+
+def format_number(value: Decimal) -> str:
+    """Grouped, with no trailing zeros, in the active language's separators ("1.234,5" in vi)."""
+    if value == value.to_integral():
+        return number_format(value.quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
+    places = -value.normalize().as_tuple().exponent
+    return number_format(value, decimal_pos=places, force_grouping=True)
+
+
+def unmet_sentence(short_names: Sequence[str]) -> str:
+    """ "Còn 3 tiêu chí chưa đạt gồm: giao thông, cơ sở vật chất văn hóa, nhà ở" (seed 000)."""
+    if not short_names:
+        return _("Đạt tất cả các tiêu chí")
+    return _("Còn %(count)s tiêu chí chưa đạt gồm: %(names)s") % {
+        "count": len(short_names),
+        "names": ", ".join(short_names),
+    }

@@ -1,0 +1,148 @@
+"""Reads for the criteria pages, each in a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from communes.models import Commune
+
+from .models import Criterion, CriterionResult, Evaluation, Indicator, IndicatorValue, Recognition
+from .rules import Subject, applicable_threshold, display_value, revocation_risk
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    value: IndicatorValue | None
+    threshold: str
+
+    @property
+    def met(self) -> bool | None:
+        return self.value.met if self.value else None
+
+    @property
+    def display(self) -> str:
+        return display_value(self.indicator, self.value.value if self.value else None)
+
+    @property
+    def raw(self) -> str:
+        """What the form shows back: "61,5", "Đạt"/"Chưa đạt" choices use 1/0."""
+        if not self.value or self.value.value is None:
+            return ""
+        if self.indicator.is_yes_no:
+            return "1" if self.value.value == Decimal(1) else "0"
+        value = self.value.value
+        if value == value.to_integral():
+            return str(value.quantize(Decimal(1)))
+        return str(value.normalize()).replace(".", ",")
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    met: bool | None
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+
+def criteria_with_indicators(evaluation: Evaluation):
+    return evaluation.criteria_set.criteria.prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("thresholds"))
+    )
+
+
+def evaluation_grid(evaluation: Evaluation, subject: Subject) -> list[CriterionRow]:
+    """Criteria → indicators with their values, thresholds for this commune, and status."""
+    values = {value.indicator_id: value for value in evaluation.values.all()}
+    results = dict(evaluation.results.values_list("criterion_id", "met"))
+    rows = []
+    for criterion in criteria_with_indicators(evaluation):
+        row = CriterionRow(criterion=criterion, met=results.get(criterion.pk))
+        for indicator in criterion.indicators.all():
+            threshold = applicable_threshold(indicator.thresholds.all(), subject)
+            sign = "≤" if indicator.direction == Indicator.Direction.AT_MOST else "≥"
+            row.indicators.append(
+                IndicatorRow(
+                    indicator=indicator,
+                    value=values.get(indicator.pk),
+                    threshold=""
+                    if threshold is None
+                    else f"{sign} {display_value(indicator, threshold)}",
+                )
+            )
+        rows.append(row)
+    return rows
+
+
+def unmet_short_names(grid: list[CriterionRow]) -> list[str]:
+    return [row.criterion.short_name for row in grid if row.met is False]
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+def changes_since(evaluation: Evaluation, previous: Evaluation | None) -> list[Change]:
+    """What moved between the previous evaluation and this one: criteria status, then values."""
+    if previous is None:
+        return []
+    criteria = {c.pk: c for c in evaluation.criteria_set.criteria.all()}
+    before = dict(previous.results.values_list("criterion_id", "met"))
+    after = dict(evaluation.results.values_list("criterion_id", "met"))
+    status = {True: "Đạt", False: "Chưa đạt", None: "—"}
+    changes = [
+        Change(str(criteria[pk]), status[before.get(pk)], status[met])
+        for pk, met in after.items()
+        if pk in criteria and before.get(pk) != met
+    ]
+    old_values = {v.indicator_id: v.value for v in previous.values.all()}
+    for value in evaluation.values.select_related("indicator"):
+        old = old_values.get(value.indicator_id)
+        if old != value.value:
+            changes.append(
+                Change(
+                    f"{value.indicator.number} {value.indicator.name[:80]}",
+                    display_value(value.indicator, old),
+                    display_value(value.indicator, value.value),
+                )
+            )
+    return sorted(changes, key=lambda change: change.label)
+
+
+@dataclass
+class VillageTally:
+    met: int
+    total: int
+
+
+def village_tally(commune: Commune) -> VillageTally:
+    """ "11/13 thôn đạt chuẩn": villages whose latest approved evaluation meets every criterion."""
+    total = commune.villages.count()
+    latest: dict[int, Evaluation] = {}
+    for evaluation in (
+        Evaluation.objects.approved().filter(commune=commune, village__isnull=False).latest_first()
+    ):
+        latest.setdefault(evaluation.village_id, evaluation)
+    met = sum(1 for e in latest.values() if e.criteria_count and e.met_count == e.criteria_count)
+    return VillageTally(met=met, total=total)
+
+
+def recognition_risk(commune: Commune, evaluation: Evaluation | None) -> str | None:
+    """The revocation-risk reason for a recognised commune's latest approved evaluation."""
+    if (
+        evaluation is None
+        or not Recognition.objects.filter(commune=commune, revoked_on=None).exists()
+    ):
+        return None
+    results = [
+        (result.criterion, result.met)
+        for result in CriterionResult.objects.filter(evaluation=evaluation).select_related(
+            "criterion"
+        )
+    ]
+    return revocation_risk(results)

@@ -1,0 +1,349 @@
+"""Every write to evaluations goes through here, inside one transaction, with its audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, Village
+from ntm_portal import access
+from ntm_portal.models import User
+from ntm_portal.notifications import notify
+
+from .models import (
+    CriteriaSet,
+    CriterionResult,
+    Evaluation,
+    EvaluationLog,
+    Indicator,
+    IndicatorValue,
+)
+from .rules import Subject, criterion_met, display_value, indicator_met
+from .values import ValueRejected, parse_value
+
+
+class EvaluationError(Exception):
+    """An action the workflow refuses; the message says why, in Vietnamese."""
+
+
+class EvaluationConflict(EvaluationError):
+    """Somebody else saved the evaluation after this form was opened."""
+
+
+@dataclass
+class FieldErrors(EvaluationError):
+    """Values that cannot be used: indicator id → reason. Nothing was written."""
+
+    errors: dict[int, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _("Có %(count)s giá trị chưa hợp lệ.") % {"count": len(self.errors)}
+
+
+def subject_of(evaluation: Evaluation) -> Subject:
+    commune = evaluation.commune
+    return Subject(region=commune.region, group=commune.ntm_group, year=evaluation.year)
+
+
+# --- Creating and filling in --------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_create(
+    *,
+    commune: Commune,
+    criteria_set: CriteriaSet,
+    year: int,
+    half: int,
+    actor: User | None,
+    village: Village | None = None,
+) -> Evaluation:
+    """A draft for one period, starting from the values of the latest earlier evaluation."""
+    subject_filter = {"village": village} if village else {"commune": commune, "village": None}
+    if Evaluation.objects.filter(
+        **subject_filter, criteria_set=criteria_set, year=year, half=half
+    ).exists():
+        raise EvaluationError(_("Kỳ đánh giá này đã có; hãy mở đánh giá đã có để sửa."))
+    evaluation = Evaluation.objects.create(
+        commune=commune,
+        village=village,
+        criteria_set=criteria_set,
+        year=year,
+        half=half,
+        period_end=Evaluation.period_end_of(year, half),
+        criteria_count=criteria_set.criteria.count(),
+        created_by=actor,
+    )
+    previous = evaluation_previous(evaluation)
+    carried = previous.values.all() if previous else IndicatorValue.objects.none()
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            evaluation=evaluation,
+            indicator_id=value.indicator_id,
+            value=value.value,
+            note=value.note,
+        )
+        for value in carried
+    )
+    EvaluationLog.objects.create(
+        evaluation=evaluation,
+        actor=actor,
+        action=EvaluationLog.Action.CREATED,
+        reason=_("Bắt đầu từ số liệu %(period)s") % {"period": previous.period_label()}
+        if previous
+        else "",
+    )
+    evaluation_recompute(evaluation=evaluation)
+    return evaluation
+
+
+def evaluation_previous(evaluation: Evaluation) -> Evaluation | None:
+    """The latest earlier evaluation of the same commune (or village) against the same set."""
+    earlier = Evaluation.objects.filter(
+        commune=evaluation.commune,
+        village=evaluation.village,
+        criteria_set=evaluation.criteria_set,
+    ).exclude(pk=evaluation.pk)
+    before = earlier.filter(period_end__lt=evaluation.period_end) | earlier.filter(
+        period_end=evaluation.period_end, half__gt=evaluation.half
+    )
+    return before.latest_first().first()
+
+
+@transaction.atomic
+def evaluation_save_values(
+    *,
+    evaluation: Evaluation,
+    raw_values: Mapping[int, str],
+    notes: Mapping[int, str],
+    version: int,
+    actor: User,
+) -> int:
+    """Save typed values (by indicator id). All or nothing; returns how many changed."""
+    evaluation = _locked(evaluation, version)
+    if not evaluation.is_editable:
+        raise EvaluationError(_("Đánh giá đã gửi hoặc đã duyệt: không sửa được."))
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(criterion__criteria_set=evaluation.criteria_set)
+    }
+    parsed, errors = {}, {}
+    for indicator_id, raw in raw_values.items():
+        if indicator_id not in indicators:
+            continue
+        try:
+            parsed[indicator_id] = parse_value(indicators[indicator_id], raw)
+        except ValueRejected as error:
+            errors[indicator_id] = str(error)
+    if errors:
+        raise FieldErrors(errors)
+
+    existing = {value.indicator_id: value for value in evaluation.values.all()}
+    changed, logs = [], []
+    for indicator_id, new in parsed.items():
+        note = (notes.get(indicator_id) or "").strip()
+        row = existing.get(indicator_id) or IndicatorValue(
+            evaluation=evaluation, indicator_id=indicator_id
+        )
+        if row.pk and row.value == new and row.note == note:
+            continue
+        indicator = indicators[indicator_id]
+        if row.value != new:
+            logs.append(
+                EvaluationLog(
+                    evaluation=evaluation,
+                    actor=actor,
+                    action=EvaluationLog.Action.VALUE_CHANGED,
+                    indicator=indicator,
+                    old_value=display_value(indicator, row.value) if row.pk else "—",
+                    new_value=display_value(indicator, new),
+                )
+            )
+        row.value, row.note = new, note
+        changed.append(row)
+    IndicatorValue.objects.bulk_create([row for row in changed if not row.pk])
+    IndicatorValue.objects.bulk_update([row for row in changed if row.pk], ["value", "note"])
+    EvaluationLog.objects.bulk_create(logs)
+    if changed:
+        _bump(evaluation)
+        evaluation_recompute(evaluation=evaluation)
+    return len(changed)
+
+
+def evaluation_recompute(*, evaluation: Evaluation) -> None:
+    """Derive indicator and criterion status and the tally from the values and the catalogue."""
+    subject = subject_of(evaluation)
+    criteria = evaluation.criteria_set.criteria.prefetch_related("indicators__thresholds")
+    values = {value.indicator_id: value for value in evaluation.values.all()}
+    results, met_count, stale_values = [], 0, []
+    for criterion in criteria:
+        indicator_results = []
+        for indicator in criterion.indicators.all():
+            row = values.get(indicator.pk)
+            met = indicator_met(
+                indicator, row.value if row else None, indicator.thresholds.all(), subject
+            )
+            indicator_results.append(met)
+            if row and row.met != met:
+                row.met = met
+                stale_values.append(row)
+        met = criterion_met(indicator_results)
+        met_count += met is True
+        results.append(CriterionResult(evaluation=evaluation, criterion=criterion, met=met))
+    IndicatorValue.objects.bulk_update(stale_values, ["met"])
+    CriterionResult.objects.bulk_create(
+        results,
+        update_conflicts=True,
+        unique_fields=["evaluation", "criterion"],
+        update_fields=["met"],
+    )
+    evaluation.met_count, evaluation.criteria_count = met_count, len(results)
+    evaluation.save(update_fields=["met_count", "criteria_count"])
+
+
+# --- Workflow -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation: Evaluation, version: int, actor: User) -> Evaluation:
+    evaluation = _locked(evaluation, version)
+    if not evaluation.is_editable:
+        raise EvaluationError(_("Chỉ gửi được đánh giá đang nhập hoặc bị trả lại."))
+    filled = set(evaluation.values.exclude(value=None).values_list("indicator_id", flat=True))
+    missing = [
+        number
+        for pk, number in Indicator.objects.filter(
+            criterion__criteria_set=evaluation.criteria_set
+        ).values_list("pk", "number")
+        if pk not in filled
+    ]
+    if missing:
+        raise EvaluationError(
+            _("Chưa nhập giá trị cho %(count)s chỉ tiêu: %(numbers)s.")
+            % {"count": len(missing), "numbers": ", ".join(missing)}
+        )
+    evaluation.status = Evaluation.Status.SUBMITTED
+    evaluation.submitted_by, evaluation.submitted_at = actor, timezone.now()
+    evaluation.return_reason = ""
+    _bump(evaluation, "status", "submitted_by", "submitted_at", "return_reason")
+    _log(evaluation, actor, EvaluationLog.Action.SUBMITTED)
+    notify(
+        users=access.reviewers_of(evaluation.commune),
+        message=_("%(subject)s gửi đánh giá %(period)s chờ thẩm định")
+        % {
+            "subject": evaluation.village or evaluation.commune,
+            "period": evaluation.period_label(),
+        },
+        url=reverse("criteria:evaluation_detail", args=[evaluation.pk]),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_return(
+    *, evaluation: Evaluation, version: int, reason: str, actor: User
+) -> Evaluation:
+    evaluation = _locked(evaluation, version)
+    _check_reviewable(evaluation, actor)
+    reason = reason.strip()
+    if not reason:
+        raise EvaluationError(_("Hãy ghi lý do trả lại để xã biết cần sửa gì."))
+    evaluation.status = Evaluation.Status.RETURNED
+    evaluation.reviewed_by, evaluation.reviewed_at = actor, timezone.now()
+    evaluation.return_reason = reason
+    _bump(evaluation, "status", "reviewed_by", "reviewed_at", "return_reason")
+    _log(evaluation, actor, EvaluationLog.Action.RETURNED, reason)
+    _notify_submitter(evaluation, _("Đánh giá %(period)s bị trả lại: %(reason)s"), reason)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_approve(*, evaluation: Evaluation, version: int, actor: User) -> Evaluation:
+    evaluation = _locked(evaluation, version)
+    _check_reviewable(evaluation, actor)
+    evaluation.status = Evaluation.Status.APPROVED
+    evaluation.reviewed_by, evaluation.reviewed_at = actor, timezone.now()
+    _bump(evaluation, "status", "reviewed_by", "reviewed_at")
+    _log(evaluation, actor, EvaluationLog.Action.APPROVED)
+    _notify_submitter(evaluation, _("Đánh giá %(period)s đã được duyệt"))
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_reopen(
+    *, evaluation: Evaluation, version: int, reason: str, actor: User
+) -> Evaluation:
+    """Unlock an approved evaluation: an explicit act, with its reason in the history."""
+    evaluation = _locked(evaluation, version)
+    if not evaluation.is_locked:
+        raise EvaluationError(_("Chỉ mở lại được đánh giá đã duyệt."))
+    reason = reason.strip()
+    if not reason:
+        raise EvaluationError(_("Hãy ghi lý do mở lại đánh giá đã duyệt."))
+    evaluation.status = Evaluation.Status.RETURNED
+    evaluation.return_reason = reason
+    _bump(evaluation, "status", "return_reason")
+    _log(evaluation, actor, EvaluationLog.Action.REOPENED, reason)
+    _notify_submitter(evaluation, _("Đánh giá %(period)s được mở lại: %(reason)s"), reason)
+    return evaluation
+
+
+def evaluation_log_refusal(*, evaluation: Evaluation, actor: User, reason: str) -> None:
+    """Keep a trace of a refused attempt to change an evaluation (e.g. another commune's)."""
+    _log(evaluation, actor, EvaluationLog.Action.REFUSED, reason)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _locked(evaluation: Evaluation, version: int) -> Evaluation:
+    """Re-read the row under lock and refuse if it moved on since the form was opened."""
+    current = (
+        Evaluation.objects.select_for_update()
+        .select_related("commune__province", "criteria_set")
+        .get(pk=evaluation.pk)
+    )
+    if current.version != version:
+        raise EvaluationConflict(
+            _(
+                "Đánh giá vừa được người khác thay đổi (%(who)s). Tải lại trang để xem bản mới "
+                "rồi nhập lại phần của bạn."
+            )
+            % {"who": _last_actor(current)}
+        )
+    return current
+
+
+def _last_actor(evaluation: Evaluation) -> str:
+    entry = evaluation.log.select_related("actor").first()
+    return str(entry.actor) if entry and entry.actor else _("không rõ")
+
+
+def _bump(evaluation: Evaluation, *fields: str) -> None:
+    evaluation.version += 1
+    evaluation.save(update_fields=["version", *fields])
+
+
+def _log(evaluation: Evaluation, actor: User, action: str, reason: str = "") -> None:
+    EvaluationLog.objects.create(evaluation=evaluation, actor=actor, action=action, reason=reason)
+
+
+def _check_reviewable(evaluation: Evaluation, actor: User) -> None:
+    if evaluation.status != Evaluation.Status.SUBMITTED:
+        raise EvaluationError(_("Chỉ thẩm định được đánh giá đang chờ thẩm định."))
+    if evaluation.submitted_by_id == actor.pk:
+        raise EvaluationError(_("Không ai được tự thẩm định đánh giá do chính mình gửi."))
+
+
+def _notify_submitter(evaluation: Evaluation, template: str, reason: str = "") -> None:
+    if evaluation.submitted_by_id:
+        notify(
+            users=[evaluation.submitted_by],
+            message=template % {"period": evaluation.period_label(), "reason": reason},
+            url=reverse("criteria:evaluation_detail", args=[evaluation.pk]),
+        )

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "criteria"
+urlpatterns = [
+    path("xa/<int:pk>/", views.commune_status, name="commune_status"),
+    path("xa/<int:pk>/danh-gia-moi/", views.evaluation_create_view, name="evaluation_create"),
+    path("danh-gia/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path("danh-gia/<int:pk>/nhap/", views.evaluation_edit, name="evaluation_edit"),
+    *[
+        path(
+            f"danh-gia/<int:pk>/{slug}/",
+            views.evaluation_transition,
+            {"action": action},
+            name=f"evaluation_{action}",
+        )
+        for slug, action in [
+            ("gui", "submit"),
+            ("duyet", "approve"),
+            ("tra-lai", "return"),
+            ("mo-lai", "reopen"),
+        ]
+    ],
+    path("danh-gia/<int:pk>/minh-chung/", views.evidence_upload, name="evidence_upload"),
+    path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("tham-dinh/", views.review_queue, name="review_queue"),
+    path("bo-tieu-chi/", views.criteria_set_list, name="criteria_set_list"),
+    path("bo-tieu-chi/<int:pk>/", views.criteria_set_detail, name="criteria_set_detail"),
+]

@@ -1,0 +1,343 @@
+"""Criteria pages: a commune's status, evaluations and their workflow, the review queue."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes.models import Commune
+from ntm_portal import access
+
+from . import evidence as evidence_rules
+from .models import CriteriaSet, Evaluation
+from .rules import unmet_sentence
+from .selectors import (
+    changes_since,
+    evaluation_grid,
+    recognition_risk,
+    unmet_short_names,
+    village_tally,
+)
+from .services import (
+    EvaluationConflict,
+    EvaluationError,
+    FieldErrors,
+    evaluation_approve,
+    evaluation_create,
+    evaluation_log_refusal,
+    evaluation_previous,
+    evaluation_reopen,
+    evaluation_return,
+    evaluation_save_values,
+    evaluation_submit,
+    subject_of,
+)
+
+security_log = logging.getLogger("ntm_portal.security")
+COMMUNE_LEVELS = [
+    CriteriaSet.Level.XA_NTM,
+    CriteriaSet.Level.XA_NANG_CAO,
+    CriteriaSet.Level.XA_KIEU_MAU,
+]
+
+
+def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = access.get_commune_or_404(request.user, pk)
+    evaluations = list(
+        commune.evaluations.filter(village=None).select_related("criteria_set").latest_first()
+    )
+    approved = next((e for e in evaluations if e.status == Evaluation.Status.APPROVED), None)
+    shown = approved or (evaluations[0] if evaluations else None)
+    grid = evaluation_grid(shown, subject_of(shown)) if shown else []
+    can_change = access.can_change_commune(request.user, commune)
+    return render(
+        request,
+        "criteria/commune_status.html",
+        {
+            "commune": commune,
+            "evaluation": shown,
+            "evaluations": evaluations,
+            "grid": grid,
+            "unmet": unmet_sentence(unmet_short_names(grid)) if shown else "",
+            "villages": village_tally(commune),
+            "recognitions": commune.recognitions.all(),
+            "risk": recognition_risk(commune, approved),
+            "can_change": can_change,
+            "sets": _sets_for(commune) if can_change else [],
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+def _sets_for(commune: Commune):
+    return CriteriaSet.objects.filter(level__in=COMMUNE_LEVELS).order_by("-valid_from")
+
+
+@require_POST
+def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    commune = access.get_commune_or_404(request.user, pk)
+    if not access.can_change_commune(request.user, commune):
+        return render(request, "403.html", status=403)
+    try:
+        criteria_set = CriteriaSet.objects.get(pk=int(request.POST.get("criteria_set", "")))
+        year = int(request.POST.get("year", ""))
+        half = int(request.POST.get("half", "0"))
+        if half not in Evaluation.Half.values or not 2010 <= year <= timezone.localdate().year + 1:
+            raise ValueError
+    except (ValueError, CriteriaSet.DoesNotExist):
+        messages.error(request, _("Chọn bộ tiêu chí, năm (2010 đến năm sau) và kỳ đánh giá."))
+        return redirect("criteria:commune_status", pk=commune.pk)
+    try:
+        evaluation = evaluation_create(
+            commune=commune, criteria_set=criteria_set, year=year, half=half, actor=request.user
+        )
+    except EvaluationError as error:
+        messages.error(request, str(error))
+        return redirect("criteria:commune_status", pk=commune.pk)
+    return redirect("criteria:evaluation_edit", pk=evaluation.pk)
+
+
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation_or_404(request.user, pk)
+    grid = evaluation_grid(evaluation, subject_of(evaluation))
+    previous = evaluation_previous(evaluation)
+    can_review = access.can_review_commune(request.user, evaluation.commune)
+    return render(
+        request,
+        "criteria/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "commune": evaluation.commune,
+            "grid": grid,
+            "unmet": unmet_sentence(unmet_short_names(grid)),
+            "previous": previous,
+            "changes": changes_since(evaluation, previous),
+            "log": evaluation.log.select_related("actor", "indicator")[:200],
+            "evidence": evaluation.evidence.select_related("indicator", "uploaded_by"),
+            "can_edit": access.can_edit_evaluation(request.user, evaluation),
+            "can_review": can_review and evaluation.status == Evaluation.Status.SUBMITTED,
+            "can_reopen": can_review and evaluation.is_locked,
+            "is_own_submission": evaluation.submitted_by_id == request.user.pk,
+            "evidence_types": evidence_rules.ACCEPT_ATTRIBUTE,
+        },
+    )
+
+
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _get_for_change(request, pk)
+    if not access.can_edit_evaluation(request.user, evaluation):
+        _refuse(request, evaluation, "edit")
+        return render(request, "403.html", status=403)
+    errors: dict[int, str] = {}
+    posted: dict[int, str] = {}
+    if request.method == "POST":
+        posted = _posted_values(request, "value_")
+        try:
+            changed = evaluation_save_values(
+                evaluation=evaluation,
+                raw_values=posted,
+                notes=_posted_values(request, "note_"),
+                version=_version(request),
+                actor=request.user,
+            )
+        except FieldErrors as error:
+            errors = error.errors
+            messages.error(request, str(error))
+        except EvaluationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã lưu %(count)s thay đổi.") % {"count": changed})
+            return redirect("criteria:evaluation_detail", pk=evaluation.pk)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    grid = evaluation_grid(evaluation, subject_of(evaluation))
+    for row in grid:
+        for indicator_row in row.indicators:
+            # Show back what was typed when the save was refused, so nothing is lost.
+            indicator_row.typed = posted.get(indicator_row.indicator.pk, indicator_row.raw)
+            indicator_row.error = errors.get(indicator_row.indicator.pk, "")
+    return render(
+        request,
+        "criteria/evaluation_form.html",
+        {"evaluation": evaluation, "commune": evaluation.commune, "grid": grid},
+    )
+
+
+@require_POST
+def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    evaluation = _get_for_change(request, pk)
+    version = _version(request)
+    reason = request.POST.get("reason", "")
+    if action == "submit":
+        allowed = access.can_edit_evaluation(request.user, evaluation)
+    else:
+        allowed = access.can_review_commune(request.user, evaluation.commune)
+    if not allowed:
+        _refuse(request, evaluation, action)
+        return render(request, "403.html", status=403)
+    transitions = {
+        "submit": lambda: evaluation_submit(
+            evaluation=evaluation, version=version, actor=request.user
+        ),
+        "approve": lambda: evaluation_approve(
+            evaluation=evaluation, version=version, actor=request.user
+        ),
+        "return": lambda: evaluation_return(
+            evaluation=evaluation, version=version, reason=reason, actor=request.user
+        ),
+        "reopen": lambda: evaluation_reopen(
+            evaluation=evaluation, version=version, reason=reason, actor=request.user
+        ),
+    }
+    done = {
+        "submit": _("Đã gửi thẩm định."),
+        "approve": _("Đã duyệt đánh giá."),
+        "return": _("Đã trả lại đánh giá cho xã."),
+        "reopen": _("Đã mở lại đánh giá."),
+    }
+    try:
+        transitions[action]()
+    except EvaluationConflict as error:
+        messages.error(request, str(error))
+    except EvaluationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done[action])
+    return redirect("criteria:evaluation_detail", pk=evaluation.pk)
+
+
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _get_for_change(request, pk)
+    if not access.can_edit_evaluation(request.user, evaluation):
+        _refuse(request, evaluation, "evidence")
+        return render(request, "403.html", status=403)
+    try:
+        evidence_rules.evidence_add(
+            evaluation=evaluation,
+            upload=request.FILES.get("file"),
+            indicator_id=request.POST.get("indicator") or None,
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+    except evidence_rules.EvidenceRejected as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã tải lên minh chứng."))
+    return redirect("criteria:evaluation_detail", pk=evaluation.pk)
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = access.get_evidence_or_404(request.user, pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Evaluations to review, oldest submission first, filtered by state, district, set, year."""
+    if not access.can_review_anything(request.user):
+        return render(request, "403.html", status=403)
+    evaluations = access.review_queue_for(request.user)
+    status = request.GET.get("status", Evaluation.Status.SUBMITTED)
+    if status in Evaluation.Status.values:
+        evaluations = evaluations.filter(status=status)
+    filters = {"district": "commune__district_id", "set": "criteria_set_id", "year": "year"}
+    chosen = {}
+    for name, lookup in filters.items():
+        value = request.GET.get(name, "")
+        if value.isdigit():
+            evaluations = evaluations.filter(**{lookup: int(value)})
+            chosen[name] = int(value)
+    query = request.GET.get("q", "").strip()
+    if query:
+        evaluations = evaluations.filter(
+            Q(commune__in=Commune.objects.search(query)) | Q(village__name__icontains=query)
+        )
+    evaluations = evaluations.select_related(
+        "commune__district", "commune__province", "village", "criteria_set", "submitted_by"
+    ).order_by("submitted_at", "pk")
+    page = Paginator(evaluations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "criteria/review_queue.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Evaluation.Status.choices,
+            "districts": access.districts_visible_to(request.user).order_by("search_name"),
+            "sets": CriteriaSet.objects.order_by("-valid_from"),
+            "chosen": chosen,
+            "query": query,
+        },
+    )
+
+
+def criteria_set_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "criteria/criteria_set_list.html",
+        {"sets": CriteriaSet.objects.all()},
+    )
+
+
+def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    criteria = criteria_set.criteria.prefetch_related("indicators__thresholds")
+    return render(
+        request,
+        "criteria/criteria_set_detail.html",
+        {"criteria_set": criteria_set, "criteria": criteria},
+    )
+
+
+def _posted_values(request: HttpRequest, prefix: str) -> dict[int, str]:
+    values = {}
+    for key, value in request.POST.items():
+        if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            values[int(key[len(prefix) :])] = value
+    return values
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _get_for_change(request: HttpRequest, pk: int) -> Evaluation:
+    """The evaluation, or 404; an attempt on one outside the user's scope is logged first."""
+    try:
+        return access.get_evaluation_or_404(request.user, pk)
+    except Http404:
+        outside = Evaluation.objects.filter(pk=pk).first()
+        if outside is not None:
+            security_log.warning("User %s refused on evaluation %s", request.user.pk, pk)
+            _refuse(request, outside, request.method.lower())
+        raise
+
+
+def _refuse(request: HttpRequest, evaluation: Evaluation, action: str) -> None:
+    """A user who can see an evaluation but not change it tried to: keep a trace."""
+    evaluation_log_refusal(
+        evaluation=evaluation,
+        actor=request.user,
+        reason=_("Từ chối thao tác “%(action)s” của %(user)s")
+        % {"action": action, "user": request.user},
+    )

@@ -1,0 +1,191 @@
+"""Criteria pages: the form, bad input, refusals, evidence, and constant query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from criteria.models import Evaluation, EvaluationLog, Evidence, Indicator
+from criteria.services import evaluation_create
+
+from .conftest import PDF_BYTES
+from .factories import CommuneFactory, CriterionFactory, IndicatorFactory
+
+
+def _form_data(evaluation: Evaluation, **by_number) -> dict:
+    ids = dict(
+        Indicator.objects.filter(criterion__criteria_set=evaluation.criteria_set).values_list(
+            "number", "pk"
+        )
+    )
+    data = {"version": evaluation.version}
+    for number, raw in by_number.items():
+        data[f"value_{ids[number[1:].replace('_', '.')]}"] = raw
+    return data
+
+
+def test_commune_official_fills_values_with_comma_decimals(client, world, personas):
+    client.force_login(personas["commune"])
+    evaluation = world.evaluation_a1
+    url = reverse("criteria:evaluation_edit", args=[evaluation.pk])
+    page = client.get(url).content.decode()
+    assert 'inputmode="decimal"' in page
+    assert ">Đạt</option>" in page
+    assert "Chưa đạt" in page
+    response = client.post(url, _form_data(evaluation, i1_1="1", i2_1="72,5", i3_1="3"))
+    assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert "Đạt 3/3 tiêu chí" in detail
+    assert "72,5 %" in detail
+    assert "Đạt tất cả các tiêu chí" in detail
+
+
+def test_a_bad_value_is_named_and_nothing_typed_is_lost(client, world, personas):
+    client.force_login(personas["commune"])
+    evaluation = world.evaluation_a1
+    url = reverse("criteria:evaluation_edit", args=[evaluation.pk])
+    response = client.post(url, _form_data(evaluation, i1_1="1", i2_1="72,5", i3_1="năm"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Chỉ tiêu 3.1:" in page
+    assert "«năm» không phải là số (ví dụ: 61,5)." in page
+    assert 'value="72,5"' in page
+    assert 'value="năm"' in page
+    assert not evaluation.values.exists()
+
+
+def test_a_stale_form_is_refused_with_a_conflict_message(client, world, personas):
+    client.force_login(personas["commune"])
+    evaluation = world.evaluation_a1
+    url = reverse("criteria:evaluation_edit", args=[evaluation.pk])
+    stale = _form_data(evaluation, i2_1="80")
+    client.post(url, _form_data(evaluation, i2_1="75"))
+    response = client.post(url, stale, follow=True)
+    assert "vừa được người khác thay đổi" in response.content.decode()
+    assert evaluation.values.get().value == 75
+
+
+def test_posting_to_another_communes_evaluation_is_refused_and_logged(client, world, personas):
+    other = evaluation_create(
+        commune=world.commune_a2, criteria_set=world.criteria_set, year=2024, half=2, actor=None
+    )
+    client.force_login(personas["commune"])
+    response = client.post(
+        reverse("criteria:evaluation_edit", args=[other.pk]), _form_data(other, i2_1="99")
+    )
+    assert response.status_code == 404
+    assert not other.values.exists()
+    refusal = other.log.get(action=EvaluationLog.Action.REFUSED)
+    assert refusal.actor == personas["commune"]
+
+
+def test_reviewer_sees_return_and_approve_but_not_the_edit_form(client, world, personas):
+    client.force_login(personas["province"])
+    evaluation = world.evaluation_a1
+    assert client.get(reverse("criteria:evaluation_edit", args=[evaluation.pk])).status_code == 403
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.SUBMITTED)
+    page = client.get(reverse("criteria:evaluation_detail", args=[evaluation.pk])).content.decode()
+    assert "Trả lại cho xã" in page
+    assert "Duyệt" in page
+
+
+def _upload(client, evaluation, name: str, content: bytes, content_type: str):
+    return client.post(
+        reverse("criteria:evidence_upload", args=[evaluation.pk]),
+        {"file": SimpleUploadedFile(name, content, content_type=content_type), "note": "Biên bản"},
+        follow=True,
+    )
+
+
+def test_evidence_upload_and_permission_checked_download(client, world, personas):
+    client.force_login(personas["commune"])
+    evaluation = world.evaluation_a1
+    page = _upload(client, evaluation, "Biên bản nghiệm thu.pdf", PDF_BYTES, "application/pdf")
+    assert "Đã tải lên minh chứng." in page.content.decode()
+    evidence = Evidence.objects.get(original_name="Biên bản nghiệm thu.pdf")
+    download = client.get(reverse("criteria:evidence_download", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert "attachment" in download["Content-Disposition"]
+    client.force_login(personas["agency"])
+    assert client.get(reverse("criteria:evidence_download", args=[evidence.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("virus.exe", b"MZ\x90\x00", "chỉ nhận PDF, JPG, PNG, DOCX, XLSX"),
+        ("gia-mao.pdf", b"MZ\x90\x00" * 10, "không khớp đuôi .pdf"),
+        ("qua-lon.pdf", PDF_BYTES + b"0" * (10 * 1024 * 1024), "vượt giới hạn 10 MB"),
+    ],
+)
+def test_bad_evidence_is_refused_with_the_reason(client, world, personas, name, content, reason):
+    client.force_login(personas["commune"])
+    page = _upload(client, world.evaluation_a1, name, content, "application/octet-stream")
+    assert reason in page.content.decode()
+    assert not Evidence.objects.filter(original_name=name).exists()
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _grow_catalogue_and_evaluations(world, personas) -> None:
+    """More criteria, indicators, communes and evaluations in the reviewer's province."""
+    for number in range(4, 12):
+        criterion = CriterionFactory(criteria_set=world.criteria_set, number=number)
+        for _ in range(3):
+            IndicatorFactory(criterion=criterion)
+    for half in (1, 2):
+        for year in (2021, 2022, 2023):
+            evaluation_create(
+                commune=world.commune_a1,
+                criteria_set=world.criteria_set,
+                year=year,
+                half=half,
+                actor=personas["commune"],
+            )
+    for _ in range(30):
+        commune = CommuneFactory(district=world.district_a1)
+        evaluation = evaluation_create(
+            commune=commune, criteria_set=world.criteria_set, year=2024, half=2, actor=None
+        )
+        Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.SUBMITTED)
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("commune", "commune_status"),
+        ("commune", "evaluation_detail"),
+        ("commune", "evaluation_edit"),
+        ("province", "review_queue"),
+        ("province", "criteria_set_detail"),
+    ],
+)
+def test_criteria_pages_keep_a_constant_query_count(client, world, personas, role, page):
+    urls = {
+        "commune_status": reverse("criteria:commune_status", args=[world.commune_a1.pk]),
+        "evaluation_detail": reverse("criteria:evaluation_detail", args=[world.evaluation_a1.pk]),
+        "evaluation_edit": reverse("criteria:evaluation_edit", args=[world.evaluation_a1.pk]),
+        "review_queue": reverse("criteria:review_queue"),
+        "criteria_set_detail": reverse(
+            "criteria:criteria_set_detail", args=[world.criteria_set.pk]
+        ),
+    }
+    client.force_login(personas[role])
+    # One earlier period already, so that "changes since the previous evaluation" shows in both.
+    evaluation_create(
+        commune=world.commune_a1, criteria_set=world.criteria_set, year=2024, half=1, actor=None
+    )
+    if page == "review_queue":
+        Evaluation.objects.filter(pk=world.evaluation_a1.pk).update(
+            status=Evaluation.Status.SUBMITTED
+        )
+    small = _queries(client, urls[page])
+    _grow_catalogue_and_evaluations(world, personas)
+    assert _queries(client, urls[page]) == small
