@@ -55,3 +55,66 @@ def test_commune_official_logs_in_sees_their_commune_and_is_refused_another(
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Không tìm thấy trang"
     assert "Xã Bình Lư" not in page.content()
+
+
+def _sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/tai-khoan/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+def test_evaluation_is_filled_on_a_phone_returned_corrected_and_approved(
+    live_server, world, personas, page
+):
+    evaluation_url = f"{live_server.url}/tieu-chi/danh-gia/{world.evaluation_a1.pk}/"
+
+    # The commune official fills the evaluation on a phone and submits it.
+    _sign_in(page, live_server.url, "xa_p")
+    page.goto(evaluation_url + "nhap/")
+    page.get_by_label("1.1 Có quy hoạch được duyệt").select_option(label="Đạt")
+    page.get_by_label("2.1 Tỷ lệ đường được cứng hóa").fill("65,5")
+    page.get_by_label("3.1 Tỷ lệ nghèo đa chiều").fill("4,2")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(evaluation_url)
+    assert "Đạt 2/3 tiêu chí" in page.content()
+    assert "Còn 1 tiêu chí chưa đạt gồm: giao thông" in page.content()
+    page.get_by_role("button", name="Gửi thẩm định").click()
+    assert page.get_by_text("Đã gửi thẩm định.").is_visible()
+    _sign_out(page)
+
+    # The province reviewer returns it with a reason.
+    _sign_in(page, live_server.url, "vpdp_p")
+    page.goto(f"{live_server.url}/tieu-chi/tham-dinh/")
+    page.get_by_role("link", name="Xã Ba Tầng").click()
+    page.get_by_label("Lý do trả lại").fill("Tỷ lệ đường cứng hóa chưa khớp biên bản nghiệm thu")
+    page.get_by_role("button", name="Trả lại cho xã").click()
+    assert page.get_by_text("Đã trả lại đánh giá cho xã.").is_visible()
+    _sign_out(page)
+
+    # The official sees why, corrects the value and submits again.
+    _sign_in(page, live_server.url, "xa_p")
+    page.goto(evaluation_url)
+    assert "Tỷ lệ đường cứng hóa chưa khớp biên bản nghiệm thu" in page.content()
+    page.get_by_role("link", name="Nhập, sửa giá trị").click()
+    page.get_by_label("2.1 Tỷ lệ đường được cứng hóa").fill("72")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(evaluation_url)
+    page.get_by_role("button", name="Gửi thẩm định").click()
+    _sign_out(page)
+
+    # The reviewer approves; the tally appears on the commune's page.
+    _sign_in(page, live_server.url, "vpdp_p")
+    page.goto(evaluation_url)
+    page.get_by_role("button", name="Duyệt", exact=True).click()
+    assert page.get_by_text("Đã duyệt đánh giá.").is_visible()
+    page.goto(f"{live_server.url}/tieu-chi/xa/{world.commune_a1.pk}/")
+    assert "Đạt 3/3 tiêu chí" in page.content()
+    assert "Đã duyệt" in page.content()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count
@@ -15,7 +17,12 @@ from django.urls import reverse
 
 from communes.models import Commune, Edition, Province
 from communes.services import divisions_load
+from criteria.benchmark_data import build_evaluations
+from criteria.catalogue import catalogue_load
+from criteria.models import CriteriaSet, Evaluation
 from ntm_portal.models import Role, User
+
+NATIONAL_SET = "QD318-2022-XA-NTM"
 
 
 @dataclass
@@ -32,13 +39,35 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--requests", type=int, default=50, help="số lần đo mỗi trang (≥ 50)")
+        parser.add_argument(
+            "--communes",
+            type=int,
+            default=None,
+            help="chỉ tạo đánh giá cho N xã đầu tiên (mặc định: mọi xã của phiên bản 2024)",
+        )
 
-    def handle(self, *args, requests: int, **options) -> None:
+    def handle(self, *args, requests: int, communes: int | None, **options) -> None:
+        # The data it builds stays (a second run reuses it): point it at a benchmark database.
         started = time.perf_counter()
         result = divisions_load(edition=Edition.THREE_TIER_2024)
-        load_seconds = time.perf_counter() - started
         self.stdout.write(
-            f"load_divisions --edition 2024: {load_seconds:.2f} s ({result.summary()})"
+            f"load_divisions --edition 2024: {time.perf_counter() - started:.2f} s "
+            f"({result.summary()})"
+        )
+        catalogue_load(directory=Path(settings.BASE_DIR) / "fixtures" / "criteria")
+        criteria_set = CriteriaSet.objects.get(code=NATIONAL_SET)
+        rural = (
+            Commune.objects.of_edition(Edition.THREE_TIER_2024)
+            .xa()
+            .select_related("province")
+            .order_by("pk")[:communes]
+        )
+        started = time.perf_counter()
+        created = build_evaluations(criteria_set=criteria_set, communes=rural)
+        total = Evaluation.objects.filter(criteria_set=criteria_set).count()
+        self.stdout.write(
+            f"evaluations ({NATIONAL_SET}, 10 half-years per xã): {total} "
+            f"({created} built in {time.perf_counter() - started:.1f} s)"
         )
         self.stdout.write(f"database: {connection.vendor}; {requests} requests per page\n")
 
@@ -47,10 +76,10 @@ class Command(BaseCommand):
             measurements = self._measure_pages(requests)
             transaction.set_rollback(True)
 
-        self.stdout.write(f"{'page':<16}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}  url")
+        self.stdout.write(f"{'page':<18}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}  url")
         for m in measurements:
             self.stdout.write(
-                f"{m.page:<16}{m.p50_ms:>9.1f}{m.p95_ms:>9.1f}{m.queries:>9}  {m.url}"
+                f"{m.page:<18}{m.p50_ms:>9.1f}{m.p95_ms:>9.1f}{m.queries:>9}  {m.url}"
             )
 
     def _measure_pages(self, requests: int) -> list[Measurement]:
@@ -66,8 +95,32 @@ class Command(BaseCommand):
             or Commune.objects.of_edition(Edition.THREE_TIER_2024).xa().first()
         )
         admin = User.objects.create(username="benchmark-admin", role=Role.ADMIN, is_superuser=True)
+        # The review side is measured in the largest province (or, on a partial build, in the
+        # province of any evaluated commune), as that province's office staff.
+        evaluations = Evaluation.objects.filter(village=None).latest_first()
+        evaluated = evaluations.filter(commune__province=province).first() or evaluations.first()
+        reviewer = User.objects.create(
+            username="benchmark-province",
+            role=Role.PROVINCE,
+            province_id=evaluated.commune.province_id if evaluated else province.pk,
+        )
         client = Client()
         client.force_login(admin)
+        province_client = Client()
+        province_client.force_login(reviewer)
+        measurements = []
+        if evaluated:
+            measurements += [
+                self._measure(province_client, name, url, requests)
+                for name, url in [
+                    (
+                        "commune status",
+                        reverse("criteria:commune_status", args=[evaluated.commune_id]),
+                    ),
+                    ("evaluation", reverse("criteria:evaluation_detail", args=[evaluated.pk])),
+                    ("review queue", reverse("criteria:review_queue")),
+                ]
+            ]
         pages = [
             ("province list", reverse("communes:province_list") + "?edition=2024"),
             ("province page", reverse("communes:province_detail", args=[province.pk])),
@@ -75,7 +128,7 @@ class Command(BaseCommand):
             ("commune search", reverse("communes:commune_list") + "?q=tan"),
             ("commune page", reverse("communes:commune_detail", args=[commune.pk])),
         ]
-        return [self._measure(client, name, url, requests) for name, url in pages]
+        return [self._measure(client, name, url, requests) for name, url in pages] + measurements
 
     def _measure(self, client: Client, page: str, url: str, requests: int) -> Measurement:
         for _ in range(3):  # warm caches, templates and connections

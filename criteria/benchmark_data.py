@@ -1,0 +1,118 @@
+"""National-scale evaluation data for `manage.py benchmark`: fast bulk rows, never used by the app.
+
+Values are random around each indicator's threshold; their derived status comes from the real
+rules, so pages show consistent tallies. PostgreSQL gets COPY; other databases bulk inserts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from communes.models import Commune
+
+from .models import CriteriaSet, CriterionResult, Evaluation, IndicatorValue
+from .rules import Subject, criterion_met, indicator_met
+
+PERIODS = [(year, half) for year in range(2021, 2026) for half in (1, 2)]
+CHUNK = 250  # communes per transaction: bounded memory at national scale
+
+
+def build_evaluations(
+    *, criteria_set: CriteriaSet, communes: Iterable[Commune], seed: int = 2026
+) -> int:
+    """Ten half-year evaluations per commune (2021–2025), the last one awaiting review.
+
+    Skips communes that already have them, so a second run adds nothing.
+    """
+    rng = random.Random(seed)
+    criteria = list(criteria_set.criteria.prefetch_related("indicators__thresholds"))
+    done = set(
+        Evaluation.objects.filter(criteria_set=criteria_set, village=None).values_list(
+            "commune_id", flat=True
+        )
+    )
+    todo = [commune for commune in communes if commune.pk not in done]
+    for start in range(0, len(todo), CHUNK):
+        with transaction.atomic():
+            _build_chunk(todo[start : start + CHUNK], criteria_set, criteria, rng)
+    return len(todo) * len(PERIODS)
+
+
+def _build_chunk(communes, criteria_set, criteria, rng) -> None:
+    evaluations, per_evaluation = [], []
+    for commune in communes:
+        for index, (year, half) in enumerate(PERIODS):
+            subject = Subject(region=commune.region, group=commune.ntm_group, year=year)
+            values, results = _values(criteria, subject, rng)
+            last = index == len(PERIODS) - 1
+            evaluations.append(
+                Evaluation(
+                    commune=commune,
+                    criteria_set=criteria_set,
+                    year=year,
+                    half=half,
+                    period_end=Evaluation.period_end_of(year, half),
+                    status=Evaluation.Status.SUBMITTED if last else Evaluation.Status.APPROVED,
+                    met_count=sum(1 for met in results.values() if met),
+                    criteria_count=len(results),
+                )
+            )
+            per_evaluation.append((values, results))
+    Evaluation.objects.bulk_create(evaluations, batch_size=2000)
+    value_rows = (
+        (evaluation.pk, indicator_id, value, met)
+        for evaluation, (values, _) in zip(evaluations, per_evaluation, strict=True)
+        for indicator_id, (value, met) in values.items()
+    )
+    result_rows = (
+        (evaluation.pk, criterion_id, met)
+        for evaluation, (_, results) in zip(evaluations, per_evaluation, strict=True)
+        for criterion_id, met in results.items()
+    )
+    _insert(
+        IndicatorValue,
+        ["evaluation_id", "indicator_id", "value", "met"],
+        value_rows,
+        defaults={"note": ""},
+    )
+    _insert(CriterionResult, ["evaluation_id", "criterion_id", "met"], result_rows)
+
+
+def _values(criteria, subject: Subject, rng: random.Random):
+    values, results = {}, {}
+    for criterion in criteria:
+        indicator_results = []
+        for indicator in criterion.indicators.all():
+            thresholds = indicator.thresholds.all()
+            if indicator.is_yes_no:
+                value = Decimal(1) if rng.random() < 0.85 else Decimal(0)
+            else:
+                base = next((t.value for t in thresholds), Decimal(50)) or Decimal(10)
+                value = (base * Decimal(str(round(rng.uniform(0.8, 1.25), 2)))).quantize(
+                    Decimal("0.1")
+                )
+            met = indicator_met(indicator, value, thresholds, subject)
+            values[indicator.pk] = (value, met)
+            indicator_results.append(met)
+        results[criterion.pk] = criterion_met(indicator_results)
+    return values, results
+
+
+def _insert(model, columns: list[str], rows: Iterator[tuple], defaults: dict | None = None) -> None:
+    defaults = defaults or {}
+    if connection.vendor == "postgresql":
+        names = [*columns, *defaults]
+        extra = tuple(defaults.values())
+        sql = f"COPY {model._meta.db_table} ({', '.join(names)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row((*row, *extra))
+        return
+    model.objects.bulk_create(
+        (model(**dict(zip(columns, row, strict=True)), **defaults) for row in rows),
+        batch_size=5000,
+    )
