@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from communes.models import Commune
 
@@ -87,31 +88,34 @@ class Change:
     new: str
 
 
-def changes_since(evaluation: Evaluation, previous: Evaluation | None) -> list[Change]:
-    """What moved between the previous evaluation and this one: criteria status, then values."""
+def changes_since(grid: list[CriterionRow], previous: Evaluation | None) -> list[Change]:
+    """What moved since the previous evaluation: criteria status first, then values.
+
+    Reads the current side from the grid already built for the page: two queries in all.
+    """
     if previous is None:
         return []
-    criteria = {c.pk: c for c in evaluation.criteria_set.criteria.all()}
+    status = {True: _("Đạt"), False: _("Chưa đạt"), None: "—"}
     before = dict(previous.results.values_list("criterion_id", "met"))
-    after = dict(evaluation.results.values_list("criterion_id", "met"))
-    status = {True: "Đạt", False: "Chưa đạt", None: "—"}
-    changes = [
-        Change(str(criteria[pk]), status[before.get(pk)], status[met])
-        for pk, met in after.items()
-        if pk in criteria and before.get(pk) != met
-    ]
-    old_values = {v.indicator_id: v.value for v in previous.values.all()}
-    for value in evaluation.values.select_related("indicator"):
-        old = old_values.get(value.indicator_id)
-        if old != value.value:
-            changes.append(
-                Change(
-                    f"{value.indicator.number} {value.indicator.name[:80]}",
-                    display_value(value.indicator, old),
-                    display_value(value.indicator, value.value),
-                )
+    old_values = dict(previous.values.values_list("indicator_id", "value"))
+    criteria_changes, value_changes = [], []
+    for row in grid:
+        if before.get(row.criterion.pk) != row.met:
+            criteria_changes.append(
+                Change(str(row.criterion), status[before.get(row.criterion.pk)], status[row.met])
             )
-    return sorted(changes, key=lambda change: change.label)
+        for item in row.indicators:
+            old = old_values.get(item.indicator.pk)
+            new = item.value.value if item.value else None
+            if old != new:
+                value_changes.append(
+                    Change(
+                        f"{item.indicator.number} {item.indicator.name[:80]}",
+                        display_value(item.indicator, old),
+                        item.display,
+                    )
+                )
+    return criteria_changes + value_changes
 
 
 @dataclass

@@ -119,7 +119,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grid": grid,
             "unmet": unmet_sentence(unmet_short_names(grid)),
             "previous": previous,
-            "changes": changes_since(evaluation, previous),
+            "changes": changes_since(grid, previous),
             "log": evaluation.log.select_related("actor", "indicator")[:200],
             "evidence": evaluation.evidence.select_related("indicator", "uploaded_by"),
             "can_edit": access.can_edit_evaluation(request.user, evaluation),

@@ -189,3 +189,23 @@ def test_criteria_pages_keep_a_constant_query_count(client, world, personas, rol
     small = _queries(client, urls[page])
     _grow_catalogue_and_evaluations(world, personas)
     assert _queries(client, urls[page]) == small
+
+
+def test_the_page_shows_what_changed_since_the_previous_evaluation(client, world, personas):
+    client.force_login(personas["commune"])
+    first = world.evaluation_a1
+    url = reverse("criteria:evaluation_edit", args=[first.pk])
+    client.post(url, _form_data(first, i1_1="1", i2_1="65", i3_1="3"))
+    later = evaluation_create(
+        commune=world.commune_a1,
+        criteria_set=world.criteria_set,
+        year=2025,
+        half=1,
+        actor=personas["commune"],
+    )
+    client.post(reverse("criteria:evaluation_edit", args=[later.pk]), _form_data(later, i2_1="75"))
+    page = client.get(reverse("criteria:evaluation_detail", args=[later.pk])).content.decode()
+    assert "Thay đổi so với kỳ trước" in page
+    assert "(6 tháng cuối năm 2024)" in page
+    assert "<td>2. Giao thông</td><td>Chưa đạt</td><td>Đạt</td>" in page
+    assert "<td>65 %</td><td>75 %</td>" in page
