@@ -54,6 +54,11 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     evaluations = list(
         commune.evaluations.filter(village=None).select_related("criteria_set").latest_first()
     )
+    village_evaluations = (
+        commune.evaluations.filter(village__isnull=False)
+        .select_related("criteria_set", "village")
+        .latest_first()[:100]
+    )
     approved = next((e for e in evaluations if e.status == Evaluation.Status.APPROVED), None)
     shown = approved or (evaluations[0] if evaluations else None)
     grid = evaluation_grid(shown, subject_of(shown)) if shown else []
@@ -65,6 +70,8 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "commune": commune,
             "evaluation": shown,
             "evaluations": evaluations,
+            "village_evaluations": village_evaluations,
+            "village_list": commune.villages.order_by("search_name") if can_change else [],
             "grid": grid,
             "unmet": unmet_sentence(unmet_short_names(grid)) if shown else "",
             "villages": village_tally(commune),
@@ -78,7 +85,11 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _sets_for(commune: Commune):
-    return CriteriaSet.objects.filter(level__in=COMMUNE_LEVELS).order_by("-valid_from")
+    """National commune sets, and the village sets of the commune's own province."""
+    return CriteriaSet.objects.filter(
+        Q(level__in=COMMUNE_LEVELS)
+        | Q(level=CriteriaSet.Level.THON, province_name=commune.province.short_name)
+    ).order_by("level", "-valid_from")
 
 
 @require_POST
@@ -87,7 +98,7 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_change_commune(request.user, commune):
         return render(request, "403.html", status=403)
     try:
-        criteria_set = CriteriaSet.objects.get(pk=int(request.POST.get("criteria_set", "")))
+        criteria_set = _sets_for(commune).get(pk=int(request.POST.get("criteria_set", "")))
         year = int(request.POST.get("year", ""))
         half = int(request.POST.get("half", "0"))
         if half not in Evaluation.Half.values or not 2010 <= year <= timezone.localdate().year + 1:
@@ -95,9 +106,20 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValueError, CriteriaSet.DoesNotExist):
         messages.error(request, _("Chọn bộ tiêu chí, năm (2010 đến năm sau) và kỳ đánh giá."))
         return redirect("criteria:commune_status", pk=commune.pk)
+    village = None
+    if criteria_set.level == CriteriaSet.Level.THON:
+        village = commune.villages.filter(pk=request.POST.get("village") or 0).first()
+        if village is None:
+            messages.error(request, _("Bộ tiêu chí thôn: hãy chọn thôn được đánh giá."))
+            return redirect("criteria:commune_status", pk=commune.pk)
     try:
         evaluation = evaluation_create(
-            commune=commune, criteria_set=criteria_set, year=year, half=half, actor=request.user
+            commune=commune,
+            criteria_set=criteria_set,
+            year=year,
+            half=half,
+            actor=request.user,
+            village=village,
         )
     except EvaluationError as error:
         messages.error(request, str(error))

@@ -3,14 +3,15 @@
 Each `*_visible_to(user)` returns the queryset of objects the user may read; `get_*_or_404`
 fetches one of them or answers 404, so that a refused object looks exactly like a missing one.
 
-| role      | reads                                                        | changes            |
-|-----------|--------------------------------------------------------------|--------------------|
-| admin     | everything                                                   | everything         |
-| province  | its province: districts, communes, villages, agencies        | (review, assign)   |
-| district  | its district's communes and villages                         | (review)           |
-| commune   | its commune and villages                                     | its commune        |
-| agency    | the communes its agency is assigned to now, and the agency   | (its reports)      |
-| none      | nothing                                                      | nothing            |
+| role      | reads                                                  | changes                       |
+|-----------|--------------------------------------------------------|-------------------------------|
+| admin     | everything                                             | everything                    |
+| province  | its province: districts, communes, villages, agencies, | reviews its communes'         |
+|           | evaluations                                            | evaluations                   |
+| district  | its district's communes, villages and evaluations      | reviews them (before 07/2025) |
+| commune   | its commune, villages and evaluations                  | its evaluations and evidence  |
+| agency    | the communes its agency is assigned to now, the agency | (its reports)                 |
+| none      | nothing                                                | nothing                       |
 """
 
 from __future__ import annotations

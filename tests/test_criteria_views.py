@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from criteria.models import Evaluation, EvaluationLog, Evidence, Indicator
+from criteria.models import CriteriaSet, Evaluation, EvaluationLog, Evidence, Indicator, Recognition
 from criteria.services import evaluation_create
 
 from .conftest import PDF_BYTES
-from .factories import CommuneFactory, CriterionFactory, IndicatorFactory
+from .factories import CommuneFactory, CriteriaSetFactory, CriterionFactory, IndicatorFactory
 
 
 def _form_data(evaluation: Evaluation, **by_number) -> dict:
@@ -209,3 +209,53 @@ def test_the_page_shows_what_changed_since_the_previous_evaluation(client, world
     assert "(6 tháng cuối năm 2024)" in page
     assert "<td>2. Giao thông</td><td>Chưa đạt</td><td>Đạt</td>" in page
     assert "<td>65 %</td><td>75 %</td>" in page
+
+
+def test_a_village_is_evaluated_against_its_provinces_village_set(client, world, personas):
+    village_set = CriteriaSetFactory(
+        code="THON-QT", level=CriteriaSet.Level.THON, province_name="Quảng Trị"
+    )
+    IndicatorFactory(criterion=CriterionFactory(criteria_set=village_set, number=1))
+    other_province_set = CriteriaSetFactory(
+        code="THON-LC", level=CriteriaSet.Level.THON, province_name="Lai Châu"
+    )
+    village = world.commune_a1.villages.get(name="Bản Vầng")
+    client.force_login(personas["commune"])
+    url = reverse("criteria:evaluation_create", args=[world.commune_a1.pk])
+    page = client.post(url, {"criteria_set": village_set.pk, "year": 2024, "half": 0}, follow=True)
+    assert "hãy chọn thôn" in page.content.decode()
+    page = client.post(
+        url,
+        {"criteria_set": other_province_set.pk, "year": 2024, "half": 0, "village": village.pk},
+        follow=True,
+    )
+    assert "Chọn bộ tiêu chí" in page.content.decode()
+    client.post(
+        url, {"criteria_set": village_set.pk, "year": 2024, "half": 0, "village": village.pk}
+    )
+    evaluation = Evaluation.objects.get(village=village)
+    assert (evaluation.commune, evaluation.criteria_set) == (world.commune_a1, village_set)
+    status = client.get(reverse("criteria:commune_status", args=[world.commune_a1.pk]))
+    assert "Đánh giá thôn" in status.content.decode()
+    assert "0/2 thôn đạt chuẩn" in status.content.decode()
+
+
+def test_a_recognised_commune_failing_half_its_criteria_is_flagged(client, world, personas):
+    Recognition.objects.create(
+        commune=world.commune_a1,
+        level=Recognition.Level.NTM,
+        decision_number="12/QĐ-UBND",
+        decision_date="2019-12-30",
+    )
+    evaluation = world.evaluation_a1
+    client.force_login(personas["commune"])
+    client.post(
+        reverse("criteria:evaluation_edit", args=[evaluation.pk]),
+        _form_data(evaluation, i1_1="0", i2_1="40", i3_1="3"),
+    )
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.APPROVED)
+    page = client.get(reverse("criteria:commune_status", args=[world.commune_a1.pk]))
+    text = page.content.decode()
+    assert "Đạt chuẩn nông thôn mới" in text
+    assert "12/QĐ-UBND" in text
+    assert "Có nguy cơ bị thu hồi công nhận: 2/3 tiêu chí không đạt (từ 50% trở lên)" in text
