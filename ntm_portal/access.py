@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from communes.models import Commune, CommuneQuerySet, District, Edition, Province, Village
 from criteria.models import Evaluation, EvaluationQuerySet, Evidence
-from sponsorships.models import Agency, Assignment
+from sponsorships.models import Agency, Assignment, Inspection, InspectionAttachment
 
 from .models import Role, User
 
@@ -173,6 +173,60 @@ def get_evaluation_or_404(user: User, pk: int) -> Evaluation:
 def get_evidence_or_404(user: User, pk: int) -> Evidence:
     return get_object_or_404(
         Evidence.objects.filter(evaluation__in=evaluations_visible_to(user)), pk=pk
+    )
+
+
+def inspections_visible_to(user: User) -> QuerySet[Inspection]:
+    """An agency sees its own inspections (past assignments too); others follow the communes."""
+    inspections = Inspection.objects.all()
+    if _has_no_access(user):
+        return inspections.none()
+    if user.role == Role.AGENCY and not user.is_admin:
+        return inspections.filter(assignment__agency_id=user.agency_id)
+    return inspections.filter(assignment__commune__in=communes_visible_to(user))
+
+
+def can_file_report(user: User, inspection: Inspection) -> bool:
+    """Only members of the assigned agency write its inspection reports (and admins)."""
+    if _has_no_access(user):
+        return False
+    return user.is_admin or (
+        user.role == Role.AGENCY and user.agency_id == inspection.assignment.agency_id
+    )
+
+
+def can_acknowledge_report(user: User, inspection: Inspection) -> bool:
+    if _has_no_access(user):
+        return False
+    return user.is_admin or (
+        user.role == Role.PROVINCE and user.province_id == inspection.assignment.commune.province_id
+    )
+
+
+def can_plan_inspections(user: User, assignment: Assignment) -> bool:
+    """Ad-hoc inspections and cancellations: the agency itself, or its province's office."""
+    if _has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    if user.role == Role.AGENCY:
+        return user.agency_id == assignment.agency_id
+    return user.role == Role.PROVINCE and user.province_id == assignment.commune.province_id
+
+
+def get_inspection_or_404(user: User, pk: int) -> Inspection:
+    return get_object_or_404(
+        inspections_visible_to(user).select_related(
+            "assignment__agency", "assignment__commune__district", "assignment__commune__province"
+        ),
+        pk=pk,
+    )
+
+
+def get_attachment_or_404(user: User, pk: int) -> InspectionAttachment:
+    return get_object_or_404(
+        InspectionAttachment.objects.filter(report__inspection__in=inspections_visible_to(user)),
+        pk=pk,
     )
 
 

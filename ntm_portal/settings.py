@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +167,10 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ntm_portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "plan-inspections": {
+        "task": "sponsorships.tasks.plan_inspections",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "send-pending-emails": {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),
@@ -254,6 +259,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# --- Portal --------------------------------------------------------------------------------------
+# --- Portal -------------------------------------------------------------------------------------
+# Inspections: remind the agency this many days before the due date (and again when overdue).
+INSPECTION_REMINDER_DAYS = env.int("INSPECTION_REMINDER_DAYS", default=7)
 # Where vendored administrative-division editions live (see communes/divisions.py).
 DIVISIONS_FIXTURE_DIR = BASE_DIR / "fixtures" / "divisions"

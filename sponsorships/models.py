@@ -1,19 +1,20 @@
-"""Sponsoring agencies and their assignments to communes.
-
-Minimal for now: enough to scope an agency member to the communes their agency is assigned.
-The sponsorship issue adds decisions, targets, name history and the inspection calendar.
-"""
+"""Sponsoring agencies, their assignments to communes, inspections and inspection reports."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
+from criteria.models import Criterion, Recognition
+
+from .periods import Frequency, Period
 
 
 class Agency(models.Model):
@@ -29,6 +30,8 @@ class Agency(models.Model):
         Province, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("tỉnh")
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    # The secret in the agency's calendar feed address, for phones that cannot sign in.
+    calendar_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
@@ -40,6 +43,73 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_on(self, day: date) -> str:
+        """The name the agency had that day (names change: Sở KH&ĐT joined Sở Tài chính)."""
+        for former in self.former_names.all():
+            if former.valid_to >= day and (former.valid_from is None or former.valid_from <= day):
+                return former.name
+        return self.name
+
+
+class AgencyFormerName(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("tên cũ"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=50, blank=True)
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"))
+
+    class Meta:
+        verbose_name = _("tên cũ của cơ quan")
+        verbose_name_plural = _("tên cũ của cơ quan")
+        ordering = ["-valid_to"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SteeringMember(models.Model):
+    """A member of the agency's steering team (seed 000: five members, headed by the Vice-Chair)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="steering_team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    full_name = models.CharField(_("họ tên"), max_length=100)
+    position = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    team_role = models.CharField(_("nhiệm vụ trong ban"), max_length=100, blank=True)
+    is_head = models.BooleanField(_("trưởng ban"), default=False)
+
+    class Meta:
+        verbose_name = _("thành viên ban chỉ đạo")
+        verbose_name_plural = _("thành viên ban chỉ đạo")
+        ordering = ["-is_head", "full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class AssignmentDecision(models.Model):
+    """The decision assigning agencies to communes (e.g. 1841/QĐ-UBND, 14/7/2020)."""
+
+    number = models.CharField(_("số"), max_length=50)
+    date = models.DateField(_("ngày"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(_("trích yếu"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("quyết định phân công")
+        verbose_name_plural = _("quyết định phân công")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "number"], name="decision_number_per_province"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.date:%d/%m/%Y})"
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -61,9 +131,28 @@ class Assignment(models.Model):
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("xã")
     )
+    # The inspection regime: sponsored communes once a quarter, supervised ones twice a year.
+    INSPECTION_FREQUENCY = {Kind.SPONSORED: Frequency.QUARTER, Kind.SUPERVISED: Frequency.HALF_YEAR}
+
     kind = models.CharField(_("hình thức"), max_length=20, choices=Kind.choices)
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
+    decision = models.ForeignKey(
+        AssignmentDecision,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        null=True,
+        blank=True,
+        verbose_name=_("quyết định"),
+    )
+    target_level = models.CharField(
+        _("mục tiêu"), max_length=10, choices=Recognition.Level.choices, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(_("năm đạt mục tiêu"), null=True, blank=True)
+    criteria_to_support = models.ManyToManyField(
+        Criterion, blank=True, related_name="+", verbose_name=_("tiêu chí cần hỗ trợ")
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -81,3 +170,215 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} – {self.commune} ({self.get_kind_display()})"
+
+    @property
+    def inspection_frequency(self) -> Frequency:
+        return self.INSPECTION_FREQUENCY[self.kind]
+
+
+class InspectionQuerySet(models.QuerySet):
+    def overdue_on(self, day: date) -> InspectionQuerySet:
+        return self.filter(status=Inspection.Status.PLANNED, due_date__lt=day)
+
+
+class Inspection(models.Model):
+    """One visit of an agency to a commune: planned by the calendar job, or ad hoc (đột xuất)."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", _("Định kỳ")
+        AD_HOC = "ad_hoc", _("Đột xuất")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Chưa thực hiện")
+        DONE = "done", _("Đã kiểm tra")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("phân công"),
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.SCHEDULED)
+    period_start = models.DateField(_("đầu kỳ"))
+    period_end = models.DateField(_("cuối kỳ"))
+    due_date = models.DateField(_("hạn"), db_index=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    overdue_since = models.DateField(_("quá hạn từ"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đợt kiểm tra")
+        verbose_name_plural = _("đợt kiểm tra")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            # The calendar job may run twice, or twice at once: the database keeps one per period.
+            models.UniqueConstraint(
+                fields=["assignment", "period_start"],
+                condition=Q(kind="scheduled"),
+                name="one_scheduled_inspection_per_period",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.commune} – {self.period.label()}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end)
+
+    def state_on(self, day: date) -> str:
+        """planned / done / cancelled, or overdue: what the calendar colours."""
+        if self.status == self.Status.PLANNED and self.due_date < day:
+            return "overdue"
+        return self.status
+
+
+class AgencyReport(models.Model):
+    """The agency's six-monthly report to its standing committee, planned by the calendar job."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reports_due")
+    period_start = models.DateField(_("đầu kỳ"))
+    period_end = models.DateField(_("cuối kỳ"))
+    due_date = models.DateField(_("hạn"))
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo 6 tháng")
+        verbose_name_plural = _("báo cáo 6 tháng")
+        ordering = ["due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "period_start"], name="one_agency_report_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {Period(self.period_start, self.period_end).label()}"
+
+
+class InspectionReport(models.Model):
+    """What the agency found (BÁO CÁO kết quả kiểm tra): draft → submitted → acknowledged."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã nộp")
+        ACKNOWLEDGED = "acknowledged", _("Tỉnh đã ghi nhận")
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.PROTECT, related_name="report")
+    inspected_on = models.DateField(_("ngày kiểm tra"))
+    participants = models.TextField(_("thành phần tham gia"))
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    resources_vnd = models.DecimalField(
+        _("nguồn lực huy động (đồng)"), max_digits=16, decimal_places=0, default=0
+    )
+    resources_in_kind = models.TextField(_("hỗ trợ bằng hiện vật, ngày công"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=15, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo kiểm tra")
+        verbose_name_plural = _("báo cáo kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{_('Báo cáo')} {self.inspection}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class InspectionFinding(models.Model):
+    report = models.ForeignKey(InspectionReport, on_delete=models.CASCADE, related_name="findings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    met = models.BooleanField(_("đạt"), null=True)
+    note = models.TextField(_("nhận xét"), blank=True)
+
+    class Meta:
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "criterion"], name="one_finding_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.met}"
+
+
+def attachment_path(instance: InspectionAttachment, filename: str) -> str:
+    return f"inspections/{instance.report_id}/{instance.sha256[:16]}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    return ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+
+
+class InspectionAttachment(models.Model):
+    report = models.ForeignKey(
+        InspectionReport, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class InspectionLog(models.Model):
+    """The history of an inspection and its report."""
+
+    class Action(models.TextChoices):
+        PLANNED = "planned", _("Lập kế hoạch")
+        CREATED_AD_HOC = "ad_hoc", _("Tạo đợt đột xuất")
+        REPORT_SAVED = "report_saved", _("Lưu báo cáo")
+        SUBMITTED = "submitted", _("Nộp báo cáo")
+        ACKNOWLEDGED = "acknowledged", _("Ghi nhận")
+        CANCELLED = "cancelled", _("Hủy")
+        ATTACHMENT_ADDED = "attachment", _("Thêm tệp")
+        REFUSED = "refused", _("Bị từ chối")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.get_action_display()

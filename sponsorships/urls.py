@@ -5,4 +5,15 @@ from . import views
 app_name = "sponsorships"
 urlpatterns = [
     path("<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("lich/", views.calendar, name="calendar"),
+    path("lich/<str:token>.ics", views.calendar_ics, name="calendar_ics"),
+    path("kiem-tra/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("kiem-tra/<int:pk>/lap-bao-cao/", views.report_begin, name="report_begin"),
+    path("kiem-tra/<int:pk>/bao-cao/", views.report_edit, name="report_edit"),
+    path("kiem-tra/<int:pk>/nop/", views.report_submit_view, name="report_submit"),
+    path("kiem-tra/<int:pk>/ghi-nhan/", views.report_acknowledge_view, name="report_acknowledge"),
+    path("kiem-tra/<int:pk>/tep/", views.attachment_upload, name="attachment_upload"),
+    path("tep/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("kiem-tra/<int:pk>/huy/", views.inspection_cancel_view, name="inspection_cancel"),
+    path("kiem-tra/<int:pk>/dot-xuat/", views.inspection_ad_hoc, name="inspection_ad_hoc"),
 ]

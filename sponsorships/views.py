@@ -1,7 +1,46 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Agencies, the inspection calendar, inspections and their reports, and the calendar feed."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from ntm_portal import access
+
+from . import calendar_feed
+from .models import Agency, Inspection, InspectionReport
+from .periods import Frequency, Period
+from .services import (
+    ReportFieldErrors,
+    SponsorshipError,
+    attachment_add,
+    inspection_cancel,
+    inspection_create_ad_hoc,
+    report_acknowledge,
+    report_save,
+    report_start,
+    report_submit,
+)
+
+security_log = logging.getLogger("ntm_portal.security")
+STATES = {
+    "planned": gettext_lazy("Chưa đến hạn"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "done": gettext_lazy("Đã kiểm tra"),
+    "cancelled": gettext_lazy("Đã hủy"),
+}
 
 
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -9,7 +48,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = (
         agency.assignments.active_on()
         .filter(commune__in=access.communes_visible_to(request.user))
-        .select_related("commune__district", "commune__province")
+        .select_related("commune__district", "commune__province", "decision")
         .order_by("kind", "commune__name")
     )
     return render(
@@ -19,5 +58,284 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agency": agency,
             "assignments": assignments,
             "members": agency.members.filter(is_active=True).order_by("last_name", "username"),
+            "steering_team": agency.steering_team.all(),
+            "former_names": agency.former_names.all(),
+            "is_member": request.user.agency_id == agency.pk,
+            "feed_url": request.build_absolute_uri(f"/co-quan/lich/{agency.calendar_token}.ics")
+            if request.user.agency_id == agency.pk or request.user.is_admin
+            else "",
         },
     )
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Inspections in the user's scope: list or month view, by agency, district, commune, state."""
+    today = timezone.localdate()
+    inspections = access.inspections_visible_to(request.user).select_related(
+        "assignment__agency",
+        "assignment__commune__district",
+        "assignment__commune__province",
+        "report",
+    )
+    year = _int(request.GET.get("year")) or today.year
+    quarter = _int(request.GET.get("quarter"))
+    if quarter not in (1, 2, 3, 4):
+        quarter = None
+    if quarter:
+        period = Period.containing(date(year, quarter * 3 - 2, 1), Frequency.QUARTER)
+    else:
+        period = Period(date(year, 1, 1), date(year, 12, 31))
+    inspections = inspections.filter(due_date__gte=period.start, due_date__lte=period.end)
+    chosen = {}
+    for name, lookup in {
+        "agency": "assignment__agency_id",
+        "district": "assignment__commune__district_id",
+        "commune": "assignment__commune_id",
+    }.items():
+        value = _int(request.GET.get(name))
+        if value:
+            inspections = inspections.filter(**{lookup: value})
+            chosen[name] = value
+    state = request.GET.get("state", "")
+    if state == "overdue":
+        inspections = inspections.overdue_on(today)
+    elif state == "planned":
+        inspections = inspections.filter(status=Inspection.Status.PLANNED, due_date__gte=today)
+    elif state in (Inspection.Status.DONE, Inspection.Status.CANCELLED):
+        inspections = inspections.filter(status=state)
+    else:
+        state = ""
+    view = "month" if request.GET.get("view") == "month" else "list"
+    page = Paginator(inspections.order_by("due_date", "pk"), 100).get_page(request.GET.get("page"))
+    months: dict[date, list[Inspection]] = defaultdict(list)
+    for inspection in page.object_list:
+        inspection.state = inspection.state_on(today)
+        months[inspection.due_date.replace(day=1)].append(inspection)
+    return render(
+        request,
+        "sponsorships/calendar.html",
+        {
+            "page": page,
+            "months": sorted(months.items()),
+            "view": view,
+            "year": year,
+            "quarter": quarter,
+            "state": state,
+            "states": STATES,
+            "chosen": chosen,
+            "agencies": access.agencies_visible_to(request.user).order_by("name"),
+            "districts": access.districts_visible_to(request.user).order_by("search_name")[:200],
+            "years": range(today.year - 6, today.year + 2),
+            "today": today,
+        },
+    )
+
+
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = access.get_inspection_or_404(request.user, pk)
+    report = InspectionReport.objects.filter(inspection=inspection).first()
+    can_file = access.can_file_report(request.user, inspection)
+    return render(
+        request,
+        "sponsorships/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "state": inspection.state_on(timezone.localdate()),
+            "report": report,
+            "findings": report.findings.select_related("criterion") if report else [],
+            "attachments": report.attachments.all() if report else [],
+            "log": inspection.log.select_related("actor")[:100],
+            "can_file": can_file,
+            "can_acknowledge": access.can_acknowledge_report(request.user, inspection),
+            "can_plan": access.can_plan_inspections(request.user, inspection.assignment),
+            "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx",
+        },
+    )
+
+
+@require_POST
+def report_begin(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection_for_change(request, pk, access.can_file_report)
+    try:
+        report_start(inspection=inspection, actor=request.user)
+    except SponsorshipError as error:
+        messages.error(request, str(error))
+        return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+    return redirect("sponsorships:report_edit", pk=inspection.pk)
+
+
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection_for_change(request, pk, access.can_file_report)
+    report = get_object_or_404(InspectionReport, inspection=inspection)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        findings = {
+            finding.criterion_id: (
+                request.POST.get(f"met_{finding.criterion_id}", ""),
+                request.POST.get(f"note_{finding.criterion_id}", ""),
+            )
+            for finding in report.findings.all()
+        }
+        try:
+            report_save(
+                report=report,
+                data=request.POST,
+                findings=findings,
+                version=_int(request.POST.get("version")) or -1,
+                actor=request.user,
+            )
+        except ReportFieldErrors as error:
+            errors = error.errors
+            messages.error(request, str(error))
+        except SponsorshipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã lưu báo cáo."))
+            return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+    elif not report.is_editable:
+        messages.error(request, _("Báo cáo đã nộp: không sửa được."))
+        return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+    return render(
+        request,
+        "sponsorships/report_form.html",
+        {
+            "inspection": inspection,
+            "report": report,
+            "findings": report.findings.select_related("criterion"),
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else None,
+        },
+    )
+
+
+@require_POST
+def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection_for_change(request, pk, access.can_file_report)
+    report = get_object_or_404(InspectionReport, inspection=inspection)
+    try:
+        report_submit(
+            report=report, version=_int(request.POST.get("version")) or -1, actor=request.user
+        )
+    except SponsorshipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã nộp báo cáo kiểm tra."))
+    return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+
+
+@require_POST
+def report_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection_for_change(request, pk, access.can_acknowledge_report)
+    report = get_object_or_404(InspectionReport, inspection=inspection)
+    try:
+        report_acknowledge(
+            report=report, version=_int(request.POST.get("version")) or -1, actor=request.user
+        )
+    except SponsorshipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã ghi nhận báo cáo."))
+    return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection_for_change(request, pk, access.can_file_report)
+    report = get_object_or_404(InspectionReport, inspection=inspection)
+    try:
+        attachment_add(report=report, upload=request.FILES.get("file"), actor=request.user)
+    except SponsorshipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã tải lên tệp đính kèm."))
+    return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = access.get_attachment_or_404(request.user, pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = access.get_inspection_or_404(request.user, pk)
+    if not access.can_plan_inspections(request.user, inspection.assignment):
+        return render(request, "403.html", status=403)
+    try:
+        inspection_cancel(
+            inspection=inspection, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except SponsorshipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã hủy đợt kiểm tra."))
+    return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+
+
+@require_POST
+def inspection_ad_hoc(request: HttpRequest, pk: int) -> HttpResponse:
+    """An ad-hoc (đột xuất) inspection for the assignment of this inspection's agency and commune."""
+    inspection = access.get_inspection_or_404(request.user, pk)
+    if not access.can_plan_inspections(request.user, inspection.assignment):
+        return render(request, "403.html", status=403)
+    due = _day(request.POST.get("due_date", ""))
+    if due is None:
+        messages.error(request, _("Ngày kiểm tra đột xuất phải có dạng dd/mm/yyyy."))
+        return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+    created = inspection_create_ad_hoc(
+        assignment=inspection.assignment, due_date=due, actor=request.user
+    )
+    messages.success(request, _("Đã tạo đợt kiểm tra đột xuất."))
+    return redirect("sponsorships:inspection_detail", pk=created.pk)
+
+
+@login_not_required
+@require_GET
+def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The agency's calendar for phones: the secret token in the address is the only key."""
+    agency = Agency.objects.filter(calendar_token=token).first()
+    if agency is None or len(token) < 20:
+        raise Http404
+    return HttpResponse(
+        calendar_feed.agency_calendar(agency), content_type="text/calendar; charset=utf-8"
+    )
+
+
+def _inspection_for_change(request: HttpRequest, pk: int, rule) -> Inspection:
+    """The inspection if this user may change it; 404/403 otherwise, with a trace in the log."""
+    try:
+        inspection = access.get_inspection_or_404(request.user, pk)
+    except Http404:
+        security_log.warning("User %s refused on inspection %s", request.user.pk, pk)
+        raise
+    if not rule(request.user, inspection):
+        security_log.warning("User %s may not change inspection %s", request.user.pk, pk)
+        raise PermissionDenied
+    return inspection
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _day(text: str) -> date | None:
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -9,6 +9,7 @@ The world (2024 edition):
 from __future__ import annotations
 
 import os
+from datetime import date
 from dataclasses import dataclass
 
 import pytest
@@ -17,6 +18,8 @@ from django.core.files.base import ContentFile
 from criteria.models import CriteriaSet, Evaluation, Evidence
 from criteria.services import evaluation_create
 from ntm_portal.models import Role, User
+from sponsorships.models import Inspection, InspectionAttachment
+from sponsorships.services import report_start
 from sponsorships.models import Agency
 
 from .factories import (
@@ -81,6 +84,8 @@ class World:
     criteria_set: CriteriaSet
     evaluation_a1: Evaluation
     evidence_a1: Evidence
+    inspection_a2: Inspection
+    attachment_a2: InspectionAttachment
 
 
 @pytest.fixture
@@ -104,7 +109,7 @@ def world(db) -> World:
     VillageFactory(commune=commune_a1, name="Bản Vầng")
     agency_a = AgencyFactory(province=province_a, name="Sở Kế hoạch và Đầu tư Quảng Trị")
     agency_b = AgencyFactory(province=province_b, name="Hội Nông dân tỉnh Lai Châu")
-    AssignmentFactory(agency=agency_a, commune=commune_a2)
+    assignment_a2 = AssignmentFactory(agency=agency_a, commune=commune_a2)
     AssignmentFactory(agency=agency_b, commune=commune_b1)
     criteria_set = small_catalogue()
     evaluation_a1 = evaluation_create(
@@ -118,6 +123,22 @@ def world(db) -> World:
         size=len(PDF_BYTES),
         sha256="0" * 64,
         uploaded_by=UserFactory(username="nguoi_tai_len"),
+    )
+    inspection_a2 = Inspection.objects.create(
+        assignment=assignment_a2,
+        period_start=date(2024, 10, 1),
+        period_end=date(2024, 12, 31),
+        due_date=date(2024, 12, 31),
+    )
+    report = report_start(inspection=inspection_a2, actor=evidence_a1.uploaded_by)
+    attachment_a2 = InspectionAttachment.objects.create(
+        report=report,
+        file=ContentFile(PDF_BYTES, name="bien-ban-kiem-tra.pdf"),
+        original_name="Biên bản kiểm tra.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="1" * 64,
+        uploaded_by=evidence_a1.uploaded_by,
     )
     return World(
         province_a,
@@ -134,6 +155,8 @@ def world(db) -> World:
         criteria_set,
         evaluation_a1,
         evidence_a1,
+        inspection_a2,
+        attachment_a2,
     )
 
 

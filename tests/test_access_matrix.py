@@ -16,6 +16,7 @@ ALL = set(ROLES)
 SIGNED_IN = ALL - {ANON}
 READERS_A1 = {"admin", "province", "district", "commune"}
 REVIEWERS_A1 = {"admin", "province", "district"}
+READERS_A2 = {"admin", "province", "district", "agency"}
 
 # (url name, object in the world or None, method) → roles allowed; everyone else is refused.
 # "allowed" means 200 (or the redirect the view answers with); refused means 404, 403, or the
@@ -63,6 +64,17 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("criteria:evaluation_reopen", "evaluation_a1", "post", REVIEWERS_A1),
     ("criteria:evidence_upload", "evaluation_a1", "post", {"admin", "commune"}),
     ("criteria:evidence_download", "evidence_a1", "get", READERS_A1),
+    ("sponsorships:calendar", None, "get", SIGNED_IN),
+    ("sponsorships:calendar_ics", "agency_a", "get", ALL),
+    ("sponsorships:inspection_detail", "inspection_a2", "get", READERS_A2),
+    ("sponsorships:report_begin", "inspection_a2", "post", {"admin", "agency"}),
+    ("sponsorships:report_edit", "inspection_a2", "get", {"admin", "agency"}),
+    ("sponsorships:report_submit", "inspection_a2", "post", {"admin", "agency"}),
+    ("sponsorships:report_acknowledge", "inspection_a2", "post", {"admin", "province"}),
+    ("sponsorships:attachment_upload", "inspection_a2", "post", {"admin", "agency"}),
+    ("sponsorships:attachment_download", "attachment_a2", "get", READERS_A2),
+    ("sponsorships:inspection_cancel", "inspection_a2", "post", {"admin", "province", "agency"}),
+    ("sponsorships:inspection_ad_hoc", "inspection_a2", "post", {"admin", "province", "agency"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {
@@ -108,7 +120,10 @@ def _is_allowed(response, role: str) -> bool:
 def test_role_matrix(client, world, personas, role, name, target, method, allowed):
     if role != ANON:
         client.force_login(personas[role])
-    url = reverse(name, args=[getattr(world, target).pk] if target else [])
+    if name == "sponsorships:calendar_ics":
+        url = reverse(name, args=[world.agency_a.calendar_token])
+    else:
+        url = reverse(name, args=[getattr(world, target).pk] if target else [])
     data = {"language": "vi", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
     if hasattr(response, "streaming_content"):
