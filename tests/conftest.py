@@ -9,8 +9,8 @@ The world (2024 edition):
 from __future__ import annotations
 
 import os
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
@@ -18,9 +18,8 @@ from django.core.files.base import ContentFile
 from criteria.models import CriteriaSet, Evaluation, Evidence
 from criteria.services import evaluation_create
 from ntm_portal.models import Role, User
-from sponsorships.models import Inspection, InspectionAttachment
+from sponsorships.models import Agency, Inspection, InspectionAttachment
 from sponsorships.services import report_start
-from sponsorships.models import Agency
 
 from .factories import (
     AgencyFactory,
