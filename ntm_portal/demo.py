@@ -15,7 +15,8 @@ from communes.models import Commune, District, Edition, Province, Village
 from communes.text import fold
 from criteria.demo import demo_evaluation, demo_recognition
 from criteria.models import CriteriaSet, Recognition
-from sponsorships.models import Agency, Assignment
+from sponsorships.demo import demo_sponsorships
+from sponsorships.models import Agency, Assignment, AssignmentDecision
 
 from .models import Role, User
 
@@ -98,6 +99,14 @@ SEED_UNMET_2020 = {
 }
 RECOGNISED = {GIO_MY: date(2018, 12, 28), CAM_CHINH: date(2017, 12, 29)}  # illustrative dates
 VILLAGE_SET = "BG741-2022-THON-NTM"
+# Targets of the assignments (seed 004): Gio Mai NTM by 2021, Thuận by 2025, the two recognised
+# communes towards kiểu mẫu.
+TARGETS = [
+    (GIO_MAI, Recognition.Level.NTM, 2021),
+    (THUAN, Recognition.Level.NTM, 2025),
+    (GIO_MY, Recognition.Level.KIEU_MAU, None),
+    (CAM_CHINH, Recognition.Level.KIEU_MAU, None),
+]
 
 
 @transaction.atomic
@@ -161,7 +170,27 @@ def demo_load() -> list[User]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         users.append(user)
-    _demo_evaluations(communes, {user.username: user for user in users})
+    by_name = {user.username: user for user in users}
+    _demo_evaluations(communes, by_name)
+    decision, _ = AssignmentDecision.objects.get_or_create(
+        province=province,
+        number="1841/QĐ-UBND",
+        defaults={
+            "date": DECISION_1841_DATE,
+            "issuer": "UBND tỉnh Quảng Trị",
+            "subject": "Phân công địa bàn phụ trách, đỡ đầu xây dựng nông thôn mới",
+        },
+    )
+    for code, level, year in TARGETS:
+        Assignment.objects.filter(commune=communes[code], target_level="").update(
+            target_level=level, target_year=year
+        )
+    demo_sponsorships(
+        decision=decision,
+        ccb=agencies["ccb"],
+        members={agencies["ccb"]: by_name["ccb"], agencies["skhdt"]: by_name["skhdt"]},
+        reviewer=by_name["vpdp"],
+    )
     return users
 
 

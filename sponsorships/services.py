@@ -34,7 +34,7 @@ from .models import (
     InspectionLog,
     InspectionReport,
 )
-from .periods import Frequency, Period, periods_to_plan
+from .periods import Frequency, Period, periods_between, periods_to_plan
 
 
 class SponsorshipError(Exception):
@@ -120,6 +120,34 @@ def inspections_plan(*, today: date) -> PlanResult:
     reminded = _send_reminders(today)
     reports = _plan_agency_reports(today)
     return PlanResult(created=created, overdue=overdue, reminded=reminded, reports_planned=reports)
+
+
+@transaction.atomic
+def inspections_backfill(*, assignments, since: date, until: date) -> int:
+    """Every scheduled inspection between `since` (or the assignment's start) and `until`, for
+    decisions entered after the fact (and the demo). Existing ones are kept; returns how many
+    were made."""
+    missing = []
+    existing = set(
+        Inspection.objects.filter(kind=Inspection.Kind.SCHEDULED).values_list(
+            "assignment_id", "period_start"
+        )
+    )
+    for assignment in assignments:
+        end = min(until, assignment.end) if assignment.end else until
+        start = max(since, assignment.start)
+        for period in periods_between(start, end, assignment.inspection_frequency):
+            if (assignment.pk, period.start) not in existing:
+                missing.append(
+                    Inspection(
+                        assignment=assignment,
+                        period_start=period.start,
+                        period_end=period.end,
+                        due_date=period.end,
+                    )
+                )
+    Inspection.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
+    return len(missing)
 
 
 def _plan_inspections(today: date) -> int:

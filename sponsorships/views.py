@@ -44,10 +44,11 @@ STATES = {
 
 
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Whoever may open the agency (its members, its province's office, admins) sees all of its
+    # assignments: the page is about the agency.
     agency = access.get_agency_or_404(request.user, pk)
     assignments = (
         agency.assignments.active_on()
-        .filter(commune__in=access.communes_visible_to(request.user))
         .select_related("commune__district", "commune__province", "decision")
         .order_by("kind", "commune__name")
     )

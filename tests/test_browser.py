@@ -118,3 +118,46 @@ def test_evaluation_is_filled_on_a_phone_returned_corrected_and_approved(
     page.goto(f"{live_server.url}/tieu-chi/xa/{world.commune_a1.pk}/")
     assert "Đạt 3/3 tiêu chí" in page.content()
     assert "Đã duyệt" in page.content()
+
+
+@pytest.mark.browser
+def test_agency_member_files_the_quarters_inspection_and_province_acknowledges(
+    live_server, world, personas, page
+):
+    from django.utils import timezone
+
+    from sponsorships.models import Inspection
+    from sponsorships.periods import Frequency, Period
+
+    quarter = Period.containing(timezone.localdate(), Frequency.QUARTER)
+    inspection = Inspection.objects.create(
+        assignment=world.inspection_a2.assignment,
+        period_start=quarter.start,
+        period_end=quarter.end,
+        due_date=quarter.end,
+    )
+
+    # The agency member finds the quarter's due inspection in the calendar and files the report.
+    _sign_in(page, live_server.url, "skhdt_p")
+    page.get_by_role("link", name="Lịch kiểm tra").first.click()
+    assert quarter.label() in page.content()
+    page.locator(f"a[href='/co-quan/kiem-tra/{inspection.pk}/']").click()
+    page.get_by_role("button", name="Lập báo cáo kiểm tra").click()
+    page.get_by_label("Thành phần tham gia").fill("Đ/c Giám đốc Sở; đại diện UBND xã Thuận")
+    page.get_by_label("Khó khăn, vướng mắc").fill("Thiếu vốn đối ứng cho đường trục xã")
+    page.get_by_label("Nguồn lực huy động (đồng)").fill("120.000.000")
+    page.get_by_role("button", name="Lưu báo cáo").click()
+    assert page.get_by_text("Đã lưu báo cáo.").is_visible()
+    assert "120.000.000" in page.content()
+    page.get_by_role("button", name="Nộp báo cáo").click()
+    assert page.get_by_text("Đã nộp báo cáo kiểm tra.").is_visible()
+    _sign_out(page)
+
+    # The province staff acknowledge it, and the calendar shows it done and acknowledged.
+    _sign_in(page, live_server.url, "vpdp_p")
+    page.goto(f"{live_server.url}/co-quan/kiem-tra/{inspection.pk}/")
+    page.get_by_role("button", name="Ghi nhận báo cáo").click()
+    assert page.get_by_text("Đã ghi nhận báo cáo.").is_visible()
+    page.goto(f"{live_server.url}/co-quan/lich/?state=done")
+    row = page.locator("tr", has_text="Xã Thuận").filter(has_text=quarter.label())
+    assert "Tỉnh đã ghi nhận" in row.inner_text()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from communes.models import Village
 from criteria.models import Evaluation, Recognition
@@ -12,7 +15,7 @@ from criteria.selectors import VillageTally, evaluation_grid, unmet_short_names,
 from criteria.services import subject_of
 from ntm_portal.demo import DEMO_PASSWORD
 from ntm_portal.models import Role, User
-from sponsorships.models import Agency, Assignment
+from sponsorships.models import Agency, Assignment, AssignmentDecision, Inspection
 
 LOGIN = "/tai-khoan/login/"
 
@@ -142,3 +145,16 @@ def test_demo_commune_page_reads_like_seed_000(demo, client):
     page = client.get("/", follow=True).content.decode()
     assert "Đạt 9/19 tiêu chí" in page
     assert "Còn 10 tiêu chí chưa đạt gồm: giao thông, trường học" in page
+
+
+def test_demo_calendar_starts_in_november_2020_with_filed_and_overdue_inspections(demo):
+    ba_tang = Inspection.objects.filter(assignment__commune__name="Xã Ba Tầng").order_by("due_date")
+    assert ba_tang.first().period_start == date(2020, 10, 1)  # Q4 2020 holds November
+    assert ba_tang.filter(report__status="acknowledged").exists()
+    assert ba_tang.overdue_on(timezone.localdate()).exists()
+    decision = AssignmentDecision.objects.get(number="1841/QĐ-UBND")
+    assert decision.date == date(2020, 7, 14)
+    assert decision.assignments.count() == 7
+    ccb = Agency.objects.get(short_name="Hội CCB tỉnh")
+    assert ccb.steering_team.count() == 5
+    assert ccb.steering_team.get(is_head=True).position == "Phó Chủ tịch Hội CCB tỉnh"

@@ -164,7 +164,10 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
         "commune status",
         "evaluation",
         "review queue",
+        "calendar",
     }
+    assert "plan_inspections, 12 assignments, re-run:" in out.getvalue()
+    assert "created=0" in next(line for line in lines if "re-run" in line)
     assert "evaluations (QD318-2022-XA-NTM, 10 half-years per xã): 120" in out.getvalue()
     for name, columns in pages.items():
         p50, p95, queries = float(columns[-4]), float(columns[-3]), int(columns[-2])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from communes.models import Commune, Edition, Province
 from communes.services import divisions_load
@@ -21,8 +23,11 @@ from criteria.benchmark_data import build_evaluations
 from criteria.catalogue import catalogue_load
 from criteria.models import CriteriaSet, Evaluation
 from ntm_portal.models import Role, User
+from sponsorships.models import Agency, Assignment, Inspection
+from sponsorships.services import inspections_plan
 
 NATIONAL_SET = "QD318-2022-XA-NTM"
+BENCHMARK_AGENCY = "[benchmark]"
 
 
 @dataclass
@@ -69,6 +74,7 @@ class Command(BaseCommand):
             f"evaluations ({NATIONAL_SET}, 10 half-years per xã): {total} "
             f"({created} built in {time.perf_counter() - started:.1f} s)"
         )
+        self._benchmark_planning(rural)
         self.stdout.write(f"database: {connection.vendor}; {requests} requests per page\n")
 
         # Nothing the benchmark creates outlives it.
@@ -80,6 +86,40 @@ class Command(BaseCommand):
         for m in measurements:
             self.stdout.write(
                 f"{m.page:<18}{m.p50_ms:>9.1f}{m.p95_ms:>9.1f}{m.queries:>9}  {m.url}"
+            )
+
+    def _benchmark_planning(self, rural) -> None:
+        """One benchmark agency per province assigned every xã; the calendar job, twice."""
+        agencies = {}
+        for province in Province.objects.of_edition(Edition.THREE_TIER_2024):
+            agencies[province.pk], _ = Agency.objects.get_or_create(
+                province=province, name=f"{BENCHMARK_AGENCY} {province.short_name}"
+            )
+        assigned = set(
+            Assignment.objects.filter(agency__name__startswith=BENCHMARK_AGENCY).values_list(
+                "commune_id", flat=True
+            )
+        )
+        Assignment.objects.bulk_create(
+            Assignment(
+                agency=agencies[commune.province_id],
+                commune=commune,
+                kind=Assignment.Kind.SPONSORED if commune.pk % 2 else Assignment.Kind.SUPERVISED,
+                start=date(2024, 1, 1),
+            )
+            for commune in rural
+            if commune.pk not in assigned
+        )
+        ours = Inspection.objects.filter(assignment__agency__name__startswith=BENCHMARK_AGENCY)
+        ours.delete()  # so that the first run really is a first run
+        count = Assignment.objects.filter(agency__name__startswith=BENCHMARK_AGENCY).count()
+        today = timezone.localdate()
+        for label in ("first run", "re-run"):
+            started = time.perf_counter()
+            result = inspections_plan(today=today)
+            self.stdout.write(
+                f"plan_inspections, {count} assignments, {label}: "
+                f"{time.perf_counter() - started:.2f} s ({result.summary()})"
             )
 
     def _measure_pages(self, requests: int) -> list[Measurement]:
@@ -119,6 +159,7 @@ class Command(BaseCommand):
                     ),
                     ("evaluation", reverse("criteria:evaluation_detail", args=[evaluated.pk])),
                     ("review queue", reverse("criteria:review_queue")),
+                    ("calendar", reverse("sponsorships:calendar")),
                 ]
             ]
         pages = [
