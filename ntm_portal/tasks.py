@@ -30,7 +30,12 @@ def send_notification_email(notification_id: int) -> bool:
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()
         )
-        if notification is None or not notification.user.email:
+        if notification is None:
+            return False
+        if not notification.user.email:
+            # Nothing to send; mark it done so the sweep does not retry it for ever.
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
             return False
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
         send_mail(

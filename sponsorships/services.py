@@ -91,6 +91,29 @@ def assignment_create(
     )
 
 
+def assignment_overlap(
+    *,
+    agency: Agency,
+    commune: Commune,
+    start: date,
+    end: date | None,
+    exclude_pk: int | None = None,
+) -> str:
+    """Why this assignment would overlap an existing one of the same agency and commune, or ""."""
+    overlapping = Assignment.objects.filter(agency=agency, commune=commune).filter(
+        Q(end__isnull=True) | Q(end__gte=start)
+    )
+    if end is not None:
+        overlapping = overlapping.filter(start__lte=end)
+    clash = overlapping.exclude(pk=exclude_pk).first()
+    if clash is None:
+        return ""
+    return _(
+        "%(agency)s đã được phân công %(commune)s từ %(start)s: hai phân công không được trùng "
+        "thời gian."
+    ) % {"agency": agency, "commune": commune, "start": f"{clash.start:%d/%m/%Y}"}
+
+
 # --- The calendar job ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from kombu import pools
 from django.conf import settings
 from django.core.cache import cache
 
@@ -31,3 +32,60 @@ def test_healthz_reports_the_database_and_the_last_heartbeat(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "worker_heartbeat": "2026-11-23T08:00:00+00:00"}
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Point the real Celery app at a Redis address where nothing listens, then restore it."""
+    original = app.conf.broker_url
+
+    def reset_pools() -> None:
+        # Celery and kombu cache connections per broker address; start from clean pools.
+        app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        pools.reset()
+
+    reset_pools()
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    yield
+    reset_pools()
+    app.conf.broker_url = original
+
+
+def test_an_unreachable_broker_does_not_fail_the_users_action(
+    client, world, personas, unreachable_broker, django_capture_on_commit_callbacks
+):
+    from criteria.models import Evaluation
+    from criteria.services import evaluation_save_values, evaluation_submit
+    from ntm_portal.models import Notification
+
+    evaluation = world.evaluation_a1
+    indicators = evaluation.criteria_set.criteria.values_list("indicators", flat=True)
+    evaluation_save_values(
+        evaluation=evaluation,
+        raw_values=dict.fromkeys(indicators, "1"),
+        notes={},
+        version=evaluation.version,
+        actor=personas["commune"],
+    )
+    evaluation.refresh_from_db()
+    evaluation = evaluation_submit(
+        evaluation=evaluation, version=evaluation.version, actor=personas["commune"]
+    )
+    client.force_login(personas["province"])
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/tieu-chi/danh-gia/{evaluation.pk}/tra-lai/",
+            {"version": evaluation.version, "reason": "Thiếu biên bản"},
+            follow=True,
+        )
+    assert time.monotonic() - started < 15
+    assert "Đã trả lại đánh giá cho xã." in response.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.status == Evaluation.Status.RETURNED
+    # Nothing is lost: the submitter's notification waits, unsent, for beat's sweep.
+    notification = Notification.objects.get(user=personas["commune"])
+    assert "bị trả lại: Thiếu biên bản" in notification.message
+    assert notification.emailed_at is None
