@@ -6,9 +6,9 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from kombu import pools
 from django.conf import settings
 from django.core.cache import cache
+from kombu import pools
 
 from ntm_portal.celery import app
 from ntm_portal.tasks import HEARTBEAT_CACHE_KEY, heartbeat
