@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, Region, Village
+from ntm_portal.uploads import file_suffix
 
 
 class CriteriaSet(models.Model):
@@ -296,7 +297,7 @@ class CriterionResult(models.Model):
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     # The stored name is not the user's: it is served only through the permission-checked view.
-    return f"evidence/{instance.evaluation_id}/{instance.sha256[:16]}{Evidence.suffix_of(filename)}"
+    return f"evidence/{instance.evaluation_id}/{instance.sha256[:16]}{file_suffix(filename)}"
 
 
 class Evidence(models.Model):
@@ -322,10 +323,6 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-    @staticmethod
-    def suffix_of(filename: str) -> str:
-        return ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
 
 
 class EvaluationLog(models.Model):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from communes.models import Commune
 from ntm_portal import access
+from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
 from . import evidence as evidence_rules
 from .models import CriteriaSet, Evaluation
@@ -148,7 +149,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review and evaluation.status == Evaluation.Status.SUBMITTED,
             "can_reopen": can_review and evaluation.is_locked,
             "is_own_submission": evaluation.submitted_by_id == request.user.pk,
-            "evidence_types": evidence_rules.ACCEPT_ATTRIBUTE,
+            "evidence_types": ACCEPT_ATTRIBUTE,
         },
     )
 
@@ -250,7 +251,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             actor=request.user,
         )
-    except evidence_rules.EvidenceRejected as error:
+    except UploadRejected as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Đã tải lên minh chứng."))
@@ -259,14 +260,9 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = access.get_evidence_or_404(request.user, pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return download_response(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:

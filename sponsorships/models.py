@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
 from criteria.models import Criterion, Recognition
+from ntm_portal.uploads import file_suffix
 
 from .periods import Frequency, Period
 
@@ -328,11 +329,7 @@ class InspectionFinding(models.Model):
 
 
 def attachment_path(instance: InspectionAttachment, filename: str) -> str:
-    return f"inspections/{instance.report_id}/{instance.sha256[:16]}{_suffix(filename)}"
-
-
-def _suffix(filename: str) -> str:
-    return ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+    return f"inspections/{instance.report_id}/{instance.sha256[:16]}{file_suffix(filename)}"
 
 
 class InspectionAttachment(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from communes.text import parse_decimal
-from criteria.evidence import EvidenceRejected, check_upload
 from criteria.models import CriterionResult, Evaluation
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
+from ntm_portal.uploads import UploadRejected, accept_upload
 
 from .models import (
     Agency,
@@ -478,21 +477,18 @@ def report_acknowledge(*, report: InspectionReport, version: int, actor: User) -
 def attachment_add(
     *, report: InspectionReport, upload: UploadedFile | None, actor: User
 ) -> InspectionAttachment:
-    try:
-        content_type = check_upload(upload)
-    except EvidenceRejected as error:
-        raise SponsorshipError(str(error)) from None
     if not report.is_editable:
         raise SponsorshipError(_("Báo cáo đã nộp: không thêm tệp được."))
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
+    try:
+        accepted = accept_upload(upload)
+    except UploadRejected as error:
+        raise SponsorshipError(str(error)) from None
     attachment = InspectionAttachment(
         report=report,
-        original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        original_name=accepted.name,
+        content_type=accepted.content_type,
+        size=accepted.size,
+        sha256=accepted.sha256,
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)

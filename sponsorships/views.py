@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ntm_portal import access
+from ntm_portal.uploads import ACCEPT_ATTRIBUTE, download_response
 
 from . import calendar_feed
 from .models import Agency, Inspection, InspectionReport
@@ -149,7 +150,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_file": can_file,
             "can_acknowledge": access.can_acknowledge_report(request.user, inspection),
             "can_plan": access.can_plan_inspections(request.user, inspection.assignment),
-            "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx",
+            "accept": ACCEPT_ATTRIBUTE,
         },
     )
 
@@ -209,33 +210,28 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_change(request, pk, access.can_file_report)
-    report = get_object_or_404(InspectionReport, inspection=inspection)
-    try:
-        report_submit(
-            report=report, version=_int(request.POST.get("version")) or -1, actor=request.user
-        )
-    except SponsorshipError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Đã nộp báo cáo kiểm tra."))
-    return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+REPORT_TRANSITIONS = {
+    "submit": (access.can_file_report, report_submit, gettext_lazy("Đã nộp báo cáo kiểm tra.")),
+    "acknowledge": (
+        access.can_acknowledge_report,
+        report_acknowledge,
+        gettext_lazy("Đã ghi nhận báo cáo."),
+    ),
+}
 
 
 @require_POST
-def report_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_change(request, pk, access.can_acknowledge_report)
+def report_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit (the agency) or acknowledge (the province office) an inspection report."""
+    rule, service, done = REPORT_TRANSITIONS[action]
+    inspection = _inspection_for_change(request, pk, rule)
     report = get_object_or_404(InspectionReport, inspection=inspection)
     try:
-        report_acknowledge(
-            report=report, version=_int(request.POST.get("version")) or -1, actor=request.user
-        )
+        service(report=report, version=_int(request.POST.get("version")) or -1, actor=request.user)
     except SponsorshipError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Đã ghi nhận báo cáo."))
+        messages.success(request, str(done))
     return redirect("sponsorships:inspection_detail", pk=inspection.pk)
 
 
@@ -254,14 +250,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = access.get_attachment_or_404(request.user, pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return download_response(
+        attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST

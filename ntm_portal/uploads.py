@@ -1,0 +1,87 @@
+"""Uploaded files (evidence, inspection attachments): what is accepted, and how it is served.
+
+Files are checked by content as well as by name, stored under a name the user did not choose,
+and served only as attachments through views that check access first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import filetype
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 10 * 1024 * 1024
+# Extension → MIME type the content must have: scans, photos and office documents.
+ALLOWED = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ACCEPT_ATTRIBUTE = ",".join(f".{extension}" for extension in ALLOWED)
+
+
+class UploadRejected(ValueError):
+    """An upload refused; str() is the reason in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class AcceptedUpload:
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def accept_upload(upload: UploadedFile | None) -> AcceptedUpload:
+    """Check size, extension and content; UploadRejected names the file and the reason."""
+    if upload is None:
+        raise UploadRejected(_("Chưa chọn tệp minh chứng."))
+    if upload.size > MAX_BYTES:
+        raise UploadRejected(
+            _("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn 10 MB.")
+            % {"name": upload.name, "size": round(upload.size / 1024 / 1024, 1)}
+        )
+    extension = file_suffix(upload.name).lstrip(".")
+    if extension not in ALLOWED:
+        raise UploadRejected(
+            _("Tệp “%(name)s” không được nhận: chỉ nhận PDF, JPG, PNG, DOCX, XLSX.")
+            % {"name": upload.name}
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    if kind is None or kind.mime != ALLOWED[extension]:
+        raise UploadRejected(
+            _("Nội dung tệp “%(name)s” không khớp đuôi .%(extension)s.")
+            % {"name": upload.name, "extension": extension}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return AcceptedUpload(
+        name=upload.name[:200],
+        content_type=ALLOWED[extension],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def file_suffix(filename: str) -> str:
+    return ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+
+
+def download_response(file: FieldFile, *, name: str, content_type: str) -> FileResponse:
+    """Always an attachment, never sniffed: an uploaded file is never shown inline."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
