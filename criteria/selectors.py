@@ -19,6 +19,9 @@ class IndicatorRow:
     indicator: Indicator
     value: IndicatorValue | None
     threshold: str
+    # Filled by the form view: what the user typed, and why it was refused.
+    typed: str = ""
+    error: str = ""
 
     @property
     def met(self) -> bool | None:

@@ -203,3 +203,10 @@ def test_calendar_query_count_does_not_grow_with_inspections(client, world, pers
         page = client.get(url)
     assert page.content.decode().count("/co-quan/kiem-tra/") > 40
     assert len(large) == len(small)
+
+
+def test_the_beat_task_runs_the_same_job(two_assignments):
+    from sponsorships.tasks import plan_inspections
+
+    assert plan_inspections("2024-05-10") == "created=4 overdue=0 reminded=0"
+    assert plan_inspections("2024-05-10") == "created=0 overdue=0 reminded=0"
