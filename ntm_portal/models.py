@@ -96,6 +96,8 @@ class User(AbstractUser):
         return self.is_superuser or self.role == Role.ADMIN
 
     def scope_label(self) -> str:
+        if self.is_admin:
+            return str(_("toàn quốc"))
         field = ROLE_SCOPE_FIELD.get(Role(self.role))
         target = getattr(self, field) if field else None
         return str(target) if target else ""

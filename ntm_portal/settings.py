@@ -153,6 +153,8 @@ else:
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # The file-system transport takes one message per poll; poll often enough for a backlog.
+        "polling_interval": 0.1,
     }
 
 CELERY_TASK_ACKS_LATE = True

@@ -32,7 +32,7 @@ def demo(db, settings, capsys):
 def test_demo_prints_the_logins_and_they_work(demo, client):
     assert "mật khẩu ntm-demo-2026" in demo
     expected = {
-        "admin": (Role.ADMIN, ""),
+        "admin": (Role.ADMIN, "toàn quốc"),
         "vpdp": (Role.PROVINCE, "Tỉnh Quảng Trị"),
         "huyen": (Role.DISTRICT, "Huyện Hướng Hóa"),
         "xa": (Role.COMMUNE, "Xã Ba Tầng"),
