@@ -30,15 +30,9 @@ def evidence_add(
         if indicator is None:
             raise UploadRejected(_("Chỉ tiêu đã chọn không thuộc bộ tiêu chí này."))
     evidence = Evidence(
-        evaluation=evaluation,
-        indicator=indicator,
-        original_name=accepted.name,
-        content_type=accepted.content_type,
-        size=accepted.size,
-        sha256=accepted.sha256,
-        note=note.strip()[:300],
-        uploaded_by=actor,
+        evaluation=evaluation, indicator=indicator, note=note.strip()[:300], uploaded_by=actor
     )
+    evidence.record(accepted)
     evidence.file.save(upload.name, upload, save=False)
     evidence.save()
     EvaluationLog.objects.create(

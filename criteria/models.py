@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, Region, Village
-from ntm_portal.uploads import file_suffix
+from ntm_portal.uploads import StoredUpload, file_suffix
 
 
 class CriteriaSet(models.Model):
@@ -300,29 +300,17 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.evaluation_id}/{instance.sha256[:16]}{file_suffix(filename)}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredUpload):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     file = models.FileField(upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("minh chứng")
         verbose_name_plural = _("minh chứng")
-        ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class EvaluationLog(models.Model):

@@ -10,7 +10,9 @@ import hashlib
 from dataclasses import dataclass
 
 import filetype
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -85,3 +87,29 @@ def download_response(file: FieldFile, *, name: str, content_type: str) -> FileR
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class StoredUpload(models.Model):
+    """What every stored upload records besides its file and what it belongs to."""
+
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def record(self, accepted: AcceptedUpload) -> None:
+        self.original_name = accepted.name
+        self.content_type = accepted.content_type
+        self.size = accepted.size
+        self.sha256 = accepted.sha256

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
 from criteria.models import Criterion, Recognition
-from ntm_portal.uploads import file_suffix
+from ntm_portal.uploads import StoredUpload, file_suffix
 
 from .periods import Frequency, Period
 
@@ -332,25 +332,11 @@ def attachment_path(instance: InspectionAttachment, filename: str) -> str:
     return f"inspections/{instance.report_id}/{instance.sha256[:16]}{file_suffix(filename)}"
 
 
-class InspectionAttachment(models.Model):
+class InspectionAttachment(StoredUpload):
     report = models.ForeignKey(
         InspectionReport, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class InspectionLog(models.Model):

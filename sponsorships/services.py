@@ -483,14 +483,8 @@ def attachment_add(
         accepted = accept_upload(upload)
     except UploadRejected as error:
         raise SponsorshipError(str(error)) from None
-    attachment = InspectionAttachment(
-        report=report,
-        original_name=accepted.name,
-        content_type=accepted.content_type,
-        size=accepted.size,
-        sha256=accepted.sha256,
-        uploaded_by=actor,
-    )
+    attachment = InspectionAttachment(report=report, uploaded_by=actor)
+    attachment.record(accepted)
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     InspectionLog.objects.create(
