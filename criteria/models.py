@@ -325,6 +325,7 @@ class EvaluationLog(models.Model):
         REOPENED = "reopened", _("Mở lại")
         EVIDENCE_ADDED = "evidence_added", _("Thêm minh chứng")
         REFUSED = "refused", _("Bị từ chối")
+        RECOMPUTED = "recomputed", _("Tính lại theo bộ tiêu chí")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="log")
     actor = models.ForeignKey(

@@ -228,3 +228,23 @@ def test_a_new_period_starts_from_the_previous_values_and_duplicates_are_refused
             half=1,
             actor=personas["commune"],
         )
+
+
+def test_recompute_after_a_threshold_change_records_the_new_tally(world, personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from criteria.models import Threshold
+
+    _fill(world.evaluation_a1, personas["commune"], i1_1="Đạt", i2_1="61,5", i3_1="4,2")
+    Threshold.objects.filter(indicator__number="2.1", region="").update(value=60)
+    out = StringIO()
+    call_command("recompute_evaluations", stdout=out)
+    assert out.getvalue().strip() == "evaluations=1 changed=1"
+    evaluation = Evaluation.objects.get(pk=world.evaluation_a1.pk)
+    assert evaluation.met_count == 3
+    entry = evaluation.log.get(action=EvaluationLog.Action.RECOMPUTED)
+    assert (entry.old_value, entry.new_value) == ("2/3", "3/3")
+    call_command("recompute_evaluations", stdout=out)
+    assert out.getvalue().strip().endswith("evaluations=1 changed=0")
