@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from communes.models import Commune, CommuneQuerySet, District, Edition, Province, Village
 from criteria.models import Evaluation, EvaluationQuerySet, Evidence
+from reports.models import Document
 from sponsorships.models import Agency, Assignment, Inspection, InspectionAttachment
 
 from .models import Role, User
@@ -226,6 +227,24 @@ def get_inspection_or_404(user: User, pk: int) -> Inspection:
 def get_attachment_or_404(user: User, pk: int) -> InspectionAttachment:
     return get_object_or_404(
         InspectionAttachment.objects.filter(report__inspection__in=inspections_visible_to(user)),
+        pk=pk,
+    )
+
+
+def can_issue_documents(user: User, agency: Agency) -> bool:
+    """An agency's own members, its province's office staff, and admins."""
+    if _has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    if user.role == Role.AGENCY:
+        return user.agency_id == agency.pk
+    return user.role == Role.PROVINCE and user.province_id == agency.province_id
+
+
+def get_document_or_404(user: User, pk: int) -> Document:
+    return get_object_or_404(
+        Document.objects.filter(issuer__in=agencies_visible_to(user)).select_related("issuer"),
         pk=pk,
     )
 

@@ -15,6 +15,8 @@ from communes.models import Commune, District, Edition, Province, Village
 from communes.text import fold
 from criteria.demo import demo_evaluation, demo_recognition
 from criteria.models import CriteriaSet, Recognition
+from reports.models import Document
+from reports.services import document_create
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
 
@@ -191,6 +193,12 @@ def demo_load() -> list[User]:
         members={agencies["ccb"]: by_name["ccb"], agencies["skhdt"]: by_name["skhdt"]},
         reviewer=by_name["vpdp"],
     )
+    # Each demo agency's sponsorship plan, so a new user opens a real document at once.
+    for key in ("ccb", "skhdt"):
+        if not agencies[key].documents.exists():
+            document_create(
+                kind=Document.Kind.SPONSORSHIP_PLAN, issuer=agencies[key], actor=by_name[key]
+            )
     return users
 
 

@@ -24,5 +24,6 @@ urlpatterns = [
     path("tieu-chi/", include("criteria.urls")),
     path("co-quan/", include("sponsorships.urls")),
     path("thong-bao/", views.notification_list, name="notification_list"),
+    path("van-ban/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -62,6 +62,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": agency.members.filter(is_active=True).order_by("last_name", "username"),
             "steering_team": agency.steering_team.all(),
             "reports_due": agency.reports_due.order_by("-period_start")[:6],
+            "documents": agency.documents.order_by("-year", "-number", "-version")[:20],
+            "can_issue": access.can_issue_documents(request.user, agency),
             "former_names": agency.former_names.all(),
             "is_member": request.user.agency_id == agency.pk,
             "feed_url": request.build_absolute_uri(f"/co-quan/lich/{agency.calendar_token}.ics")

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from criteria.models import CriteriaSet, Evaluation, Evidence
 from criteria.services import evaluation_create
 from ntm_portal.models import Role, User
+from reports.models import Document
 from sponsorships.models import Agency, Inspection, InspectionAttachment
 from sponsorships.services import report_start
 
@@ -85,6 +86,7 @@ class World:
     evidence_a1: Evidence
     inspection_a2: Inspection
     attachment_a2: InspectionAttachment
+    document_a: Document
 
 
 @pytest.fixture
@@ -139,6 +141,16 @@ def world(db) -> World:
         sha256="1" * 64,
         uploaded_by=evidence_a1.uploaded_by,
     )
+    document_a = Document.objects.create(
+        kind=Document.Kind.SPONSORSHIP_PLAN,
+        issuer=agency_a,
+        year=2026,
+        number=1,
+        symbol="KH-SKHĐT",
+        issued_on=date(2026, 1, 5),
+        status=Document.Status.DONE,
+        pdf=ContentFile(PDF_BYTES, name="ke-hoach.pdf"),
+    )
     return World(
         province_a,
         province_b,
@@ -156,6 +168,7 @@ def world(db) -> World:
         evidence_a1,
         inspection_a2,
         attachment_a2,
+        document_a,
     )
 
 

@@ -17,6 +17,7 @@ SIGNED_IN = ALL - {ANON}
 READERS_A1 = {"admin", "province", "district", "commune"}
 REVIEWERS_A1 = {"admin", "province", "district"}
 READERS_A2 = {"admin", "province", "district", "agency"}
+ISSUERS_A = {"admin", "province", "agency"}
 
 # (url name, object in the world or None, method) → roles allowed; everyone else is refused.
 # "allowed" means 200 (or the redirect the view answers with); refused means 404, 403, or the
@@ -75,6 +76,11 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("sponsorships:attachment_download", "attachment_a2", "get", READERS_A2),
     ("sponsorships:inspection_cancel", "inspection_a2", "post", {"admin", "province", "agency"}),
     ("sponsorships:inspection_ad_hoc", "inspection_a2", "post", {"admin", "province", "agency"}),
+    ("reports:document_new", "agency_a", "post", ISSUERS_A),
+    ("reports:document_new", "agency_b", "post", {"admin"}),
+    ("reports:document_detail", "document_a", "get", ISSUERS_A),
+    ("reports:document_regenerate", "document_a", "post", ISSUERS_A),
+    ("reports:document_pdf", "document_a", "get", ISSUERS_A),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {

@@ -1,0 +1,41 @@
+"""HTML → PDF with WeasyPrint, fetching nothing but the project's own print assets.
+
+User text reaches the templates escaped, but the renderer is the last line of defence: every URL
+it is asked for — file://, http(s)://, data: … — is refused unless it names one of our bundled
+files under static/fonts or static/print through the private `ntm-asset:` scheme.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+ASSET_SCHEME = "ntm-asset:"
+ASSET_DIRS = ("fonts", "print")
+MEDIA_TYPES = {".ttf": "font/ttf", ".css": "text/css"}
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+class BundledAssetsOnly(URLFetcher):
+    """Serves `ntm-asset:fonts/…` and `ntm-asset:print/…` from static/; refuses anything else."""
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if not url.startswith(ASSET_SCHEME):
+            raise FetchRefused(f"refused to fetch {url[:80]!r}")
+        static = (Path(settings.BASE_DIR) / "static").resolve()
+        path = (static / url[len(ASSET_SCHEME) :]).resolve()
+        if path.parent.name not in ASSET_DIRS or static not in path.parents or not path.is_file():
+            raise FetchRefused(f"no such asset {url[:80]!r}")
+        return URLFetcherResponse(
+            url, path.read_bytes(), {"Content-Type": MEDIA_TYPES.get(path.suffix, "")}
+        )
+
+
+def render_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=ASSET_SCHEME, url_fetcher=BundledAssetsOnly()).write_pdf()

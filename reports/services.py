@@ -1,0 +1,129 @@
+"""Creating, numbering and rendering documents. Rendering runs in a Celery task."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ntm_portal.models import User
+from sponsorships.models import Agency
+
+from . import content
+from .models import Document, DocumentCounter
+from .rendering import render_pdf
+
+logger = logging.getLogger(__name__)
+TEMPLATES = {Document.Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html"}
+
+
+@transaction.atomic
+def document_create(*, kind: str, issuer: Agency, actor: User | None) -> Document:
+    """A new document with the issuer's next number for this type and year; rendered after the
+    commit by a worker."""
+    today = timezone.localdate()
+    counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
+        issuer=issuer, kind=kind, year=today.year
+    )
+    # Never reuse a number already on a document (e.g. one entered before the counter existed).
+    used = Document.objects.filter(issuer=issuer, kind=kind, year=today.year).aggregate(
+        highest=Max("number")
+    )["highest"]
+    counter.last_number = max(counter.last_number, used or 0) + 1
+    counter.save(update_fields=["last_number"])
+    document = Document.objects.create(
+        kind=kind,
+        issuer=issuer,
+        year=today.year,
+        number=counter.last_number,
+        symbol=content.default_symbol(issuer),
+        issued_on=today,
+        narrative=content.default_narrative(issuer),
+        created_by=actor,
+    )
+    _enqueue_render(document)
+    return document
+
+
+@transaction.atomic
+def document_regenerate(*, document: Document, actor: User | None) -> Document:
+    """A new version with the same number; the old version and its file are kept."""
+    latest = (
+        Document.objects.filter(
+            issuer=document.issuer, kind=document.kind, year=document.year, number=document.number
+        )
+        .order_by("-version")
+        .first()
+    )
+    new = Document.objects.create(
+        kind=document.kind,
+        issuer=document.issuer,
+        year=document.year,
+        number=document.number,
+        symbol=document.symbol,
+        version=latest.version + 1,
+        issued_on=timezone.localdate(),
+        narrative=document.narrative,
+        created_by=actor,
+    )
+    _enqueue_render(new)
+    return new
+
+
+def _enqueue_render(document: Document) -> None:
+    from .tasks import render_document
+
+    def send() -> None:
+        try:
+            render_document.delay(document.pk)
+        except Exception:
+            logger.warning("Could not enqueue rendering of document %s", document.pk)
+
+    transaction.on_commit(send)
+
+
+def document_render(*, document_id: int) -> Document:
+    """Render one document (idempotent: a done document is left as it is). A failure leaves a
+    failed row with the error, never a broken file."""
+    document = Document.objects.select_related("issuer__province").get(pk=document_id)
+    if document.status == Document.Status.DONE:
+        return document
+    try:
+        html = render_html(document)
+        pdf = render_pdf(html)
+    except Exception as error:
+        logger.exception("Rendering document %s failed", document_id)
+        document.status, document.error = Document.Status.FAILED, f"{type(error).__name__}: {error}"
+        document.save(update_fields=["status", "error"])
+        return document
+    document.pdf.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
+    document.checksum = hashlib.sha256(pdf).hexdigest()
+    document.status, document.error = Document.Status.DONE, ""
+    document.rendered_at = timezone.now()
+    document.save()
+    return document
+
+
+def render_html(document: Document) -> str:
+    plan = content.sponsorship_plan(document.issuer)
+    narrative = {**content.default_narrative(document.issuer), **document.narrative}
+    missing = list(plan.missing)
+    if not narrative.get("signer_name"):
+        missing.append("Chưa có người ký")
+    document.missing = missing
+    document.save(update_fields=["missing"])
+    return render_to_string(
+        TEMPLATES[document.kind],
+        {
+            "document": document,
+            "agency": document.issuer,
+            "plan": plan,
+            "text": narrative,
+            "no_data": content.NO_DATA,
+        },
+    )

@@ -1,0 +1,161 @@
+"""Generated documents: the sponsorship plan from demo data, its layout, numbering, safety."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reports.models import Document
+from reports.rendering import BundledAssetsOnly, FetchRefused, render_pdf
+from reports.services import document_create, document_regenerate, document_render
+from sponsorships.models import Agency
+
+
+def _text(pdf_path: str) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", pdf_path, "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(result.stdout.split())
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.ALLOW_DEMO_DATA = True
+    call_command("load_divisions", edition=2024)
+    call_command("load_criteria")
+    call_command("load_demo")
+
+
+def test_load_demo_creates_each_agencys_plan(demo):
+    assert Document.objects.filter(kind=Document.Kind.SPONSORSHIP_PLAN).count() == 2
+
+
+def test_the_sponsorship_plan_reads_like_seed_000(demo):
+    ccb = Agency.objects.get(short_name="Hội CCB tỉnh")
+    document = ccb.documents.get()
+    document.narrative = {
+        **document.narrative,
+        "signer_title": "TM. BAN THƯỜNG VỤ - PHÓ CHỦ TỊCH",
+        "signer_name": "Lê Văn Thành",
+    }
+    document.save()
+    document = document_render(document_id=document.pk)
+    assert document.status == Document.Status.DONE, document.error
+    text = _text(document.pdf.path)
+    for expected in [
+        "UBND TỈNH QUẢNG TRỊ",
+        "HỘI CỰU CHIẾN BINH TỈNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        f"Số: {document.number:02d}/KH-CCB",
+        f"Quảng Trị, ngày {document.issued_on:%d} tháng {document.issued_on:%m}",
+        "KẾ HOẠCH",
+        "Đỡ đầu, phụ trách xây dựng nông thôn mới",
+        "Căn cứ Quyết định số 1841/QĐ-UBND ngày 14/07/2020 của UBND tỉnh Quảng Trị",
+        "Xã Ba Tầng - huyện Hướng Hóa đạt 9/19 tiêu chí",
+        "Còn 10 tiêu chí chưa đạt gồm: giao thông, trường học",
+        "Xã Triệu Long - huyện Triệu Phong đạt 16/19 tiêu chí",
+        "Hàng quý kiểm tra xã đỡ đầu 1 lần, 6 tháng kiểm tra xã phụ trách 1 lần",
+        "./.",
+        "Nơi nhận:",
+        "Lưu: VT.",
+        "Lê Văn Thành",
+    ]:
+        assert expected in text, expected
+    assert document.missing == []
+
+
+def test_the_pdf_is_a4_with_the_bundled_fonts_embedded(demo):
+    document = document_render(document_id=Document.objects.first().pk)
+    info = subprocess.run(
+        ["pdfinfo", document.pdf.path], capture_output=True, text=True, check=True
+    )
+    assert "595.276 x 841.89 pts (A4)" in info.stdout
+    fonts = subprocess.run(
+        ["pdffonts", document.pdf.path], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts, "no fonts"
+    assert all("Liberation-Serif" in line and " yes yes yes " in line for line in fonts), fonts
+
+
+def test_missing_data_is_written_and_listed(db, world):
+    document = document_create(
+        kind=Document.Kind.SPONSORSHIP_PLAN, issuer=world.agency_b, actor=None
+    )
+    document = document_render(document_id=document.pk)
+    assert document.status == Document.Status.DONE
+    assert "Xã Bình Lư: chưa có đánh giá đã duyệt" in document.missing
+    assert "Chưa có người ký" in document.missing
+    assert "chưa có số liệu" in _text(document.pdf.path)
+
+
+def test_user_text_with_html_and_file_urls_renders_as_text_and_fetches_nothing(db, world):
+    document = document_create(
+        kind=Document.Kind.SPONSORSHIP_PLAN, issuer=world.agency_a, actor=None
+    )
+    document.narrative["signer_name"] = '<img src="file:///etc/passwd"> http://example.com/x.png'
+    document.save()
+    document = document_render(document_id=document.pk)
+    assert document.status == Document.Status.DONE
+    text = _text(document.pdf.path)
+    assert '<img src="file:///etc/passwd">' in text
+    assert "example.com/x.png" in text
+    assert "root:" not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1/x.png",
+        "data:text/plain,hello",
+        "ntm-asset:../ntm_portal/settings.py",
+        "ntm-asset:fonts/../../manage.py",
+    ],
+)
+def test_the_renderer_refuses_every_url_but_bundled_assets(url):
+    with pytest.raises(FetchRefused):
+        BundledAssetsOnly().fetch(url)
+    # And a document that asks for one still renders, without it.
+    assert render_pdf(f'<p>x</p><img src="{url}">').startswith(b"%PDF")
+
+
+def test_numbers_run_per_issuer_type_and_year_and_versions_keep_the_number(db, world):
+    first = document_create(kind=Document.Kind.SPONSORSHIP_PLAN, issuer=world.agency_b, actor=None)
+    second = document_create(kind=Document.Kind.SPONSORSHIP_PLAN, issuer=world.agency_b, actor=None)
+    assert (first.number, second.number) == (1, 2)
+    again = document_regenerate(document=first, actor=None)
+    assert (again.number, again.version) == (1, 2)
+    assert Document.objects.filter(issuer=world.agency_b, number=1).count() == 2
+
+
+def test_a_failed_render_leaves_a_failed_row_and_no_file(db, world, monkeypatch):
+    def broken(html: str) -> bytes:
+        raise RuntimeError("Pango đã hỏng")
+
+    monkeypatch.setattr("reports.services.render_pdf", broken)
+    document = document_create(
+        kind=Document.Kind.SPONSORSHIP_PLAN, issuer=world.agency_b, actor=None
+    )
+    document = document_render(document_id=document.pk)
+    assert document.status == Document.Status.FAILED
+    assert document.error == "RuntimeError: Pango đã hỏng"
+    assert not document.pdf
+
+
+def test_document_page_and_download(client, world, personas):
+    client.force_login(personas["agency"])
+    response = client.post(reverse("reports:document_new", args=[world.agency_a.pk]), follow=True)
+    assert "Đang tạo văn bản" in response.content.decode()
+    document = Document.objects.latest("pk")
+    document = document_render(document_id=document.pk)
+    page = client.get(reverse("reports:document_detail", args=[document.pk])).content.decode()
+    assert "Tải PDF" in page
+    assert "Chưa có người ký" in page
+    download = client.get(reverse("reports:document_pdf", args=[document.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert Path(document.pdf.path).exists()
