@@ -89,3 +89,25 @@ def test_an_unreachable_broker_does_not_fail_the_users_action(
     notification = Notification.objects.get(user=personas["commune"])
     assert "bị trả lại: Thiếu biên bản" in notification.message
     assert notification.emailed_at is None
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_document_is_rendered_by_a_real_worker_after_the_commit():
+    from reports.models import Document
+    from reports.services import document_create
+
+    from .factories import AgencyFactory
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "run through `make test` (REDIS_URL)"
+    agency = AgencyFactory()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        document = document_create(kind=Document.Kind.SPONSORSHIP_PLAN, issuer=agency, actor=None)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            document.refresh_from_db()
+            if document.status != Document.Status.PENDING:
+                break
+            time.sleep(0.2)
+    assert document.status == Document.Status.DONE, document.error
+    assert document.pdf.read(5) == b"%PDF-"
