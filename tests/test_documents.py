@@ -22,6 +22,11 @@ def _text(pdf_path: str) -> str:
     return " ".join(result.stdout.split())
 
 
+def _month(month: int) -> str:
+    """Nghị định 30: "tháng 02" but "tháng 7"."""
+    return f"{month:02d}" if month < 3 else str(month)
+
+
 @pytest.fixture
 def demo(db, settings):
     settings.ALLOW_DEMO_DATA = True
@@ -52,7 +57,7 @@ def test_the_sponsorship_plan_reads_like_seed_000(demo):
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         f"Số: {document.number:02d}/KH-CCB",
-        f"Quảng Trị, ngày {document.issued_on:%d} tháng {document.issued_on:%m}",
+        f"Quảng Trị, ngày {document.issued_on:%d} tháng {_month(document.issued_on.month)}",
         "KẾ HOẠCH",
         "Đỡ đầu, phụ trách xây dựng nông thôn mới",
         "Căn cứ Quyết định số 1841/QĐ-UBND ngày 14/07/2020 của UBND tỉnh Quảng Trị",
@@ -159,3 +164,16 @@ def test_document_page_and_download(client, world, personas):
     download = client.get(reverse("reports:document_pdf", args=[document.pk]))
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert Path(document.pdf.path).exists()
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "expected"),
+    [("2026-07-05", "ngày 05 tháng 7 năm 2026"), ("2026-02-14", "ngày 14 tháng 02 năm 2026")],
+)
+def test_the_date_line_follows_nghi_dinh_30(db, world, issued_on, expected):
+    document = document_create(
+        kind=Document.Kind.SPONSORSHIP_PLAN, issuer=world.agency_a, actor=None
+    )
+    Document.objects.filter(pk=document.pk).update(issued_on=issued_on)
+    document = document_render(document_id=document.pk)
+    assert f"Quảng Trị, {expected}" in _text(document.pdf.path)
