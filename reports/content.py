@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from criteria.models import CriterionResult, Evaluation
-from criteria.rules import unmet_sentence
-from sponsorships.models import Agency, Assignment, AssignmentDecision
+from criteria.rules import format_number, unmet_sentence
+from sponsorships.models import Agency, Assignment, AssignmentDecision, Inspection, InspectionReport
 
 NO_DATA = "chưa có số liệu"
 FREQUENCY_WORDS = {"quarter": "Hàng quý", "half_year": "6 tháng"}
@@ -102,6 +102,11 @@ def sponsorship_plan(agency: Agency) -> PlanContent:
     return content
 
 
+def _lower_first(text: str) -> str:
+    """ "Xã Ba Tầng" inside a sentence: "UBND xã Ba Tầng"."""
+    return text[:1].lower() + text[1:]
+
+
 def _unmet_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[str]]:
     unmet: dict[int, list[str]] = {}
     for evaluation_id, short_name in (
@@ -113,10 +118,69 @@ def _unmet_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[str]]:
     return unmet
 
 
-def default_symbol(agency: Agency) -> str:
-    """ "Hội CCB tỉnh" → "KH-CCB": the all-capital words of the short name."""
+SYMBOL_PREFIX = {"sponsorship_plan": "KH", "inspection_report": "BC"}
+
+
+def default_symbol(agency: Agency, kind: str) -> str:
+    """ "Hội CCB tỉnh" → "KH-CCB" (plans), "BC-CCB" (reports): the all-capital words."""
     words = [w for w in (agency.short_name or agency.name).replace("&", "").split() if w.isupper()]
-    return "KH-" + ("".join(words) or "NTM")
+    return f"{SYMBOL_PREFIX[kind]}-{''.join(words) or 'NTM'}"
+
+
+@dataclass
+class InspectionReportContent:
+    commune: str
+    commune_name: str
+    period: str
+    inspected_on: str
+    participants: str
+    met: list[str]
+    unmet: list[tuple[str, str]]
+    difficulties: str
+    proposals: str
+    resources: str
+    missing: list[str] = field(default_factory=list)
+
+
+def inspection_report(inspection: Inspection) -> InspectionReportContent:
+    """The filed report of one inspection, as a BÁO CÁO kết quả kiểm tra."""
+    report = InspectionReport.objects.filter(inspection=inspection).first()
+    commune = inspection.assignment.commune
+    period = (
+        "kiểm tra đột xuất"
+        if inspection.kind == Inspection.Kind.AD_HOC
+        else (inspection.period.label().lower())
+    )
+    if report is None:
+        return InspectionReportContent(
+            commune.place_label(),
+            period,
+            NO_DATA,
+            NO_DATA,
+            [],
+            [],
+            NO_DATA,
+            NO_DATA,
+            NO_DATA,
+            missing=["Đợt kiểm tra chưa có báo cáo của đoàn"],
+        )
+    findings = list(report.findings.select_related("criterion").order_by("criterion__number"))
+    resources = f"{format_number(report.resources_vnd)} đồng"
+    if report.resources_in_kind:
+        resources += f"; {report.resources_in_kind}"
+    return InspectionReportContent(
+        commune=_lower_first(commune.place_label()),
+        commune_name=_lower_first(commune.name),
+        period=period,
+        inspected_on=f"{report.inspected_on:%d/%m/%Y}",
+        participants=report.participants,
+        met=[f.criterion.short_name for f in findings if f.met is True],
+        unmet=[(f.criterion.short_name, f.note) for f in findings if f.met is False],
+        difficulties=report.difficulties or "Không có.",
+        proposals=report.proposals or "Không có.",
+        resources=resources,
+        missing=[] if findings else ["Xã chưa có đánh giá tiêu chí để đối chiếu"],
+    )
 
 
 def default_narrative(agency: Agency) -> dict:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sponsorships.models import Agency
+from sponsorships.models import Agency, Inspection
 
 
 class DocumentCounter(models.Model):
@@ -35,6 +35,7 @@ def document_path(instance: Document, filename: str) -> str:
 class Document(models.Model):
     class Kind(models.TextChoices):
         SPONSORSHIP_PLAN = "sponsorship_plan", _("Kế hoạch đỡ đầu, phụ trách xây dựng NTM")
+        INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang tạo")
@@ -47,6 +48,10 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="documents",
         verbose_name=_("cơ quan ban hành"),
+    )
+    # What the document is about, for documents about one inspection.
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số"))

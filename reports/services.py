@@ -12,18 +12,23 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ntm_portal.models import User
-from sponsorships.models import Agency
+from sponsorships.models import Agency, Inspection
 
 from . import content
 from .models import Document, DocumentCounter
 from .rendering import render_pdf
 
 logger = logging.getLogger(__name__)
-TEMPLATES = {Document.Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html"}
+TEMPLATES = {
+    Document.Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html",
+    Document.Kind.INSPECTION_REPORT: "reports/print/inspection_report.html",
+}
 
 
 @transaction.atomic
-def document_create(*, kind: str, issuer: Agency, actor: User | None) -> Document:
+def document_create(
+    *, kind: str, issuer: Agency, actor: User | None, inspection: Inspection | None = None
+) -> Document:
     """A new document with the issuer's next number for this type and year; rendered after the
     commit by a worker."""
     today = timezone.localdate()
@@ -41,7 +46,8 @@ def document_create(*, kind: str, issuer: Agency, actor: User | None) -> Documen
         issuer=issuer,
         year=today.year,
         number=counter.last_number,
-        symbol=content.default_symbol(issuer),
+        symbol=content.default_symbol(issuer, kind),
+        inspection=inspection,
         issued_on=today,
         narrative=content.default_narrative(issuer),
         created_by=actor,
@@ -66,6 +72,7 @@ def document_regenerate(*, document: Document, actor: User | None) -> Document:
         year=document.year,
         number=document.number,
         symbol=document.symbol,
+        inspection=document.inspection,
         version=latest.version + 1,
         issued_on=timezone.localdate(),
         narrative=document.narrative,
@@ -110,9 +117,14 @@ def document_render(*, document_id: int) -> Document:
 
 
 def render_html(document: Document) -> str:
-    plan = content.sponsorship_plan(document.issuer)
+    if document.kind == Document.Kind.INSPECTION_REPORT:
+        body = content.inspection_report(document.inspection)
+        data = {"report": body}
+    else:
+        body = content.sponsorship_plan(document.issuer)
+        data = {"plan": body}
     narrative = {**content.default_narrative(document.issuer), **document.narrative}
-    missing = list(plan.missing)
+    missing = list(body.missing)
     if not narrative.get("signer_name"):
         missing.append("Chưa có người ký")
     document.missing = missing
@@ -120,9 +132,9 @@ def render_html(document: Document) -> str:
     return render_to_string(
         TEMPLATES[document.kind],
         {
+            **data,
             "document": document,
             "agency": document.issuer,
-            "plan": plan,
             "text": narrative,
             "no_data": content.NO_DATA,
         },

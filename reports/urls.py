@@ -5,6 +5,11 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("co-quan/<int:agency_pk>/ke-hoach/", views.document_new, name="document_new"),
+    path(
+        "kiem-tra/<int:inspection_pk>/bao-cao/",
+        views.inspection_document_new,
+        name="inspection_document_new",
+    ),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/tao-lai/", views.document_regenerate_view, name="document_regenerate"),
     path("<int:pk>/pdf/", views.document_pdf, name="document_pdf"),

@@ -28,6 +28,23 @@ def document_new(request: HttpRequest, agency_pk: int) -> HttpResponse:
     return redirect("reports:document_detail", pk=document.pk)
 
 
+@require_POST
+def inspection_document_new(request: HttpRequest, inspection_pk: int) -> HttpResponse:
+    """The BÁO CÁO kết quả kiểm tra of one inspection, issued by its agency."""
+    inspection = access.get_inspection_or_404(request.user, inspection_pk)
+    agency = inspection.assignment.agency
+    if not access.can_issue_documents(request.user, agency):
+        raise PermissionDenied
+    document = document_create(
+        kind=Document.Kind.INSPECTION_REPORT,
+        issuer=agency,
+        actor=request.user,
+        inspection=inspection,
+    )
+    messages.success(request, _("Đang tạo văn bản; trang sẽ có tệp PDF sau ít giây."))
+    return redirect("reports:document_detail", pk=document.pk)
+
+
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.get_document_or_404(request.user, pk)
     versions = Document.objects.filter(

@@ -153,6 +153,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_file": can_file,
             "can_acknowledge": access.can_acknowledge_report(request.user, inspection),
             "can_plan": access.can_plan_inspections(request.user, inspection.assignment),
+            "can_issue": access.can_issue_documents(request.user, inspection.assignment.agency),
+            "documents": inspection.documents.order_by("-version"),
             "accept": ACCEPT_ATTRIBUTE,
         },
     )

@@ -177,3 +177,41 @@ def test_the_date_line_follows_nghi_dinh_30(db, world, issued_on, expected):
     Document.objects.filter(pk=document.pk).update(issued_on=issued_on)
     document = document_render(document_id=document.pk)
     assert f"Quảng Trị, {expected}" in _text(document.pdf.path)
+
+
+def test_the_inspection_report_reads_like_a_bao_cao(client, world, personas):
+    from sponsorships.services import report_save, report_submit
+
+    inspection = world.inspection_a2
+    report = inspection.report
+    report = report_save(
+        report=report,
+        data={
+            "inspected_on": "20/12/2024",
+            "participants": "Đ/c Giám đốc Sở; đại diện UBND xã",
+            "difficulties": "Thiếu vốn đối ứng",
+            "proposals": "Hỗ trợ xi măng",
+            "resources_vnd": "150.000.000",
+            "resources_in_kind": "20 tấn xi măng",
+        },
+        findings={},
+        version=report.version,
+        actor=personas["agency"],
+    )
+    report_submit(report=report, version=report.version, actor=personas["agency"])
+    client.force_login(personas["agency"])
+    client.post(reverse("reports:inspection_document_new", args=[inspection.pk]))
+    document = Document.objects.get(kind=Document.Kind.INSPECTION_REPORT)
+    document = document_render(document_id=document.pk)
+    text = _text(document.pdf.path)
+    for expected in [
+        "BÁO CÁO",
+        "Kết quả kiểm tra xây dựng nông thôn mới tại xã Thuận - huyện",
+        f"Số: {document.number:02d}/BC-",
+        "Thời gian kiểm tra: ngày 20/12/2024",
+        "Đ/c Giám đốc Sở; đại diện UBND xã",
+        "Thiếu vốn đối ứng",
+        "150.000.000 đồng; 20 tấn xi măng./.",
+        "UBND xã Thuận;",
+    ]:
+        assert expected in text, expected
