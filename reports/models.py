@@ -32,6 +32,10 @@ def document_path(instance: Document, filename: str) -> str:
     return f"documents/{instance.year}/{instance.kind}-{instance.number}-v{instance.version}.pdf"
 
 
+def docx_path(instance: Document, filename: str) -> str:
+    return f"documents/{instance.year}/{instance.kind}-{instance.number}-v{instance.version}.docx"
+
+
 class Document(models.Model):
     class Kind(models.TextChoices):
         SPONSORSHIP_PLAN = "sponsorship_plan", _("Kế hoạch đỡ đầu, phụ trách xây dựng NTM")
@@ -64,6 +68,7 @@ class Document(models.Model):
     error = models.TextField(blank=True)
     missing = models.JSONField(default=list, blank=True)
     pdf = models.FileField(upload_to=document_path, max_length=200, blank=True)
+    docx = models.FileField(upload_to=docx_path, max_length=200, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

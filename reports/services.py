@@ -15,6 +15,7 @@ from ntm_portal.models import User
 from sponsorships.models import Agency, Inspection
 
 from . import content
+from .docx_export import html_to_docx
 from .models import Document, DocumentCounter
 from .rendering import render_pdf
 
@@ -103,12 +104,14 @@ def document_render(*, document_id: int) -> Document:
     try:
         html = render_html(document)
         pdf = render_pdf(html)
+        docx = html_to_docx(html)
     except Exception as error:
         logger.exception("Rendering document %s failed", document_id)
         document.status, document.error = Document.Status.FAILED, f"{type(error).__name__}: {error}"
         document.save(update_fields=["status", "error"])
         return document
     document.pdf.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
+    document.docx.save(f"{document.pk}.docx", ContentFile(docx), save=False)
     document.checksum = hashlib.sha256(pdf).hexdigest()
     document.status, document.error = Document.Status.DONE, ""
     document.rendered_at = timezone.now()

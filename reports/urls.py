@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/tao-lai/", views.document_regenerate_view, name="document_regenerate"),
     path("<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
+    path("<int:pk>/docx/", views.document_docx, name="document_docx"),
 ]

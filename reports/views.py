@@ -80,3 +80,14 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         name=f"{document.number_label.replace('/', '-')}-v{document.version}.pdf",
         content_type="application/pdf",
     )
+
+
+def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_or_404(request.user, pk)
+    if document.status != Document.Status.DONE or not document.docx:
+        raise Http404
+    return download_response(
+        document.docx,
+        name=f"{document.number_label.replace('/', '-')}-v{document.version}.docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )

@@ -150,6 +150,7 @@ def world(db) -> World:
         issued_on=date(2026, 1, 5),
         status=Document.Status.DONE,
         pdf=ContentFile(PDF_BYTES, name="ke-hoach.pdf"),
+        docx=ContentFile(b"PK\x03\x04", name="ke-hoach.docx"),
     )
     return World(
         province_a,

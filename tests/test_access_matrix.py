@@ -82,6 +82,7 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("reports:document_detail", "document_a", "get", ISSUERS_A),
     ("reports:document_regenerate", "document_a", "post", ISSUERS_A),
     ("reports:document_pdf", "document_a", "get", ISSUERS_A),
+    ("reports:document_docx", "document_a", "get", ISSUERS_A),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {

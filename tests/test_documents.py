@@ -215,3 +215,26 @@ def test_the_inspection_report_reads_like_a_bao_cao(client, world, personas):
         "UBND xã Thuận;",
     ]:
         assert expected in text, expected
+
+
+def test_the_docx_holds_the_same_text_as_the_pdf(demo):
+    import docx
+
+    document = document_render(document_id=Document.objects.first().pk)
+    word = docx.Document(document.docx.path)
+    paragraphs = [p.text for p in word.paragraphs]
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    text = " ".join(" ".join(paragraphs + cells).split())
+    pdf_text = _text(document.pdf.path)
+    for expected in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        f"Số: {document.number_label}",
+        "KẾ HOẠCH",
+        "Hàng quý kiểm tra xã đỡ đầu 1 lần",
+        "Nơi nhận:",
+    ]:
+        assert expected in text, expected
+        assert expected in pdf_text, expected
+    section = word.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)

@@ -1,0 +1,108 @@
+"""The same document as .docx, for officials who edit in Word before signing.
+
+It walks the HTML that the PDF is rendered from — our own print templates, a small, known set of
+elements — so the two files always say the same thing.
+"""
+
+from __future__ import annotations
+
+import io
+
+import lxml.html
+from docx import Document as WordDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+FONT = "Times New Roman"
+
+
+def html_to_docx(html: str) -> bytes:
+    tree = lxml.html.fromstring(html)
+    word = WordDocument()
+    _page_setup(word)
+    for element in tree.body:
+        classes = set(element.get("class", "").split())
+        if element.tag == "table" and "header" in classes:
+            _two_columns(word, element, header=True)
+        elif element.tag == "table" and "signature" in classes:
+            _two_columns(word, element, header=False)
+        elif element.tag == "h1" or "subject" in classes:
+            _paragraph(word, element, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        elif element.tag in ("h2", "h3"):
+            _paragraph(word, element, bold=True, upper=element.tag == "h2", indent=True)
+        elif element.tag == "p":
+            _paragraph(
+                word,
+                element,
+                italic=bool(classes & {"basis", "missing"}),
+                indent=True,
+                align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            )
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _page_setup(word: WordDocument) -> None:
+    """A4 and the margins of Nghị định 30/2020/NĐ-CP."""
+    section = word.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    style = word.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(14)
+
+
+def _text(element, upper: bool = False) -> str:
+    text = " ".join(element.text_content().split())
+    return text.upper() if upper else text
+
+
+def _paragraph(
+    container,
+    element,
+    *,
+    bold=False,
+    italic=False,
+    upper=False,
+    indent=False,
+    align=None,
+    size: int | None = None,
+):
+    paragraph = container.add_paragraph()
+    run = paragraph.add_run(_text(element, upper or "upper" in element.get("class", "")))
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _two_columns(word: WordDocument, table_element, *, header: bool) -> None:
+    cells = table_element.findall(".//td")
+    table = word.add_table(rows=1, cols=len(cells))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, element in zip(table.rows[0].cells, cells, strict=True):
+        cell.paragraphs[0].text = ""
+        first = True
+        for block in element:
+            classes = set(block.get("class", "").split())
+            if "rule" in classes or not _text(block):
+                continue
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            first = False
+            run = paragraph.add_run(_text(block, upper="upper" in classes))
+            run.bold = "bold" in classes or "label" in classes or (not header and "name" in classes)
+            run.italic = "dateline" in classes or "label" in classes or "missing" in classes
+            recipients = "recipients" in element.get("class", "")
+            if recipients:
+                run.font.size = Pt(12 if "label" in classes else 11)
+            else:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run.font.size = Pt(13) if header else Pt(14)
+                if not header:
+                    run.bold = True
