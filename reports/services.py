@@ -83,6 +83,15 @@ def document_regenerate(*, document: Document, actor: User | None) -> Document:
     return new
 
 
+@transaction.atomic
+def document_edit_narrative(*, document: Document, narrative: dict, actor: User) -> Document:
+    """Edited sections make a new version (the signed text of an old one never changes)."""
+    new = document_regenerate(document=document, actor=actor)
+    new.narrative = {**document.narrative, **narrative}
+    new.save(update_fields=["narrative"])
+    return new
+
+
 def _enqueue_render(document: Document) -> None:
     from .tasks import render_document
 

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from ntm_portal import access
 from ntm_portal.uploads import download_response
 
+from .forms import NarrativeForm, narrative_initial
 from .models import Document
-from .services import document_create, document_regenerate
+from .services import document_create, document_edit_narrative, document_regenerate
 
 
 @require_POST
@@ -47,6 +48,18 @@ def inspection_document_new(request: HttpRequest, inspection_pk: int) -> HttpRes
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.get_document_or_404(request.user, pk)
+    can_issue = access.can_issue_documents(request.user, document.issuer)
+    form = NarrativeForm(initial=narrative_initial(document))
+    if request.method == "POST":
+        if not can_issue:
+            raise PermissionDenied
+        form = NarrativeForm(request.POST)
+        if form.is_valid():
+            new = document_edit_narrative(
+                document=document, narrative=form.narrative(), actor=request.user
+            )
+            messages.success(request, _("Đã lưu nội dung; đang tạo phiên bản mới."))
+            return redirect("reports:document_detail", pk=new.pk)
     versions = Document.objects.filter(
         issuer=document.issuer, kind=document.kind, year=document.year, number=document.number
     ).order_by("-version")
@@ -56,7 +69,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "document": document,
             "versions": versions,
-            "can_issue": access.can_issue_documents(request.user, document.issuer),
+            "can_issue": can_issue,
+            "form": form,
         },
     )
 

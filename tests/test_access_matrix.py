@@ -80,6 +80,7 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("reports:document_new", "agency_b", "post", {"admin"}),
     ("reports:inspection_document_new", "inspection_a2", "post", ISSUERS_A),
     ("reports:document_detail", "document_a", "get", ISSUERS_A),
+    ("reports:document_detail", "document_a", "post", ISSUERS_A),
     ("reports:document_regenerate", "document_a", "post", ISSUERS_A),
     ("reports:document_pdf", "document_a", "get", ISSUERS_A),
     ("reports:document_docx", "document_a", "get", ISSUERS_A),

@@ -238,3 +238,31 @@ def test_the_docx_holds_the_same_text_as_the_pdf(demo):
         assert expected in pdf_text, expected
     section = word.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+
+
+def test_edited_sections_make_a_new_version_and_bad_input_is_named(client, world, personas):
+    client.force_login(personas["province"])
+    url = reverse("reports:document_detail", args=[world.document_a.pk])
+    page = client.post(url, {"parent_body": "", "place": "Quảng Trị"}).content.decode()
+    assert "Trường này là bắt buộc." in page
+    assert Document.objects.filter(issuer=world.agency_a).count() == 1
+    data = {
+        "parent_body": "UBND TỈNH QUẢNG TRỊ",
+        "place": "Quảng Trị",
+        "purposes": "Mục đích một\n\nMục đích hai",
+        "tasks": "Nhiệm vụ một",
+        "signer_title": "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC",
+        "signer_name": "Nguyễn Văn An",
+        "recipients": "VPĐP NTM tỉnh\nUBND tỉnh",
+    }
+    response = client.post(url, data)
+    new = Document.objects.get(issuer=world.agency_a, version=2)
+    assert response["Location"] == reverse("reports:document_detail", args=[new.pk])
+    assert new.number == world.document_a.number
+    assert new.narrative["purposes"] == ["Mục đích một", "Mục đích hai"]
+    new = document_render(document_id=new.pk)
+    assert "Chưa có người ký" not in new.missing
+    text = _text(new.pdf.path)
+    assert "Nguyễn Văn An" in text
+    assert "Mục đích hai" in text
+    assert "- UBND tỉnh;" in text
