@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from communes.models import Commune, District, Edition, Province, Village
 from communes.text import fold
 from criteria.demo import demo_evaluation, demo_recognition
 from criteria.models import CriteriaSet, Recognition
 from reports.models import Document
-from reports.services import document_create
+from reports.services import document_create, documents_plan_period
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
 
@@ -193,9 +194,11 @@ def demo_load() -> list[User]:
         members={agencies["ccb"]: by_name["ccb"], agencies["skhdt"]: by_name["skhdt"]},
         reviewer=by_name["vpdp"],
     )
+    # This quarter's inspection plans, as beat makes them each quarter.
+    documents_plan_period(today=timezone.localdate())
     # Each demo agency's sponsorship plan, so a new user opens a real document at once.
     for key in ("ccb", "skhdt"):
-        if not agencies[key].documents.exists():
+        if not agencies[key].documents.filter(kind=Document.Kind.SPONSORSHIP_PLAN).exists():
             document_create(
                 kind=Document.Kind.SPONSORSHIP_PLAN, issuer=agencies[key], actor=by_name[key]
             )

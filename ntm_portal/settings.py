@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sponsorships.tasks.plan_inspections",
         "schedule": crontab(hour=6, minute=0),
     },
+    "plan-period-documents": {
+        "task": "reports.tasks.plan_period_documents",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "send-pending-emails": {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from criteria.models import CriterionResult, Evaluation
 from criteria.rules import format_number, unmet_sentence
 from sponsorships.models import Agency, Assignment, AssignmentDecision, Inspection, InspectionReport
+from sponsorships.periods import Period
 
 NO_DATA = "chưa có số liệu"
 FREQUENCY_WORDS = {"quarter": "Hàng quý", "half_year": "6 tháng"}
@@ -118,7 +119,7 @@ def _unmet_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[str]]:
     return unmet
 
 
-SYMBOL_PREFIX = {"sponsorship_plan": "KH", "inspection_report": "BC"}
+SYMBOL_PREFIX = {"sponsorship_plan": "KH", "inspection_report": "BC", "inspection_plan": "KH"}
 
 
 def default_symbol(agency: Agency, kind: str) -> str:
@@ -193,3 +194,41 @@ def default_narrative(agency: Agency) -> dict:
         "signer_name": "",
         "recipients": ["Văn phòng Điều phối NTM tỉnh"],
     }
+
+
+@dataclass
+class InspectionPlanContent:
+    period: str
+    rows: list[tuple[str, str, str, str]]
+    team: list[str]
+    missing: list[str] = field(default_factory=list)
+
+
+def inspection_plan(agency: Agency, start, end) -> InspectionPlanContent:
+    """The period's inspections of the agency: when, where, in which capacity; and who goes."""
+    inspections = (
+        Inspection.objects.filter(assignment__agency=agency, due_date__gte=start, due_date__lte=end)
+        .exclude(status=Inspection.Status.CANCELLED)
+        .select_related("assignment__commune__district")
+        .order_by("due_date", "assignment__commune__search_name")
+    )
+    rows = [
+        (
+            f"{inspection.due_date:%d/%m/%Y}",
+            inspection.assignment.commune.place_label(),
+            inspection.assignment.get_kind_display(),
+            inspection.get_kind_display(),
+        )
+        for inspection in inspections
+    ]
+    team = [
+        f"{member.full_name}, {member.position}" if member.position else member.full_name
+        for member in agency.steering_team.all()
+    ]
+    missing = [] if rows else ["Không có đợt kiểm tra nào trong kỳ"]
+    if not team:
+        missing.append("Cơ quan chưa khai báo ban chỉ đạo")
+    label = Period(start, end).label() if start and end else NO_DATA
+    return InspectionPlanContent(
+        period=label[:1].lower() + label[1:], rows=rows, team=team, missing=missing
+    )

@@ -27,6 +27,8 @@ def html_to_docx(html: str) -> bytes:
             _two_columns(word, element, header=True)
         elif element.tag == "table" and "signature" in classes:
             _two_columns(word, element, header=False)
+        elif element.tag == "table" and "list" in classes:
+            _grid(word, element)
         elif element.tag == "h1" or "subject" in classes:
             _paragraph(word, element, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         elif element.tag in ("h2", "h3"):
@@ -42,6 +44,21 @@ def html_to_docx(html: str) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
+
+
+def _grid(word: WordDocument, table_element) -> None:
+    rows = table_element.findall(".//tr")
+    width = max(len(row.findall("./th") + row.findall("./td")) for row in rows)
+    table = word.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"
+    for row, element in zip(table.rows, rows, strict=True):
+        for cell, source in zip(
+            row.cells, element.findall("./th") + element.findall("./td"), strict=False
+        ):
+            cell.text = _text(source)
+            if source.tag == "th":
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
 
 
 def _page_setup(word: WordDocument) -> None:

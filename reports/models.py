@@ -40,6 +40,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         SPONSORSHIP_PLAN = "sponsorship_plan", _("Kế hoạch đỡ đầu, phụ trách xây dựng NTM")
         INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
+        INSPECTION_PLAN = "inspection_plan", _("Kế hoạch kiểm tra trong kỳ")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang tạo")
@@ -57,6 +58,9 @@ class Document(models.Model):
     inspection = models.ForeignKey(
         Inspection, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
     )
+    # The period a document covers (a quarter's inspection plan).
+    period_start = models.DateField(_("đầu kỳ"), null=True, blank=True)
+    period_end = models.DateField(_("cuối kỳ"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số"))
     symbol = models.CharField(_("ký hiệu"), max_length=30)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ntm_portal.models import User
 from sponsorships.models import Agency, Inspection
+from sponsorships.periods import Frequency, Period
 
 from . import content
 from .docx_export import html_to_docx
@@ -23,12 +24,18 @@ logger = logging.getLogger(__name__)
 TEMPLATES = {
     Document.Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html",
     Document.Kind.INSPECTION_REPORT: "reports/print/inspection_report.html",
+    Document.Kind.INSPECTION_PLAN: "reports/print/inspection_plan.html",
 }
 
 
 @transaction.atomic
 def document_create(
-    *, kind: str, issuer: Agency, actor: User | None, inspection: Inspection | None = None
+    *,
+    kind: str,
+    issuer: Agency,
+    actor: User | None,
+    inspection: Inspection | None = None,
+    period: Period | None = None,
 ) -> Document:
     """A new document with the issuer's next number for this type and year; rendered after the
     commit by a worker."""
@@ -49,6 +56,8 @@ def document_create(
         number=counter.last_number,
         symbol=content.default_symbol(issuer, kind),
         inspection=inspection,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
         issued_on=today,
         narrative=content.default_narrative(issuer),
         created_by=actor,
@@ -74,6 +83,8 @@ def document_regenerate(*, document: Document, actor: User | None) -> Document:
         number=document.number,
         symbol=document.symbol,
         inspection=document.inspection,
+        period_start=document.period_start,
+        period_end=document.period_end,
         version=latest.version + 1,
         issued_on=timezone.localdate(),
         narrative=document.narrative,
@@ -90,6 +101,27 @@ def document_edit_narrative(*, document: Document, narrative: dict, actor: User)
     new.narrative = {**document.narrative, **narrative}
     new.save(update_fields=["narrative"])
     return new
+
+
+def documents_plan_period(*, today) -> int:
+    """Beat's daily job: make sure every agency with inspections this quarter has the quarter's
+    inspection plan. Idempotent, so a missed day is caught up the next."""
+    quarter = Period.containing(today, Frequency.QUARTER)
+    agencies = Agency.objects.filter(
+        assignments__inspections__due_date__gte=quarter.start,
+        assignments__inspections__due_date__lte=quarter.end,
+    ).distinct()
+    made = 0
+    for agency in agencies:
+        exists = Document.objects.filter(
+            issuer=agency, kind=Document.Kind.INSPECTION_PLAN, period_start=quarter.start
+        ).exists()
+        if not exists:
+            document_create(
+                kind=Document.Kind.INSPECTION_PLAN, issuer=agency, actor=None, period=quarter
+            )
+            made += 1
+    return made
 
 
 def _enqueue_render(document: Document) -> None:
@@ -132,6 +164,9 @@ def render_html(document: Document) -> str:
     if document.kind == Document.Kind.INSPECTION_REPORT:
         body = content.inspection_report(document.inspection)
         data = {"report": body}
+    elif document.kind == Document.Kind.INSPECTION_PLAN:
+        body = content.inspection_plan(document.issuer, document.period_start, document.period_end)
+        data = {"inspections": body}
     else:
         body = content.sponsorship_plan(document.issuer)
         data = {"plan": body}

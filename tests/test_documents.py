@@ -37,11 +37,13 @@ def demo(db, settings):
 
 def test_load_demo_creates_each_agencys_plan(demo):
     assert Document.objects.filter(kind=Document.Kind.SPONSORSHIP_PLAN).count() == 2
+    # Both agencies have inspections this quarter: beat's plan for it exists too.
+    assert Document.objects.filter(kind=Document.Kind.INSPECTION_PLAN).count() == 2
 
 
 def test_the_sponsorship_plan_reads_like_seed_000(demo):
     ccb = Agency.objects.get(short_name="Hội CCB tỉnh")
-    document = ccb.documents.get()
+    document = ccb.documents.get(kind=Document.Kind.SPONSORSHIP_PLAN)
     document.narrative = {
         **document.narrative,
         "signer_title": "TM. BAN THƯỜNG VỤ - PHÓ CHỦ TỊCH",
@@ -75,7 +77,9 @@ def test_the_sponsorship_plan_reads_like_seed_000(demo):
 
 
 def test_the_pdf_is_a4_with_the_bundled_fonts_embedded(demo):
-    document = document_render(document_id=Document.objects.first().pk)
+    document = document_render(
+        document_id=Document.objects.filter(kind=Document.Kind.SPONSORSHIP_PLAN).first().pk
+    )
     info = subprocess.run(
         ["pdfinfo", document.pdf.path], capture_output=True, text=True, check=True
     )
@@ -220,7 +224,9 @@ def test_the_inspection_report_reads_like_a_bao_cao(client, world, personas):
 def test_the_docx_holds_the_same_text_as_the_pdf(demo):
     import docx
 
-    document = document_render(document_id=Document.objects.first().pk)
+    document = document_render(
+        document_id=Document.objects.filter(kind=Document.Kind.SPONSORSHIP_PLAN).first().pk
+    )
     word = docx.Document(document.docx.path)
     paragraphs = [p.text for p in word.paragraphs]
     cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
@@ -266,3 +272,26 @@ def test_edited_sections_make_a_new_version_and_bad_input_is_named(client, world
     assert "Nguyễn Văn An" in text
     assert "Mục đích hai" in text
     assert "- UBND tỉnh;" in text
+
+
+def test_beat_makes_the_quarters_inspection_plan_once(db, world):
+    from datetime import date
+
+    from reports.services import documents_plan_period
+
+    assert documents_plan_period(today=date(2024, 11, 2)) == 1  # agency_a's Q4 2024 inspection
+    assert documents_plan_period(today=date(2024, 11, 3)) == 0
+    plan = Document.objects.get(kind=Document.Kind.INSPECTION_PLAN)
+    assert (plan.period_start, plan.period_end) == (date(2024, 10, 1), date(2024, 12, 31))
+    plan = document_render(document_id=plan.pk)
+    text = _text(plan.pdf.path)
+    assert "Kiểm tra xây dựng nông thôn mới tại các xã đỡ đầu, phụ trách quý 4/2024" in text
+    assert "31/12/2024 Xã Thuận - huyện Hướng Hóa" in text
+    assert "Cơ quan chưa khai báo ban chỉ đạo" in plan.missing
+
+    import docx
+
+    word = docx.Document(plan.docx.path)
+    assert any(
+        "Xã Thuận" in cell.text for table in word.tables for row in table.rows for cell in row.cells
+    )
