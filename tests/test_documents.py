@@ -295,3 +295,15 @@ def test_beat_makes_the_quarters_inspection_plan_once(db, world):
     assert any(
         "Xã Thuận" in cell.text for table in word.tables for row in table.rows for cell in row.cells
     )
+
+
+def test_the_render_benchmark_reports_each_type_and_memory(demo):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("benchmark_documents", count=4, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["document", "type", "renders", "median", "ms", "max", "ms"]
+    kinds = {line.split()[0] for line in lines[1:-1]}
+    assert kinds == {"sponsorship_plan", "inspection_plan"}
+    assert lines[-1].startswith("4 renders in a row: peak RSS")
