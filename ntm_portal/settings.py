@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.plan_period_documents",
         "schedule": crontab(hour=6, minute=30),
     },
+    "render-pending-documents": {
+        "task": "reports.tasks.render_pending_documents",
+        "schedule": timedelta(minutes=10),
+    },
     "send-pending-emails": {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),

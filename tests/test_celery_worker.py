@@ -111,3 +111,39 @@ def test_a_document_is_rendered_by_a_real_worker_after_the_commit():
             time.sleep(0.2)
     assert document.status == Document.Status.DONE, document.error
     assert document.pdf.read(5) == b"%PDF-"
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_beat_sweeps_documents_left_pending_to_a_real_worker():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import Document
+    from reports.tasks import render_pending_documents
+
+    from .factories import AgencyFactory
+
+    agency = AgencyFactory()
+    # A document whose rendering was never enqueued (the broker was down when it was made).
+    document = Document.objects.create(
+        kind=Document.Kind.SPONSORSHIP_PLAN,
+        issuer=agency,
+        year=2026,
+        number=1,
+        symbol="KH-CQ",
+        issued_on=timezone.localdate(),
+    )
+    Document.objects.filter(pk=document.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert render_pending_documents() == 1
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            document.refresh_from_db()
+            if document.status != Document.Status.PENDING:
+                break
+            time.sleep(0.2)
+    assert document.status == Document.Status.DONE, document.error
