@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 
@@ -47,3 +48,17 @@ def parse_decimal(raw: str) -> Decimal:
 
 
 _GROUPED_BY_THREE = re.compile(r"-?\d{1,3}(\.\d{3}){2,}")
+
+
+def parse_day(text: str) -> date | None:
+    """A date as officials type it ("05/07/2024"), or ISO ("2024-07-05"); None if neither."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    except ValueError:
+        return None

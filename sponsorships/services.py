@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune
-from communes.text import parse_decimal
+from communes.text import parse_day, parse_decimal
 from criteria.models import CriterionResult, Evaluation
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
@@ -373,12 +373,9 @@ def report_save(
     if not report.is_editable:
         raise SponsorshipError(_("Báo cáo đã nộp: không sửa được."))
     errors: dict[str, str] = {}
-    try:
-        inspected_on = date.fromisoformat(data.get("inspected_on", "").strip())
-    except ValueError:
-        inspected_on = _parse_day(data.get("inspected_on", ""))
-        if inspected_on is None:
-            errors["inspected_on"] = _("Ngày kiểm tra phải có dạng dd/mm/yyyy.")
+    inspected_on = parse_day(data.get("inspected_on", ""))
+    if inspected_on is None:
+        errors["inspected_on"] = _("Ngày kiểm tra phải có dạng dd/mm/yyyy.")
     if inspected_on and inspected_on > timezone.localdate():
         errors["inspected_on"] = _("Ngày kiểm tra không được ở tương lai.")
     participants = data.get("participants", "").strip()
@@ -507,11 +504,3 @@ def _locked_report(report: InspectionReport, version: int) -> InspectionReport:
             _("Báo cáo vừa được người khác thay đổi. Tải lại trang rồi nhập lại phần của bạn.")
         )
     return current
-
-
-def _parse_day(text: str) -> date | None:
-    try:
-        day, month, year = (int(part) for part in text.strip().split("/"))
-        return date(year, month, day)
-    except ValueError:
-        return None

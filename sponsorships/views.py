@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from communes.text import parse_day
 from ntm_portal import access
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, download_response
 
@@ -282,7 +283,7 @@ def inspection_ad_hoc(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = access.get_inspection_or_404(request.user, pk)
     if not access.can_plan_inspections(request.user, inspection.assignment):
         return render(request, "403.html", status=403)
-    due = _day(request.POST.get("due_date", ""))
+    due = parse_day(request.POST.get("due_date", ""))
     if due is None:
         messages.error(request, _("Ngày kiểm tra đột xuất phải có dạng dd/mm/yyyy."))
         return redirect("sponsorships:inspection_detail", pk=inspection.pk)
@@ -321,18 +322,5 @@ def _inspection_for_change(request: HttpRequest, pk: int, rule) -> Inspection:
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _day(text: str) -> date | None:
-    text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        day, month, year = (int(part) for part in text.split("/"))
-        return date(year, month, day)
     except ValueError:
         return None
