@@ -154,6 +154,13 @@ def test_ad_hoc_inspection_and_cancellation(client, world, personas):
     inspection = world.inspection_a2
     page = client.post(
         reverse("sponsorships:inspection_ad_hoc", args=[inspection.pk]),
+        {"due_date": "31/02/2025"},
+        follow=True,
+    )
+    assert "Ngày kiểm tra đột xuất phải có dạng dd/mm/yyyy." in page.content.decode()
+    assert not Inspection.objects.filter(kind=Inspection.Kind.AD_HOC).exists()
+    page = client.post(
+        reverse("sponsorships:inspection_ad_hoc", args=[inspection.pk]),
         {"due_date": "15/01/2025"},
         follow=True,
     )
