@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -313,8 +313,6 @@ def criteria_set_list(request: HttpRequest) -> HttpResponse:
 
 
 def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     criteria = criteria_set.criteria.prefetch_related("indicators__thresholds")
     return render(
