@@ -1,0 +1,94 @@
+"""Charts drawn once, as inline SVG, for both the dashboards and the PDF documents.
+
+WeasyPrint draws inline SVG, and browsers do too, so one function serves the screen and the
+paper. Every chart carries its text alternative (a sentence plus the table of its figures): the
+SVG is marked `role="img"` with that sentence, and the page or document prints the table next to
+it, so nothing is only in the picture. All text is escaped here; callers pass plain strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from criteria.rules import format_number
+
+# Sizes are in SVG user units; the SVG scales to the width of its container.
+WIDTH = 640
+LABEL_WIDTH = 220
+VALUE_WIDTH = 70
+BAR_HEIGHT = 18
+ROW_GAP = 8
+TOP = 8
+COLOURS = ("#1f5fa8", "#c8d6e8")  # the value, and the rest of the total
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal | int | float
+    # The bar's whole ("9 of 19 criteria"); without it, bars are scaled to the largest value.
+    total: Decimal | int | float | None = None
+    # A link behind the bar (the list of communes behind a figure); screen only.
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: SafeString
+    summary: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.svg
+
+
+def _figure(bar: Bar, unit: str) -> str:
+    value = format_number(Decimal(str(bar.value)))
+    if bar.total is not None:
+        return f"{value}/{format_number(Decimal(str(bar.total)))}"
+    return f"{value}{unit}"
+
+
+def horizontal_bars(*, title: str, bars: list[Bar], unit: str = "", summary: str = "") -> Chart:
+    """One horizontal bar per row: label on the left, figure on the right. Bars with a total
+    are drawn against it (a pale remainder); others are scaled to the largest value."""
+    scale = max((float(b.total or b.value) for b in bars), default=0) or 1
+    track = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 12
+    height = TOP * 2 + len(bars) * (BAR_HEIGHT + ROW_GAP)
+    parts = []
+    for index, bar in enumerate(bars):
+        y = TOP + index * (BAR_HEIGHT + ROW_GAP)
+        text_y = y + BAR_HEIGHT - 4
+        whole = float(bar.total) if bar.total is not None else scale
+        filled = track * (float(bar.value) / whole if whole else 0) * (whole / scale)
+        remainder = track * (whole / scale) - filled
+        figure = _figure(bar, unit)
+        shapes = [
+            f'<text x="{LABEL_WIDTH - 6}" y="{text_y}" text-anchor="end">{escape(bar.label)}</text>',
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{filled:.1f}" height="{BAR_HEIGHT}" '
+            f'fill="{COLOURS[0]}"/>',
+        ]
+        if bar.total is not None and remainder > 0:
+            shapes.append(
+                f'<rect x="{LABEL_WIDTH + filled:.1f}" y="{y}" width="{remainder:.1f}" '
+                f'height="{BAR_HEIGHT}" fill="{COLOURS[1]}"/>'
+            )
+        shapes.append(f'<text x="{LABEL_WIDTH + track + 8}" y="{text_y}">{escape(figure)}</text>')
+        row = "".join(shapes)
+        if bar.url:
+            row = f'<a href="{escape(bar.url)}">{row}</a>'
+        parts.append(f"<g><title>{escape(bar.label)}: {escape(figure)}</title>{row}</g>")
+    summary = summary or title
+    svg = (
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-label="{escape(summary)}" '
+        f'font-size="13" font-family="Liberation Serif, Times New Roman, serif">'
+        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
+    )
+    rows = [(bar.label, _figure(bar, unit)) for bar in bars]
+    return Chart(title=title, svg=mark_safe(svg), summary=summary, rows=rows)  # noqa: S308 (every text above is escaped)
