@@ -242,11 +242,54 @@ def can_issue_documents(user: User, agency: Agency) -> bool:
     return user.role == Role.PROVINCE and user.province_id == agency.province_id
 
 
+def documents_visible_to(user: User) -> QuerySet[Document]:
+    """An agency's documents as its agency; a People's Committee's plan to whoever sees its
+    commune, district or province (plans of the levels above are read by those below)."""
+    return Document.objects.filter(
+        Q(issuer__in=agencies_visible_to(user))
+        | Q(issuer_commune__in=communes_visible_to(user))
+        | Q(issuer_district__in=districts_visible_to(user))
+        | Q(issuer_province__in=provinces_visible_to(user))
+    )
+
+
 def get_document_or_404(user: User, pk: int) -> Document:
     return get_object_or_404(
-        Document.objects.filter(issuer__in=agencies_visible_to(user)).select_related("issuer"),
+        documents_visible_to(user).select_related(
+            "issuer", "issuer_commune", "issuer_district", "issuer_province"
+        ),
         pk=pk,
     )
+
+
+def can_plan_for_area(user: User, area: Commune | District | Province) -> bool:
+    """A People's Committee's plan and targets: its own officials, the officials of the levels
+    above it (district staff only while districts exist), and admins."""
+    if _has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    match area:
+        case Commune():
+            return (
+                (user.role == Role.COMMUNE and user.commune_id == area.pk)
+                or (user.role == Role.DISTRICT and user.district_id == area.district_id)
+                or (user.role == Role.PROVINCE and user.province_id == area.province_id)
+            )
+        case District():
+            return (user.role == Role.DISTRICT and user.district_id == area.pk) or (
+                user.role == Role.PROVINCE and user.province_id == area.province_id
+            )
+        case Province():
+            return user.role == Role.PROVINCE and user.province_id == area.pk
+    return False
+
+
+def can_issue_document(user: User, document: Document) -> bool:
+    if document.issuer_id:
+        return can_issue_documents(user, document.issuer)
+    area = document.issuer_commune or document.issuer_district or document.issuer_province
+    return can_plan_for_area(user, area)
 
 
 def get_province_or_404(user: User, pk: int) -> Province:

@@ -8,6 +8,7 @@ again changes nothing.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,10 +17,12 @@ from communes.models import Commune, District, Edition, Province, Village
 from communes.text import fold
 from criteria.demo import demo_evaluation, demo_recognition
 from criteria.models import CriteriaSet, Recognition
-from reports.models import Document
+from reports import issuers
+from reports.models import Document, PlanTarget
 from reports.services import document_create, documents_plan_period
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
+from sponsorships.periods import Frequency, Period
 
 from .models import Role, User
 
@@ -196,13 +199,70 @@ def demo_load() -> list[User]:
     )
     # This quarter's inspection plans, as beat makes them each quarter.
     documents_plan_period(today=timezone.localdate())
-    # Each demo agency's sponsorship plan, so a new user opens a real document at once.
+    # Each demo agency's sponsorship plan and six-monthly report, so a new user opens a real
+    # document at once.
+    half = Period.containing(timezone.localdate(), Frequency.HALF_YEAR)
     for key in ("ccb", "skhdt"):
-        if not agencies[key].documents.filter(kind=Document.Kind.SPONSORSHIP_PLAN).exists():
-            document_create(
-                kind=Document.Kind.SPONSORSHIP_PLAN, issuer=agencies[key], actor=by_name[key]
-            )
+        for kind, period in (
+            (Document.Kind.SPONSORSHIP_PLAN, None),
+            (Document.Kind.AGENCY_REPORT, half),
+        ):
+            if not agencies[key].documents.filter(kind=kind).exists():
+                document_create(kind=kind, issuer=agencies[key], actor=by_name[key], period=period)
+    _demo_plans(communes, by_name)
     return users
+
+
+def _demo_plans(communes: dict[str, Commune], users: dict[str, User]) -> None:
+    """Seed 001's village target for Lương Phong and seed 003's "61,5% số xã đạt chuẩn" for
+    Hướng Hóa, with this year's plans of both."""
+    year = timezone.localdate().year
+    luong_phong = communes[LUONG_PHONG]
+    huong_hoa = communes[BA_TANG].district
+    targets = [
+        (
+            luong_phong,
+            PlanTarget.Measure.VILLAGES_MET,
+            "Số thôn đạt chuẩn thôn nông thôn mới",
+            "13",
+            "thôn",
+        ),
+        (
+            luong_phong,
+            PlanTarget.Measure.CRITERIA_MET,
+            "Số tiêu chí xã nông thôn mới đạt",
+            "19",
+            "tiêu chí",
+        ),
+        (
+            huong_hoa,
+            PlanTarget.Measure.XA_NTM_SHARE,
+            "Tỷ lệ xã đạt chuẩn nông thôn mới",
+            "61.5",
+            "%",
+        ),
+        (
+            huong_hoa,
+            PlanTarget.Measure.AVERAGE_CRITERIA,
+            "Bình quân tiêu chí đạt/xã",
+            "15",
+            "tiêu chí",
+        ),
+    ]
+    for area, measure, label, value, unit in targets:
+        field = "commune" if isinstance(area, Commune) else "district"
+        PlanTarget.objects.get_or_create(
+            **{field: area},
+            year=year,
+            measure=measure,
+            defaults={"label": label, "target": Decimal(value), "unit": unit},
+        )
+    for kind, issuer, actor in (
+        (Document.Kind.COMMUNE_PLAN, issuers.of_commune(luong_phong), "bacgiang"),
+        (Document.Kind.AREA_PLAN, issuers.of_district(huong_hoa), "vpdp"),
+    ):
+        if not Document.objects.filter(series=issuer.series, kind=kind).exists():
+            document_create(kind=kind, issuer=issuer, actor=users[actor], year=year)
 
 
 def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> None:
@@ -227,6 +287,16 @@ def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> N
             communes[code], level=Recognition.Level.NTM, number="(mẫu)/QĐ-UBND", day=day
         )
     luong_phong = communes[LUONG_PHONG]
+    # Seed 001: the commune still lacks thủy lợi, cơ sở vật chất văn hóa and môi trường.
+    demo_evaluation(
+        commune=luong_phong,
+        criteria_set=qd1980,
+        year=2022,
+        half=0,
+        unmet_short_names={"thủy lợi", "cơ sở vật chất văn hóa", "môi trường và an toàn thực phẩm"},
+        submitter=users["admin"],
+        reviewer=users["bacgiang"],
+    )
     any_criterion = village_set.criteria.order_by("number").first()
     for name in LUONG_PHONG_MET + LUONG_PHONG_UNMET:
         village, _ = Village.objects.update_or_create(

@@ -6,13 +6,28 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import Commune, District, Province
 from sponsorships.models import Agency, Inspection
 
 
-class DocumentCounter(models.Model):
-    """The last number an issuer gave to one type of document in one year ("Số: 05/KH-CCB")."""
+def exactly_one(*fields: str) -> models.Q:
+    """A CHECK condition: exactly one of these foreign keys is set."""
+    condition = models.Q()
+    for chosen in fields:
+        case = models.Q(**{f"{chosen}__isnull": False})
+        for other in fields:
+            if other != chosen:
+                case &= models.Q(**{f"{other}__isnull": True})
+        condition |= case
+    return condition
 
-    issuer = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+
+class DocumentCounter(models.Model):
+    """The last number an issuer gave to one type of document in one year ("Số: 05/KH-CCB").
+
+    `series` names the issuer: "agency:12", "commune:345", "district:7", "province:2"."""
+
+    series = models.CharField(max_length=40)
     kind = models.CharField(max_length=30)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
@@ -20,20 +35,28 @@ class DocumentCounter(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "kind", "year"], name="one_counter_per_series"
+                fields=["series", "kind", "year"], name="one_counter_per_issuer_series"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.issuer_id}/{self.kind}/{self.year}: {self.last_number}"
+        return f"{self.series}/{self.kind}/{self.year}: {self.last_number}"
+
+
+def _file_stem(document: Document) -> str:
+    # One folder per issuer, so that two issuers' "01/KH-…" never compete for a name.
+    issuer = document.series.replace(":", "-")
+    return (
+        f"documents/{document.year}/{issuer}/{document.kind}-{document.number}-v{document.version}"
+    )
 
 
 def document_path(instance: Document, filename: str) -> str:
-    return f"documents/{instance.year}/{instance.kind}-{instance.number}-v{instance.version}.pdf"
+    return f"{_file_stem(instance)}.pdf"
 
 
 def docx_path(instance: Document, filename: str) -> str:
-    return f"documents/{instance.year}/{instance.kind}-{instance.number}-v{instance.version}.docx"
+    return f"{_file_stem(instance)}.docx"
 
 
 class Document(models.Model):
@@ -41,6 +64,9 @@ class Document(models.Model):
         SPONSORSHIP_PLAN = "sponsorship_plan", _("Kế hoạch đỡ đầu, phụ trách xây dựng NTM")
         INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
         INSPECTION_PLAN = "inspection_plan", _("Kế hoạch kiểm tra trong kỳ")
+        AGENCY_REPORT = "agency_report", _("Báo cáo 6 tháng của cơ quan đỡ đầu, phụ trách")
+        COMMUNE_PLAN = "commune_plan", _("Kế hoạch xây dựng nông thôn mới năm của xã")
+        AREA_PLAN = "area_plan", _("Kế hoạch xây dựng nông thôn mới của huyện, tỉnh")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang tạo")
@@ -48,12 +74,25 @@ class Document(models.Model):
         FAILED = "failed", _("Lỗi")
 
     kind = models.CharField(_("loại văn bản"), max_length=30, choices=Kind.choices)
+    # Exactly one issuer: an agency, or the People's Committee of a commune, district or province.
     issuer = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
         related_name="documents",
         verbose_name=_("cơ quan ban hành"),
+        null=True,
+        blank=True,
     )
+    issuer_commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+    )
+    issuer_district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+    )
+    issuer_province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+    )
+    series = models.CharField(max_length=40)
     # What the document is about, for documents about one inspection.
     inspection = models.ForeignKey(
         Inspection, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
@@ -86,9 +125,15 @@ class Document(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "kind", "year", "number", "version"],
-                name="one_document_version",
-            )
+                fields=["series", "kind", "year", "number", "version"],
+                name="one_version_per_issuer_series",
+            ),
+            models.CheckConstraint(
+                condition=exactly_one(
+                    "issuer", "issuer_commune", "issuer_district", "issuer_province"
+                ),
+                name="document_has_one_issuer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,3 +142,61 @@ class Document(models.Model):
     @property
     def number_label(self) -> str:
         return f"{self.number:02d}/{self.symbol}"
+
+
+class PlanTargetQuerySet(models.QuerySet):
+    def for_area(self, area: Commune | District | Province) -> PlanTargetQuerySet:
+        field = {Commune: "commune", District: "district", Province: "province"}[type(area)]
+        return self.filter(**{field: area})
+
+
+class PlanTarget(models.Model):
+    """A target a commune, district or province sets itself for a year ("61,5% số xã đạt chuẩn
+    nông thôn mới"). The actual figure is computed from the portal's data for the measures it
+    knows; for other targets it is entered."""
+
+    class Measure(models.TextChoices):
+        XA_NTM_SHARE = "xa_ntm_share", _("Tỷ lệ xã đạt chuẩn nông thôn mới")
+        XA_NTM_COUNT = "xa_ntm_count", _("Số xã đạt chuẩn nông thôn mới")
+        AVERAGE_CRITERIA = "average_criteria", _("Bình quân số tiêu chí đạt/xã")
+        CRITERIA_MET = "criteria_met", _("Số tiêu chí xã đạt")
+        VILLAGES_MET = "villages_met", _("Số thôn đạt chuẩn nông thôn mới")
+        OTHER = "other", _("Chỉ tiêu khác (nhập kết quả)")
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="plan_targets", null=True, blank=True
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="plan_targets", null=True, blank=True
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="plan_targets", null=True, blank=True
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    measure = models.CharField(_("loại chỉ tiêu"), max_length=20, choices=Measure.choices)
+    label = models.CharField(_("nội dung chỉ tiêu"), max_length=300, blank=True)
+    target = models.DecimalField(_("chỉ tiêu"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("đơn vị tính"), max_length=30)
+    actual = models.DecimalField(
+        _("kết quả (nhập)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu kế hoạch")
+        verbose_name_plural = _("chỉ tiêu kế hoạch")
+        ordering = ["year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one("commune", "district", "province"),
+                name="plan_target_has_one_area",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.label or self.get_measure_display()} {self.target} {self.unit}"

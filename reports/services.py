@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from communes.models import Commune, District, Province
 from ntm_portal.models import User
 from sponsorships.models import Agency, Inspection
 from sponsorships.periods import Frequency, Period
 
-from . import content
+from . import content, issuers
 from .docx_export import html_to_docx
-from .models import Document, DocumentCounter
+from .issuers import Issuer
+from .models import Document, DocumentCounter, PlanTarget
 from .rendering import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -25,33 +28,44 @@ TEMPLATES = {
     Document.Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html",
     Document.Kind.INSPECTION_REPORT: "reports/print/inspection_report.html",
     Document.Kind.INSPECTION_PLAN: "reports/print/inspection_plan.html",
+    Document.Kind.AGENCY_REPORT: "reports/print/agency_report.html",
+    Document.Kind.COMMUNE_PLAN: "reports/print/commune_plan.html",
+    Document.Kind.AREA_PLAN: "reports/print/area_plan.html",
 }
+# Beat writes a half-year's report in the weeks after it ends, not for years long gone.
+REPORT_WINDOW_DAYS = 30
 
 
 @transaction.atomic
 def document_create(
     *,
     kind: str,
-    issuer: Agency,
+    issuer: Issuer | Agency,
     actor: User | None,
     inspection: Inspection | None = None,
     period: Period | None = None,
+    year: int | None = None,
 ) -> Document:
     """A new document with the issuer's next number for this type and year; rendered after the
-    commit by a worker."""
+    commit by a worker. `year` is the year a plan is for (default: this year)."""
+    if isinstance(issuer, Agency):
+        issuer = issuers.of_agency(issuer)
     today = timezone.localdate()
     counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
-        issuer=issuer, kind=kind, year=today.year
+        series=issuer.series, kind=kind, year=today.year
     )
     # Never reuse a number already on a document (e.g. one entered before the counter existed).
-    used = Document.objects.filter(issuer=issuer, kind=kind, year=today.year).aggregate(
+    used = Document.objects.filter(series=issuer.series, kind=kind, year=today.year).aggregate(
         highest=Max("number")
     )["highest"]
     counter.last_number = max(counter.last_number, used or 0) + 1
     counter.save(update_fields=["last_number"])
+    if period is None and year is not None:
+        period = Period(date(year, 1, 1), date(year, 12, 31))
     document = Document.objects.create(
         kind=kind,
-        issuer=issuer,
+        **issuer.fields,
+        series=issuer.series,
         year=today.year,
         number=counter.last_number,
         symbol=content.default_symbol(issuer, kind),
@@ -59,26 +73,34 @@ def document_create(
         period_start=period.start if period else None,
         period_end=period.end if period else None,
         issued_on=today,
-        narrative=content.default_narrative(issuer),
+        narrative=content.default_narrative(issuer, kind, year=_plan_year(period, today)),
         created_by=actor,
     )
     _enqueue_render(document)
     return document
 
 
+def _plan_year(period: Period | None, today: date) -> int:
+    return period.start.year if period else today.year
+
+
+def document_versions(document: Document):
+    return Document.objects.filter(
+        series=document.series, kind=document.kind, year=document.year, number=document.number
+    ).order_by("-version")
+
+
 @transaction.atomic
 def document_regenerate(*, document: Document, actor: User | None) -> Document:
     """A new version with the same number; the old version and its file are kept."""
-    latest = (
-        Document.objects.filter(
-            issuer=document.issuer, kind=document.kind, year=document.year, number=document.number
-        )
-        .order_by("-version")
-        .first()
-    )
+    latest = document_versions(document).first()
     new = Document.objects.create(
         kind=document.kind,
         issuer=document.issuer,
+        issuer_commune=document.issuer_commune,
+        issuer_district=document.issuer_district,
+        issuer_province=document.issuer_province,
+        series=document.series,
         year=document.year,
         number=document.number,
         symbol=document.symbol,
@@ -103,9 +125,10 @@ def document_edit_narrative(*, document: Document, narrative: dict, actor: User)
     return new
 
 
-def documents_plan_period(*, today) -> int:
-    """Beat's daily job: make sure every agency with inspections this quarter has the quarter's
-    inspection plan. Idempotent, so a missed day is caught up the next."""
+def documents_plan_period(*, today: date) -> int:
+    """Beat's daily job. At the start of a quarter: every agency with inspections in it gets the
+    quarter's inspection plan. At the end of a half-year: every agency with assignments in it
+    gets its six-monthly report. Idempotent, so a missed day is caught up the next."""
     quarter = Period.containing(today, Frequency.QUARTER)
     agencies = Agency.objects.filter(
         assignments__inspections__due_date__gte=quarter.start,
@@ -121,7 +144,47 @@ def documents_plan_period(*, today) -> int:
                 kind=Document.Kind.INSPECTION_PLAN, issuer=agency, actor=None, period=quarter
             )
             made += 1
+    return made + documents_report_half_year(today=today)
+
+
+def documents_report_half_year(*, today: date) -> int:
+    """The six-monthly report of the half-year that has just ended (within REPORT_WINDOW days of
+    its end, so a new deployment does not write reports for years gone by)."""
+    current = Period.containing(today, Frequency.HALF_YEAR)
+    ended = Period.containing(current.start - timedelta(days=1), Frequency.HALF_YEAR)
+    if (today - ended.end).days > REPORT_WINDOW_DAYS:
+        return 0
+    already = Document.objects.filter(
+        kind=Document.Kind.AGENCY_REPORT, period_start=ended.start
+    ).values("issuer_id")
+    # One filter() call, so both conditions hold for the same assignment.
+    agencies = (
+        Agency.objects.filter(
+            Q(assignments__start__lte=ended.end)
+            & (Q(assignments__end__isnull=True) | Q(assignments__end__gte=ended.start))
+        )
+        .exclude(pk__in=already)
+        .distinct()
+    )
+    made = 0
+    for agency in agencies:
+        document_create(kind=Document.Kind.AGENCY_REPORT, issuer=agency, actor=None, period=ended)
+        made += 1
     return made
+
+
+@transaction.atomic
+def plan_target_add(*, area: Commune | District | Province, data: dict, actor: User) -> PlanTarget:
+    field = {Commune: "commune", District: "district", Province: "province"}[type(area)]
+    target = PlanTarget.objects.create(**{field: area}, **data, created_by=actor)
+    logger.info("Plan target %s added to %s by %s", target.pk, area, actor)
+    return target
+
+
+@transaction.atomic
+def plan_target_delete(*, target: PlanTarget, actor: User) -> None:
+    logger.info("Plan target %s (%s) deleted by %s", target.pk, target, actor)
+    target.delete()
 
 
 def _enqueue_render(document: Document) -> None:
@@ -139,7 +202,13 @@ def _enqueue_render(document: Document) -> None:
 def document_render(*, document_id: int) -> Document:
     """Render one document (idempotent: a done document is left as it is). A failure leaves a
     failed row with the error, never a broken file."""
-    document = Document.objects.select_related("issuer__province").get(pk=document_id)
+    document = Document.objects.select_related(
+        "issuer__province",
+        "issuer_commune__province",
+        "issuer_commune__district",
+        "issuer_district__province",
+        "issuer_province",
+    ).get(pk=document_id)
     if document.status == Document.Status.DONE:
         return document
     try:
@@ -161,16 +230,33 @@ def document_render(*, document_id: int) -> Document:
 
 
 def render_html(document: Document) -> str:
-    if document.kind == Document.Kind.INSPECTION_REPORT:
-        body = content.inspection_report(document.inspection)
-        data = {"report": body}
-    elif document.kind == Document.Kind.INSPECTION_PLAN:
-        body = content.inspection_plan(document.issuer, document.period_start, document.period_end)
-        data = {"inspections": body}
-    else:
-        body = content.sponsorship_plan(document.issuer)
-        data = {"plan": body}
-    narrative = {**content.default_narrative(document.issuer), **document.narrative}
+    issuer = issuers.of_document(document)
+    Kind = Document.Kind
+    match document.kind:
+        case Kind.INSPECTION_REPORT:
+            body = content.inspection_report(document.inspection)
+            data = {"report": body}
+        case Kind.INSPECTION_PLAN:
+            body = content.inspection_plan(
+                document.issuer, document.period_start, document.period_end
+            )
+            data = {"inspections": body}
+        case Kind.AGENCY_REPORT:
+            body = content.agency_report(
+                document.issuer, document.period_start, document.period_end
+            )
+            data = {"plan": body}
+        case Kind.COMMUNE_PLAN | Kind.AREA_PLAN:
+            year = document.period_start.year if document.period_start else document.year
+            body = content.area_plan(issuers.area_of(document), year)
+            data = {"plan": body}
+        case _:
+            body = content.sponsorship_plan(document.issuer)
+            data = {"plan": body}
+    narrative = {
+        **content.default_narrative(issuer, document.kind, year=document.year),
+        **document.narrative,
+    }
     missing = list(body.missing)
     if not narrative.get("signer_name"):
         missing.append("Chưa có người ký")
@@ -181,6 +267,7 @@ def render_html(document: Document) -> str:
         {
             **data,
             "document": document,
+            "issuer": issuer,
             "agency": document.issuer,
             "text": narrative,
             "no_data": content.NO_DATA,

@@ -144,6 +144,7 @@ def world(db) -> World:
     document_a = Document.objects.create(
         kind=Document.Kind.SPONSORSHIP_PLAN,
         issuer=agency_a,
+        series=f"agency:{agency_a.pk}",
         year=2026,
         number=1,
         symbol="KH-SKHĐT",

@@ -84,6 +84,19 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("reports:document_regenerate", "document_a", "post", ISSUERS_A),
     ("reports:document_pdf", "document_a", "get", ISSUERS_A),
     ("reports:document_docx", "document_a", "get", ISSUERS_A),
+    ("reports:agency_report_new", "agency_a", "post", ISSUERS_A),
+    ("reports:agency_report_new", "agency_b", "post", {"admin"}),
+    ("reports:commune_plans", "commune_a1", "get", READERS_A1),
+    ("reports:commune_plans", "commune_a1", "post", READERS_A1),
+    ("reports:commune_plans", "commune_a2", "get", {"admin", "province", "district", "agency"}),
+    ("reports:commune_plans", "commune_a2", "post", {"admin", "province", "district"}),
+    ("reports:commune_plans", "commune_b1", "get", {"admin"}),
+    ("reports:district_plans", "district_a1", "get", SIGNED_IN - {"norole"}),
+    ("reports:district_plans", "district_a1", "post", {"admin", "province", "district"}),
+    ("reports:district_plans", "district_b1", "get", {"admin"}),
+    ("reports:province_plans", "province_a", "get", SIGNED_IN - {"norole"}),
+    ("reports:province_plans", "province_a", "post", {"admin", "province"}),
+    ("reports:province_plans", "province_b", "get", {"admin"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {

@@ -301,9 +301,15 @@ def test_the_render_benchmark_reports_each_type_and_memory(demo):
     from io import StringIO
 
     out = StringIO()
-    call_command("benchmark_documents", count=4, stdout=out)
+    call_command("benchmark_documents", count=12, stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0].split() == ["document", "type", "renders", "median", "ms", "max", "ms"]
     kinds = {line.split()[0] for line in lines[1:-1]}
-    assert kinds == {"sponsorship_plan", "inspection_plan"}
-    assert lines[-1].startswith("4 renders in a row: peak RSS")
+    assert kinds == {
+        "sponsorship_plan",
+        "inspection_plan",
+        "agency_report",
+        "commune_plan",
+        "area_plan",
+    }
+    assert lines[-1].startswith("12 renders in a row: peak RSS")

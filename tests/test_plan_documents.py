@@ -1,0 +1,267 @@
+"""The six-monthly agency report, the commune's annual plan and the district/province plan with
+targets against actuals: generated from demo data, checked as text, A4, fonts and .docx."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document as WordDocument
+
+from criteria.models import Evaluation, Recognition
+from criteria.services import evaluation_create
+from reports import issuers, targets
+from reports.models import Document, PlanTarget
+from reports.services import document_create, document_render, documents_report_half_year
+from sponsorships.models import Agency
+
+from .test_documents import _month, _text
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.ALLOW_DEMO_DATA = True
+    call_command("load_divisions", edition=2024)
+    call_command("load_criteria")
+    call_command("load_demo")
+
+
+def _rendered(document: Document) -> tuple[Document, str]:
+    document.narrative = {**document.narrative, "signer_name": "Đỗ Đình Dũng"}
+    document.save()
+    document = document_render(document_id=document.pk)
+    assert document.status == Document.Status.DONE, document.error
+    return document, _text(document.pdf.path)
+
+
+def _check_layout(document: Document, place: str) -> None:
+    """A4, every font embedded, and the .docx holds the same text."""
+    info = subprocess.run(["pdfinfo", document.pdf.path], capture_output=True, text=True)
+    assert "595.276 x 841.89 pts (A4)" in info.stdout
+    fonts = subprocess.run(
+        ["pdffonts", document.pdf.path], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts
+    assert all(" yes yes yes " in line for line in fonts), fonts
+    word = WordDocument(io.BytesIO(document.docx.read()))
+    words = " ".join(p.text for p in word.paragraphs)
+    words += " ".join(c.text for t in word.tables for row in t.rows for c in row.cells)
+    pdf = _text(document.pdf.path)
+    day = document.issued_on
+    for expected in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        f"{place}, ngày {day:%d} tháng {_month(day.month)} năm {day:%Y}",
+        "./.",
+        "Nơi nhận:",
+        "Lưu: VT.",
+        "Đỗ Đình Dũng",
+    ]:
+        assert expected in pdf, expected
+        assert expected in " ".join(words.split()), expected
+
+
+def test_the_six_monthly_report_lists_inspections_progress_and_a_chart(demo):
+    ccb = Agency.objects.get(short_name="Hội CCB tỉnh")
+    document, text = _rendered(ccb.documents.get(kind=Document.Kind.AGENCY_REPORT))
+    half = "6 tháng đầu năm" if timezone.localdate().month <= 6 else "6 tháng cuối năm"
+    for expected in [
+        "UBND TỈNH QUẢNG TRỊ",
+        "HỘI CỰU CHIẾN BINH TỈNH",
+        "Số: 01/BC-CCB",
+        "BÁO CÁO",
+        f"Kết quả đỡ đầu, phụ trách xây dựng nông thôn mới {half}",
+        "I. KẾT QUẢ KIỂM TRA",
+        "đợt kiểm tra theo kế hoạch",
+        "II. KẾT QUẢ THỰC HIỆN TIÊU CHÍ CỦA CÁC XÃ",
+        # The chart's labels and figures are text in the PDF, not a picture.
+        "Xã Ba Tầng 9/19",
+        "Còn 10 tiêu chí chưa đạt gồm: giao thông",
+        "Xã Triệu Phước 19/19",
+        "III. NGUỒN LỰC HUY ĐỘNG",
+        "Ban Chỉ đạo các Chương trình MTQG tỉnh",
+        "UBND các xã: Xã Ba Tầng - huyện Hướng Hóa",
+    ]:
+        assert expected in text, expected
+    _check_layout(document, "Quảng Trị")
+    assert document.missing == []
+
+
+def test_the_commune_plan_reads_like_seed_001(demo):
+    document = Document.objects.get(kind=Document.Kind.COMMUNE_PLAN)
+    document, text = _rendered(document)
+    year = timezone.localdate().year
+    for expected in [
+        # The header's two columns interleave in the text: "ỦY BAN NHÂN DÂN XÃ" / "LƯƠNG PHONG".
+        "ỦY BAN NHÂN DÂN XÃ",
+        "LƯƠNG PHONG",
+        "Số: 01/KH-UBND",
+        "KẾ HOẠCH",
+        f"Triển khai xây dựng nông thôn mới năm {year}",
+        "Căn cứ Quyết định số 318/QĐ-TTg",
+        "Xã đạt 16/19 tiêu chí. Còn 3 tiêu chí chưa đạt (tiêu chí 3 thủy lợi, tiêu chí 6 cơ sở "
+        "vật chất văn hóa, tiêu chí 17 môi trường và an toàn thực phẩm)",
+        "Có 11/13 thôn đạt chuẩn nông thôn mới. Các thôn chưa đạt: Thôn Khánh, Thôn Tứ",
+        "Chỉ đạo 2 thôn (Thôn Khánh, Thôn Tứ) đăng ký",
+        # Entered targets with their units, against the computed actuals.
+        "Số thôn đạt chuẩn thôn",
+        "13 thôn 11 thôn Chưa đạt",
+        "Số tiêu chí xã nông thôn",
+        "19 tiêu chí 16 tiêu chí Chưa đạt",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+    ]:
+        assert expected in text, expected
+    _check_layout(document, "Lương Phong")
+
+
+def test_the_district_plan_sets_targets_against_actuals_like_seed_003(demo):
+    document, text = _rendered(Document.objects.get(kind=Document.Kind.AREA_PLAN))
+    for expected in [
+        "ỦY BAN NHÂN DÂN HUYỆN",
+        "HƯỚNG HÓA",
+        "Số: 01/KH-UBND",
+        "trên địa bàn huyện Hướng Hóa",
+        "(1) Tỷ lệ xã đạt chuẩn nông thôn mới: 61,5%.",
+        "61,5% 0% Chưa đạt",
+        "Bình quân đạt 10 tiêu chí/xã",
+    ]:
+        assert expected in text, expected
+    _check_layout(document, "Hướng Hóa")
+
+
+def test_area_figures_match_a_hand_computed_district(world):
+    """Hướng Hóa in the test world: two xã; Ba Tầng 7/10, Thuận 9/10 and recognised; two
+    villages without an evaluation."""
+    Evaluation.objects.filter(pk=world.evaluation_a1.pk).update(
+        status=Evaluation.Status.APPROVED, met_count=7, criteria_count=10
+    )
+    thuan = evaluation_create(
+        commune=world.commune_a2,
+        criteria_set=world.evaluation_a1.criteria_set,
+        year=2024,
+        half=2,
+        actor=None,
+    )
+    Evaluation.objects.filter(pk=thuan.pk).update(
+        status=Evaluation.Status.APPROVED, met_count=9, criteria_count=10
+    )
+    Recognition.objects.create(
+        commune=world.commune_a2,
+        level=Recognition.Level.NTM,
+        decision_number="12/QĐ-UBND",
+        decision_date=date(2024, 12, 30),
+    )
+    figures = targets.area_figures(world.district_a1)
+    assert (figures.communes, figures.recognised) == (2, 1)
+    assert figures.recognised_share == Decimal("50.0")
+    assert figures.average_criteria == Decimal("8.0")
+    assert (figures.villages, figures.villages_met) == (2, 0)
+    assert figures.unmet_villages == ["Bản Vầng", "Bản Xa Doan"]
+    share = PlanTarget.objects.create(
+        district=world.district_a1,
+        year=2025,
+        measure=PlanTarget.Measure.XA_NTM_SHARE,
+        target=Decimal("61.5"),
+        unit="%",
+    )
+    assert targets.actual_of(share, figures) == Decimal("50.0")
+    # The province counts its other district's xã too: 1 of 3.
+    assert targets.area_figures(world.province_a).recognised_share == Decimal("33.3")
+
+
+def test_beat_writes_each_agencys_six_monthly_report_once_after_the_half(world):
+    # The assignments of the test world start before 2026.
+    made = documents_report_half_year(today=date(2026, 7, 2))
+    reports = Document.objects.filter(kind=Document.Kind.AGENCY_REPORT)
+    assert made == reports.count() == 2
+    assert {d.period_start for d in reports} == {date(2026, 1, 1)}
+    assert {d.symbol[:3] for d in reports} == {"BC-"}
+    assert documents_report_half_year(today=date(2026, 7, 3)) == 0
+    # Long after the half ended (a new deployment), nothing is back-filled.
+    assert documents_report_half_year(today=date(2026, 10, 1)) == 0
+
+
+def test_targets_are_entered_with_comma_decimals_and_bad_input_is_named(client, world, personas):
+    client.force_login(personas["province"])
+    url = reverse("reports:province_plans", args=[world.province_a.pk])
+    data = {
+        "action": "add_target",
+        "year": "2026",
+        "measure": PlanTarget.Measure.XA_NTM_SHARE,
+        "label": "Có 61,5% số xã đạt chuẩn nông thôn mới",
+        "target": "61,5",
+        "unit": "%",
+    }
+    response = client.post(url, {**data, "target": "sáu mươi"})
+    assert response.status_code == 200
+    assert "“sáu mươi” không phải là số (ví dụ: 61,5)." in response.content.decode()
+    assert not PlanTarget.objects.exists()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    target = PlanTarget.objects.get()
+    assert (target.province, target.target, target.created_by) == (
+        world.province_a,
+        Decimal("61.5"),
+        personas["province"],
+    )
+    page = client.get(url, {"nam": "2026"}).content.decode()
+    assert "Có 61,5% số xã đạt chuẩn nông thôn mới" in page
+    # A malformed year is this year, not an error.
+    assert client.get(url, {"nam": "20x6"}).status_code == 200
+    response = client.post(url, {"action": "new_plan", "year": "2026"})
+    document = Document.objects.get(kind=Document.Kind.AREA_PLAN)
+    assert response["Location"] == reverse("reports:document_detail", args=[document.pk])
+    assert (document.issuer_province, document.symbol) == (world.province_a, "KH-UBND")
+    assert document.narrative["subject"] == "Xây dựng nông thôn mới năm 2026"
+
+
+def test_a_commune_official_plans_only_their_own_commune(client, world, personas):
+    client.force_login(personas["commune"])
+    own = reverse("reports:commune_plans", args=[world.commune_a1.pk])
+    other = reverse("reports:commune_plans", args=[world.commune_a2.pk])
+    assert client.post(own, {"action": "new_plan", "year": "2026"}).status_code == 302
+    assert client.post(other, {"action": "new_plan", "year": "2026"}).status_code == 404
+    document = Document.objects.get(kind=Document.Kind.COMMUNE_PLAN)
+    assert document.issuer_commune == world.commune_a1
+    # The commune's plan is numbered in the commune's own series.
+    second = document_create(
+        kind=Document.Kind.COMMUNE_PLAN,
+        issuer=issuers.of_commune(world.commune_a1),
+        actor=None,
+        year=2026,
+    )
+    assert (document.number, second.number) == (1, 2)
+    assert client.get(reverse("reports:document_detail", args=[document.pk])).status_code == 200
+
+
+def test_the_area_plans_page_has_a_constant_number_of_queries(
+    client, world, personas, django_assert_max_num_queries
+):
+    client.force_login(personas["province"])
+    url = reverse("reports:province_plans", args=[world.province_a.pk])
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"nam": "2026"}).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        PlanTarget.objects.create(
+            province=world.province_a, year=2026, measure="other", target=5, unit="xã"
+        )
+    few = count()
+    for _ in range(8):
+        PlanTarget.objects.create(
+            province=world.province_a, year=2026, measure="other", target=5, unit="xã"
+        )
+    assert count() == few
+    assert few <= 15
