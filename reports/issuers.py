@@ -27,6 +27,13 @@ class Issuer:
     # The Document fields that record this issuer.
     fields: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def header_lines(self) -> list[str]:
+        """Nghị định 30 breaks a People's Committee's name after "Ủy ban nhân dân"."""
+        if self.name.startswith(PEOPLES_COMMITTEE + " "):
+            return [PEOPLES_COMMITTEE, self.name[len(PEOPLES_COMMITTEE) + 1 :]]
+        return [self.name]
+
 
 def of_agency(agency: Agency) -> Issuer:
     words = [w for w in (agency.short_name or agency.name).replace("&", "").split() if w.isupper()]
