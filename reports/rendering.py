@@ -2,19 +2,21 @@
 
 User text reaches the templates escaped, but the renderer is the last line of defence: every URL
 it is asked for — file://, http(s)://, data: … — is refused unless it names one of our bundled
-files under static/fonts or static/print through the private `ntm-asset:` scheme.
+files under reports/print_assets/ (fonts, print) through the private `ntm-asset:` scheme. They
+live outside static/ on purpose: browsers never load them, and the static pipeline would try to
+rewrite the `ntm-asset:` URLs in the CSS.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSET_SCHEME = "ntm-asset:"
 ASSET_DIRS = ("fonts", "print")
+ASSETS = Path(__file__).resolve().parent / "print_assets"
 MEDIA_TYPES = {".ttf": "font/ttf", ".css": "text/css"}
 
 
@@ -23,14 +25,14 @@ class FetchRefused(ValueError):
 
 
 class BundledAssetsOnly(URLFetcher):
-    """Serves `ntm-asset:fonts/…` and `ntm-asset:print/…` from static/; refuses anything else."""
+    """Serves `ntm-asset:fonts/…` and `ntm-asset:print/…` from print_assets/; refuses the rest."""
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         if not url.startswith(ASSET_SCHEME):
             raise FetchRefused(f"refused to fetch {url[:80]!r}")
-        static = (Path(settings.BASE_DIR) / "static").resolve()
-        path = (static / url[len(ASSET_SCHEME) :]).resolve()
-        if path.parent.name not in ASSET_DIRS or static not in path.parents or not path.is_file():
+        assets = ASSETS.resolve()
+        path = (assets / url[len(ASSET_SCHEME) :]).resolve()
+        if path.parent.name not in ASSET_DIRS or assets not in path.parents or not path.is_file():
             raise FetchRefused(f"no such asset {url[:80]!r}")
         return URLFetcherResponse(
             url, path.read_bytes(), {"Content-Type": MEDIA_TYPES.get(path.suffix, "")}
