@@ -258,8 +258,8 @@ def _demo_plans(communes: dict[str, Commune], users: dict[str, User]) -> None:
             defaults={"label": label, "target": Decimal(value), "unit": unit},
         )
     for kind, issuer, actor in (
-        (Document.Kind.COMMUNE_PLAN, issuers.of_commune(luong_phong), "bacgiang"),
-        (Document.Kind.AREA_PLAN, issuers.of_district(huong_hoa), "vpdp"),
+        (Document.Kind.COMMUNE_PLAN, issuers.of_area(luong_phong), "bacgiang"),
+        (Document.Kind.AREA_PLAN, issuers.of_area(huong_hoa), "vpdp"),
     ):
         if not Document.objects.filter(series=issuer.series, kind=kind).exists():
             document_create(kind=kind, issuer=issuer, actor=users[actor], year=year)

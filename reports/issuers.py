@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from communes.models import Commune, District, Province
 from sponsorships.models import Agency
 
-from .models import Document
+from .models import Document, area_field
 
 PEOPLES_COMMITTEE = "Ủy ban nhân dân"
 
@@ -48,50 +48,24 @@ def of_agency(agency: Agency) -> Issuer:
     )
 
 
-def of_commune(commune: Commune) -> Issuer:
+def of_area(area: Commune | District | Province) -> Issuer:
+    """The People's Committee of a commune, district or province."""
+    field_name = area_field(area)
     return Issuer(
-        series=f"commune:{commune.pk}",
-        name=f"{PEOPLES_COMMITTEE} {_lower_first(commune.name)}",
+        series=f"{field_name}:{area.pk}",
+        name=f"{PEOPLES_COMMITTEE} {_lower_first(area.name)}",
         parent_body="",
-        place=commune.short_name,
+        place=area.short_name,
         symbol="UBND",
-        province=commune.province,
-        fields={"issuer_commune": commune},
-    )
-
-
-def of_district(district: District) -> Issuer:
-    return Issuer(
-        series=f"district:{district.pk}",
-        name=f"{PEOPLES_COMMITTEE} {_lower_first(district.name)}",
-        parent_body="",
-        place=district.short_name,
-        symbol="UBND",
-        province=district.province,
-        fields={"issuer_district": district},
-    )
-
-
-def of_province(province: Province) -> Issuer:
-    return Issuer(
-        series=f"province:{province.pk}",
-        name=f"{PEOPLES_COMMITTEE} {_lower_first(province.name)}",
-        parent_body="",
-        place=province.short_name,
-        symbol="UBND",
-        province=province,
-        fields={"issuer_province": province},
+        province=area if isinstance(area, Province) else area.province,
+        fields={f"issuer_{field_name}": area},
     )
 
 
 def of_document(document: Document) -> Issuer:
     if document.issuer_id:
         return of_agency(document.issuer)
-    if document.issuer_commune_id:
-        return of_commune(document.issuer_commune)
-    if document.issuer_district_id:
-        return of_district(document.issuer_district)
-    return of_province(document.issuer_province)
+    return of_area(area_of(document))
 
 
 def area_of(document: Document) -> Commune | District | Province | None:

@@ -144,10 +144,14 @@ class Document(models.Model):
         return f"{self.number:02d}/{self.symbol}"
 
 
+def area_field(area: Commune | District | Province) -> str:
+    """ "commune", "district" or "province": the field that holds this kind of area."""
+    return {Commune: "commune", District: "district", Province: "province"}[type(area)]
+
+
 class PlanTargetQuerySet(models.QuerySet):
     def for_area(self, area: Commune | District | Province) -> PlanTargetQuerySet:
-        field = {Commune: "commune", District: "district", Province: "province"}[type(area)]
-        return self.filter(**{field: area})
+        return self.filter(**{area_field(area): area})
 
 
 class PlanTarget(models.Model):

@@ -20,7 +20,7 @@ from sponsorships.periods import Frequency, Period
 from . import content, issuers
 from .docx_export import html_to_docx
 from .issuers import Issuer
-from .models import Document, DocumentCounter, PlanTarget
+from .models import Document, DocumentCounter, PlanTarget, area_field
 from .rendering import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -175,8 +175,7 @@ def documents_report_half_year(*, today: date) -> int:
 
 @transaction.atomic
 def plan_target_add(*, area: Commune | District | Province, data: dict, actor: User) -> PlanTarget:
-    field = {Commune: "commune", District: "district", Province: "province"}[type(area)]
-    target = PlanTarget.objects.create(**{field: area}, **data, created_by=actor)
+    target = PlanTarget.objects.create(**{area_field(area): area}, **data, created_by=actor)
     logger.info("Plan target %s added to %s by %s", target.pk, area, actor)
     return target
 

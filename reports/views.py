@@ -83,13 +83,6 @@ def province_plans(request: HttpRequest, pk: int) -> HttpResponse:
     return _area_plans(request, access.get_province_or_404(request.user, pk))
 
 
-ISSUER_OF_AREA = {
-    Commune: issuers.of_commune,
-    District: issuers.of_district,
-    Province: issuers.of_province,
-}
-
-
 def _area_plans(request: HttpRequest, area: Commune | District | Province) -> HttpResponse:
     """A People's Committee's plans: the year's targets against the actual figures, the plan
     documents, and (for those who may) adding targets and issuing the plan."""
@@ -118,12 +111,12 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
                 Document.Kind.COMMUNE_PLAN if isinstance(area, Commune) else Document.Kind.AREA_PLAN
             )
             document = document_create(
-                kind=kind, issuer=ISSUER_OF_AREA[type(area)](area), actor=request.user, year=year
+                kind=kind, issuer=issuers.of_area(area), actor=request.user, year=year
             )
             messages.success(request, _("Đang tạo văn bản; trang sẽ có tệp PDF sau ít giây."))
             return redirect("reports:document_detail", pk=document.pk)
     plan = content.area_plan(area, year)
-    series = ISSUER_OF_AREA[type(area)](area).series
+    series = issuers.of_area(area).series
     documents = Document.objects.filter(series=series).order_by("-created_at", "-pk")[:20]
     return render(
         request,

@@ -230,7 +230,7 @@ def test_a_commune_official_plans_only_their_own_commune(client, world, personas
     # The commune's plan is numbered in the commune's own series.
     second = document_create(
         kind=Document.Kind.COMMUNE_PLAN,
-        issuer=issuers.of_commune(world.commune_a1),
+        issuer=issuers.of_area(world.commune_a1),
         actor=None,
         year=2026,
     )
