@@ -58,3 +58,11 @@ def send_pending_emails() -> int:
     for notification_id in ids:
         send_notification_email.delay(notification_id)
     return len(ids)
+
+
+@shared_task
+def validate_roster(record_id: int) -> bool:
+    """Check an uploaded roster in the background; the preview page polls its progress."""
+    from .rosters.services import roster_import_validate
+
+    return roster_import_validate(record_id=record_id) is not None
