@@ -50,3 +50,220 @@ def test_villages_from_a_two_level_merged_header_with_nfd_names_and_stray_spaces
         (8, "Huyện", "Đa Krông", "Không tìm thấy huyện «Đa Krông» trong phạm vi đã ghi."),
         (10, "Xã", "Xã Không Có", "Không tìm thấy xã «Xã Không Có» trong phạm vi đã ghi."),
     ]
+
+
+def _indicator(world, number: str):
+    return world.criteria_set.criteria.get(number=int(number.split(".")[0])).indicators.get(
+        number=number
+    )
+
+
+EVALUATION_HEADER = ["Tỉnh", "Huyện", "Xã", "Bộ tiêu chí", "Năm", "Kỳ", "Chỉ tiêu", "Giá trị", "Ghi chú"]
+
+
+def test_evaluation_values_one_row_per_indicator_with_comma_decimals_and_yes_no(world, personas):
+    evaluation = world.evaluation_a1
+    data = workbook_bytes(
+        [
+            EVALUATION_HEADER,
+            ["Quảng Trị", "Hướng Hóa", nfd("Ba Tầng "), "QD318-THU", 2024, "6 tháng cuối năm", "2.1", "61,5", "đo 2024"],
+            ["Quảng Trị", "Hướng Hóa", "Ba Tầng", "QD318-THU", 2024, "6 tháng cuối năm", "1.1", "x", ""],
+            ["Quảng Trị", "Hướng Hóa", "Ba Tầng", "QD318-THU", 2024, "6 tháng cuối năm", "3.1", "4,2", ""],
+            ["Quảng Trị", "Triệu Phong", "Triệu Long", "QD318-THU", 2025, "", "3.1", "3", ""],
+            [],
+            [],
+        ]
+    )
+    validation = validate("evaluations", data)
+    assert errors_of(validation) == []
+    assert validation.counts == {"new": 4, "updated": 0, "unchanged": 0, "error": 0}
+
+    roster_for("evaluations").apply(validation, actor=personas["admin"], reason="tệp thử")
+
+    evaluation.refresh_from_db()
+    assert evaluation.version == 2
+    values = {v.indicator.number: (v.value, v.note, v.met) for v in evaluation.values.select_related("indicator")}
+    assert values == {
+        "1.1": (Decimal("1.000"), "", True),
+        "2.1": (Decimal("61.500"), "đo 2024", False),
+        "3.1": (Decimal("4.200"), "", True),
+    }
+    assert (evaluation.met_count, evaluation.criteria_count) == (2, 3)
+    logs = evaluation.log.filter(action=EvaluationLog.Action.VALUE_CHANGED)
+    assert sorted((log.indicator.number, log.old_value, log.new_value, log.reason, log.actor) for log in logs) == [
+        ("1.1", "—", "Đạt", "tệp thử", personas["admin"]),
+        ("2.1", "—", "61,5 %", "tệp thử", personas["admin"]),
+        ("3.1", "—", "4,2 %", "tệp thử", personas["admin"]),
+    ]
+    created = Evaluation.objects.get(commune=world.commune_a3, year=2025, half=0)
+    assert created.status == Evaluation.Status.DRAFT
+    assert created.log.filter(action=EvaluationLog.Action.CREATED).count() == 1
+    assert (created.met_count, created.criteria_count) == (1, 3)
+
+    # The same file again changes nothing.
+    again = validate("evaluations", data)
+    assert again.counts == {"new": 0, "updated": 0, "unchanged": 4, "error": 0}
+
+
+def test_evaluation_rows_with_errors_name_row_column_value_and_reason(world, personas):
+    approved = Evaluation.objects.create(
+        commune=world.commune_a2,
+        criteria_set=world.criteria_set,
+        year=2023,
+        half=0,
+        period_end=Evaluation.period_end_of(2023, 0),
+        status=Evaluation.Status.APPROVED,
+    )
+    row = ["Quảng Trị", "Hướng Hóa", "Ba Tầng", "QD318-THU", 2024, "6 tháng cuối năm"]
+    data = workbook_bytes(
+        [
+            EVALUATION_HEADER,
+            [*row, "2.1", "61,5", ""],
+            [*row, "2.1", "62", ""],
+            [*row, "9.9", "1", ""],
+            [*row, "1.1", "có lẽ", ""],
+            [*row, "2.1 ", "abc", ""],
+            ["Quảng Trị", "Hướng Hóa", "Thuận", "QD318-THU", 2023, "Cả năm", "1.1", "Đạt", ""],
+            ["Quảng Trị", "", "Ba Tầng", "QD318-THU", "năm ngoái", "", "1.1", "Đạt", ""],
+        ],
+        title=None,
+    )
+    validation = validate("evaluations", data)
+    assert errors_of(validation) == [
+        (3, "Chỉ tiêu", "2.1", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
+        (4, "Chỉ tiêu", "9.9", "Bộ tiêu chí QD318-THU không có chỉ tiêu 9.9."),
+        (5, "Giá trị", "có lẽ", "«có lẽ»: chọn Đạt hoặc Chưa đạt."),
+        (6, "Chỉ tiêu", "2.1", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
+        (7, "Xã", "Thuận", "Đánh giá đã duyệt, không sửa được."),
+        (8, "Năm", "năm ngoái", "Năm phải là số có bốn chữ số (ví dụ 2024)."),
+    ]
+    assert validation.counts == {"new": 1, "updated": 0, "unchanged": 0, "error": 6}
+    assert approved.values.count() == 0
+
+
+def test_evaluation_values_one_row_per_commune_with_a_column_per_indicator(world, personas):
+    data = workbook_bytes(
+        [
+            ["STT", "Mã xã", "Xã", "Bộ tiêu chí", "Năm", "Kỳ", "1.1", "Chỉ tiêu 2.1", "3,1"],
+            [1, "", "Ba Tầng", "QD318-THU", 2024, "6 tháng cuối năm", "Đạt", "80", ""],
+            [2, world.commune_a3.code.lstrip("0") or "0", "", "QD318-THU", 2024, "6 tháng cuối năm", "Không", "", "7,5"],
+        ]
+    )
+    validation = validate("evaluations", data)
+    assert errors_of(validation) == []
+    assert [o.status for o in validation.outcomes] == ["new", "new"]
+    roster_for("evaluations").apply(validation, actor=None)
+    evaluation = world.evaluation_a1
+    evaluation.refresh_from_db()
+    assert evaluation.met_count == 2  # 1.1 and 2.1 met, 3.1 empty
+    other = Evaluation.objects.get(commune=world.commune_a3)
+    assert {v.indicator.number: v.met for v in other.values.select_related("indicator")} == {
+        "1.1": False,
+        "3.1": False,
+    }
+
+
+def test_an_ambiguous_commune_name_is_an_error_listing_the_candidates(world):
+    from .factories import CommuneFactory
+
+    twin = CommuneFactory(district=world.district_a2, short_name="Ba Tầng", name="Xã Ba Tầng")
+    data = workbook_bytes(
+        [["Tỉnh", "Xã", "Tên thôn"], ["Tỉnh Quảng Trị", "Ba Tầng", "Thôn Một"]], title=None
+    )
+    validation = validate("villages", data)
+    assert errors_of(validation) == [
+        (
+            2,
+            "Xã",
+            "Ba Tầng",
+            "Tên «Ba Tầng» ứng với nhiều xã: "
+            f"Xã Ba Tầng (mã {world.commune_a1.code}) – Huyện Hướng Hóa; "
+            f"Xã Ba Tầng (mã {twin.code}) – Huyện Triệu Phong. Hãy ghi mã hoặc ghi thêm huyện/tỉnh.",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"%PDF-1.4 not a roster", "danh-sach.pdf", "Tệp không phải Excel (.xlsx) hoặc CSV (.csv)."),
+        (b"PK\x03\x04 broken", "danh-sach.xlsx", "Tệp Excel bị hỏng, không đọc được."),
+        (b"just text, renamed", "danh-sach.xlsx", "Tệp Excel bị hỏng hoặc không phải Excel thật: không đọc được."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "cu.xls", "Tệp ở định dạng Excel 97–2003 (.xls): hãy mở và lưu lại thành .xlsx rồi tải lên."),
+        (b"Tinh;Xa\n\xff\xfe", "danh-sach.csv", "Tệp CSV không ở mã UTF-8: hãy lưu lại bằng “CSV UTF-8 (Comma delimited)”."),
+        (b"", "danh-sach.xlsx", "Tệp rỗng."),
+    ],
+    ids=["not-excel", "corrupt-zip", "renamed-text", "old-xls", "csv-not-utf8", "empty"],
+)
+def test_an_unusable_file_gets_one_clear_message(db, content, filename, message):
+    with pytest.raises(RosterFileError) as refused:
+        validate("villages", content, filename)
+    assert str(refused.value) == message
+
+
+def test_a_password_protected_workbook_is_named_as_such(db):
+    from .roster_files import encrypted_workbook
+
+    with pytest.raises(RosterFileError, match="Tệp Excel có đặt mật khẩu"):
+        validate("villages", encrypted_workbook())
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(db):
+    from .roster_files import zip_bomb
+
+    bomb = zip_bomb()
+    assert len(bomb) < 2 * 1024 * 1024
+    with pytest.raises(RosterFileError) as refused:
+        validate("villages", bomb)
+    assert str(refused.value) == "Tệp Excel bị từ chối: khi giải nén lớn bất thường (nghi là “bom zip”)."
+
+
+def test_a_missing_required_column_is_named(world):
+    data = workbook_bytes([["Tỉnh", "Xã", "Tên thôn"], ["Quảng Trị", "Ba Tầng", "Thôn A"]])
+    with pytest.raises(RosterFileError) as refused:
+        validate("evaluations", data)
+    assert str(refused.value) == "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Bộ tiêu chí», «Năm»)."
+    data = workbook_bytes([["Tỉnh", "Xã", "Bộ tiêu chí", "Năm", "Chỉ tiêu"], ["Quảng Trị", "Ba Tầng", "QD318-THU", 2024, "1.1"]])
+    with pytest.raises(RosterFileError) as refused:
+        validate("evaluations", data)
+    assert str(refused.value) == "Cần cả hai cột «Chỉ tiêu» và «Giá trị»."
+
+
+def test_a_file_over_the_size_or_row_limit_is_refused(world, settings):
+    from ntm_portal.rosters import reading
+
+    rows = [["Xã", "Tên thôn"]] + [["Ba Tầng", f"Thôn {n}"] for n in range(30)]
+    with pytest.raises(RosterFileError) as refused:
+        reading.read_table(io.BytesIO(workbook_bytes(rows)), filename="a.xlsx", columns=roster_for("villages").columns, max_rows=20)
+    assert str(refused.value) == "Tệp có hơn 20 dòng dữ liệu; hãy chia thành nhiều tệp."
+    with pytest.raises(RosterFileError) as refused:
+        validate("villages", b"Xa,Ten thon\n" + b"x" * (reading.MAX_BYTES + 1), "lon.csv")
+    assert str(refused.value) == "Tệp vượt giới hạn 10 MB; hãy chia thành nhiều tệp nhỏ hơn."
+
+
+def test_formulas_are_refused_cell_by_cell(world):
+    data = workbook_bytes(
+        [["Xã", "Tên thôn", "Mã thôn"], ["Ba Tầng", "Thôn A", "=CONCAT(\"A\",1)"], ["Ba Tầng", "=B3", ""]]
+    )
+    validation = validate("villages", data)
+    assert errors_of(validation) == [
+        (4, "Mã thôn", '=CONCAT("A",1)', "Ô chứa công thức, không phải giá trị: hãy sao chép rồi “Dán giá trị”."),
+        (5, "Tên thôn", "=B3", "Ô chứa công thức, không phải giá trị: hãy sao chép rồi “Dán giá trị”."),
+    ]
+
+
+def test_a_million_blank_trailing_rows_end_the_table_quickly(world):
+    import time
+
+    data = with_blank_rows(workbook_bytes([["Xã", "Tên thôn"], ["Ba Tầng", "Thôn A"], ["Ba Tầng", "Thôn B"]]))
+    started = time.monotonic()
+    validation = validate("villages", data)
+    assert time.monotonic() - started < 5
+    assert [o.row.values["name"] for o in validation.outcomes] == ["Thôn A", "Thôn B"]
+    assert validation.table.notices == ["Bảng kết thúc ở dòng 5; các dòng trống phía sau được bỏ qua."]
+
+
+def test_a_csv_with_semicolons_and_a_bom_is_read(world):
+    data = "\ufeffXã;Tên thôn;Loại\nBa Tầng;Thôn Mới;Thôn\n".encode()
+    validation = validate("villages", data, "thon.csv")
+    assert [(o.row.number, o.status, o.label) for o in validation.outcomes] == [(2, "new", "Thôn Mới – Xã Ba Tầng")]
