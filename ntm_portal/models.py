@@ -190,4 +190,6 @@ class RosterImport(models.Model):
 
     @property
     def can_confirm(self) -> bool:
-        return self.status == self.Status.VALIDATED and self.error_count == 0 and not self.file_error
+        return (
+            self.status == self.Status.VALIDATED and self.error_count == 0 and not self.file_error
+        )

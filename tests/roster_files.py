@@ -44,7 +44,9 @@ def two_level_header_workbook(top: list[str], sub: list[str], data: list[list[ob
     column = 1
     while column <= len(top):
         if top[column - 1] and not sub[column - 1]:
-            sheet.merge_cells(start_row=first, start_column=column, end_row=first + 1, end_column=column)
+            sheet.merge_cells(
+                start_row=first, start_column=column, end_row=first + 1, end_column=column
+            )
             column += 1
             continue
         end = column
@@ -73,7 +75,9 @@ def with_blank_rows(data: bytes, count: int = 1_048_576) -> bytes:
                 last = max(int(n) for n in re.findall(r'<row r="(\d+)"', text))
                 blank = "".join(f'<row r="{n}"/>' for n in range(last + 1, count + 1))
                 text = text.replace("</sheetData>", blank + "</sheetData>")
-                text = re.sub(r'<dimension ref="A1:([A-Z]+)\d+"', rf'<dimension ref="A1:\g<1>{count}"', text)
+                text = re.sub(
+                    r'<dimension ref="A1:([A-Z]+)\d+"', rf'<dimension ref="A1:\g<1>{count}"', text
+                )
                 content = text.encode()
             target.writestr(item, content)
     return out.getvalue()
@@ -96,5 +100,7 @@ def encrypted_workbook() -> bytes:
     """The start of what Excel writes for a password-protected workbook: an OLE compound file
     holding an `EncryptedPackage` stream (named in UTF-16 in the directory)."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    directory = "EncryptionInfo".encode("utf-16-le") + b"\x00" * 50 + "EncryptedPackage".encode("utf-16-le")
+    directory = (
+        "EncryptionInfo".encode("utf-16-le") + b"\x00" * 50 + "EncryptedPackage".encode("utf-16-le")
+    )
     return header + directory + b"\x00" * 2048

@@ -7,11 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from communes.models import Village
-from criteria.models import Evaluation, EvaluationLog, IndicatorValue
+from criteria.models import Evaluation, EvaluationLog
+from ntm_portal.rosters import roster_for
 from ntm_portal.rosters.reading import RosterFileError
 from ntm_portal.rosters.services import roster_validate_file
-from ntm_portal.rosters import roster_for
 
 from .roster_files import nfd, two_level_header_workbook, with_blank_rows, workbook_bytes
 
@@ -21,7 +20,9 @@ def validate(kind: str, data: bytes, filename: str = "danh-sach.xlsx", actor=Non
 
 
 def errors_of(validation) -> list[tuple[int, str, str, str]]:
-    return [(e["row"], e["column"], e["value"], e["reason"]) for e in validation.as_json()["errors"]]
+    return [
+        (e["row"], e["column"], e["value"], e["reason"]) for e in validation.as_json()["errors"]
+    ]
 
 
 def test_villages_from_a_two_level_merged_header_with_nfd_names_and_stray_spaces(world):
@@ -46,7 +47,12 @@ def test_villages_from_a_two_level_merged_header_with_nfd_names_and_stray_spaces
         (10, "error"),
     ]
     assert errors_of(validation) == [
-        (8, "Loại", "Phố", "Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố."),
+        (
+            8,
+            "Loại",
+            "Phố",
+            "Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố.",
+        ),
         (8, "Huyện", "Đa Krông", "Không tìm thấy huyện «Đa Krông» trong phạm vi đã ghi."),
         (10, "Xã", "Xã Không Có", "Không tìm thấy xã «Xã Không Có» trong phạm vi đã ghi."),
     ]
@@ -58,7 +64,17 @@ def _indicator(world, number: str):
     )
 
 
-EVALUATION_HEADER = ["Tỉnh", "Huyện", "Xã", "Bộ tiêu chí", "Năm", "Kỳ", "Chỉ tiêu", "Giá trị", "Ghi chú"]
+EVALUATION_HEADER = [
+    "Tỉnh",
+    "Huyện",
+    "Xã",
+    "Bộ tiêu chí",
+    "Năm",
+    "Kỳ",
+    "Chỉ tiêu",
+    "Giá trị",
+    "Ghi chú",
+]
 
 
 def test_evaluation_values_one_row_per_indicator_with_comma_decimals_and_yes_no(world, personas):
@@ -66,9 +82,39 @@ def test_evaluation_values_one_row_per_indicator_with_comma_decimals_and_yes_no(
     data = workbook_bytes(
         [
             EVALUATION_HEADER,
-            ["Quảng Trị", "Hướng Hóa", nfd("Ba Tầng "), "QD318-THU", 2024, "6 tháng cuối năm", "2.1", "61,5", "đo 2024"],
-            ["Quảng Trị", "Hướng Hóa", "Ba Tầng", "QD318-THU", 2024, "6 tháng cuối năm", "1.1", "x", ""],
-            ["Quảng Trị", "Hướng Hóa", "Ba Tầng", "QD318-THU", 2024, "6 tháng cuối năm", "3.1", "4,2", ""],
+            [
+                "Quảng Trị",
+                "Hướng Hóa",
+                nfd("Ba Tầng "),
+                "QD318-THU",
+                2024,
+                "6 tháng cuối năm",
+                "2.1",
+                "61,5",
+                "đo 2024",
+            ],
+            [
+                "Quảng Trị",
+                "Hướng Hóa",
+                "Ba Tầng",
+                "QD318-THU",
+                2024,
+                "6 tháng cuối năm",
+                "1.1",
+                "x",
+                "",
+            ],
+            [
+                "Quảng Trị",
+                "Hướng Hóa",
+                "Ba Tầng",
+                "QD318-THU",
+                2024,
+                "6 tháng cuối năm",
+                "3.1",
+                "4,2",
+                "",
+            ],
             ["Quảng Trị", "Triệu Phong", "Triệu Long", "QD318-THU", 2025, "", "3.1", "3", ""],
             [],
             [],
@@ -82,7 +128,10 @@ def test_evaluation_values_one_row_per_indicator_with_comma_decimals_and_yes_no(
 
     evaluation.refresh_from_db()
     assert evaluation.version == 2
-    values = {v.indicator.number: (v.value, v.note, v.met) for v in evaluation.values.select_related("indicator")}
+    values = {
+        v.indicator.number: (v.value, v.note, v.met)
+        for v in evaluation.values.select_related("indicator")
+    }
     assert values == {
         "1.1": (Decimal("1.000"), "", True),
         "2.1": (Decimal("61.500"), "đo 2024", False),
@@ -90,7 +139,9 @@ def test_evaluation_values_one_row_per_indicator_with_comma_decimals_and_yes_no(
     }
     assert (evaluation.met_count, evaluation.criteria_count) == (2, 3)
     logs = evaluation.log.filter(action=EvaluationLog.Action.VALUE_CHANGED)
-    assert sorted((log.indicator.number, log.old_value, log.new_value, log.reason, log.actor) for log in logs) == [
+    assert sorted(
+        (log.indicator.number, log.old_value, log.new_value, log.reason, log.actor) for log in logs
+    ) == [
         ("1.1", "—", "Đạt", "tệp thử", personas["admin"]),
         ("2.1", "—", "61,5 %", "tệp thử", personas["admin"]),
         ("3.1", "—", "4,2 %", "tệp thử", personas["admin"]),
@@ -146,7 +197,17 @@ def test_evaluation_values_one_row_per_commune_with_a_column_per_indicator(world
         [
             ["STT", "Mã xã", "Xã", "Bộ tiêu chí", "Năm", "Kỳ", "1.1", "Chỉ tiêu 2.1", "3,1"],
             [1, "", "Ba Tầng", "QD318-THU", 2024, "6 tháng cuối năm", "Đạt", "80", ""],
-            [2, world.commune_a3.code.lstrip("0") or "0", "", "QD318-THU", 2024, "6 tháng cuối năm", "Không", "", "7,5"],
+            [
+                2,
+                world.commune_a3.code.lstrip("0") or "0",
+                "",
+                "QD318-THU",
+                2024,
+                "6 tháng cuối năm",
+                "Không",
+                "",
+                "7,5",
+            ],
         ]
     )
     validation = validate("evaluations", data)
@@ -186,11 +247,27 @@ def test_an_ambiguous_commune_name_is_an_error_listing_the_candidates(world):
 @pytest.mark.parametrize(
     ("content", "filename", "message"),
     [
-        (b"%PDF-1.4 not a roster", "danh-sach.pdf", "Tệp không phải Excel (.xlsx) hoặc CSV (.csv)."),
+        (
+            b"%PDF-1.4 not a roster",
+            "danh-sach.pdf",
+            "Tệp không phải Excel (.xlsx) hoặc CSV (.csv).",
+        ),
         (b"PK\x03\x04 broken", "danh-sach.xlsx", "Tệp Excel bị hỏng, không đọc được."),
-        (b"just text, renamed", "danh-sach.xlsx", "Tệp Excel bị hỏng hoặc không phải Excel thật: không đọc được."),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "cu.xls", "Tệp ở định dạng Excel 97–2003 (.xls): hãy mở và lưu lại thành .xlsx rồi tải lên."),
-        (b"Tinh;Xa\n\xff\xfe", "danh-sach.csv", "Tệp CSV không ở mã UTF-8: hãy lưu lại bằng “CSV UTF-8 (Comma delimited)”."),
+        (
+            b"just text, renamed",
+            "danh-sach.xlsx",
+            "Tệp Excel bị hỏng hoặc không phải Excel thật: không đọc được.",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "cu.xls",
+            "Tệp ở định dạng Excel 97–2003 (.xls): hãy mở và lưu lại thành .xlsx rồi tải lên.",
+        ),
+        (
+            b"Tinh;Xa\n\xff\xfe",
+            "danh-sach.csv",
+            "Tệp CSV không ở mã UTF-8: hãy lưu lại bằng “CSV UTF-8 (Comma delimited)”.",
+        ),
         (b"", "danh-sach.xlsx", "Tệp rỗng."),
     ],
     ids=["not-excel", "corrupt-zip", "renamed-text", "old-xls", "csv-not-utf8", "empty"],
@@ -215,15 +292,26 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(db):
     assert len(bomb) < 2 * 1024 * 1024
     with pytest.raises(RosterFileError) as refused:
         validate("villages", bomb)
-    assert str(refused.value) == "Tệp Excel bị từ chối: khi giải nén lớn bất thường (nghi là “bom zip”)."
+    assert (
+        str(refused.value)
+        == "Tệp Excel bị từ chối: khi giải nén lớn bất thường (nghi là “bom zip”)."
+    )
 
 
 def test_a_missing_required_column_is_named(world):
     data = workbook_bytes([["Tỉnh", "Xã", "Tên thôn"], ["Quảng Trị", "Ba Tầng", "Thôn A"]])
     with pytest.raises(RosterFileError) as refused:
         validate("evaluations", data)
-    assert str(refused.value) == "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Bộ tiêu chí», «Năm»)."
-    data = workbook_bytes([["Tỉnh", "Xã", "Bộ tiêu chí", "Năm", "Chỉ tiêu"], ["Quảng Trị", "Ba Tầng", "QD318-THU", 2024, "1.1"]])
+    assert (
+        str(refused.value)
+        == "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Bộ tiêu chí», «Năm»)."
+    )
+    data = workbook_bytes(
+        [
+            ["Tỉnh", "Xã", "Bộ tiêu chí", "Năm", "Chỉ tiêu"],
+            ["Quảng Trị", "Ba Tầng", "QD318-THU", 2024, "1.1"],
+        ]
+    )
     with pytest.raises(RosterFileError) as refused:
         validate("evaluations", data)
     assert str(refused.value) == "Cần cả hai cột «Chỉ tiêu» và «Giá trị»."
@@ -234,7 +322,12 @@ def test_a_file_over_the_size_or_row_limit_is_refused(world, settings):
 
     rows = [["Xã", "Tên thôn"]] + [["Ba Tầng", f"Thôn {n}"] for n in range(30)]
     with pytest.raises(RosterFileError) as refused:
-        reading.read_table(io.BytesIO(workbook_bytes(rows)), filename="a.xlsx", columns=roster_for("villages").columns, max_rows=20)
+        reading.read_table(
+            io.BytesIO(workbook_bytes(rows)),
+            filename="a.xlsx",
+            columns=roster_for("villages").columns,
+            max_rows=20,
+        )
     assert str(refused.value) == "Tệp có hơn 20 dòng dữ liệu; hãy chia thành nhiều tệp."
     with pytest.raises(RosterFileError) as refused:
         validate("villages", b"Xa,Ten thon\n" + b"x" * (reading.MAX_BYTES + 1), "lon.csv")
@@ -243,27 +336,47 @@ def test_a_file_over_the_size_or_row_limit_is_refused(world, settings):
 
 def test_formulas_are_refused_cell_by_cell(world):
     data = workbook_bytes(
-        [["Xã", "Tên thôn", "Mã thôn"], ["Ba Tầng", "Thôn A", "=CONCAT(\"A\",1)"], ["Ba Tầng", "=B3", ""]]
+        [
+            ["Xã", "Tên thôn", "Mã thôn"],
+            ["Ba Tầng", "Thôn A", '=CONCAT("A",1)'],
+            ["Ba Tầng", "=B3", ""],
+        ]
     )
     validation = validate("villages", data)
     assert errors_of(validation) == [
-        (4, "Mã thôn", '=CONCAT("A",1)', "Ô chứa công thức, không phải giá trị: hãy sao chép rồi “Dán giá trị”."),
-        (5, "Tên thôn", "=B3", "Ô chứa công thức, không phải giá trị: hãy sao chép rồi “Dán giá trị”."),
+        (
+            4,
+            "Mã thôn",
+            '=CONCAT("A",1)',
+            "Ô chứa công thức, không phải giá trị: hãy sao chép rồi “Dán giá trị”.",
+        ),
+        (
+            5,
+            "Tên thôn",
+            "=B3",
+            "Ô chứa công thức, không phải giá trị: hãy sao chép rồi “Dán giá trị”.",
+        ),
     ]
 
 
 def test_a_million_blank_trailing_rows_end_the_table_quickly(world):
     import time
 
-    data = with_blank_rows(workbook_bytes([["Xã", "Tên thôn"], ["Ba Tầng", "Thôn A"], ["Ba Tầng", "Thôn B"]]))
+    data = with_blank_rows(
+        workbook_bytes([["Xã", "Tên thôn"], ["Ba Tầng", "Thôn A"], ["Ba Tầng", "Thôn B"]])
+    )
     started = time.monotonic()
     validation = validate("villages", data)
     assert time.monotonic() - started < 5
     assert [o.row.values["name"] for o in validation.outcomes] == ["Thôn A", "Thôn B"]
-    assert validation.table.notices == ["Bảng kết thúc ở dòng 5; các dòng trống phía sau được bỏ qua."]
+    assert validation.table.notices == [
+        "Bảng kết thúc ở dòng 5; các dòng trống phía sau được bỏ qua."
+    ]
 
 
 def test_a_csv_with_semicolons_and_a_bom_is_read(world):
     data = "\ufeffXã;Tên thôn;Loại\nBa Tầng;Thôn Mới;Thôn\n".encode()
     validation = validate("villages", data, "thon.csv")
-    assert [(o.row.number, o.status, o.label) for o in validation.outcomes] == [(2, "new", "Thôn Mới – Xã Ba Tầng")]
+    assert [(o.row.number, o.status, o.label) for o in validation.outcomes] == [
+        (2, "new", "Thôn Mới – Xã Ba Tầng")
+    ]

@@ -115,7 +115,9 @@ class Roster:
     instructions: Sequence[str] = ()
     examples: Sequence[Sequence[object]] = ()
 
-    def validate(self, table: Table, *, actor: User | None, progress: Progress | None = None) -> Validation:
+    def validate(
+        self, table: Table, *, actor: User | None, progress: Progress | None = None
+    ) -> Validation:
         outcomes = [Outcome(row=row) for row in table.rows]
         checkers = []
         for outcome in outcomes:
@@ -130,7 +132,9 @@ class Roster:
         self.validate_rows(checkers, actor=actor, progress=progress or (lambda done, total: None))
         return Validation(table=table, outcomes=outcomes)
 
-    def validate_rows(self, rows: list[RowChecker], *, actor: User | None, progress: Progress) -> None:
+    def validate_rows(
+        self, rows: list[RowChecker], *, actor: User | None, progress: Progress
+    ) -> None:
         raise NotImplementedError
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:

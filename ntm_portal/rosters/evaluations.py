@@ -92,7 +92,13 @@ class EvaluationRoster(Roster):
     title = gettext_lazy("Kết quả đánh giá tiêu chí")
     columns = [
         *PLACE_COLUMNS,
-        Column("criteria_set", "Bộ tiêu chí", required=True, aliases=["Mã bộ tiêu chí"], example="QD318-2022-XA-NTM"),
+        Column(
+            "criteria_set",
+            "Bộ tiêu chí",
+            required=True,
+            aliases=["Mã bộ tiêu chí"],
+            example="QD318-2022-XA-NTM",
+        ),
         Column("year", "Năm", required=True, example=2024),
         Column("half", "Kỳ", aliases=["Kỳ đánh giá"], example="Cả năm"),
         Column("indicator", "Chỉ tiêu", aliases=["Số chỉ tiêu", "Mã chỉ tiêu"], example="2.1"),
@@ -101,19 +107,49 @@ class EvaluationRoster(Roster):
     ]
     instructions = [
         gettext_lazy("Cách 1: mỗi dòng là một chỉ tiêu của một xã (cột «Chỉ tiêu» và «Giá trị»)."),
-        gettext_lazy("Cách 2: mỗi dòng là một xã, mỗi chỉ tiêu một cột mang số chỉ tiêu (1.1, 2.1, …); ô trống là không đổi."),
+        gettext_lazy(
+            "Cách 2: mỗi dòng là một xã, mỗi chỉ tiêu một cột mang số chỉ tiêu (1.1, 2.1, …); ô trống là không đổi."
+        ),
         gettext_lazy("Bộ tiêu chí ghi theo mã (ví dụ QD318-2022-XA-NTM) hoặc tên đầy đủ."),
         gettext_lazy("Kỳ: Cả năm, 6 tháng đầu năm, 6 tháng cuối năm (để trống là cả năm)."),
-        gettext_lazy("Giá trị Đạt/Chưa đạt ghi Đạt, Chưa đạt, Có, Không hoặc x; số thập phân dùng dấu phẩy (61,5)."),
-        gettext_lazy("Kỳ chưa có đánh giá thì được tạo mới ở trạng thái đang nhập; đánh giá đã gửi hoặc đã duyệt không sửa được."),
+        gettext_lazy(
+            "Giá trị Đạt/Chưa đạt ghi Đạt, Chưa đạt, Có, Không hoặc x; số thập phân dùng dấu phẩy (61,5)."
+        ),
+        gettext_lazy(
+            "Kỳ chưa có đánh giá thì được tạo mới ở trạng thái đang nhập; đánh giá đã gửi hoặc đã duyệt không sửa được."
+        ),
         gettext_lazy("Mỗi giá trị thay đổi được ghi vào lịch sử của đánh giá."),
     ]
     examples = [
-        ["Tỉnh Quảng Trị", "Huyện Hướng Hóa", "", "Xã Ba Tầng", "QD318-2022-XA-NTM", 2024, "Cả năm", "2.1", "61,5", ""],
-        ["Quảng Trị", "Hướng Hóa", "", "Ba Tầng", "QD318-2022-XA-NTM", 2024, "Cả năm", "1.1", "Đạt", "QĐ phê duyệt quy hoạch"],
+        [
+            "Tỉnh Quảng Trị",
+            "Huyện Hướng Hóa",
+            "",
+            "Xã Ba Tầng",
+            "QD318-2022-XA-NTM",
+            2024,
+            "Cả năm",
+            "2.1",
+            "61,5",
+            "",
+        ],
+        [
+            "Quảng Trị",
+            "Hướng Hóa",
+            "",
+            "Ba Tầng",
+            "QD318-2022-XA-NTM",
+            2024,
+            "Cả năm",
+            "1.1",
+            "Đạt",
+            "QĐ phê duyệt quy hoạch",
+        ],
     ]
 
-    def validate_rows(self, rows: list[RowChecker], *, actor: User | None, progress: Progress) -> None:
+    def validate_rows(
+        self, rows: list[RowChecker], *, actor: User | None, progress: Progress
+    ) -> None:
         if not rows:
             return
         table = rows[0].table
@@ -127,20 +163,27 @@ class EvaluationRoster(Roster):
             year = self._year(row)
             half = HALF_WORDS.get(fold(row.value("half")))
             if half is None:
-                row.fail("half", _("Kỳ không hợp lệ: ghi Cả năm, 6 tháng đầu năm hoặc 6 tháng cuối năm."))
+                row.fail(
+                    "half", _("Kỳ không hợp lệ: ghi Cả năm, 6 tháng đầu năm hoặc 6 tháng cuối năm.")
+                )
             if commune and criteria_set and year and half is not None:
                 located.append((row, commune.pk, criteria_set, year, int(half)))
         if wide:
             duplicate_check([(row, (c, s.pk, y, h)) for row, c, s, y, h in located], "commune")
         else:
             duplicate_check(
-                [(row, (c, s.pk, y, h, row.value("indicator").replace(",", "."))) for row, c, s, y, h in located],
+                [
+                    (row, (c, s.pk, y, h, row.value("indicator").replace(",", ".")))
+                    for row, c, s, y, h in located
+                ],
                 "indicator",
             )
         set_ids = {s.pk for _r, _c, s, _y, _h in located}
         indicators = {
             (indicator.criterion.criteria_set_id, indicator.number): indicator
-            for indicator in Indicator.objects.filter(criterion__criteria_set_id__in=set_ids).select_related("criterion")
+            for indicator in Indicator.objects.filter(
+                criterion__criteria_set_id__in=set_ids
+            ).select_related("criterion")
         }
         evaluations = {
             (e.commune_id, e.criteria_set_id, e.year, e.half): e
@@ -156,7 +199,12 @@ class EvaluationRoster(Roster):
                 evaluation_id__in=[e.pk for e in evaluations.values()]
             ).only("evaluation_id", "indicator_id", "value", "note")
         }
-        labels = {pk: name for pk, name in Commune.objects.filter(pk__in={c for _r, c, *_ in located}).values_list("pk", "name")}
+        labels = {
+            pk: name
+            for pk, name in Commune.objects.filter(pk__in={c for _r, c, *_ in located}).values_list(
+                "pk", "name"
+            )
+        }
         total = len(located)
         for index, (row, commune_id, criteria_set, year, half) in enumerate(located, start=1):
             report_progress(progress, index, total)
@@ -164,7 +212,9 @@ class EvaluationRoster(Roster):
                 continue
             period = (commune_id, criteria_set.pk, year, half)
             evaluation = evaluations.get(period)
-            row.outcome.label = f"{labels[commune_id]} – {criteria_set.code} – {_period(year, half)}"
+            row.outcome.label = (
+                f"{labels[commune_id]} – {criteria_set.code} – {_period(year, half)}"
+            )
             if evaluation is not None and evaluation.status not in EDITABLE:
                 reason = (
                     _("Đánh giá đã duyệt, không sửa được.")
@@ -189,7 +239,8 @@ class EvaluationRoster(Roster):
                 if indicator is None:
                     row.fail(
                         key,
-                        _("Bộ tiêu chí %(set)s không có chỉ tiêu %(number)s.") % {"set": criteria_set.code, "number": number},
+                        _("Bộ tiêu chí %(set)s không có chỉ tiêu %(number)s.")
+                        % {"set": criteria_set.code, "number": number},
                         number,
                     )
                     continue
@@ -212,14 +263,20 @@ class EvaluationRoster(Roster):
                     or current[(evaluation.pk, indicator.pk)][0] != value
                     or (note is not None and current[(evaluation.pk, indicator.pk)][1] != note)
                 ]
-                exists = all((evaluation.pk, indicator.pk) in current for indicator, _v, _n in planned)
+                exists = all(
+                    (evaluation.pk, indicator.pk) in current for indicator, _v, _n in planned
+                )
                 row.outcome.status = UNCHANGED if not differs else (UPDATED if exists else NEW)
                 planned = differs
             row.outcome.payload = Planned(period, evaluation.pk if evaluation else None, planned)
 
     @staticmethod
     def _wide_columns(table: Table) -> list[tuple[str, str]]:
-        wide = [(label, number) for _i, label in table.extra_headers if (number := indicator_number(label))]
+        wide = [
+            (label, number)
+            for _i, label in table.extra_headers
+            if (number := indicator_number(label))
+        ]
         if "indicator" in table.columns or "value" in table.columns:
             if "indicator" not in table.columns or "value" not in table.columns:
                 raise RosterFileError(_("Cần cả hai cột «Chỉ tiêu» và «Giá trị»."))
@@ -265,14 +322,18 @@ class EvaluationRoster(Roster):
     # --- Writing --------------------------------------------------------------------------------
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
-        planned = [o.payload for o in validation.outcomes if o.status in (NEW, UPDATED) and o.payload]
+        planned = [
+            o.payload for o in validation.outcomes if o.status in (NEW, UPDATED) and o.payload
+        ]
         if not planned:
             return
         # Lock what will change; a review that slipped in since the validation refuses the import.
         existing_ids = {plan.evaluation_id for plan in planned if plan.evaluation_id}
         locked = Evaluation.objects.select_for_update().filter(pk__in=existing_ids)
         if any(status not in EDITABLE for status in locked.values_list("status", flat=True)):
-            raise RosterFileError(_("Có đánh giá vừa được gửi hoặc duyệt trong lúc nhập: hãy kiểm tra lại tệp."))
+            raise RosterFileError(
+                _("Có đánh giá vừa được gửi hoặc duyệt trong lúc nhập: hãy kiểm tra lại tệp.")
+            )
         ids = self._create_missing(planned, actor)
         values = {
             (value.evaluation_id, value.indicator_id): value
@@ -284,7 +345,9 @@ class EvaluationRoster(Roster):
             for indicator, new, note in plan.values:
                 row = values.get((evaluation_id, indicator.pk))
                 if row is None:
-                    row = IndicatorValue(evaluation_id=evaluation_id, indicator_id=indicator.pk, note=note or "")
+                    row = IndicatorValue(
+                        evaluation_id=evaluation_id, indicator_id=indicator.pk, note=note or ""
+                    )
                     values[(evaluation_id, indicator.pk)] = row
                     new_values.append(row)
                     old = "—"
@@ -307,7 +370,9 @@ class EvaluationRoster(Roster):
                 if note is not None:
                     row.note = note
         IndicatorValue.objects.bulk_create(new_values, batch_size=2000)
-        IndicatorValue.objects.bulk_update(list(changed_values.values()), ["value", "note"], batch_size=2000)
+        IndicatorValue.objects.bulk_update(
+            list(changed_values.values()), ["value", "note"], batch_size=2000
+        )
         EvaluationLog.objects.bulk_create(logs, batch_size=2000)
         touched = set(ids.values())
         Evaluation.objects.filter(pk__in=touched).update(version=F("version") + 1)
@@ -320,9 +385,9 @@ class EvaluationRoster(Roster):
         if not missing:
             return ids
         counts = defaultdict(int)
-        for set_id in Criterion.objects.filter(criteria_set_id__in={p[1] for p in missing}).values_list(
-            "criteria_set_id", flat=True
-        ):
+        for set_id in Criterion.objects.filter(
+            criteria_set_id__in={p[1] for p in missing}
+        ).values_list("criteria_set_id", flat=True):
             counts[set_id] += 1
         created = Evaluation.objects.bulk_create(
             [
@@ -340,14 +405,28 @@ class EvaluationRoster(Roster):
             batch_size=1000,
         )
         for evaluation in created:
-            ids[(evaluation.commune_id, evaluation.criteria_set_id, evaluation.year, evaluation.half)] = evaluation.pk
+            ids[
+                (
+                    evaluation.commune_id,
+                    evaluation.criteria_set_id,
+                    evaluation.year,
+                    evaluation.half,
+                )
+            ] = evaluation.pk
         previous = self._previous(created)
         carried = defaultdict(list)
-        for value in IndicatorValue.objects.filter(evaluation_id__in={p.pk for p in previous.values()}):
+        for value in IndicatorValue.objects.filter(
+            evaluation_id__in={p.pk for p in previous.values()}
+        ):
             carried[value.evaluation_id].append(value)
         IndicatorValue.objects.bulk_create(
             [
-                IndicatorValue(evaluation_id=evaluation.pk, indicator_id=value.indicator_id, value=value.value, note=value.note)
+                IndicatorValue(
+                    evaluation_id=evaluation.pk,
+                    indicator_id=value.indicator_id,
+                    value=value.value,
+                    note=value.note,
+                )
                 for evaluation in created
                 if evaluation.pk in previous
                 for value in carried[previous[evaluation.pk].pk]
@@ -360,7 +439,8 @@ class EvaluationRoster(Roster):
                     evaluation_id=evaluation.pk,
                     actor=actor,
                     action=EvaluationLog.Action.CREATED,
-                    reason=_("Bắt đầu từ số liệu %(period)s") % {"period": previous[evaluation.pk].period_label()}
+                    reason=_("Bắt đầu từ số liệu %(period)s")
+                    % {"period": previous[evaluation.pk].period_label()}
                     if evaluation.pk in previous
                     else "",
                 )
@@ -374,11 +454,15 @@ class EvaluationRoster(Roster):
     def _previous(created: list[Evaluation]) -> dict[int, Evaluation]:
         """For each new evaluation, the latest earlier one of its commune and set (as the service)."""
         earlier = defaultdict(list)
-        for evaluation in Evaluation.objects.filter(
-            commune_id__in={e.commune_id for e in created},
-            criteria_set_id__in={e.criteria_set_id for e in created},
-            village__isnull=True,
-        ).exclude(pk__in=[e.pk for e in created]).only("pk", "commune_id", "criteria_set_id", "year", "half", "period_end"):
+        for evaluation in (
+            Evaluation.objects.filter(
+                commune_id__in={e.commune_id for e in created},
+                criteria_set_id__in={e.criteria_set_id for e in created},
+                village__isnull=True,
+            )
+            .exclude(pk__in=[e.pk for e in created])
+            .only("pk", "commune_id", "criteria_set_id", "year", "half", "period_end")
+        ):
             earlier[(evaluation.commune_id, evaluation.criteria_set_id)].append(evaluation)
         found = {}
         for evaluation in created:
@@ -402,33 +486,52 @@ def _period(year: int, half: int) -> str:
 def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
     """`criteria.services.evaluation_recompute` for many evaluations at once, same rules."""
     evaluations = list(
-        Evaluation.objects.filter(pk__in=evaluation_ids).select_related("commune__province").only(
-            "pk", "year", "criteria_set_id", "commune__region_override", "commune__ntm_group", "commune__province__region"
+        Evaluation.objects.filter(pk__in=evaluation_ids)
+        .select_related("commune__province")
+        .only(
+            "pk",
+            "year",
+            "criteria_set_id",
+            "commune__region_override",
+            "commune__ntm_group",
+            "commune__province__region",
         )
     )
     set_ids = {e.criteria_set_id for e in evaluations}
     criteria_by_set = defaultdict(list)
-    for criterion in Criterion.objects.filter(criteria_set_id__in=set_ids).prefetch_related("indicators__thresholds"):
+    for criterion in Criterion.objects.filter(criteria_set_id__in=set_ids).prefetch_related(
+        "indicators__thresholds"
+    ):
         criteria_by_set[criterion.criteria_set_id].append(criterion)
     values = defaultdict(dict)
-    for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only("pk", "evaluation_id", "indicator_id", "value", "met"):
+    for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only(
+        "pk", "evaluation_id", "indicator_id", "value", "met"
+    ):
         values[value.evaluation_id][value.indicator_id] = value
     results, stale_values = [], []
     for evaluation in evaluations:
-        subject = Subject(region=evaluation.commune.region, group=evaluation.commune.ntm_group, year=evaluation.year)
+        subject = Subject(
+            region=evaluation.commune.region,
+            group=evaluation.commune.ntm_group,
+            year=evaluation.year,
+        )
         met_count, criteria = 0, criteria_by_set[evaluation.criteria_set_id]
         for criterion in criteria:
             indicator_results = []
             for indicator in criterion.indicators.all():
                 row = values[evaluation.pk].get(indicator.pk)
-                met = indicator_met(indicator, row.value if row else None, indicator.thresholds.all(), subject)
+                met = indicator_met(
+                    indicator, row.value if row else None, indicator.thresholds.all(), subject
+                )
                 indicator_results.append(met)
                 if row and row.met != met:
                     row.met = met
                     stale_values.append(row)
             met = criterion_met(indicator_results)
             met_count += met is True
-            results.append(CriterionResult(evaluation_id=evaluation.pk, criterion_id=criterion.pk, met=met))
+            results.append(
+                CriterionResult(evaluation_id=evaluation.pk, criterion_id=criterion.pk, met=met)
+            )
         evaluation.met_count, evaluation.criteria_count = met_count, len(criteria)
     IndicatorValue.objects.bulk_update(stale_values, ["met"], batch_size=2000)
     CriterionResult.objects.bulk_create(

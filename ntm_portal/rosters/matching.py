@@ -89,9 +89,9 @@ class Places:
                 **editions
             ).values_list("pk", "code", "name", "edition", "province_id", "district_id")
         ]
-        self.by_pk = {
-            ("province", unit.pk): unit for unit in self.provinces
-        } | {("district", unit.pk): unit for unit in self.districts}
+        self.by_pk = {("province", unit.pk): unit for unit in self.provinces} | {
+            ("district", unit.pk): unit for unit in self.districts
+        }
         self._province_parents = {unit.pk: unit for unit in self.provinces}
         self._district_parents = {unit.pk: unit for unit in self.districts}
         self._index_provinces = self._index(self.provinces)
@@ -110,11 +110,11 @@ class Places:
     # --- one level at a time ---
 
     def province(self, *, code: str = "", name: str = "") -> Unit | None:
-        return self._find(
-            self._index_provinces, code, name, 2, lambda unit: True, _("tỉnh"), {}
-        )
+        return self._find(self._index_provinces, code, name, 2, lambda unit: True, _("tỉnh"), {})
 
-    def district(self, *, code: str = "", name: str = "", province: Unit | None = None) -> Unit | None:
+    def district(
+        self, *, code: str = "", name: str = "", province: Unit | None = None
+    ) -> Unit | None:
         def inside(unit: Unit) -> bool:
             return province is None or unit.province_id == province.pk
 
@@ -136,7 +136,9 @@ class Places:
             return province is None or unit.province_id == province.pk
 
         parents = self._district_parents | {
-            pk: unit for pk, unit in self._province_parents.items() if pk not in self._district_parents
+            pk: unit
+            for pk, unit in self._province_parents.items()
+            if pk not in self._district_parents
         }
         return self._find(self._index_communes, code, name, 5, inside, _("xã"), parents)
 
@@ -144,7 +146,9 @@ class Places:
         """The one unit; None when neither code nor name was given; NotMatched otherwise."""
         code, name = code.strip(), name.strip()
         if code:
-            candidates = [unit for unit in index["code"].get(code_key(code, width), []) if inside(unit)]
+            candidates = [
+                unit for unit in index["code"].get(code_key(code, width), []) if inside(unit)
+            ]
             if len(candidates) == 1:
                 return candidates[0]
             if name and len(candidates) > 1:
@@ -170,11 +174,14 @@ class Places:
                 return candidates[0]
             if len(candidates) > 1:
                 raise NotMatched(
-                    _("Tên «%(name)s» ứng với nhiều %(what)s: %(candidates)s. Hãy ghi mã hoặc ghi thêm huyện/tỉnh.")
+                    _(
+                        "Tên «%(name)s» ứng với nhiều %(what)s: %(candidates)s. Hãy ghi mã hoặc ghi thêm huyện/tỉnh."
+                    )
                     % {"name": name, "what": what, "candidates": _describe(candidates, parents)}
                 )
         raise NotMatched(
-            _("Không tìm thấy %(what)s «%(name)s» trong phạm vi đã ghi.") % {"what": what, "name": name}
+            _("Không tìm thấy %(what)s «%(name)s» trong phạm vi đã ghi.")
+            % {"what": what, "name": name}
         )
 
 

@@ -97,7 +97,9 @@ def read_table(
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise RosterFileError(
-                _("Tệp Excel có đặt mật khẩu: hãy gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi tải lên lại.")
+                _(
+                    "Tệp Excel có đặt mật khẩu: hãy gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi tải lên lại."
+                )
             )
         raise RosterFileError(
             _("Tệp ở định dạng Excel 97–2003 (.xls): hãy mở và lưu lại thành .xlsx rồi tải lên.")
@@ -133,7 +135,9 @@ def _check_zip(data: bytes) -> None:
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
-        if total > MAX_UNCOMPRESSED_BYTES or (member.file_size > 1024 * 1024 and ratio > MAX_MEMBER_RATIO):
+        if total > MAX_UNCOMPRESSED_BYTES or (
+            member.file_size > 1024 * 1024 and ratio > MAX_MEMBER_RATIO
+        ):
             raise RosterFileError(
                 _("Tệp Excel bị từ chối: khi giải nén lớn bất thường (nghi là “bom zip”).")
             )
@@ -156,10 +160,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
 def _sheet_rows(workbook, sheet) -> Iterator[list[Cell]]:
     try:
         for row in sheet.iter_rows():
-            yield [
-                (cell.value, getattr(cell, "data_type", None) == "f")
-                for cell in row
-            ]
+            yield [(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
     except RosterFileError:
         raise
     except Exception:
@@ -280,9 +281,7 @@ def _table(cells: Iterator[list[Cell]], columns: Sequence[Column], max_rows: int
     return table
 
 
-def _find_header(
-    head: list[list[Cell]], columns: Sequence[Column]
-) -> tuple[int | None, list[str]]:
+def _find_header(head: list[list[Cell]], columns: Sequence[Column]) -> tuple[int | None, list[str]]:
     """The row with the most known headers; a blank cell takes the text above it (merged cells)."""
     names = {name for column in columns for name in column.names()}
     required = {column.key for column in columns if column.required}

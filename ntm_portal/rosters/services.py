@@ -37,7 +37,9 @@ def roster_validate_file(
     return roster.validate(table, actor=actor, progress=progress)
 
 
-def roster_import_create(*, kind: str, upload: UploadedFile | None, actor: User | None) -> RosterImport:
+def roster_import_create(
+    *, kind: str, upload: UploadedFile | None, actor: User | None
+) -> RosterImport:
     """Keep the uploaded file and queue its validation (after the commit)."""
     if kind not in RosterKind.values:
         raise RosterError(_("Chọn loại danh sách cần nhập."))
@@ -46,7 +48,11 @@ def roster_import_create(*, kind: str, upload: UploadedFile | None, actor: User 
     if upload.size > MAX_BYTES:
         raise RosterError(
             _("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(limit)s MB.")
-            % {"name": upload.name, "size": round(upload.size / 1024 / 1024, 1), "limit": MAX_BYTES // 1024 // 1024}
+            % {
+                "name": upload.name,
+                "size": round(upload.size / 1024 / 1024, 1),
+                "limit": MAX_BYTES // 1024 // 1024,
+            }
         )
     suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     if suffix not in ACCEPTED_SUFFIXES:
@@ -78,7 +84,10 @@ def roster_import_validate(*, record_id: int) -> RosterImport | None:
     with transaction.atomic():
         record = (
             RosterImport.objects.select_for_update(skip_locked=True)
-            .filter(pk=record_id, status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING])
+            .filter(
+                pk=record_id,
+                status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING],
+            )
             .first()
         )
         if record is None:
@@ -109,7 +118,11 @@ def _check(record: RosterImport, *, actor: User | None = None) -> Validation | N
                 progress=progress,
             )
     except RosterFileError as error:
-        record.status, record.file_error, record.progress = RosterImport.Status.REJECTED, str(error), 100
+        record.status, record.file_error, record.progress = (
+            RosterImport.Status.REJECTED,
+            str(error),
+            100,
+        )
         record.result = {}
         record.new_count = record.updated_count = record.unchanged_count = record.error_count = 0
         record.save()

@@ -10,7 +10,18 @@ from communes.models import Village
 from communes.text import fold
 from ntm_portal.models import User
 
-from .base import NEW, UNCHANGED, UPDATED, Progress, Roster, RowChecker, Validation, duplicate_check, locate_commune, report_progress
+from .base import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Progress,
+    Roster,
+    RowChecker,
+    Validation,
+    duplicate_check,
+    locate_commune,
+    report_progress,
+)
 from .matching import Places
 from .reading import Column
 
@@ -26,10 +37,22 @@ KIND_WORDS = {
 }
 
 PLACE_COLUMNS = [
-    Column("province", "Tỉnh", aliases=["Tỉnh/thành phố", "Tỉnh, thành phố"], example="Tỉnh Quảng Trị"),
-    Column("district", "Huyện", aliases=["Huyện/thị xã", "Quận/huyện", "Huyện, thị xã, thành phố"], example="Huyện Hướng Hóa"),
+    Column(
+        "province", "Tỉnh", aliases=["Tỉnh/thành phố", "Tỉnh, thành phố"], example="Tỉnh Quảng Trị"
+    ),
+    Column(
+        "district",
+        "Huyện",
+        aliases=["Huyện/thị xã", "Quận/huyện", "Huyện, thị xã, thành phố"],
+        example="Huyện Hướng Hóa",
+    ),
     Column("commune_code", "Mã xã", aliases=["Mã đơn vị", "Mã xã/phường"], example="10144"),
-    Column("commune", "Xã", aliases=["Tên xã", "Xã/phường", "Xã, phường, thị trấn"], example="Xã Ba Tầng"),
+    Column(
+        "commune",
+        "Xã",
+        aliases=["Tên xã", "Xã/phường", "Xã, phường, thị trấn"],
+        example="Xã Ba Tầng",
+    ),
 ]
 
 
@@ -38,14 +61,24 @@ class VillageRoster(Roster):
     title = gettext_lazy("Danh sách thôn, bản")
     columns = [
         *PLACE_COLUMNS,
-        Column("name", "Tên thôn", required=True, aliases=["Thôn", "Thôn/bản", "Tên thôn/bản", "Tên thôn, bản"], example="Bản Xa Doan"),
+        Column(
+            "name",
+            "Tên thôn",
+            required=True,
+            aliases=["Thôn", "Thôn/bản", "Tên thôn/bản", "Tên thôn, bản"],
+            example="Bản Xa Doan",
+        ),
         Column("kind", "Loại", aliases=["Loại thôn"], example="Bản"),
         Column("code", "Mã thôn", example="BT-01"),
     ]
     instructions = [
         gettext_lazy("Mỗi dòng là một thôn (bản, ấp, làng, tổ dân phố, khu phố)."),
-        gettext_lazy("Xã được tìm theo mã xã, hoặc theo tên xã trong huyện và tỉnh ghi trên cùng dòng."),
-        gettext_lazy("Thôn đã có (cùng xã, cùng tên) được cập nhật loại và mã; thôn chưa có được thêm mới."),
+        gettext_lazy(
+            "Xã được tìm theo mã xã, hoặc theo tên xã trong huyện và tỉnh ghi trên cùng dòng."
+        ),
+        gettext_lazy(
+            "Thôn đã có (cùng xã, cùng tên) được cập nhật loại và mã; thôn chưa có được thêm mới."
+        ),
         gettext_lazy("Loại: Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố (để trống là Thôn)."),
     ]
     examples = [
@@ -53,7 +86,9 @@ class VillageRoster(Roster):
         ["Quảng Trị", "Hướng Hóa", "", "Ba Tầng", "Bản Vầng", "Bản", "BT-02"],
     ]
 
-    def validate_rows(self, rows: list[RowChecker], *, actor: User | None, progress: Progress) -> None:
+    def validate_rows(
+        self, rows: list[RowChecker], *, actor: User | None, progress: Progress
+    ) -> None:
         places = Places()
         located = []
         for row in rows:
@@ -62,11 +97,16 @@ class VillageRoster(Roster):
             if row.value("kind"):
                 kind = KIND_WORDS.get(fold(row.value("kind")))
                 if kind is None:
-                    row.fail("kind", _("Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố."))
+                    row.fail(
+                        "kind",
+                        _("Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố."),
+                    )
             commune = locate_commune(row, places)
             if commune and name and kind:
                 located.append((row, commune, name, kind))
-        duplicate_check([(row, (commune.pk, fold(name))) for row, commune, name, _k in located], "name")
+        duplicate_check(
+            [(row, (commune.pk, fold(name))) for row, commune, name, _k in located], "name"
+        )
         communes = {commune.pk for _row, commune, _n, _k in located}
         existing = {
             (village.commune_id, village.search_name): village

@@ -25,13 +25,20 @@ def template_workbook(roster: Roster) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Danh sách")
-    sheet.append([f"{column.header} (*)" if column.required else str(column.header) for column in roster.columns])
+    sheet.append(
+        [
+            f"{column.header} (*)" if column.required else str(column.header)
+            for column in roster.columns
+        ]
+    )
     for cell in sheet[1]:
         cell.font = HEADER
     for example in roster.examples:
         sheet.append([safe_cell(value) for value in example])
     for index, column in enumerate(roster.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(str(column.header)) + 6)
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            14, len(str(column.header)) + 6
+        )
     notes = workbook.create_sheet(_("Hướng dẫn"))
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 100
@@ -40,8 +47,12 @@ def template_workbook(roster: Roster) -> bytes:
     notes.append([])
     for line in roster.instructions:
         notes.append(["", str(line)])
-    notes.append(["", _("Cột có dấu (*) là bắt buộc. Dòng tiêu đề có thể nằm dưới vài dòng tên bảng.")])
-    notes.append(["", _("Hai dòng ví dụ ở trang «Danh sách» cần được xóa hoặc thay bằng số liệu thật.")])
+    notes.append(
+        ["", _("Cột có dấu (*) là bắt buộc. Dòng tiêu đề có thể nằm dưới vài dòng tên bảng.")]
+    )
+    notes.append(
+        ["", _("Hai dòng ví dụ ở trang «Danh sách» cần được xóa hoặc thay bằng số liệu thật.")]
+    )
     notes.append(["", _("Không dùng công thức: hãy dán giá trị.")])
     notes.append([])
     notes.append([_("Cột"), _("Ý nghĩa")])

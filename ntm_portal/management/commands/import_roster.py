@@ -26,7 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--template", type=Path, metavar="FILE", help="ghi tệp mẫu .xlsx")
         parser.add_argument("--user", help="tên đăng nhập ghi vào lịch sử (mặc định: không ghi)")
 
-    def handle(self, *args, kind: str, file: Path | None, dry_run: bool, template: Path | None, user: str | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        kind: str,
+        file: Path | None,
+        dry_run: bool,
+        template: Path | None,
+        user: str | None,
+        **options,
+    ) -> None:
         if template:
             template.write_bytes(template_workbook(roster_for(kind)))
             self.stdout.write(f"template={template}")
@@ -39,7 +48,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 with file.open("rb") as content:
-                    validation = roster_validate_file(kind=kind, content=content, filename=file.name, actor=actor)
+                    validation = roster_validate_file(
+                        kind=kind, content=content, filename=file.name, actor=actor
+                    )
                 for notice in validation.table.notices:
                     self.stdout.write(notice)
                 errors = validation.as_json()["errors"]
@@ -50,7 +61,9 @@ class Command(BaseCommand):
                 if len(errors) > MAX_PRINTED_ERRORS:
                     self.stdout.write(f"… và {len(errors) - MAX_PRINTED_ERRORS} lỗi khác.")
                 if not dry_run and not validation.has_errors:
-                    roster_for(kind).apply(validation, actor=actor, reason=f"Nhập từ tệp {file.name} (dòng lệnh)")
+                    roster_for(kind).apply(
+                        validation, actor=actor, reason=f"Nhập từ tệp {file.name} (dòng lệnh)"
+                    )
         except (RosterFileError, OSError) as error:
             self.stdout.write(str(error))
             self.stdout.write("new=0 updated=0 unchanged=0 errors=1")
