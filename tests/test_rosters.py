@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from communes.models import Village
 from criteria.models import Evaluation, EvaluationLog
 from ntm_portal.rosters import roster_for
 from ntm_portal.rosters.reading import RosterFileError
@@ -379,4 +380,56 @@ def test_a_csv_with_semicolons_and_a_bom_is_read(world):
     validation = validate("villages", data, "thon.csv")
     assert [(o.row.number, o.status, o.label) for o in validation.outcomes] == [
         (2, "new", "Thôn Mới – Xã Ba Tầng")
+    ]
+
+
+def test_command_line_checks_imports_and_writes_the_template(world, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from ntm_portal.models import RosterImport
+
+    bad = tmp_path / "thon.xlsx"
+    bad.write_bytes(
+        workbook_bytes([["Xã", "Tên thôn"], ["Ba Tầng", "Thôn Một"], ["Không Có", "Thôn Hai"]])
+    )
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import_roster", "villages", str(bad))
+    assert exit_code.value.code == 1
+    output = capsys.readouterr().out.splitlines()
+    assert output == [
+        "Dòng 5, cột «Xã», giá trị «Không Có»: Không tìm thấy xã «Không Có» trong phạm vi đã ghi.",
+        "Có lỗi: không ghi gì.",
+        "new=1 updated=0 unchanged=0 errors=1",
+    ]
+    assert not Village.objects.filter(name="Thôn Một").exists()
+
+    good = tmp_path / "thon-dung.xlsx"
+    good.write_bytes(workbook_bytes([["Xã", "Tên thôn"], ["Ba Tầng", "Thôn Một"]]))
+    call_command("import_roster", "villages", str(good), "--dry-run")
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "Chạy thử: không ghi gì.",
+        "new=1 updated=0 unchanged=0 errors=0",
+    ]
+    assert not Village.objects.filter(name="Thôn Một").exists()
+
+    call_command("import_roster", "villages", str(good))
+    assert capsys.readouterr().out.splitlines()[-1] == "new=1 updated=0 unchanged=0 errors=0"
+    assert Village.objects.filter(name="Thôn Một", commune=world.commune_a1).exists()
+    record = RosterImport.objects.get()
+    assert (record.status, record.new_count, record.original_name) == (
+        "imported",
+        1,
+        "thon-dung.xlsx",
+    )
+
+    template = tmp_path / "mau.xlsx"
+    call_command("import_roster", "evaluations", "--template", str(template))
+    assert template.read_bytes().startswith(b"PK")
+    assert capsys.readouterr().out == f"template={template}\n"
+
+    with pytest.raises(SystemExit):
+        call_command("import_roster", "villages", str(tmp_path / "mau.xlsx"))
+    assert capsys.readouterr().out.splitlines() == [
+        "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Tên thôn»).",
+        "new=0 updated=0 unchanged=0 errors=1",
     ]

@@ -167,3 +167,23 @@ def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
         record.confirmed_by, record.confirmed_at = actor, timezone.now()
         record.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     return True
+
+
+def roster_import_record_cli(
+    *, kind: str, data: bytes, filename: str, validation: Validation, actor: User | None
+) -> RosterImport:
+    """Keep a command-line import in the same log as the uploaded ones (file, checksum, counts)."""
+    record = RosterImport(
+        kind=kind,
+        original_name=filename[:200],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+        status=RosterImport.Status.IMPORTED,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+    _store(record, validation)
+    record.file.save(filename, ContentFile(data), save=False)
+    record.save()
+    return record

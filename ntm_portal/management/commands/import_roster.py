@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,7 +11,7 @@ from django.db import transaction
 from ntm_portal.models import RosterKind, User
 from ntm_portal.rosters import roster_for
 from ntm_portal.rosters.reading import RosterFileError
-from ntm_portal.rosters.services import roster_validate_file
+from ntm_portal.rosters.services import roster_import_record_cli, roster_validate_file
 from ntm_portal.rosters.workbooks import template_workbook
 
 MAX_PRINTED_ERRORS = 200
@@ -47,7 +48,8 @@ class Command(BaseCommand):
             raise CommandError(f"Không có người dùng {user!r}.")
         try:
             with transaction.atomic():
-                with file.open("rb") as content:
+                data = file.read_bytes()
+                with io.BytesIO(data) as content:
                     validation = roster_validate_file(
                         kind=kind, content=content, filename=file.name, actor=actor
                     )
@@ -61,8 +63,13 @@ class Command(BaseCommand):
                 if len(errors) > MAX_PRINTED_ERRORS:
                     self.stdout.write(f"… và {len(errors) - MAX_PRINTED_ERRORS} lỗi khác.")
                 if not dry_run and not validation.has_errors:
+                    record = roster_import_record_cli(
+                        kind=kind, data=data, filename=file.name, validation=validation, actor=actor
+                    )
                     roster_for(kind).apply(
-                        validation, actor=actor, reason=f"Nhập từ tệp {file.name} (dòng lệnh)"
+                        validation,
+                        actor=actor,
+                        reason=f"Nhập từ tệp {file.name} (dòng lệnh, lần nhập số {record.pk})",
                     )
         except (RosterFileError, OSError) as error:
             self.stdout.write(str(error))
