@@ -369,9 +369,13 @@ class EvaluationRoster(Roster):
                 row.value = new
                 if note is not None:
                     row.note = note
-        IndicatorValue.objects.bulk_create(new_values, batch_size=2000)
-        IndicatorValue.objects.bulk_update(
-            list(changed_values.values()), ["value", "note"], batch_size=2000
+        # One upsert instead of bulk_update: Django's CASE WHEN update is the slow part at scale.
+        IndicatorValue.objects.bulk_create(
+            [*new_values, *changed_values.values()],
+            update_conflicts=True,
+            unique_fields=["evaluation", "indicator"],
+            update_fields=["value", "note"],
+            batch_size=2000,
         )
         EvaluationLog.objects.bulk_create(logs, batch_size=2000)
         touched = set(ids.values())
@@ -505,7 +509,7 @@ def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
         criteria_by_set[criterion.criteria_set_id].append(criterion)
     values = defaultdict(dict)
     for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only(
-        "pk", "evaluation_id", "indicator_id", "value", "met"
+        "pk", "evaluation_id", "indicator_id", "value", "note", "met"
     ):
         values[value.evaluation_id][value.indicator_id] = value
     results, stale_values = [], []
@@ -533,7 +537,13 @@ def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
                 CriterionResult(evaluation_id=evaluation.pk, criterion_id=criterion.pk, met=met)
             )
         evaluation.met_count, evaluation.criteria_count = met_count, len(criteria)
-    IndicatorValue.objects.bulk_update(stale_values, ["met"], batch_size=2000)
+    IndicatorValue.objects.bulk_create(
+        stale_values,
+        update_conflicts=True,
+        unique_fields=["evaluation", "indicator"],
+        update_fields=["met"],
+        batch_size=2000,
+    )
     CriterionResult.objects.bulk_create(
         results,
         update_conflicts=True,

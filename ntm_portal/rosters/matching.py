@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, District, Province
 from communes.text import fold
@@ -29,9 +31,16 @@ class NotMatched(ValueError):
     """No unit, or several: str() is the Vietnamese reason (listing the candidates)."""
 
 
+# The same few hundred names come back on thousands of rows: fold each once.
+cached_fold = lru_cache(maxsize=65_536)(fold)
+
+PROVINCE, DISTRICT, COMMUNE = gettext_lazy("tỉnh"), gettext_lazy("huyện"), gettext_lazy("xã")
+
+
+@lru_cache(maxsize=65_536)
 def name_key(text: str) -> str:
     """ "TP. Đông Hà", "Thành phố  Đông Hà", "đông hà" → "dong ha"."""
-    folded = fold(text).replace("\u00a0", " ")
+    folded = cached_fold(text).replace("\u00a0", " ")
     stripped = PREFIX.sub("", folded, count=1).strip()
     return stripped or folded
 
@@ -56,10 +65,13 @@ class Unit:
         return f"{self.name} (mã {self.code})"
 
 
-def _describe(units: list[Unit], parents: dict[int, Unit]) -> str:
+def _describe(units: list[Unit], places: Places) -> str:
     parts = []
     for unit in units[:6]:
-        parent = parents.get(unit.district_id or unit.province_id or 0)
+        if unit.district_id:
+            parent = places.district_by_pk.get(unit.district_id)
+        else:
+            parent = places.province_by_pk.get(unit.province_id or 0)
         parts.append(f"{unit.label()} – {parent.name}" if parent else unit.label())
     more = len(units) - 6
     text = "; ".join(parts)
@@ -89,11 +101,8 @@ class Places:
                 **editions
             ).values_list("pk", "code", "name", "edition", "province_id", "district_id")
         ]
-        self.by_pk = {("province", unit.pk): unit for unit in self.provinces} | {
-            ("district", unit.pk): unit for unit in self.districts
-        }
-        self._province_parents = {unit.pk: unit for unit in self.provinces}
-        self._district_parents = {unit.pk: unit for unit in self.districts}
+        self.province_by_pk = {unit.pk: unit for unit in self.provinces}
+        self.district_by_pk = {unit.pk: unit for unit in self.districts}
         self._index_provinces = self._index(self.provinces)
         self._index_districts = self._index(self.districts)
         self._index_communes = self._index(self.communes)
@@ -110,7 +119,7 @@ class Places:
     # --- one level at a time ---
 
     def province(self, *, code: str = "", name: str = "") -> Unit | None:
-        return self._find(self._index_provinces, code, name, 2, lambda unit: True, _("tỉnh"), {})
+        return self._find(self._index_provinces, code, name, 2, lambda unit: True, PROVINCE)
 
     def district(
         self, *, code: str = "", name: str = "", province: Unit | None = None
@@ -118,9 +127,7 @@ class Places:
         def inside(unit: Unit) -> bool:
             return province is None or unit.province_id == province.pk
 
-        return self._find(
-            self._index_districts, code, name, 3, inside, _("huyện"), self._province_parents
-        )
+        return self._find(self._index_districts, code, name, 3, inside, DISTRICT)
 
     def commune(
         self,
@@ -135,14 +142,9 @@ class Places:
                 return False
             return province is None or unit.province_id == province.pk
 
-        parents = self._district_parents | {
-            pk: unit
-            for pk, unit in self._province_parents.items()
-            if pk not in self._district_parents
-        }
-        return self._find(self._index_communes, code, name, 5, inside, _("xã"), parents)
+        return self._find(self._index_communes, code, name, 5, inside, COMMUNE)
 
-    def _find(self, index, code, name, width, inside, what, parents) -> Unit | None:
+    def _find(self, index, code, name, width, inside, what) -> Unit | None:
         """The one unit; None when neither code nor name was given; NotMatched otherwise."""
         code, name = code.strip(), name.strip()
         if code:
@@ -162,13 +164,16 @@ class Places:
                 )
             raise NotMatched(
                 _("Mã %(code)s ứng với nhiều %(what)s: %(candidates)s. Hãy ghi thêm tỉnh.")
-                % {"code": code, "what": what, "candidates": _describe(candidates, parents)}
+                % {"code": code, "what": what, "candidates": _describe(candidates, self)}
             )
         if not name:
             return None
         # The exact name with its prefix first ("Phường Tân Thành" next to "Xã Tân Thành"), then
         # the name without it.
-        for candidates in (index["full"].get(fold(name), []), index["key"].get(name_key(name), [])):
+        for candidates in (
+            index["full"].get(cached_fold(name), []),
+            index["key"].get(name_key(name), []),
+        ):
             candidates = [unit for unit in candidates if inside(unit)]
             if len(candidates) == 1:
                 return candidates[0]
@@ -177,7 +182,7 @@ class Places:
                     _(
                         "Tên «%(name)s» ứng với nhiều %(what)s: %(candidates)s. Hãy ghi mã hoặc ghi thêm huyện/tỉnh."
                     )
-                    % {"name": name, "what": what, "candidates": _describe(candidates, parents)}
+                    % {"name": name, "what": what, "candidates": _describe(candidates, self)}
                 )
         raise NotMatched(
             _("Không tìm thấy %(what)s «%(name)s» trong phạm vi đã ghi.")
