@@ -433,3 +433,285 @@ def test_command_line_checks_imports_and_writes_the_template(world, tmp_path, ca
         "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Tên thôn»).",
         "new=0 updated=0 unchanged=0 errors=1",
     ]
+
+
+def test_agencies_new_updated_and_matched_by_former_name(world):
+    from sponsorships.models import Agency, AgencyFormerName
+
+    AgencyFormerName.objects.create(
+        agency=world.agency_a, name="Sở KH&ĐT Quảng Trị", valid_to="2025-02-28"
+    )
+    data = workbook_bytes(
+        [
+            ["Tỉnh", "Tên cơ quan", "Tên viết tắt", "Loại"],
+            [
+                "Tỉnh Quảng Trị",
+                nfd("Hội Cựu chiến binh tỉnh Quảng Trị"),
+                "CCB",
+                "Mặt trận, đoàn thể",
+            ],
+            ["quảng trị", "Sở KH&ĐT Quảng Trị", "SKHĐT", ""],
+            ["Quảng Trị", "Hội Cựu chiến binh tỉnh Quảng Trị ", "", ""],
+            ["Hà Tây", "Sở Xây dựng", "", "Bộ"],
+        ]
+    )
+    validation = validate("agencies", data)
+    assert [o.status for o in validation.outcomes] == ["new", "updated", "error", "error"]
+    assert errors_of(validation) == [
+        (
+            6,
+            "Tên cơ quan",
+            "Hội Cựu chiến binh tỉnh Quảng Trị",
+            "Trùng với dòng 4 trong tệp: mỗi đối tượng chỉ ghi một lần.",
+        ),
+        (
+            7,
+            "Loại",
+            "Bộ",
+            "Loại cơ quan không hợp lệ: chọn Sở, ban, ngành; Mặt trận, đoàn thể; Doanh nghiệp; Khác.",
+        ),
+        (7, "Tỉnh", "Hà Tây", "Không tìm thấy tỉnh «Hà Tây» trong phạm vi đã ghi."),
+    ]
+    validation.outcomes = validation.outcomes[:2]
+    roster_for("agencies").apply(validation, actor=None)
+    veterans = Agency.objects.get(name="Hội Cựu chiến binh tỉnh Quảng Trị")
+    assert (veterans.province, veterans.kind, veterans.short_name) == (
+        world.province_a,
+        "doan_the",
+        "CCB",
+    )
+    world.agency_a.refresh_from_db()
+    assert (world.agency_a.name, world.agency_a.short_name) == (
+        "Sở Kế hoạch và Đầu tư Quảng Trị",
+        "SKHĐT",
+    )
+
+
+def test_users_get_role_and_scope_and_new_ones_an_invitation(
+    world, personas, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    from django.core.cache import cache
+
+    from ntm_portal.models import Role, User
+    from ntm_portal.tasks import send_invitation_email
+
+    header = [
+        "Tên đăng nhập",
+        "Họ tên",
+        "Email",
+        "Vai trò",
+        "Tỉnh",
+        "Huyện",
+        "Mã xã",
+        "Xã",
+        "Cơ quan",
+    ]
+    data = workbook_bytes(
+        [
+            header,
+            [
+                "xa.batang",
+                nfd("Hồ Văn Thanh"),
+                "batang@example.vn",
+                "Cán bộ xã",
+                "Quảng Trị",
+                "Hướng Hóa",
+                "",
+                "Ba Tầng",
+                "",
+            ],
+            [
+                "vpdp.qt",
+                "Lê Thị Hoa",
+                "hoa@example.vn",
+                "Văn phòng Điều phối NTM tỉnh",
+                "Tỉnh Quảng Trị",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "skhdt.member",
+                "Trần Văn Nam",
+                "nam@example.vn",
+                "Thành viên cơ quan",
+                "Quảng Trị",
+                "",
+                "",
+                "",
+                "Sở Kế hoạch và Đầu tư Quảng Trị",
+            ],
+            ["HUYEN_P", "", "", "Cán bộ huyện", "Quảng Trị", "Triệu Phong", "", "", ""],
+            ["admin_p", "", "", "Cán bộ tỉnh", "Quảng Trị", "", "", "", ""],
+            ["moi", "", "", "Cán bộ xã", "Quảng Trị", "", "", "Ba Tầng", ""],
+            ["sep", "", "sep@example.vn", "Quản trị", "", "", "", "", ""],
+            [
+                "co.quan",
+                "",
+                "cq@example.vn",
+                "Thành viên cơ quan",
+                "Quảng Trị",
+                "",
+                "",
+                "",
+                "Sở Không Có",
+            ],
+        ]
+    )
+    validation = validate("users", data)
+    assert errors_of(validation) == [
+        (8, "Tên đăng nhập", "admin_p", "Tài khoản quản trị không được sửa qua tệp."),
+        (9, "Email", "", "Người dùng mới cần email để nhận thư mời đặt mật khẩu."),
+        (
+            10,
+            "Vai trò",
+            "Quản trị",
+            "Vai trò không hợp lệ: chọn Cán bộ tỉnh, Cán bộ huyện, Cán bộ xã hoặc Thành viên cơ quan.",
+        ),
+        (11, "Cơ quan", "Sở Không Có", "Không tìm thấy cơ quan này trong tỉnh đã ghi."),
+    ]
+    assert [o.status for o in validation.outcomes[:4]] == ["new", "new", "new", "updated"]
+    validation.outcomes = validation.outcomes[:4]
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        roster_for("users").apply(validation, actor=personas["admin"])
+    assert len(callbacks) == 1
+
+    official = User.objects.get(username="xa.batang")
+    assert (official.role, official.commune, official.get_full_name()) == (
+        Role.COMMUNE,
+        world.commune_a1,
+        "Hồ Văn Thanh",
+    )
+    assert not official.has_usable_password()
+    assert User.objects.get(username="vpdp.qt").province == world.province_a
+    assert User.objects.get(username="skhdt.member").agency == world.agency_a
+    district_user = User.objects.get(username="huyen_p")
+    assert (district_user.district, district_user.email) == (
+        world.district_a2,
+        "huyen_p@example.vn",
+    )
+
+    assert send_invitation_email(official.pk) is True
+    assert send_invitation_email(official.pk) is False  # sent once
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["batang@example.vn"]
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/tai-khoan/reset/" in line)
+    assert link.startswith(settings.SITE_URL)
+
+
+def test_assignments_with_their_decision_overlaps_refused(world):
+    from sponsorships.models import Assignment, AssignmentDecision
+
+    header = [
+        "Số quyết định",
+        "Ngày quyết định",
+        "Cơ quan",
+        "Tỉnh",
+        "Huyện",
+        "Xã",
+        "Hình thức",
+        "Từ ngày",
+        "Đến ngày",
+        "Mục tiêu",
+        "Năm đạt mục tiêu",
+    ]
+    agency = "Sở Kế hoạch và Đầu tư Quảng Trị"
+    data = workbook_bytes(
+        [
+            header,
+            [
+                "1841/QĐ-UBND",
+                "14/07/2020",
+                agency,
+                "Quảng Trị",
+                "Hướng Hóa",
+                "Ba Tầng",
+                "Đỡ đầu",
+                "14/07/2020",
+                "",
+                "Nông thôn mới",
+                "2025",
+            ],
+            [
+                "1841/QĐ-UBND",
+                "14/07/2020",
+                agency,
+                "Quảng Trị",
+                "Triệu Phong",
+                "Triệu Long",
+                "Phụ trách",
+                "01/01/2021",
+                "31/12/2022",
+                "",
+                "",
+            ],
+            [
+                "",
+                "",
+                agency,
+                "Quảng Trị",
+                "Triệu Phong",
+                "Triệu Long",
+                "Đỡ đầu",
+                "01/06/2022",
+                "",
+                "",
+                "",
+            ],
+            ["", "", agency, "Quảng Trị", "Hướng Hóa", "Thuận", "Đỡ đầu", "01/01/2024", "", "", ""],
+            [
+                "",
+                "",
+                agency,
+                "Quảng Trị",
+                "Hướng Hóa",
+                "Ba Tầng",
+                "Hỗ trợ",
+                "32/01/2024",
+                "01/01/2020",
+                "",
+                "",
+            ],
+        ]
+    )
+    validation = validate("assignments", data)
+    assert errors_of(validation) == [
+        (
+            6,
+            "Từ ngày",
+            "01/06/2022",
+            "Sở Kế hoạch và Đầu tư Quảng Trị đã được phân công Xã Triệu Long từ 01/01/2021: hai phân công không được trùng thời gian. (dòng 5)",
+        ),
+        (
+            7,
+            "Từ ngày",
+            "01/01/2024",
+            "Sở Kế hoạch và Đầu tư Quảng Trị đã được phân công Xã Thuận từ 14/07/2020: hai phân công không được trùng thời gian.",
+        ),
+        (8, "Hình thức", "Hỗ trợ", "Hình thức không hợp lệ: ghi Đỡ đầu hoặc Phụ trách."),
+        (
+            8,
+            "Từ ngày",
+            "32/01/2024",
+            "Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ 14/07/2020).",
+        ),
+    ]
+    validation.outcomes = validation.outcomes[:2]
+    roster_for("assignments").apply(validation, actor=None)
+    decision = AssignmentDecision.objects.get()
+    assert (decision.number, decision.date.isoformat(), decision.issuer) == (
+        "1841/QĐ-UBND",
+        "2020-07-14",
+        "UBND Tỉnh Quảng Trị",
+    )
+    sponsored = Assignment.objects.get(commune=world.commune_a1)
+    assert (sponsored.kind, sponsored.decision, sponsored.target_level, sponsored.target_year) == (
+        "do_dau",
+        decision,
+        "ntm",
+        2025,
+    )
+    assert Assignment.objects.get(commune=world.commune_a3).end.isoformat() == "2022-12-31"
+    assert validate("assignments", data).counts["unchanged"] == 2

@@ -8,10 +8,14 @@ from .base import Roster
 
 def rosters() -> dict[str, Roster]:
     # Imported on first use: the kinds reach into the domain apps' models.
+    from .agencies import AgencyRoster
+    from .assignments import AssignmentRoster
     from .evaluations import EvaluationRoster
+    from .users import UserRoster
     from .villages import VillageRoster
 
-    return {roster.kind: roster for roster in (VillageRoster(), EvaluationRoster())}
+    kinds = (VillageRoster(), AgencyRoster(), AssignmentRoster(), UserRoster(), EvaluationRoster())
+    return {roster.kind: roster for roster in kinds}
 
 
 def roster_for(kind: str) -> Roster:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Edition, Province
 from communes.text import fold
 
 PREFIX = re.compile(
@@ -125,7 +125,7 @@ class Places:
         self, *, code: str = "", name: str = "", province: Unit | None = None
     ) -> Unit | None:
         def inside(unit: Unit) -> bool:
-            return province is None or unit.province_id == province.pk
+            return province is None or self._same_province(unit, province)
 
         return self._find(self._index_districts, code, name, 3, inside, DISTRICT)
 
@@ -140,9 +140,23 @@ class Places:
         def inside(unit: Unit) -> bool:
             if district is not None and unit.district_id != district.pk:
                 return False
-            return province is None or unit.province_id == province.pk
+            return province is None or self._same_province(unit, province)
 
         return self._find(self._index_communes, code, name, 5, inside, COMMUNE)
+
+    def _same_province(self, unit: Unit, province: Unit) -> bool:
+        # By name, not by row: "Tỉnh Quảng Trị" is a row in each edition, and the row's province
+        # is whichever edition the commune belongs to.
+        return name_key(self.province_by_pk[unit.province_id].name) == name_key(province.name)
+
+    @staticmethod
+    def _one_per_edition(candidates: list[Unit]) -> Unit | None:
+        """The same unit in both editions: the current one (written with a district, the row
+        reaches the three-tier edition through its district instead)."""
+        if len({unit.edition for unit in candidates}) != len(candidates):
+            return None
+        current = [unit for unit in candidates if unit.edition == Edition.current()]
+        return current[0] if len(current) == 1 else None
 
     def _find(self, index, code, name, width, inside, what) -> Unit | None:
         """The one unit; None when neither code nor name was given; NotMatched otherwise."""
@@ -177,6 +191,8 @@ class Places:
             candidates = [unit for unit in candidates if inside(unit)]
             if len(candidates) == 1:
                 return candidates[0]
+            if len(candidates) > 1 and (found := self._one_per_edition(candidates)):
+                return found
             if len(candidates) > 1:
                 raise NotMatched(
                     _(
