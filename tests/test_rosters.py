@@ -715,3 +715,81 @@ def test_assignments_with_their_decision_overlaps_refused(world):
     )
     assert Assignment.objects.get(commune=world.commune_a3).end.isoformat() == "2022-12-31"
     assert validate("assignments", data).counts["unchanged"] == 2
+
+
+def test_criteria_catalogue_indicators_and_general_thresholds(world):
+    from criteria.models import Indicator
+
+    header = [
+        "Mã bộ tiêu chí",
+        "Số tiêu chí",
+        "Tên tiêu chí",
+        "Số chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Kiểu giá trị",
+        "Đơn vị",
+        "Chiều",
+        "Ngưỡng",
+    ]
+    data = workbook_bytes(
+        [
+            header,
+            [
+                "QD318-THU",
+                2,
+                "Giao thông",
+                "2.1",
+                "Tỷ lệ đường được cứng hóa",
+                "Tỷ lệ (%)",
+                "%",
+                "Tối thiểu",
+                "75,5",
+            ],
+            ["qd318-thu", 2, "Giao thông", "2.2", "Tỷ lệ đường có đèn", "Tỷ lệ (%)", "%", "", "50"],
+            [
+                "QD318-THU",
+                1,
+                "Quy hoạch",
+                "1.1",
+                "Có quy hoạch được duyệt",
+                "Đạt/Chưa đạt",
+                "",
+                "",
+                "",
+            ],
+            ["QD318-THU", 2, "Giao thông nông thôn", "2.3", "Cầu", "Số lượng", "", "", "1"],
+            ["KHONG-CO", 1, "X", "1.1", "Y", "Phần trăm", "", "Bằng", "a"],
+        ]
+    )
+    validation = validate("criteria", data)
+    assert errors_of(validation) == [
+        (7, "Tên tiêu chí", "Giao thông nông thôn", "Khác tên tiêu chí 2 ở dòng 4."),
+        (
+            8,
+            "Mã bộ tiêu chí",
+            "KHONG-CO",
+            "Không có bộ tiêu chí mang mã này: hãy tạo bộ trong trang quản trị trước.",
+        ),
+        (
+            8,
+            "Kiểu giá trị",
+            "Phần trăm",
+            "Kiểu giá trị không hợp lệ: Đạt/Chưa đạt, Tỷ lệ (%), Số lượng, Tiền, Diện tích, Số.",
+        ),
+        (8, "Chiều", "Bằng", "Chiều không hợp lệ: ghi Tối thiểu hoặc Tối đa."),
+        (8, "Ngưỡng", "a", "Ngưỡng phải là số (ví dụ 61,5)."),
+    ]
+    assert [o.status for o in validation.outcomes[:3]] == ["updated", "new", "unchanged"]
+    validation.outcomes = validation.outcomes[:3]
+    roster_for("criteria").apply(validation, actor=None)
+    paved = Indicator.objects.get(criterion__criteria_set=world.criteria_set, number="2.1")
+    assert sorted((t.value, t.region) for t in paved.thresholds.all()) == [
+        (Decimal("50.000"), "trung_du_mien_nui_phia_bac"),
+        (Decimal("75.500"), ""),
+    ]
+    lights = Indicator.objects.get(criterion__criteria_set=world.criteria_set, number="2.2")
+    assert (lights.kind, lights.position, [t.value for t in lights.thresholds.all()]) == (
+        "percent",
+        1,
+        [Decimal("50.000")],
+    )

@@ -10,11 +10,19 @@ def rosters() -> dict[str, Roster]:
     # Imported on first use: the kinds reach into the domain apps' models.
     from .agencies import AgencyRoster
     from .assignments import AssignmentRoster
+    from .criteria import CriteriaRoster
     from .evaluations import EvaluationRoster
     from .users import UserRoster
     from .villages import VillageRoster
 
-    kinds = (VillageRoster(), AgencyRoster(), AssignmentRoster(), UserRoster(), EvaluationRoster())
+    kinds = (
+        VillageRoster(),
+        AgencyRoster(),
+        AssignmentRoster(),
+        UserRoster(),
+        EvaluationRoster(),
+        CriteriaRoster(),
+    )
     return {roster.kind: roster for roster in kinds}
 
 
