@@ -69,6 +69,23 @@ def validate_roster(record_id: int) -> bool:
     return roster_import_validate(record_id=record_id) is not None
 
 
+@shared_task
+def validate_pending_rosters() -> int:
+    """Beat's sweep for uploads whose check could not be enqueued (broker down) or was lost."""
+    from .models import RosterImport
+
+    stale = timezone.now() - timedelta(minutes=2)
+    ids = list(
+        RosterImport.objects.filter(
+            status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING],
+            uploaded_at__lt=stale,
+        ).values_list("pk", flat=True)[:50]
+    )
+    for record_id in ids:
+        validate_roster.delay(record_id)
+    return len(ids)
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation_email(user_id: int) -> bool:
     """Invite a user created from a roster to set their password (a password-reset link).

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from communes.models import Village
 from criteria.models import Evaluation, EvaluationLog
 from ntm_portal.models import RosterImport
+from ntm_portal.rosters import roster_for as roster_for_kind
 from ntm_portal.rosters.services import roster_import_validate
 from ntm_portal.tasks import validate_roster
 
@@ -263,3 +264,74 @@ def test_each_template_has_vietnamese_headers_instructions_and_examples(client, 
             f"{c.header} (*)" if c.required else c.header for c in roster.columns
         ]
         assert workbook["Danh sách"].max_row == 1 + len(roster.examples) >= 3
+
+
+def test_the_check_is_safe_to_run_twice_and_the_sweep_requeues_lost_ones(
+    personas, checked_import, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ntm_portal import tasks
+
+    assert roster_import_validate(record_id=checked_import.pk) is None  # already checked
+    queued = []
+    monkeypatch.setattr(tasks.validate_roster, "delay", queued.append)
+    lost = RosterImport.objects.create(
+        kind="villages",
+        original_name="x.xlsx",
+        size=1,
+        sha256="c" * 64,
+        uploaded_by=personas["admin"],
+    )
+    fresh = RosterImport.objects.create(
+        kind="villages",
+        original_name="y.xlsx",
+        size=1,
+        sha256="d" * 64,
+        uploaded_by=personas["admin"],
+    )
+    RosterImport.objects.filter(pk=lost.pk).update(
+        uploaded_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert tasks.validate_pending_rosters() == 1
+    assert queued == [lost.pk]
+    assert fresh.pk not in queued
+
+
+def test_the_preview_page_has_a_constant_query_count(
+    client, world, personas, django_assert_num_queries
+):
+    from ntm_portal.rosters.benchmark import previewable_import
+
+    small = previewable_import(actor=personas["admin"], rows=60)
+    assert (small.status, small.new_count, small.error_count) == ("validated", 60, 0)
+    large = previewable_import(actor=personas["admin"], rows=300)
+    assert large.new_count == 300
+    client.force_login(personas["admin"])
+    for record in (small, large):
+        # session, user, unread notifications (menu), the import with its users
+        with django_assert_num_queries(4):
+            response = client.get(reverse("rosters:import_detail", args=[record.pk]))
+        assert "Xác nhận nhập" in response.content.decode()
+
+
+def test_the_evaluation_import_writes_in_a_constant_number_of_queries(
+    world, personas, django_assert_max_num_queries
+):
+    from ntm_portal.rosters.benchmark import roster_rows, roster_workbook
+    from ntm_portal.rosters.services import roster_validate_file
+
+    for rows in (100, 600):
+        data = roster_workbook(roster_rows(rows))
+        with django_assert_max_num_queries(12):
+            validation = roster_validate_file(
+                kind="evaluations", content=io.BytesIO(data), filename="b.xlsx", actor=None
+            )
+        assert not validation.has_errors
+        with django_assert_max_num_queries(30):
+            roster_for_kind("evaluations").apply(validation, actor=personas["admin"])
+    assert (
+        EvaluationLog.objects.filter(action="value_changed", actor=personas["admin"]).count() == 600
+    )

@@ -7,6 +7,7 @@ preview) and writes everything or nothing; an import can be confirmed once.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import IO
 
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from .base import Validation
 from .reading import MAX_BYTES, RosterFileError, read_table
 
 ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
+logger = logging.getLogger(__name__)
 
 
 class RosterError(Exception):
@@ -74,9 +76,13 @@ def roster_import_create(
 
 
 def _enqueue_validation(record_id: int) -> None:
+    """After the commit; if the broker is down, beat's `validate_pending_rosters` picks it up."""
     from ntm_portal.tasks import validate_roster
 
-    validate_roster.delay(record_id)
+    try:
+        validate_roster.delay(record_id)
+    except Exception:
+        logger.warning("Could not enqueue the check of roster import %s", record_id)
 
 
 def roster_import_validate(*, record_id: int) -> RosterImport | None:
