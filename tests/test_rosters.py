@@ -303,10 +303,7 @@ def test_a_missing_required_column_is_named(world):
     data = workbook_bytes([["Tỉnh", "Xã", "Tên thôn"], ["Quảng Trị", "Ba Tầng", "Thôn A"]])
     with pytest.raises(RosterFileError) as refused:
         validate("evaluations", data)
-    assert (
-        str(refused.value)
-        == "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Bộ tiêu chí», «Năm»)."
-    )
+    assert str(refused.value) == "Thiếu cột bắt buộc: «Bộ tiêu chí», «Năm»."
     data = workbook_bytes(
         [
             ["Tỉnh", "Xã", "Bộ tiêu chí", "Năm", "Chỉ tiêu"],
@@ -430,7 +427,7 @@ def test_command_line_checks_imports_and_writes_the_template(world, tmp_path, ca
     with pytest.raises(SystemExit):
         call_command("import_roster", "villages", str(tmp_path / "mau.xlsx"))
     assert capsys.readouterr().out.splitlines() == [
-        "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Tên thôn»).",
+        "Thiếu cột bắt buộc: «Tên thôn».",
         "new=0 updated=0 unchanged=0 errors=1",
     ]
 
@@ -793,3 +790,24 @@ def test_criteria_catalogue_indicators_and_general_thresholds(world):
         1,
         [Decimal("50.000")],
     )
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [["Họ tên", "Ngày sinh"], ["A", "1/1/2000"]],
+            "Không tìm thấy dòng tiêu đề của bảng (cần các cột «Tên thôn»); hãy dùng tệp mẫu.",
+        ),
+        ([["Xã", "Tên thôn"], [], []], "Bảng không có dòng dữ liệu nào dưới dòng tiêu đề."),
+        (
+            [["Xã", "Tên thôn", "Tên thôn"], ["Ba Tầng", "A", "B"]],
+            "Cột «Tên thôn» xuất hiện hai lần trong dòng tiêu đề.",
+        ),
+    ],
+    ids=["no-header", "no-rows", "header-twice"],
+)
+def test_a_table_without_header_or_rows_is_named(world, rows, message):
+    with pytest.raises(RosterFileError) as refused:
+        validate("villages", workbook_bytes(rows))
+    assert str(refused.value) == message

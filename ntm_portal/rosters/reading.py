@@ -161,8 +161,6 @@ def _sheet_rows(workbook, sheet) -> Iterator[list[Cell]]:
     try:
         for row in sheet.iter_rows():
             yield [(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
-    except RosterFileError:
-        raise
     except Exception:
         raise RosterFileError(_("Tệp Excel bị hỏng, không đọc được.")) from None
     finally:
@@ -218,7 +216,7 @@ def _table(cells: Iterator[list[Cell]], columns: Sequence[Column], max_rows: int
     if header_index is None:
         wanted = ", ".join(f"«{column.header}»" for column in columns if column.required)
         raise RosterFileError(
-            _("Không tìm thấy dòng tiêu đề của bảng (cần các cột %(columns)s).")
+            _("Không tìm thấy dòng tiêu đề của bảng (cần các cột %(columns)s); hãy dùng tệp mẫu.")
             % {"columns": wanted}
         )
     by_name = {name: column for column in columns for name in column.names()}
@@ -278,13 +276,13 @@ def _table(cells: Iterator[list[Cell]], columns: Sequence[Column], max_rows: int
                 formulas[label] = str(value)
             values[label] = _text(value)
         table.rows.append(Row(number=number, values=values, formulas=formulas))
+    if not table.rows:
+        raise RosterFileError(_("Bảng không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return table
 
 
 def _find_header(head: list[list[Cell]], columns: Sequence[Column]) -> tuple[int | None, list[str]]:
     """The row with the most known headers; a blank cell takes the text above it (merged cells)."""
-    names = {name for column in columns for name in column.names()}
-    required = {column.key for column in columns if column.required}
     by_name = {name: column.key for column in columns for name in column.names()}
     best: tuple[int, int | None, list[str]] = (0, None, [])
     for index, row in enumerate(head):
@@ -295,8 +293,7 @@ def _find_header(head: list[list[Cell]], columns: Sequence[Column]) -> tuple[int
             if not text and position < len(above):
                 text = _text(above[position][0])
             labels.append(text)
-        keys = {by_name[header_key(label)] for label in labels if header_key(label) in names}
-        score = len(keys)
-        if score and required <= keys and score > best[0]:
+        score = len({by_name[key] for label in labels if (key := header_key(label)) in by_name})
+        if score > best[0]:
             best = (score, index, labels)
     return best[1], best[2]
