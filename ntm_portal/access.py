@@ -277,5 +277,8 @@ def roster_imports_visible_to(user: User) -> QuerySet[RosterImport]:
 
 def get_roster_import_or_404(user: User, pk: int) -> RosterImport:
     return get_object_or_404(
-        roster_imports_visible_to(user).select_related("uploaded_by", "confirmed_by"), pk=pk
+        roster_imports_visible_to(user)
+        .select_related("uploaded_by", "confirmed_by")
+        .defer("table"),
+        pk=pk,
     )

@@ -167,6 +167,9 @@ class RosterImport(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     file_error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # The rows as read from the file: confirming checks them again against the database without
+    # parsing the workbook a second time. Large; left out of pages (see access.py).
+    table = models.JSONField(default=dict, blank=True, editable=False)
     new_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)

@@ -166,15 +166,17 @@ def roster_rows(rows: int, seed: int = 2026) -> list[list[object]]:
     return table
 
 
-def roster_workbook(rows: list[list[object]]) -> bytes:
+def roster_workbook(rows: list[list[object]], *, titles: bool = True) -> bytes:
     """The rows under two title rows, as the offices' files look (with the sheet dimension
-    Excel writes, which openpyxl's write-only mode leaves out)."""
+    Excel writes, which openpyxl's write-only mode leaves out). Without titles, the header comes
+    first, as django-import-export needs."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Danh sách"
-    sheet.append(["UBND TỈNH THỬ NGHIỆM"])
-    sheet.append(["KẾT QUẢ ĐÁNH GIÁ TIÊU CHÍ 6 THÁNG ĐẦU NĂM 2025"])
-    sheet.append([])
+    if titles:
+        sheet.append(["UBND TỈNH THỬ NGHIỆM"])
+        sheet.append(["KẾT QUẢ ĐÁNH GIÁ TIÊU CHÍ 6 THÁNG ĐẦU NĂM 2025"])
+        sheet.append([])
     sheet.append(HEADER)
     for row in rows:
         sheet.append(row)

@@ -75,6 +75,26 @@ class Table:
     extra_headers: list[tuple[int, str]]  # columns no roster column claims (e.g. indicator numbers)
     notices: list[str] = field(default_factory=list)
 
+    def as_json(self) -> dict:
+        """Kept on the import record: confirming checks these rows again without the file."""
+        return {
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "extra_headers": self.extra_headers,
+            "notices": self.notices,
+            "rows": [[row.number, row.values, row.formulas] for row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Table:
+        return cls(
+            header_row=data["header_row"],
+            columns={key: (index, label) for key, (index, label) in data["columns"].items()},
+            extra_headers=[(index, label) for index, label in data["extra_headers"]],
+            notices=data["notices"],
+            rows=[Row(number, values, formulas) for number, values, formulas in data["rows"]],
+        )
+
 
 def header_key(text: str) -> str:
     """ "Tên thôn (*)", "TÊN THÔN", "Ten thon:" all read as the same header."""
@@ -154,13 +174,33 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds on a damaged workbook; all mean the same
         raise RosterFileError(_("Tệp Excel bị hỏng, không đọc được.")) from None
-    return _sheet_rows(workbook, sheet)
+    path = getattr(sheet, "_worksheet_path", None)
+    return _sheet_rows(workbook, sheet, with_formulas=path is None or _has_formulas(data, path))
 
 
-def _sheet_rows(workbook, sheet) -> Iterator[list[Cell]]:
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(data: bytes, path: str) -> bool:
+    """Whether the sheet's XML holds any formula element, scanned in bounded chunks."""
+    with zipfile.ZipFile(io.BytesIO(data)).open(path.lstrip("/")) as member:
+        tail = b""
+        while chunk := member.read(1024 * 1024):
+            if FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _sheet_rows(workbook, sheet, *, with_formulas: bool) -> Iterator[list[Cell]]:
+    """Rows of (value, is formula). Without formulas in the sheet, the faster values-only read."""
     try:
-        for row in sheet.iter_rows():
-            yield [(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
+        if with_formulas:
+            for row in sheet.iter_rows():
+                yield [(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
+        else:
+            for values in sheet.iter_rows(values_only=True):
+                yield [(value, False) for value in values]
     except Exception:
         raise RosterFileError(_("Tệp Excel bị hỏng, không đọc được.")) from None
     finally:

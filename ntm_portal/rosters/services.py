@@ -20,7 +20,7 @@ from ntm_portal.models import RosterImport, RosterKind, User
 
 from . import roster_for
 from .base import Validation
-from .reading import MAX_BYTES, RosterFileError, read_table
+from .reading import MAX_BYTES, RosterFileError, Table, read_table
 
 ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
 logger = logging.getLogger(__name__)
@@ -104,8 +104,11 @@ def roster_import_validate(*, record_id: int) -> RosterImport | None:
     return record
 
 
-def _check(record: RosterImport, *, actor: User | None = None) -> Validation | None:
-    """Validate the record's file and store the outcome on it (counts, rows, errors)."""
+def _check(
+    record: RosterImport, *, actor: User | None = None, from_file: bool = True
+) -> Validation | None:
+    """Validate the record's rows (read from its file, or as kept from the first reading) and
+    store the outcome on it: counts, every row's status, every error."""
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -114,28 +117,39 @@ def _check(record: RosterImport, *, actor: User | None = None) -> Validation | N
             last[0] = percent
             RosterImport.objects.filter(pk=record.pk).update(progress=min(percent, 99))
 
+    roster = roster_for(record.kind)
+    actor = actor or record.uploaded_by
     try:
-        with record.file.open("rb") as content:
-            validation = roster_validate_file(
-                kind=record.kind,
-                content=content,
-                filename=record.original_name,
-                actor=actor or record.uploaded_by,
-                progress=progress,
-            )
+        if from_file or not record.table:
+            with record.file.open("rb") as content:
+                table = read_table(content, filename=record.original_name, columns=roster.columns)
+            record.table = table.as_json()
+        else:
+            table = Table.from_json(record.table)
+        validation = roster.validate(table, actor=actor, progress=progress)
     except RosterFileError as error:
         record.status, record.file_error, record.progress = (
             RosterImport.Status.REJECTED,
             str(error),
             100,
         )
-        record.result = {}
+        record.result, record.table = {}, {}
         record.new_count = record.updated_count = record.unchanged_count = record.error_count = 0
         record.save()
         return None
     _store(record, validation)
     record.status = RosterImport.Status.VALIDATED
-    record.save()
+    fields = [
+        "status",
+        "file_error",
+        "progress",
+        "result",
+        "new_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    ]
+    record.save(update_fields=[*fields, "table"] if from_file else fields)
     return validation
 
 
@@ -157,7 +171,7 @@ def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
             raise RosterError(_("Danh sách này đã được nhập rồi; không nhập lại lần thứ hai."))
         if record.status != RosterImport.Status.VALIDATED:
             raise RosterError(_("Danh sách chưa được kiểm tra xong hoặc bị từ chối."))
-        validation = _check(record, actor=actor)
+        validation = _check(record, actor=actor, from_file=False)
         if validation is None or validation.has_errors:
             return False
         try:

@@ -18,7 +18,7 @@ from ntm_portal.exports import XLSX_TYPE
 from ntm_portal.models import RosterImport, RosterKind
 
 from . import roster_for
-from .reading import RosterFileError, read_table
+from .reading import Table
 from .services import RosterError, roster_import_confirm, roster_import_create
 from .workbooks import marked_workbook, template_workbook
 
@@ -95,17 +95,12 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The file as read, each bad cell marked, for the user to fix and upload again."""
     record = access.get_roster_import_or_404(request.user, pk)
-    if record.file_error or not record.result:
+    table = RosterImport.objects.values_list("table", flat=True).get(pk=record.pk)
+    if record.file_error or not table:
         raise Http404
-    try:
-        with record.file.open("rb") as content:
-            table = read_table(
-                content, filename=record.original_name, columns=roster_for(record.kind).columns
-            )
-    except RosterFileError:
-        raise Http404 from None
     response = HttpResponse(
-        marked_workbook(table, record.result.get("errors", [])), content_type=XLSX_TYPE
+        marked_workbook(Table.from_json(table), record.result.get("errors", [])),
+        content_type=XLSX_TYPE,
     )
     name = slugify(record.original_name.rsplit(".", 1)[0]) or "danh-sach"
     response["Content-Disposition"] = f'attachment; filename="{name}-kiem-tra.xlsx"'
