@@ -811,3 +811,46 @@ def test_a_table_without_header_or_rows_is_named(world, rows, message):
     with pytest.raises(RosterFileError) as refused:
         validate("villages", workbook_bytes(rows))
     assert str(refused.value) == message
+
+
+def test_the_same_names_in_both_editions_resolve_by_district_or_to_the_current_edition(world):
+    from communes.models import Edition
+
+    from .factories import CommuneFactory, ProvinceFactory
+
+    province_2025 = ProvinceFactory(
+        edition=Edition.TWO_TIER_2025, short_name="Quảng Trị", name="Tỉnh Quảng Trị"
+    )
+    commune_2025 = CommuneFactory(
+        district=None,
+        province=province_2025,
+        edition=Edition.TWO_TIER_2025,
+        short_name="Ba Tầng",
+        name="Xã Ba Tầng",
+    )
+    data = workbook_bytes(
+        [
+            ["Tỉnh", "Huyện", "Xã", "Tên thôn"],
+            ["Quảng Trị", "Hướng Hóa", "Ba Tầng", "Thôn Một"],
+            ["Quảng Trị", "", "Ba Tầng", "Thôn Hai"],
+            ["Quảng Trị", "", "Thuận", "Thôn Ba"],
+        ]
+    )
+    validation = validate("villages", data)
+    assert errors_of(validation) == []
+    assert [o.payload[0] for o in validation.outcomes] == [
+        world.commune_a1.pk,
+        commune_2025.pk,
+        world.commune_a2.pk,
+    ]
+
+
+def test_an_exported_village_list_imports_back_unchanged(client, world, personas):
+    from django.urls import reverse
+
+    client.force_login(personas["commune"])
+    exported = client.get(
+        reverse("communes:commune_detail", args=[world.commune_a1.pk]), {"xuat": "xlsx"}
+    )
+    validation = validate("villages", exported.content, "thon.xlsx")
+    assert validation.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0}
