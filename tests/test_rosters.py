@@ -854,3 +854,12 @@ def test_an_exported_village_list_imports_back_unchanged(client, world, personas
     )
     validation = validate("villages", exported.content, "thon.xlsx")
     assert validation.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0}
+
+
+def test_two_villages_of_a_commune_cannot_share_a_code_in_the_file(world):
+    data = workbook_bytes(
+        [["Xã", "Tên thôn", "Mã thôn"], ["Ba Tầng", "Thôn A", "T1"], ["Ba Tầng", "Thôn B", "T1"]]
+    )
+    assert errors_of(validate("villages", data)) == [
+        (5, "Mã thôn", "T1", "Trùng với dòng 4 trong tệp: mỗi đối tượng chỉ ghi một lần.")
+    ]

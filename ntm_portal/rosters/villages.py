@@ -11,6 +11,7 @@ from communes.text import fold
 from ntm_portal.models import User
 
 from .base import (
+    ERROR,
     NEW,
     UNCHANGED,
     UPDATED,
@@ -107,6 +108,14 @@ class VillageRoster(Roster):
         duplicate_check(
             [(row, (commune.pk, fold(name))) for row, commune, name, _k in located], "name"
         )
+        duplicate_check(
+            [
+                (row, (commune.pk, row.value("code")))
+                for row, commune, _n, _k in located
+                if row.value("code")
+            ],
+            "code",
+        )
         communes = {commune.pk for _row, commune, _n, _k in located}
         existing = {
             (village.commune_id, village.search_name): village
@@ -121,7 +130,7 @@ class VillageRoster(Roster):
         total = len(located)
         for index, (row, commune, name, kind) in enumerate(located, start=1):
             report_progress(progress, index, total)
-            if row.outcome.status == "error":
+            if row.outcome.status == ERROR:
                 continue
             code = row.value("code")
             village = existing.get((commune.pk, fold(name)))
