@@ -12,7 +12,7 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,6 +183,12 @@ def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
             )
         except RosterFileError as error:
             raise RosterError(str(error)) from None
+        except IntegrityError:
+            # A rule the check did not foresee, or a write that slipped in: nothing is kept.
+            logger.exception("Roster import %s refused by the database", record.pk)
+            raise RosterError(
+                _("Cơ sở dữ liệu từ chối một dòng của tệp; chưa ghi gì. Hãy kiểm tra lại tệp.")
+            ) from None
         record.status = RosterImport.Status.IMPORTED
         record.confirmed_by, record.confirmed_at = actor, timezone.now()
         record.save(update_fields=["status", "confirmed_by", "confirmed_at"])
