@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ntm_portal import access
+from ntm_portal.exports import requested_format, table_response
 
 from .models import Commune, CommuneQuerySet, District, Edition
 from .text import fold
@@ -50,6 +51,27 @@ def _communes_with_village_counts(queryset: CommuneQuerySet) -> CommuneQuerySet:
     )
 
 
+def _communes_export(fmt: str, communes: CommuneQuerySet, filename: str) -> HttpResponse:
+    """Every commune of the list (not only the page), with the columns the rosters read back."""
+    rows = (
+        (
+            c.code,
+            c.name,
+            c.get_kind_display(),
+            c.district.name if c.district else "",
+            c.province.name,
+            c.village_count,
+        )
+        for c in _communes_with_village_counts(communes).iterator(chunk_size=2000)
+    )
+    return table_response(
+        fmt=fmt,
+        filename=filename,
+        headers=[_("Mã xã"), _("Xã"), _("Loại"), _("Huyện"), _("Tỉnh"), _("Số thôn")],
+        rows=rows,
+    )
+
+
 def province_list(request: HttpRequest) -> HttpResponse:
     provinces = access.provinces_visible_to(request.user)
     scope_province = provinces.order_by("-edition").first()
@@ -66,6 +88,16 @@ def province_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         provinces = provinces.filter(search_name__contains=fold(query))
+    if fmt := requested_format(request):
+        return table_response(
+            fmt=fmt,
+            filename=f"tinh-{edition}",
+            headers=[_("Mã"), _("Tỉnh"), _("Số huyện"), _("Số xã"), _("Số xã, phường, thị trấn")],
+            rows=(
+                (p.code, p.name, p.district_count, p.rural_count, p.commune_count)
+                for p in provinces
+            ),
+        )
     return render(
         request,
         "communes/province_list.html",
@@ -86,6 +118,8 @@ def province_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     query = request.GET.get("q", "").strip()
     communes = access.communes_visible_to(request.user).filter(province=province).search(query)
+    if fmt := requested_format(request):
+        return _communes_export(fmt, communes, f"xa-{province.short_name}")
     # Three-tier provinces are walked district by district unless the user searches.
     show_communes = bool(query) or province.edition != Edition.THREE_TIER_2024
     return render(
@@ -106,6 +140,8 @@ def district_detail(request: HttpRequest, pk: int) -> HttpResponse:
     district = access.get_district_or_404(request.user, pk)
     query = request.GET.get("q", "").strip()
     communes = access.communes_visible_to(request.user).filter(district=district).search(query)
+    if fmt := requested_format(request):
+        return _communes_export(fmt, communes, f"xa-{district.short_name}")
     return render(
         request,
         "communes/district_detail.html",
@@ -121,6 +157,8 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     """Every commune the user may see, searchable by name (with or without diacritics) or code."""
     query = request.GET.get("q", "").strip()
     communes = access.communes_visible_to(request.user).search(query)
+    if fmt := requested_format(request):
+        return _communes_export(fmt, communes, "xa-phuong")
     return render(
         request,
         "communes/commune_list.html",
@@ -134,6 +172,25 @@ def commune_list(request: HttpRequest) -> HttpResponse:
 
 def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commune = access.get_commune_or_404(request.user, pk)
+    if fmt := requested_format(request):
+        # The villages roster's own columns: the file can be corrected and imported back.
+        return table_response(
+            fmt=fmt,
+            filename=f"thon-{commune.short_name}",
+            headers=["Tỉnh", "Huyện", "Mã xã", "Xã", "Tên thôn", "Loại", "Mã thôn"],
+            rows=(
+                (
+                    commune.province.name,
+                    commune.district.name if commune.district else "",
+                    commune.code,
+                    commune.name,
+                    village.name,
+                    village.get_kind_display(),
+                    village.code,
+                )
+                for village in commune.villages.order_by("search_name")
+            ),
+        )
     return render(
         request,
         "communes/commune_detail.html",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from communes.models import Commune
 from ntm_portal import access
+from ntm_portal.exports import requested_format, table_response
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
 from . import evidence as evidence_rules
@@ -288,6 +289,42 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     evaluations = evaluations.select_related(
         "commune__district", "commune__province", "village", "criteria_set", "submitted_by"
     ).order_by("submitted_at", "pk")
+    if fmt := requested_format(request):
+        return table_response(
+            fmt=fmt,
+            filename="tham-dinh",
+            headers=[
+                _("Mã xã"),
+                _("Xã"),
+                _("Thôn"),
+                _("Huyện"),
+                _("Tỉnh"),
+                _("Bộ tiêu chí"),
+                _("Kỳ"),
+                _("Số tiêu chí đạt"),
+                _("Số tiêu chí"),
+                _("Gửi lúc"),
+                _("Trạng thái"),
+            ],
+            rows=(
+                (
+                    e.commune.code,
+                    e.commune.name,
+                    e.village.name if e.village else "",
+                    e.commune.district.name if e.commune.district else "",
+                    e.commune.province.name,
+                    e.criteria_set.code,
+                    e.period_label(),
+                    e.met_count,
+                    e.criteria_count,
+                    timezone.localtime(e.submitted_at).replace(tzinfo=None)
+                    if e.submitted_at
+                    else "",
+                    e.get_status_display(),
+                )
+                for e in evaluations.iterator(chunk_size=2000)
+            ),
+        )
     page = Paginator(evaluations, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -305,6 +342,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 def criteria_set_list(request: HttpRequest) -> HttpResponse:
+    if fmt := requested_format(request):
+        return table_response(
+            fmt=fmt,
+            filename="bo-tieu-chi",
+            headers=[_("Mã"), _("Tên"), _("Cấp"), _("Căn cứ"), _("Hiệu lực từ"), _("Hiệu lực đến")],
+            rows=(
+                (s.code, s.name, s.get_level_display(), s.legal_basis, s.valid_from, s.valid_to)
+                for s in CriteriaSet.objects.all()
+            ),
+        )
     return render(
         request,
         "criteria/criteria_set_list.html",
@@ -315,6 +362,49 @@ def criteria_set_list(request: HttpRequest) -> HttpResponse:
 def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     criteria = criteria_set.criteria.prefetch_related("indicators__thresholds")
+    if fmt := requested_format(request):
+        # The criteria roster's own columns: the file can be corrected and imported back.
+        return table_response(
+            fmt=fmt,
+            filename=criteria_set.code,
+            headers=[
+                "Mã bộ tiêu chí",
+                "Số tiêu chí",
+                "Tên tiêu chí",
+                "Tên ngắn",
+                "Nhóm",
+                "Số chỉ tiêu",
+                "Tên chỉ tiêu",
+                "Kiểu giá trị",
+                "Đơn vị",
+                "Chiều",
+                "Ngưỡng",
+            ],
+            rows=(
+                (
+                    criteria_set.code,
+                    criterion.number,
+                    criterion.name,
+                    criterion.short_name,
+                    criterion.group,
+                    indicator.number,
+                    indicator.name,
+                    indicator.get_kind_display(),
+                    indicator.unit,
+                    indicator.get_direction_display(),
+                    next(
+                        (
+                            t.value
+                            for t in indicator.thresholds.all()
+                            if not (t.region or t.commune_group or t.year_from or t.year_to)
+                        ),
+                        "",
+                    ),
+                )
+                for criterion in criteria
+                for indicator in criterion.indicators.all()
+            ),
+        )
     return render(
         request,
         "criteria/criteria_set_detail.html",

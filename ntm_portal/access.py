@@ -24,7 +24,7 @@ from criteria.models import Evaluation, EvaluationQuerySet, Evidence
 from reports.models import Document
 from sponsorships.models import Agency, Assignment, Inspection, InspectionAttachment
 
-from .models import Role, User
+from .models import Role, RosterImport, User
 
 
 def _has_no_access(user: User) -> bool:
@@ -306,3 +306,22 @@ def get_commune_or_404(user: User, pk: int) -> Commune:
 
 def get_agency_or_404(user: User, pk: int) -> Agency:
     return get_object_or_404(agencies_visible_to(user).select_related("province"), pk=pk)
+
+
+def can_import_rosters(user: User) -> bool:
+    """Excel rosters change data across the whole portal: administrators only (DESIGN.md §9)."""
+    return not _has_no_access(user) and user.is_admin
+
+
+def roster_imports_visible_to(user: User) -> QuerySet[RosterImport]:
+    imports = RosterImport.objects.all()
+    return imports if can_import_rosters(user) else imports.none()
+
+
+def get_roster_import_or_404(user: User, pk: int) -> RosterImport:
+    return get_object_or_404(
+        roster_imports_visible_to(user)
+        .select_related("uploaded_by", "confirmed_by")
+        .defer("table"),
+        pk=pk,
+    )

@@ -119,3 +119,80 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RosterKind(models.TextChoices):
+    """The Excel rosters an administrator can import (ntm_portal/rosters/, one module each)."""
+
+    VILLAGES = "villages", _("Thôn, bản")
+    AGENCIES = "agencies", _("Cơ quan đỡ đầu, phụ trách")
+    ASSIGNMENTS = "assignments", _("Quyết định và phân công")
+    USERS = "users", _("Người dùng")
+    EVALUATIONS = "evaluations", _("Kết quả đánh giá tiêu chí")
+    CRITERIA = "criteria", _("Bộ tiêu chí")
+
+
+def roster_path(instance: RosterImport, filename: str) -> str:
+    # Never the user's name: the file is only served through the permission-checked view.
+    suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+    return f"rosters/{instance.kind}/{instance.sha256[:16]}{suffix}"
+
+
+class RosterImport(models.Model):
+    """One uploaded roster: its file, the validation result and, once confirmed, what it wrote.
+
+    Kept for good: who imported what, when, from which file (checksum) and with what counts.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ kiểm tra")
+        VALIDATING = "validating", _("Đang kiểm tra")
+        VALIDATED = "validated", _("Đã kiểm tra, chờ xác nhận")
+        REJECTED = "rejected", _("Tệp bị từ chối")
+        IMPORTED = "imported", _("Đã nhập")
+
+    kind = models.CharField(_("loại danh sách"), max_length=20, choices=RosterKind.choices)
+    file = models.FileField(upload_to=roster_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64)
+    # Empty for imports run from the command line.
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    # The rows as read from the file: confirming checks them again against the database without
+    # parsing the workbook a second time. Large; left out of pages (see access.py).
+    table = models.JSONField(default=dict, blank=True, editable=False)
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập danh sách")
+        verbose_name_plural = _("lần nhập danh sách")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.original_name}"
+
+    @property
+    def is_finished_checking(self) -> bool:
+        return self.status in (self.Status.VALIDATED, self.Status.REJECTED, self.Status.IMPORTED)
+
+    @property
+    def can_confirm(self) -> bool:
+        return (
+            self.status == self.Status.VALIDATED and self.error_count == 0 and not self.file_error
+        )

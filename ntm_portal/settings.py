@@ -178,6 +178,11 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ntm_portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    # Roster checks that could not be queued (broker down) are sent again.
+    "validate-pending-rosters": {
+        "task": "ntm_portal.tasks.validate_pending_rosters",
+        "schedule": timedelta(minutes=5),
+    },
     "plan-inspections": {
         "task": "sponsorships.tasks.plan_inspections",
         "schedule": crontab(hour=6, minute=0),

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Notification
 
@@ -58,3 +59,66 @@ def send_pending_emails() -> int:
     for notification_id in ids:
         send_notification_email.delay(notification_id)
     return len(ids)
+
+
+@shared_task
+def validate_roster(record_id: int) -> bool:
+    """Check an uploaded roster in the background; the preview page polls its progress."""
+    from .rosters.services import roster_import_validate
+
+    return roster_import_validate(record_id=record_id) is not None
+
+
+@shared_task
+def validate_pending_rosters() -> int:
+    """Beat's sweep for uploads whose check could not be enqueued (broker down) or was lost."""
+    from .models import RosterImport
+
+    stale = timezone.now() - timedelta(minutes=2)
+    ids = list(
+        RosterImport.objects.filter(
+            status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING],
+            uploaded_at__lt=stale,
+        ).values_list("pk", flat=True)[:50]
+    )
+    for record_id in ids:
+        validate_roster.delay(record_id)
+    return len(ids)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation_email(user_id: int) -> bool:
+    """Invite a user created from a roster to set their password (a password-reset link).
+
+    Sent once: a second run within a week, or for a user who already has a password, sends nothing.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or user.has_usable_password():
+        return False
+    if not cache.add(f"invitation-sent-{user_id}", timezone.now().isoformat(), timeout=7 * 86400):
+        return False
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    send_mail(
+        subject=_("[Cổng NTM] Mời đặt mật khẩu"),
+        message=_(
+            "Chào %(name)s,\n\nTài khoản «%(username)s» của bạn trên Cổng NTM đã được tạo. "
+            "Hãy đặt mật khẩu tại địa chỉ sau:\n\n%(link)s\n"
+        )
+        % {"name": user.get_full_name() or user.username, "username": user.username, "link": link},
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    return True

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.text import parse_day
 from ntm_portal import access
+from ntm_portal.exports import requested_format, table_response
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, download_response
 
 from . import calendar_feed
@@ -111,6 +112,40 @@ def calendar(request: HttpRequest) -> HttpResponse:
         inspections = inspections.filter(status=state)
     else:
         state = ""
+    if fmt := requested_format(request):
+        return table_response(
+            fmt=fmt,
+            filename=f"lich-kiem-tra-{year}",
+            headers=[
+                _("Cơ quan"),
+                _("Mã xã"),
+                _("Xã"),
+                _("Huyện"),
+                _("Tỉnh"),
+                _("Hình thức"),
+                _("Loại kiểm tra"),
+                _("Từ ngày"),
+                _("Đến ngày"),
+                _("Hạn"),
+                _("Trạng thái"),
+            ],
+            rows=(
+                (
+                    i.assignment.agency.name,
+                    i.assignment.commune.code,
+                    i.assignment.commune.name,
+                    i.assignment.commune.district.name if i.assignment.commune.district else "",
+                    i.assignment.commune.province.name,
+                    i.assignment.get_kind_display(),
+                    i.get_kind_display(),
+                    i.period_start,
+                    i.period_end,
+                    i.due_date,
+                    i.get_status_display(),
+                )
+                for i in inspections.order_by("due_date", "pk").iterator(chunk_size=2000)
+            ),
+        )
     view = "month" if request.GET.get("view") == "month" else "list"
     page = Paginator(inspections.order_by("due_date", "pk"), 100).get_page(request.GET.get("page"))
     months: dict[date, list[Inspection]] = defaultdict(list)

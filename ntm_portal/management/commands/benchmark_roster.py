@@ -1,0 +1,162 @@
+"""Rows per second and peak memory of the evaluation roster import, against django-import-export's
+default (row-by-row) resource on the same rows. A benchmark, not a test; nothing is kept."""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import tablib
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+
+from criteria.models import EvaluationLog
+from ntm_portal.rosters import roster_for
+from ntm_portal.rosters.benchmark import roster_rows, roster_workbook
+from ntm_portal.rosters.reading import Table
+from ntm_portal.rosters.resources import (
+    DefaultEvaluationValueResource,
+    TunedEvaluationValueResource,
+)
+from ntm_portal.rosters.services import roster_validate_file
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(action: Callable[[], object]) -> tuple[object, float, int]:
+    """The action's result, its seconds, and the peak of Python allocations (bytes) while it
+    ran. Tracing slows Python down: time an untraced run for speed, a traced one for memory."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result, seconds, peak
+
+
+def seconds(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+class Command(BaseCommand):
+    help = "Đo tốc độ (dòng/giây) và bộ nhớ khi nhập danh sách kết quả đánh giá."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rows", type=int, default=10_000)
+        parser.add_argument(
+            "--skip-default", action="store_true", help="bỏ phần so sánh với cấu hình mặc định"
+        )
+
+    def handle(self, *args, rows: int, skip_default: bool, **options) -> None:
+        try:
+            with transaction.atomic():
+                self._run(rows, skip_default)
+                raise Rollback
+        except Rollback:
+            pass
+
+    def _run(self, rows: int, skip_default: bool) -> None:
+        table = roster_rows(rows)
+        data = roster_workbook(table)
+        self.stdout.write(
+            f"{rows} rows, {len(data) / 1024:.0f} KiB .xlsx, database {connection.vendor}"
+        )
+
+        roster = roster_for("evaluations")
+
+        def check():
+            """The upload's check: read the workbook, validate, keep the rows as JSON."""
+            validation = roster_validate_file(
+                kind="evaluations", content=io.BytesIO(data), filename="b.xlsx", actor=None
+            )
+            return validation, json.dumps(validation.table.as_json())
+
+        def confirm(stored: str) -> None:
+            """The confirm step: the kept rows checked again against the database, then written."""
+            validation = roster.validate(Table.from_json(json.loads(stored)), actor=None)
+            assert not validation.has_errors
+            roster.apply(validation, actor=None, reason="benchmark")
+
+        validation, stored = check()
+        assert not validation.has_errors, validation.as_json()["errors"][:5]
+        check_seconds = seconds(check)
+        with transaction.atomic():
+            logs_before = EvaluationLog.objects.count()
+            write_seconds = seconds(lambda: roster.apply(validation, actor=None, reason="b"))
+            logs = EvaluationLog.objects.count() - logs_before
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            confirm_seconds = seconds(lambda: confirm(stored))
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            _, _, peak = timed(lambda: confirm(check()[1]))
+            transaction.set_rollback(True)
+        lines = [
+            (
+                "portal (bulk, history, status)",
+                check_seconds,
+                confirm_seconds,
+                check_seconds + confirm_seconds,
+                peak,
+                f"writes alone {rows / write_seconds:,.0f} rows/s; {logs} history rows",
+            )
+        ]
+
+        plain = roster_workbook(table, titles=False)
+        resources = [("django-import-export tuned (bulk)", TunedEvaluationValueResource)]
+        if not skip_default:
+            resources.append(("django-import-export default", DefaultEvaluationValueResource))
+        for name, resource_class in resources:
+            lines.append((name, *self._import_export(resource_class, plain)))
+
+        self.stdout.write(
+            "check = the upload's check (read the .xlsx, validate; a dry run for import-export); "
+            "confirm = check again against the database and write (the real import_data for "
+            "import-export); end to end = both; peak = traced Python allocations, check + confirm"
+        )
+        self.stdout.write(
+            f"{'configuration':34} {'check rows/s':>13} {'confirm rows/s':>15} "
+            f"{'end-to-end rows/s':>18} {'peak MiB':>9}  note"
+        )
+        for name, check_time, confirm_time, total, peak_bytes, note in lines:
+            self.stdout.write(
+                f"{name:34} {rows / check_time:13,.0f} {rows / confirm_time:15,.0f} "
+                f"{rows / total:18,.0f} {peak_bytes / 2**20:9.1f}  {note}"
+            )
+        self.stdout.write(
+            f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        )
+
+    @staticmethod
+    def _import_export(resource_class, data: bytes) -> tuple[float, float, float, int, str]:
+        """import-export's own flow: load the .xlsx, dry run (its preview), then the import,
+        which validates again as it writes."""
+
+        def run(dry_run: bool):
+            dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+            return resource_class().import_data(dataset, dry_run=dry_run, use_transactions=False)
+
+        with transaction.atomic():
+            result = run(dry_run=True)
+            transaction.set_rollback(True)
+        assert not result.has_errors()
+        assert not result.has_validation_errors()
+        with transaction.atomic():
+            check = seconds(lambda: run(dry_run=True))
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            confirm = seconds(lambda: run(dry_run=False))
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            _, _, peak = timed(lambda: (run(dry_run=True), run(dry_run=False)))
+            transaction.set_rollback(True)
+        return check, confirm, check + confirm, peak, "values only: no history, no status"

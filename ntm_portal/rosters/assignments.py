@@ -1,0 +1,324 @@
+"""Assignment decisions (e.g. 1841/QĐ-UBND, 14/7/2020) and the assignments they make: an agency
+sponsors (đỡ đầu) or supervises (phụ trách) a commune for a time. Overlaps are refused as
+`sponsorships.services.assignment_create` refuses them, within the file and against the portal."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.text import fold, parse_day
+from criteria.models import Recognition
+from ntm_portal.models import User
+from sponsorships.models import Agency, Assignment, AssignmentDecision
+
+from .agencies import AgencyIndex
+from .base import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Progress,
+    Roster,
+    RowChecker,
+    Validation,
+    duplicate_check,
+    locate_commune,
+    report_progress,
+)
+from .matching import NotMatched, Places
+from .reading import Column
+from .villages import PLACE_COLUMNS
+
+KIND_WORDS = {
+    "do dau": Assignment.Kind.SPONSORED,
+    "phu trach": Assignment.Kind.SUPERVISED,
+}
+TARGET_WORDS = {
+    "": "",
+    "ntm": Recognition.Level.NTM,
+    "nong thon moi": Recognition.Level.NTM,
+    "dat chuan nong thon moi": Recognition.Level.NTM,
+    "nang cao": Recognition.Level.NANG_CAO,
+    "ntm nang cao": Recognition.Level.NANG_CAO,
+    "nong thon moi nang cao": Recognition.Level.NANG_CAO,
+    "kieu mau": Recognition.Level.KIEU_MAU,
+    "ntm kieu mau": Recognition.Level.KIEU_MAU,
+    "nong thon moi kieu mau": Recognition.Level.KIEU_MAU,
+}
+
+
+def _overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    return (other_end is None or other_end >= start) and (end is None or other_start <= end)
+
+
+class AssignmentRoster(Roster):
+    kind = "assignments"
+    title = gettext_lazy("Quyết định phân công và danh sách phân công")
+    columns = [
+        Column(
+            "decision_number",
+            "Số quyết định",
+            aliases=["Quyết định", "Số QĐ"],
+            example="1841/QĐ-UBND",
+        ),
+        Column(
+            "decision_date",
+            "Ngày quyết định",
+            aliases=["Ngày QĐ", "Ngày ban hành"],
+            example="14/07/2020",
+        ),
+        Column("issuer", "Cơ quan ban hành", example="UBND tỉnh Quảng Trị"),
+        Column(
+            "agency",
+            "Cơ quan",
+            required=True,
+            aliases=["Cơ quan đỡ đầu", "Cơ quan, đơn vị"],
+            example="Hội Cựu chiến binh tỉnh Quảng Trị",
+        ),
+        *PLACE_COLUMNS,
+        Column("kind", "Hình thức", required=True, aliases=["Đỡ đầu/phụ trách"], example="Đỡ đầu"),
+        Column("start", "Từ ngày", required=True, aliases=["Ngày bắt đầu"], example="14/07/2020"),
+        Column("end", "Đến ngày", aliases=["Ngày kết thúc"], example=""),
+        Column("target_level", "Mục tiêu", example="Nông thôn mới"),
+        Column("target_year", "Năm đạt mục tiêu", aliases=["Năm đạt"], example=2021),
+        Column("notes", "Ghi chú", example=""),
+    ]
+    instructions = [
+        gettext_lazy(
+            "Mỗi dòng là một phân công: một cơ quan đỡ đầu hoặc phụ trách một xã từ một ngày."
+        ),
+        gettext_lazy(
+            "Quyết định được tìm theo số trong tỉnh; chưa có thì được tạo (cần ghi ngày quyết định)."
+        ),
+        gettext_lazy(
+            "Phân công đã có (cùng cơ quan, cùng xã, cùng ngày bắt đầu) được cập nhật; hai phân công của một cơ quan cho một xã không được trùng thời gian."
+        ),
+        gettext_lazy(
+            "Hình thức: Đỡ đầu hoặc Phụ trách. Ngày ghi dd/mm/yyyy. Mục tiêu: Nông thôn mới, Nâng cao, Kiểu mẫu."
+        ),
+    ]
+    examples = [
+        [
+            "1841/QĐ-UBND",
+            "14/07/2020",
+            "UBND tỉnh Quảng Trị",
+            "Hội Cựu chiến binh tỉnh Quảng Trị",
+            "Tỉnh Quảng Trị",
+            "Huyện Hướng Hóa",
+            "",
+            "Xã Ba Tầng",
+            "Đỡ đầu",
+            "14/07/2020",
+            "",
+            "Nông thôn mới",
+            2025,
+            "",
+        ],
+        [
+            "1841/QĐ-UBND",
+            "14/07/2020",
+            "UBND tỉnh Quảng Trị",
+            "Hội Cựu chiến binh tỉnh Quảng Trị",
+            "Quảng Trị",
+            "Triệu Phong",
+            "",
+            "Triệu Long",
+            "Phụ trách",
+            "14/07/2020",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ]
+
+    def validate_rows(
+        self, rows: list[RowChecker], *, actor: User | None, progress: Progress
+    ) -> None:
+        places = Places()
+        agencies = AgencyIndex()
+        decisions = {(d.province_id, fold(d.number)): d for d in AssignmentDecision.objects.all()}
+        located = []
+        for index, row in enumerate(rows, start=1):
+            report_progress(progress, index, len(rows))
+            kind = KIND_WORDS.get(fold(row.value("kind"))) if row.required("kind") else None
+            if row.value("kind") and kind is None:
+                row.fail("kind", _("Hình thức không hợp lệ: ghi Đỡ đầu hoặc Phụ trách."))
+            start = self._day(row, "start", required=True)
+            end = self._day(row, "end")
+            if start and end and end < start:
+                row.fail(
+                    "end",
+                    _("Ngày kết thúc (%(end)s) phải sau ngày bắt đầu (%(start)s).")
+                    % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
+                )
+            target = TARGET_WORDS.get(fold(row.value("target_level")))
+            if target is None:
+                row.fail(
+                    "target_level",
+                    _("Mục tiêu không hợp lệ: ghi Nông thôn mới, Nâng cao hoặc Kiểu mẫu."),
+                )
+            target_year = None
+            if row.value("target_year"):
+                try:
+                    target_year = int(row.value("target_year").removesuffix(".0"))
+                    if not 2000 <= target_year <= 2100:
+                        raise ValueError
+                except ValueError:
+                    row.fail("target_year", _("Năm phải là số có bốn chữ số (ví dụ 2024)."))
+            commune = locate_commune(row, places)
+            try:
+                province = places.province(name=row.value("province"))
+            except NotMatched:
+                province = None  # already reported by locate_commune
+            agency = None
+            if row.required("agency"):
+                if province is None:
+                    row.fail("province", _("Cần ghi Tỉnh để tìm cơ quan."), row.value("province"))
+                else:
+                    found = agencies.find(province.name, row.value("agency"))
+                    if len(found) == 1:
+                        agency = found[0]
+                    else:
+                        row.fail(
+                            "agency",
+                            _("Không tìm thấy cơ quan này trong tỉnh đã ghi.")
+                            if not found
+                            else _("Tên này ứng với nhiều cơ quan."),
+                        )
+            decision = self._decision(row, decisions, agency)
+            if row.outcome.status == ERROR or not (commune and agency and start and kind):
+                continue
+            located.append((row, agency, commune, kind, start, end, target, target_year, decision))
+        duplicate_check([(item[0], (item[1].pk, item[2].pk, item[4])) for item in located], "start")
+        self._compare(located)
+
+    @staticmethod
+    def _day(row: RowChecker, key: str, *, required: bool = False) -> date | None:
+        text = row.required(key) if required else row.value(key)
+        if not text:
+            return None
+        day = parse_day(text)
+        if day is None:
+            row.fail(key, _("Ngày không hợp lệ: ghi theo dạng dd/mm/yyyy (ví dụ 14/07/2020)."))
+        return day
+
+    def _decision(self, row: RowChecker, decisions: dict, agency: Agency | None) -> tuple | None:
+        """An existing decision's pk, or what is needed to create it; None without a number."""
+        number = row.value("decision_number")
+        if not number or agency is None:
+            return None
+        found = decisions.get((agency.province_id, fold(number)))
+        if found:
+            return (found.pk,)
+        day = self._day(row, "decision_date")
+        if day is None:
+            if not row.value("decision_date"):
+                row.fail("decision_date", _("Quyết định mới cần ghi ngày quyết định."))
+            return None
+        issuer = row.value("issuer") or _("UBND %(province)s") % {"province": agency.province.name}
+        return (None, agency.province_id, number, day, issuer)
+
+    @staticmethod
+    def _compare(located: list) -> None:
+        """New, updated or unchanged against the portal; overlaps in the file or with the portal."""
+        pairs = {(item[1].pk, item[2].pk) for item in located if item[0].outcome.status != ERROR}
+        current = defaultdict(list)
+        agency_ids = {agency for agency, _commune in pairs}
+        for assignment in Assignment.objects.filter(agency_id__in=agency_ids):
+            if (assignment.agency_id, assignment.commune_id) in pairs:
+                current[(assignment.agency_id, assignment.commune_id)].append(assignment)
+        in_file = defaultdict(list)
+        for row, agency, commune, kind, start, end, target, target_year, decision in located:
+            if row.outcome.status == ERROR:
+                continue
+            pair = (agency.pk, commune.pk)
+            same = next((a for a in current[pair] if a.start == start), None)
+            clash = next(
+                (
+                    a
+                    for a in current[pair]
+                    if a is not same and _overlaps(start, end, a.start, a.end)
+                ),
+                None,
+            )
+            sibling = next(
+                ((s, n) for s, e, n in in_file[pair] if _overlaps(start, end, s, e)), None
+            )
+            if clash or sibling:
+                since = clash.start if clash else sibling[0]
+                row.fail(
+                    "start",
+                    _(
+                        "%(agency)s đã được phân công %(commune)s từ %(start)s: hai phân công không được trùng thời gian."
+                    )
+                    % {"agency": agency.name, "commune": commune.name, "start": f"{since:%d/%m/%Y}"}
+                    + (_(" (dòng %(row)s)") % {"row": sibling[1]} if sibling else ""),
+                )
+                continue
+            in_file[pair].append((start, end, row.outcome.row.number))
+            row.outcome.label = f"{agency.name} – {commune.name}"
+            values = {
+                "kind": kind,
+                "end": end,
+                "target_level": target,
+                "target_year": target_year,
+                "notes": row.value("notes"),
+            }
+            if same is None:
+                row.outcome.status = NEW
+            else:
+                unchanged = all(getattr(same, field) == value for field, value in values.items())
+                unchanged = unchanged and (
+                    decision is None or (decision[0] and same.decision_id == decision[0])
+                )
+                row.outcome.status = UNCHANGED if unchanged else UPDATED
+            row.outcome.payload = (
+                same.pk if same else None,
+                agency.pk,
+                commune.pk,
+                start,
+                values,
+                decision,
+            )
+
+    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
+        planned = [o.payload for o in validation.outcomes if o.status in (NEW, UPDATED)]
+        if not planned:
+            return
+        # As assignment_create does: lock the agencies so no other write slips an overlap in.
+        list(Agency.objects.select_for_update().filter(pk__in={p[1] for p in planned}))
+        wanted = {}
+        for *_rest, decision in planned:
+            if decision and decision[0] is None:
+                _pk, province_id, number, day, issuer = decision
+                wanted.setdefault(
+                    (province_id, fold(number)),
+                    AssignmentDecision(
+                        province_id=province_id, number=number, date=day, issuer=issuer
+                    ),
+                )
+        created = AssignmentDecision.objects.bulk_create(list(wanted.values()))
+        decision_ids = {(d.province_id, fold(d.number)): d.pk for d in created}
+        new, changed = [], []
+        for pk, agency_id, commune_id, start, values, decision in planned:
+            decision_id = None
+            if decision:
+                decision_id = decision[0] or decision_ids[(decision[1], fold(decision[2]))]
+            assignment = Assignment(
+                pk=pk, agency_id=agency_id, commune_id=commune_id, start=start, **values
+            )
+            if decision_id:
+                assignment.decision_id = decision_id
+            (changed if pk else new).append(assignment)
+        Assignment.objects.bulk_create(new, batch_size=1000)
+        fields = ["kind", "end", "target_level", "target_year", "notes"]
+        with_decision = [a for a in changed if a.decision_id]
+        Assignment.objects.bulk_update(
+            [a for a in changed if not a.decision_id], fields, batch_size=1000
+        )
+        Assignment.objects.bulk_update(with_decision, [*fields, "decision"], batch_size=1000)

@@ -1,0 +1,554 @@
+"""Evaluation values: one row per commune and indicator, or one row per commune with a column
+per indicator number ("1.1", "2.1", …).
+
+The import mirrors criteria.services exactly, in bulk: a missing period is created as a draft
+starting from the previous period's values (like `evaluation_create`), each changed value gets an
+`EvaluationLog` row (like `evaluation_save_values`), the version is bumped, and statuses, criteria
+results and the tally are derived again with the same rules (like `evaluation_recompute`). Only
+draft and returned evaluations can be changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.models import Commune
+from communes.text import fold
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    Evaluation,
+    EvaluationLog,
+    Indicator,
+    IndicatorValue,
+)
+from criteria.rules import Subject, criterion_met, display_value, indicator_met
+from criteria.values import ValueRejected, parse_value
+from ntm_portal.models import User
+
+from .base import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Progress,
+    Roster,
+    RowChecker,
+    Validation,
+    duplicate_check,
+    locate_commune,
+    report_progress,
+)
+from .matching import Places
+from .reading import Column, RosterFileError, Table, header_key
+from .villages import PLACE_COLUMNS
+
+INDICATOR_HEADER = re.compile(r"^(?:chi tieu\s*)?(\d{1,2}(?:\.\d{1,2}){0,2})$")
+HALF_WORDS = {
+    "": Evaluation.Half.WHOLE_YEAR,
+    "0": Evaluation.Half.WHOLE_YEAR,
+    "ca nam": Evaluation.Half.WHOLE_YEAR,
+    "nam": Evaluation.Half.WHOLE_YEAR,
+    "1": Evaluation.Half.FIRST,
+    "i": Evaluation.Half.FIRST,
+    "6 thang dau nam": Evaluation.Half.FIRST,
+    "6 thang dau": Evaluation.Half.FIRST,
+    "dau nam": Evaluation.Half.FIRST,
+    "2": Evaluation.Half.SECOND,
+    "ii": Evaluation.Half.SECOND,
+    "6 thang cuoi nam": Evaluation.Half.SECOND,
+    "6 thang cuoi": Evaluation.Half.SECOND,
+    "cuoi nam": Evaluation.Half.SECOND,
+}
+EDITABLE = (Evaluation.Status.DRAFT, Evaluation.Status.RETURNED)
+
+# (commune, criteria set, year, half)
+PeriodKey = tuple[int, int, int, int]
+
+
+@dataclass
+class Planned:
+    period: PeriodKey
+    evaluation_id: int | None
+    values: list[tuple[Indicator, Decimal | None, str | None]]
+
+
+def indicator_number(header: str) -> str | None:
+    """ "2.1", "Chỉ tiêu 2.1", "2,1" → "2.1"; None for any other header."""
+    match = INDICATOR_HEADER.match(header_key(header.replace(",", ".")))
+    return match.group(1) if match else None
+
+
+class EvaluationRoster(Roster):
+    kind = "evaluations"
+    title = gettext_lazy("Kết quả đánh giá tiêu chí")
+    columns = [
+        *PLACE_COLUMNS,
+        Column(
+            "criteria_set",
+            "Bộ tiêu chí",
+            required=True,
+            aliases=["Mã bộ tiêu chí"],
+            example="QD318-2022-XA-NTM",
+        ),
+        Column("year", "Năm", required=True, example=2024),
+        Column("half", "Kỳ", aliases=["Kỳ đánh giá"], example="Cả năm"),
+        Column("indicator", "Chỉ tiêu", aliases=["Số chỉ tiêu", "Mã chỉ tiêu"], example="2.1"),
+        Column("value", "Giá trị", aliases=["Kết quả"], example="61,5"),
+        Column("note", "Ghi chú", example=""),
+    ]
+    instructions = [
+        gettext_lazy("Cách 1: mỗi dòng là một chỉ tiêu của một xã (cột «Chỉ tiêu» và «Giá trị»)."),
+        gettext_lazy(
+            "Cách 2: mỗi dòng là một xã, mỗi chỉ tiêu một cột mang số chỉ tiêu (1.1, 2.1, …); ô trống là không đổi."
+        ),
+        gettext_lazy("Bộ tiêu chí ghi theo mã (ví dụ QD318-2022-XA-NTM) hoặc tên đầy đủ."),
+        gettext_lazy("Kỳ: Cả năm, 6 tháng đầu năm, 6 tháng cuối năm (để trống là cả năm)."),
+        gettext_lazy(
+            "Giá trị Đạt/Chưa đạt ghi Đạt, Chưa đạt, Có, Không hoặc x; số thập phân dùng dấu phẩy (61,5)."
+        ),
+        gettext_lazy(
+            "Kỳ chưa có đánh giá thì được tạo mới ở trạng thái đang nhập; đánh giá đã gửi hoặc đã duyệt không sửa được."
+        ),
+        gettext_lazy("Mỗi giá trị thay đổi được ghi vào lịch sử của đánh giá."),
+    ]
+    examples = [
+        [
+            "Tỉnh Quảng Trị",
+            "Huyện Hướng Hóa",
+            "",
+            "Xã Ba Tầng",
+            "QD318-2022-XA-NTM",
+            2024,
+            "Cả năm",
+            "2.1",
+            "61,5",
+            "",
+        ],
+        [
+            "Quảng Trị",
+            "Hướng Hóa",
+            "",
+            "Ba Tầng",
+            "QD318-2022-XA-NTM",
+            2024,
+            "Cả năm",
+            "1.1",
+            "Đạt",
+            "QĐ phê duyệt quy hoạch",
+        ],
+    ]
+
+    def validate_rows(
+        self, rows: list[RowChecker], *, actor: User | None, progress: Progress
+    ) -> None:
+        if not rows:
+            return
+        table = rows[0].table
+        wide = self._wide_columns(table)
+        places = Places()
+        sets = self._sets()
+        located: list[tuple[RowChecker, int, CriteriaSet, int, int]] = []
+        for row in rows:
+            commune = locate_commune(row, places)
+            criteria_set = self._criteria_set(row, sets)
+            year = self._year(row)
+            half = HALF_WORDS.get(fold(row.value("half")))
+            if half is None:
+                row.fail(
+                    "half", _("Kỳ không hợp lệ: ghi Cả năm, 6 tháng đầu năm hoặc 6 tháng cuối năm.")
+                )
+            if commune and criteria_set and year and half is not None:
+                located.append((row, commune.pk, criteria_set, year, int(half)))
+        if wide:
+            duplicate_check([(row, (c, s.pk, y, h)) for row, c, s, y, h in located], "commune")
+        else:
+            duplicate_check(
+                [
+                    (row, (c, s.pk, y, h, row.value("indicator").replace(",", ".")))
+                    for row, c, s, y, h in located
+                ],
+                "indicator",
+            )
+        set_ids = {s.pk for _r, _c, s, _y, _h in located}
+        indicators = {
+            (indicator.criterion.criteria_set_id, indicator.number): indicator
+            for indicator in Indicator.objects.filter(
+                criterion__criteria_set_id__in=set_ids
+            ).select_related("criterion")
+        }
+        evaluations = {
+            (e.commune_id, e.criteria_set_id, e.year, e.half): e
+            for e in Evaluation.objects.filter(
+                commune_id__in={c for _r, c, _s, _y, _h in located},
+                criteria_set_id__in=set_ids,
+                village__isnull=True,
+            ).only("pk", "commune_id", "criteria_set_id", "year", "half", "status")
+        }
+        current = {
+            (value.evaluation_id, value.indicator_id): (value.value, value.note)
+            for value in IndicatorValue.objects.filter(
+                evaluation_id__in=[e.pk for e in evaluations.values()]
+            ).only("evaluation_id", "indicator_id", "value", "note")
+        }
+        labels = {
+            pk: name
+            for pk, name in Commune.objects.filter(pk__in={c for _r, c, *_ in located}).values_list(
+                "pk", "name"
+            )
+        }
+        total = len(located)
+        for index, (row, commune_id, criteria_set, year, half) in enumerate(located, start=1):
+            report_progress(progress, index, total)
+            if row.outcome.status == ERROR:
+                continue
+            period = (commune_id, criteria_set.pk, year, half)
+            evaluation = evaluations.get(period)
+            row.outcome.label = (
+                f"{labels[commune_id]} – {criteria_set.code} – {_period(year, half)}"
+            )
+            if evaluation is not None and evaluation.status not in EDITABLE:
+                reason = (
+                    _("Đánh giá đã duyệt, không sửa được.")
+                    if evaluation.status == Evaluation.Status.APPROVED
+                    else _("Đánh giá đang chờ thẩm định, không sửa được.")
+                )
+                row.fail("commune" if row.value("commune") else "commune_code", reason)
+                continue
+            cells = wide if wide else [("indicator", None)]
+            planned = []
+            for key, number in cells:
+                if wide:
+                    raw, column = row.value(key), key
+                    if not raw:
+                        continue
+                else:
+                    number = row.required("indicator").replace(",", ".")
+                    raw, column = row.required("value"), "value"
+                    if not number or not raw:
+                        continue
+                indicator = indicators.get((criteria_set.pk, number))
+                if indicator is None:
+                    row.fail(
+                        key,
+                        _("Bộ tiêu chí %(set)s không có chỉ tiêu %(number)s.")
+                        % {"set": criteria_set.code, "number": number},
+                        number,
+                    )
+                    continue
+                try:
+                    value = parse_value(indicator, raw)
+                except ValueRejected as error:
+                    row.fail(column, str(error), raw)
+                    continue
+                note = row.value("note") if "note" in table.columns and not wide else None
+                planned.append((indicator, value, note))
+            if row.outcome.status == ERROR:
+                continue
+            if evaluation is None:
+                row.outcome.status = NEW
+            else:
+                differs = [
+                    (indicator, value, note)
+                    for indicator, value, note in planned
+                    if (evaluation.pk, indicator.pk) not in current
+                    or current[(evaluation.pk, indicator.pk)][0] != value
+                    or (note is not None and current[(evaluation.pk, indicator.pk)][1] != note)
+                ]
+                exists = all(
+                    (evaluation.pk, indicator.pk) in current for indicator, _v, _n in planned
+                )
+                row.outcome.status = UNCHANGED if not differs else (UPDATED if exists else NEW)
+                planned = differs
+            row.outcome.payload = Planned(period, evaluation.pk if evaluation else None, planned)
+
+    @staticmethod
+    def _wide_columns(table: Table) -> list[tuple[str, str]]:
+        wide = [
+            (label, number)
+            for _i, label in table.extra_headers
+            if (number := indicator_number(label))
+        ]
+        if "indicator" in table.columns or "value" in table.columns:
+            if "indicator" not in table.columns or "value" not in table.columns:
+                raise RosterFileError(_("Cần cả hai cột «Chỉ tiêu» và «Giá trị»."))
+            return []
+        if not wide:
+            raise RosterFileError(
+                _("Thiếu cột «Chỉ tiêu» và «Giá trị», hoặc các cột mang số chỉ tiêu (1.1, 2.1, …).")
+            )
+        return wide
+
+    @staticmethod
+    def _sets() -> dict[str, CriteriaSet]:
+        found = {}
+        for criteria_set in CriteriaSet.objects.all():
+            found[fold(criteria_set.code)] = criteria_set
+            found[fold(criteria_set.name)] = criteria_set
+        return found
+
+    @staticmethod
+    def _criteria_set(row: RowChecker, sets: dict[str, CriteriaSet]) -> CriteriaSet | None:
+        text = row.required("criteria_set")
+        if not text:
+            return None
+        found = sets.get(fold(text))
+        if found is None:
+            row.fail("criteria_set", _("Không có bộ tiêu chí mang mã hoặc tên này."))
+        return found
+
+    @staticmethod
+    def _year(row: RowChecker) -> int | None:
+        text = row.required("year")
+        if not text:
+            return None
+        try:
+            year = int(text.removesuffix(".0"))
+        except ValueError:
+            year = 0
+        if not 2000 <= year <= 2100:
+            row.fail("year", _("Năm phải là số có bốn chữ số (ví dụ 2024)."))
+            return None
+        return year
+
+    # --- Writing --------------------------------------------------------------------------------
+
+    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
+        planned = [
+            o.payload for o in validation.outcomes if o.status in (NEW, UPDATED) and o.payload
+        ]
+        if not planned:
+            return
+        # Lock what will change; a review that slipped in since the validation refuses the import.
+        existing_ids = {plan.evaluation_id for plan in planned if plan.evaluation_id}
+        locked = Evaluation.objects.select_for_update().filter(pk__in=existing_ids)
+        if any(status not in EDITABLE for status in locked.values_list("status", flat=True)):
+            raise RosterFileError(
+                _("Có đánh giá vừa được gửi hoặc duyệt trong lúc nhập: hãy kiểm tra lại tệp.")
+            )
+        ids = self._create_missing(planned, actor)
+        values = {
+            (value.evaluation_id, value.indicator_id): value
+            for value in IndicatorValue.objects.filter(evaluation_id__in=set(ids.values()))
+        }
+        new_values, changed_values, logs = [], {}, []
+        for plan in planned:
+            evaluation_id = ids[plan.period]
+            for indicator, new, note in plan.values:
+                row = values.get((evaluation_id, indicator.pk))
+                if row is None:
+                    row = IndicatorValue(
+                        evaluation_id=evaluation_id, indicator_id=indicator.pk, note=note or ""
+                    )
+                    values[(evaluation_id, indicator.pk)] = row
+                    new_values.append(row)
+                    old = "—"
+                else:
+                    old = display_value(indicator, row.value)
+                    changed_values[row.pk] = row
+                if row.value != new or not row.pk:
+                    logs.append(
+                        EvaluationLog(
+                            evaluation_id=evaluation_id,
+                            actor=actor,
+                            action=EvaluationLog.Action.VALUE_CHANGED,
+                            indicator=indicator,
+                            old_value=old,
+                            new_value=display_value(indicator, new),
+                            reason=reason,
+                        )
+                    )
+                row.value = new
+                if note is not None:
+                    row.note = note
+        # One upsert instead of bulk_update: Django's CASE WHEN update is the slow part at scale.
+        IndicatorValue.objects.bulk_create(
+            [*new_values, *changed_values.values()],
+            update_conflicts=True,
+            unique_fields=["evaluation", "indicator"],
+            update_fields=["value", "note"],
+            batch_size=2000,
+        )
+        EvaluationLog.objects.bulk_create(logs, batch_size=2000)
+        touched = set(ids.values())
+        Evaluation.objects.filter(pk__in=touched).update(version=F("version") + 1)
+        evaluations_recompute(evaluation_ids=touched)
+
+    def _create_missing(self, planned: list[Planned], actor: User | None) -> dict[PeriodKey, int]:
+        """New draft evaluations for the periods that have none, carrying the previous values."""
+        ids = {plan.period: plan.evaluation_id for plan in planned if plan.evaluation_id}
+        missing = sorted({plan.period for plan in planned if not plan.evaluation_id})
+        if not missing:
+            return ids
+        counts = defaultdict(int)
+        for set_id in Criterion.objects.filter(
+            criteria_set_id__in={p[1] for p in missing}
+        ).values_list("criteria_set_id", flat=True):
+            counts[set_id] += 1
+        created = Evaluation.objects.bulk_create(
+            [
+                Evaluation(
+                    commune_id=commune_id,
+                    criteria_set_id=set_id,
+                    year=year,
+                    half=half,
+                    period_end=Evaluation.period_end_of(year, half),
+                    criteria_count=counts[set_id],
+                    created_by=actor,
+                )
+                for commune_id, set_id, year, half in missing
+            ],
+            batch_size=1000,
+        )
+        for evaluation in created:
+            ids[
+                (
+                    evaluation.commune_id,
+                    evaluation.criteria_set_id,
+                    evaluation.year,
+                    evaluation.half,
+                )
+            ] = evaluation.pk
+        previous = self._previous(created)
+        carried = defaultdict(list)
+        for value in IndicatorValue.objects.filter(
+            evaluation_id__in={p.pk for p in previous.values()}
+        ):
+            carried[value.evaluation_id].append(value)
+        IndicatorValue.objects.bulk_create(
+            [
+                IndicatorValue(
+                    evaluation_id=evaluation.pk,
+                    indicator_id=value.indicator_id,
+                    value=value.value,
+                    note=value.note,
+                )
+                for evaluation in created
+                if evaluation.pk in previous
+                for value in carried[previous[evaluation.pk].pk]
+            ],
+            batch_size=2000,
+        )
+        EvaluationLog.objects.bulk_create(
+            [
+                EvaluationLog(
+                    evaluation_id=evaluation.pk,
+                    actor=actor,
+                    action=EvaluationLog.Action.CREATED,
+                    reason=_("Bắt đầu từ số liệu %(period)s")
+                    % {"period": previous[evaluation.pk].period_label()}
+                    if evaluation.pk in previous
+                    else "",
+                )
+                for evaluation in created
+            ],
+            batch_size=2000,
+        )
+        return ids
+
+    @staticmethod
+    def _previous(created: list[Evaluation]) -> dict[int, Evaluation]:
+        """For each new evaluation, the latest earlier one of its commune and set (as the service)."""
+        earlier = defaultdict(list)
+        for evaluation in (
+            Evaluation.objects.filter(
+                commune_id__in={e.commune_id for e in created},
+                criteria_set_id__in={e.criteria_set_id for e in created},
+                village__isnull=True,
+            )
+            .exclude(pk__in=[e.pk for e in created])
+            .only("pk", "commune_id", "criteria_set_id", "year", "half", "period_end")
+        ):
+            earlier[(evaluation.commune_id, evaluation.criteria_set_id)].append(evaluation)
+        found = {}
+        for evaluation in created:
+            before = [
+                other
+                for other in earlier[(evaluation.commune_id, evaluation.criteria_set_id)]
+                if other.period_end < evaluation.period_end
+                or (other.period_end == evaluation.period_end and other.half > evaluation.half)
+            ]
+            if before:
+                found[evaluation.pk] = max(before, key=lambda e: (e.period_end, e.half, e.pk))
+        return found
+
+
+def _period(year: int, half: int) -> str:
+    if half == Evaluation.Half.WHOLE_YEAR:
+        return _("năm %(year)s") % {"year": year}
+    return f"{Evaluation.Half(half).label} {year}"
+
+
+def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
+    """`criteria.services.evaluation_recompute` for many evaluations at once, same rules."""
+    evaluations = list(
+        Evaluation.objects.filter(pk__in=evaluation_ids)
+        .select_related("commune__province")
+        .only(
+            "pk",
+            "year",
+            "criteria_set_id",
+            "commune__region_override",
+            "commune__ntm_group",
+            "commune__province__region",
+        )
+    )
+    set_ids = {e.criteria_set_id for e in evaluations}
+    criteria_by_set = defaultdict(list)
+    for criterion in Criterion.objects.filter(criteria_set_id__in=set_ids).prefetch_related(
+        "indicators__thresholds"
+    ):
+        criteria_by_set[criterion.criteria_set_id].append(criterion)
+    values = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only(
+        "pk", "evaluation_id", "indicator_id", "value", "note", "met"
+    ):
+        values[value.evaluation_id][value.indicator_id] = value
+    results, stale_values = [], []
+    for evaluation in evaluations:
+        subject = Subject(
+            region=evaluation.commune.region,
+            group=evaluation.commune.ntm_group,
+            year=evaluation.year,
+        )
+        met_count, criteria = 0, criteria_by_set[evaluation.criteria_set_id]
+        for criterion in criteria:
+            indicator_results = []
+            for indicator in criterion.indicators.all():
+                row = values[evaluation.pk].get(indicator.pk)
+                met = indicator_met(
+                    indicator, row.value if row else None, indicator.thresholds.all(), subject
+                )
+                indicator_results.append(met)
+                if row and row.met != met:
+                    row.met = met
+                    stale_values.append(row)
+            met = criterion_met(indicator_results)
+            met_count += met is True
+            results.append(
+                CriterionResult(evaluation_id=evaluation.pk, criterion_id=criterion.pk, met=met)
+            )
+        evaluation.met_count, evaluation.criteria_count = met_count, len(criteria)
+    IndicatorValue.objects.bulk_create(
+        stale_values,
+        update_conflicts=True,
+        unique_fields=["evaluation", "indicator"],
+        update_fields=["met"],
+        batch_size=2000,
+    )
+    CriterionResult.objects.bulk_create(
+        results,
+        update_conflicts=True,
+        unique_fields=["evaluation", "criterion"],
+        update_fields=["met"],
+        batch_size=2000,
+    )
+    Evaluation.objects.bulk_update(evaluations, ["met_count", "criteria_count"], batch_size=2000)

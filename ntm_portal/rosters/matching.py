@@ -1,0 +1,220 @@
+"""Finding provinces, districts and communes the way people write them in their spreadsheets.
+
+By official code (Excel drops the leading zeros: 1234 is commune 01234), or by name within the
+province or district given on the row, whatever the Unicode form, spacing, case and prefix
+("Xã", "Phường", "Thị trấn", "Huyện", "Thị xã", "TX.", "TP.", "Thành phố", "Tỉnh"). A name that
+fits several units is an error listing them, never a guess.
+
+Everything is loaded once per file into dictionaries: a 10,000-row roster costs three queries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.models import Commune, District, Edition, Province
+from communes.text import fold
+
+PREFIX = re.compile(
+    r"^(?:(?:tinh|thanh pho|tp|thi xa|tx|huyen|quan|xa|phuong|thi tran|tt|dac khu)(?:\s*\.\s*|\s+)"
+    r"|(?:h|x|p)\.\s*)"
+)
+
+
+class NotMatched(ValueError):
+    """No unit, or several: str() is the Vietnamese reason (listing the candidates)."""
+
+
+# The same few hundred names come back on thousands of rows: fold each once.
+cached_fold = lru_cache(maxsize=65_536)(fold)
+
+PROVINCE, DISTRICT, COMMUNE = gettext_lazy("tỉnh"), gettext_lazy("huyện"), gettext_lazy("xã")
+
+
+@lru_cache(maxsize=65_536)
+def name_key(text: str) -> str:
+    """ "TP. Đông Hà", "Thành phố  Đông Hà", "đông hà" → "dong ha"."""
+    folded = cached_fold(text).replace("\u00a0", " ")
+    stripped = PREFIX.sub("", folded, count=1).strip()
+    return stripped or folded
+
+
+def code_key(text: str, width: int) -> str:
+    text = text.strip()
+    if text.endswith(".0"):  # a code typed as a number and read back as a float
+        text = text[:-2]
+    return text.zfill(width) if text.isdigit() else text
+
+
+@dataclass(frozen=True)
+class Unit:
+    pk: int
+    code: str
+    name: str
+    edition: int
+    province_id: int | None = None
+    district_id: int | None = None
+
+    def label(self) -> str:
+        return f"{self.name} (mã {self.code})"
+
+
+def _describe(units: list[Unit], places: Places) -> str:
+    parts = []
+    for unit in units[:6]:
+        if unit.district_id:
+            parent = places.district_by_pk.get(unit.district_id)
+        else:
+            parent = places.province_by_pk.get(unit.province_id or 0)
+        parts.append(f"{unit.label()} – {parent.name}" if parent else unit.label())
+    more = len(units) - 6
+    text = "; ".join(parts)
+    return f"{text}; … (+{more})" if more > 0 else text
+
+
+class Places:
+    """The geography, indexed for matching. Optionally limited to one edition."""
+
+    def __init__(self, edition: int | None = None) -> None:
+        editions = {"edition": edition} if edition else {}
+        self.provinces = [
+            Unit(pk, code, name, ed)
+            for pk, code, name, ed in Province.objects.filter(**editions).values_list(
+                "pk", "code", "name", "edition"
+            )
+        ]
+        self.districts = [
+            Unit(pk, code, name, ed, province_id=province)
+            for pk, code, name, ed, province in District.objects.filter(**editions).values_list(
+                "pk", "code", "name", "edition", "province_id"
+            )
+        ]
+        self.communes = [
+            Unit(pk, code, name, ed, province_id=province, district_id=district)
+            for pk, code, name, ed, province, district in Commune.objects.filter(
+                **editions
+            ).values_list("pk", "code", "name", "edition", "province_id", "district_id")
+        ]
+        self.province_by_pk = {unit.pk: unit for unit in self.provinces}
+        self.district_by_pk = {unit.pk: unit for unit in self.districts}
+        self._index_provinces = self._index(self.provinces)
+        self._index_districts = self._index(self.districts)
+        self._index_communes = self._index(self.communes)
+
+    @staticmethod
+    def _index(units: list[Unit]) -> dict[str, dict]:
+        by_code, by_full, by_key = defaultdict(list), defaultdict(list), defaultdict(list)
+        for unit in units:
+            by_code[unit.code].append(unit)
+            by_full[fold(unit.name)].append(unit)
+            by_key[name_key(unit.name)].append(unit)
+        return {"code": by_code, "full": by_full, "key": by_key}
+
+    # --- one level at a time ---
+
+    def province(self, *, code: str = "", name: str = "") -> Unit | None:
+        return self._find(self._index_provinces, code, name, 2, lambda unit: True, PROVINCE)
+
+    def district(
+        self, *, code: str = "", name: str = "", province: Unit | None = None
+    ) -> Unit | None:
+        def inside(unit: Unit) -> bool:
+            return province is None or self._same_province(unit, province)
+
+        return self._find(self._index_districts, code, name, 3, inside, DISTRICT)
+
+    def commune(
+        self,
+        *,
+        code: str = "",
+        name: str = "",
+        province: Unit | None = None,
+        district: Unit | None = None,
+    ) -> Unit | None:
+        def inside(unit: Unit) -> bool:
+            if district is not None and unit.district_id != district.pk:
+                return False
+            return province is None or self._same_province(unit, province)
+
+        return self._find(self._index_communes, code, name, 5, inside, COMMUNE)
+
+    def _same_province(self, unit: Unit, province: Unit) -> bool:
+        # By name, not by row: "Tỉnh Quảng Trị" is a row in each edition, and the row's province
+        # is whichever edition the commune belongs to.
+        return name_key(self.province_by_pk[unit.province_id].name) == name_key(province.name)
+
+    @staticmethod
+    def _one_per_edition(candidates: list[Unit]) -> Unit | None:
+        """The same unit in both editions: the current one (written with a district, the row
+        reaches the three-tier edition through its district instead)."""
+        if len({unit.edition for unit in candidates}) != len(candidates):
+            return None
+        current = [unit for unit in candidates if unit.edition == Edition.current()]
+        return current[0] if len(current) == 1 else None
+
+    def _find(self, index, code, name, width, inside, what) -> Unit | None:
+        """The one unit; None when neither code nor name was given; NotMatched otherwise."""
+        code, name = code.strip(), name.strip()
+        if code:
+            candidates = [
+                unit for unit in index["code"].get(code_key(code, width), []) if inside(unit)
+            ]
+            if len(candidates) == 1:
+                return candidates[0]
+            if name and len(candidates) > 1:
+                named = [unit for unit in candidates if name_key(unit.name) == name_key(name)]
+                if len(named) == 1:
+                    return named[0]
+            if not candidates:
+                raise NotMatched(
+                    _("Không có %(what)s nào mang mã %(code)s trong phạm vi đã ghi.")
+                    % {"what": what, "code": code}
+                )
+            raise NotMatched(
+                _("Mã %(code)s ứng với nhiều %(what)s: %(candidates)s. Hãy ghi thêm tỉnh.")
+                % {"code": code, "what": what, "candidates": _describe(candidates, self)}
+            )
+        if not name:
+            return None
+        # The exact name with its prefix first ("Phường Tân Thành" next to "Xã Tân Thành"), then
+        # the name without it.
+        for candidates in (
+            index["full"].get(cached_fold(name), []),
+            index["key"].get(name_key(name), []),
+        ):
+            candidates = [unit for unit in candidates if inside(unit)]
+            if len(candidates) == 1:
+                return candidates[0]
+            if len(candidates) > 1 and (found := self._one_per_edition(candidates)):
+                return found
+            if len(candidates) > 1:
+                raise NotMatched(
+                    _(
+                        "Tên «%(name)s» ứng với nhiều %(what)s: %(candidates)s. Hãy ghi mã hoặc ghi thêm huyện/tỉnh."
+                    )
+                    % {"name": name, "what": what, "candidates": _describe(candidates, self)}
+                )
+        raise NotMatched(
+            _("Không tìm thấy %(what)s «%(name)s» trong phạm vi đã ghi.")
+            % {"what": what, "name": name}
+        )
+
+
+YES_WORDS = {"dat", "co", "x", "1", "yes", "true", "met", "v"}
+NO_WORDS = {"chua dat", "khong", "khong dat", "0", "no", "false", ""}
+
+
+def parse_yes_no(text: str) -> bool:
+    """Đạt/Chưa đạt/Có/Không/x, as officials tick them; ValueError otherwise."""
+    word = fold(text).strip()
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise ValueError(text)

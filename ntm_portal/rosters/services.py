@@ -1,0 +1,215 @@
+"""The import flow: upload → validation in the background → preview → confirm → summary.
+
+Confirming validates again inside the transaction (the database may have changed since the
+preview) and writes everything or nothing; an import can be confirmed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import IO
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ntm_portal.models import RosterImport, RosterKind, User
+
+from . import roster_for
+from .base import Validation
+from .reading import MAX_BYTES, RosterFileError, Table, read_table
+
+ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
+logger = logging.getLogger(__name__)
+
+
+class RosterError(Exception):
+    """A refused step of the flow; str() is the reason, in Vietnamese."""
+
+
+def roster_validate_file(
+    *, kind: str, content: IO[bytes], filename: str, actor: User | None, progress=None
+) -> Validation:
+    """Read and check a roster without writing anything; RosterFileError for an unusable file."""
+    roster = roster_for(kind)
+    table = read_table(content, filename=filename, columns=roster.columns)
+    return roster.validate(table, actor=actor, progress=progress)
+
+
+def roster_import_create(
+    *, kind: str, upload: UploadedFile | None, actor: User | None
+) -> RosterImport:
+    """Keep the uploaded file and queue its validation (after the commit)."""
+    if kind not in RosterKind.values:
+        raise RosterError(_("Chọn loại danh sách cần nhập."))
+    if upload is None:
+        raise RosterError(_("Chưa chọn tệp."))
+    if upload.size > MAX_BYTES:
+        raise RosterError(
+            _("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(limit)s MB.")
+            % {
+                "name": upload.name,
+                "size": round(upload.size / 1024 / 1024, 1),
+                "limit": MAX_BYTES // 1024 // 1024,
+            }
+        )
+    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise RosterError(
+            _("Tệp “%(name)s” không phải Excel (.xlsx) hoặc CSV (.csv).") % {"name": upload.name}
+        )
+    data = b"".join(upload.chunks())
+    record = RosterImport(
+        kind=kind,
+        original_name=upload.name[:200],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
+    record.file.save(upload.name, ContentFile(data), save=False)
+    record.save()
+    transaction.on_commit(lambda: _enqueue_validation(record.pk))
+    return record
+
+
+def _enqueue_validation(record_id: int) -> None:
+    """After the commit; if the broker is down, beat's `validate_pending_rosters` picks it up."""
+    from ntm_portal.tasks import validate_roster
+
+    try:
+        validate_roster.delay(record_id)
+    except Exception:
+        logger.warning("Could not enqueue the check of roster import %s", record_id)
+
+
+def roster_import_validate(*, record_id: int) -> RosterImport | None:
+    """Check the stored file and keep the result. Safe to run twice: a checked import is left."""
+    with transaction.atomic():
+        record = (
+            RosterImport.objects.select_for_update(skip_locked=True)
+            .filter(
+                pk=record_id,
+                status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING],
+            )
+            .first()
+        )
+        if record is None:
+            return None
+        record.status = RosterImport.Status.VALIDATING
+        record.save(update_fields=["status"])
+    _check(record)
+    return record
+
+
+def _check(
+    record: RosterImport, *, actor: User | None = None, from_file: bool = True
+) -> Validation | None:
+    """Validate the record's rows (read from its file, or as kept from the first reading) and
+    store the outcome on it: counts, every row's status, every error."""
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        percent = int(done * 100 / total) if total else 100
+        if percent != last[0]:
+            last[0] = percent
+            RosterImport.objects.filter(pk=record.pk).update(progress=min(percent, 99))
+
+    roster = roster_for(record.kind)
+    actor = actor or record.uploaded_by
+    try:
+        if from_file or not record.table:
+            with record.file.open("rb") as content:
+                table = read_table(content, filename=record.original_name, columns=roster.columns)
+            record.table = table.as_json()
+        else:
+            table = Table.from_json(record.table)
+        validation = roster.validate(table, actor=actor, progress=progress)
+    except RosterFileError as error:
+        record.status, record.file_error, record.progress = (
+            RosterImport.Status.REJECTED,
+            str(error),
+            100,
+        )
+        record.result, record.table = {}, {}
+        record.new_count = record.updated_count = record.unchanged_count = record.error_count = 0
+        record.save()
+        return None
+    _store(record, validation)
+    record.status = RosterImport.Status.VALIDATED
+    fields = [
+        "status",
+        "file_error",
+        "progress",
+        "result",
+        "new_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    ]
+    record.save(update_fields=[*fields, "table"] if from_file else fields)
+    return validation
+
+
+def _store(record: RosterImport, validation: Validation) -> None:
+    counts = validation.counts
+    record.result = validation.as_json()
+    record.file_error = ""
+    record.progress = 100
+    record.new_count, record.updated_count = counts["new"], counts["updated"]
+    record.unchanged_count, record.error_count = counts["unchanged"], counts["error"]
+
+
+def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
+    """Write the roster, all or nothing. False when the fresh check found errors (kept on the
+    record for the preview); RosterError when the import cannot be confirmed at all."""
+    with transaction.atomic():
+        record = RosterImport.objects.select_for_update().get(pk=record.pk)
+        if record.status == RosterImport.Status.IMPORTED:
+            raise RosterError(_("Danh sách này đã được nhập rồi; không nhập lại lần thứ hai."))
+        if record.status != RosterImport.Status.VALIDATED:
+            raise RosterError(_("Danh sách chưa được kiểm tra xong hoặc bị từ chối."))
+        validation = _check(record, actor=actor, from_file=False)
+        if validation is None or validation.has_errors:
+            return False
+        try:
+            roster_for(record.kind).apply(
+                validation,
+                actor=actor,
+                reason=_("Nhập từ tệp “%(name)s” (lần nhập số %(id)s)")
+                % {"name": record.original_name, "id": record.pk},
+            )
+        except RosterFileError as error:
+            raise RosterError(str(error)) from None
+        except IntegrityError:
+            # A rule the check did not foresee, or a write that slipped in: nothing is kept.
+            logger.exception("Roster import %s refused by the database", record.pk)
+            raise RosterError(
+                _("Cơ sở dữ liệu từ chối một dòng của tệp; chưa ghi gì. Hãy kiểm tra lại tệp.")
+            ) from None
+        record.status = RosterImport.Status.IMPORTED
+        record.confirmed_by, record.confirmed_at = actor, timezone.now()
+        record.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return True
+
+
+def roster_import_record_cli(
+    *, kind: str, data: bytes, filename: str, validation: Validation, actor: User | None
+) -> RosterImport:
+    """Keep a command-line import in the same log as the uploaded ones (file, checksum, counts)."""
+    record = RosterImport(
+        kind=kind,
+        original_name=filename[:200],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+        status=RosterImport.Status.IMPORTED,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+    _store(record, validation)
+    record.file.save(filename, ContentFile(data), save=False)
+    record.save()
+    return record

@@ -1,0 +1,249 @@
+"""Officials and agency members, each with a role and its one scope. No passwords in files:
+a new user gets an email inviting them to set their own (Django's password-reset token)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.text import fold
+from ntm_portal.models import ROLE_SCOPE_FIELD, Role, User
+
+from .agencies import AgencyIndex
+from .base import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Progress,
+    Roster,
+    RowChecker,
+    Validation,
+    duplicate_check,
+    locate_commune,
+    report_progress,
+)
+from .matching import NotMatched, Places
+from .reading import Column
+from .villages import PLACE_COLUMNS
+
+# As officials write them (folded). Administrators are not made from a file: too much power
+# for a spreadsheet cell.
+ROLE_WORDS = {
+    "van phong dieu phoi ntm tinh": Role.PROVINCE,
+    "van phong dieu phoi": Role.PROVINCE,
+    "vpdp": Role.PROVINCE,
+    "can bo tinh": Role.PROVINCE,
+    "tinh": Role.PROVINCE,
+    "can bo huyen": Role.DISTRICT,
+    "huyen": Role.DISTRICT,
+    "can bo xa": Role.COMMUNE,
+    "xa": Role.COMMUNE,
+    "co quan do dau, phu trach": Role.AGENCY,
+    "co quan do dau phu trach": Role.AGENCY,
+    "thanh vien co quan": Role.AGENCY,
+    "co quan": Role.AGENCY,
+}
+FIELDS = ["first_name", "last_name", "email", "role", "province", "district", "commune", "agency"]
+
+
+class UserRoster(Roster):
+    kind = "users"
+    title = gettext_lazy("Danh sách người dùng")
+    columns = [
+        Column(
+            "username", "Tên đăng nhập", required=True, aliases=["Tài khoản"], example="xa.batang"
+        ),
+        Column("full_name", "Họ tên", aliases=["Họ và tên"], example="Hồ Văn Thanh"),
+        Column("email", "Email", aliases=["Thư điện tử"], example="batang@quangtri.gov.vn"),
+        Column("role", "Vai trò", required=True, example="Cán bộ xã"),
+        *PLACE_COLUMNS,
+        Column("agency", "Cơ quan", aliases=["Tên cơ quan"], example=""),
+    ]
+    instructions = [
+        gettext_lazy(
+            "Mỗi dòng là một người dùng. Tệp không chứa mật khẩu: người dùng mới nhận thư mời tự đặt mật khẩu."
+        ),
+        gettext_lazy(
+            "Vai trò: Cán bộ tỉnh (Văn phòng Điều phối NTM tỉnh), Cán bộ huyện, Cán bộ xã, Thành viên cơ quan."
+        ),
+        gettext_lazy(
+            "Phạm vi theo vai trò: cán bộ tỉnh ghi Tỉnh; cán bộ huyện ghi Huyện (và Tỉnh); cán bộ xã ghi Xã hoặc Mã xã; thành viên cơ quan ghi Cơ quan và Tỉnh."
+        ),
+        gettext_lazy(
+            "Người dùng đã có (cùng tên đăng nhập) được cập nhật họ tên, email, vai trò, phạm vi. Tài khoản quản trị không được tạo hay sửa qua tệp."
+        ),
+    ]
+    examples = [
+        [
+            "xa.batang",
+            "Hồ Văn Thanh",
+            "batang@example.vn",
+            "Cán bộ xã",
+            "Tỉnh Quảng Trị",
+            "Huyện Hướng Hóa",
+            "",
+            "Xã Ba Tầng",
+            "",
+        ],
+        [
+            "ccb.quangtri",
+            "Lê Thị Hoa",
+            "ccb@example.vn",
+            "Thành viên cơ quan",
+            "Tỉnh Quảng Trị",
+            "",
+            "",
+            "",
+            "Hội Cựu chiến binh tỉnh Quảng Trị",
+        ],
+    ]
+
+    def validate_rows(
+        self, rows: list[RowChecker], *, actor: User | None, progress: Progress
+    ) -> None:
+        places = Places()
+        agencies = AgencyIndex()
+        usernames = {row.value("username").lower() for row in rows}
+        existing = {
+            user.username.lower(): user
+            for user in User.objects.annotate(lower_name=Lower("username"))
+            .filter(lower_name__in=usernames)
+            .only(*FIELDS, "username", "is_superuser")
+        }
+        keyed = []
+        for index, row in enumerate(rows, start=1):
+            report_progress(progress, index, len(rows))
+            username = row.required("username")
+            if username and (
+                len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username)
+            ):
+                row.fail(
+                    "username", _("Tên đăng nhập chỉ gồm chữ, số và @ . + - _ (tối đa 150 ký tự).")
+                )
+            email = row.value("email")
+            if email:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    row.fail("email", _("Email không hợp lệ."))
+            role = ROLE_WORDS.get(fold(row.value("role"))) if row.required("role") else None
+            if row.value("role") and role is None:
+                row.fail(
+                    "role",
+                    _(
+                        "Vai trò không hợp lệ: chọn Cán bộ tỉnh, Cán bộ huyện, Cán bộ xã hoặc Thành viên cơ quan."
+                    ),
+                )
+            scope = self._scope(row, role, places, agencies) if role else None
+            current = existing.get(username.lower())
+            if current is not None and (current.is_superuser or current.role == Role.ADMIN):
+                row.fail("username", _("Tài khoản quản trị không được sửa qua tệp."))
+            if current is None and not email and row.outcome.status != ERROR:
+                row.fail("email", _("Người dùng mới cần email để nhận thư mời đặt mật khẩu."))
+            if row.outcome.status == ERROR or scope is None:
+                continue
+            keyed.append((row, username.lower()))
+            wanted = {
+                # Vietnamese names are kept whole ("Hồ Văn Thanh"): family name first, given last.
+                "first_name": row.value("full_name")[:150],
+                "last_name": "",
+                "email": email,
+                "role": role,
+                "province_id": None,
+                "district_id": None,
+                "commune_id": None,
+                "agency_id": None,
+                f"{ROLE_SCOPE_FIELD[role]}_id": scope,
+            }
+            if current is not None:
+                # Blank cells keep what the portal has.
+                if not wanted["first_name"]:
+                    wanted["first_name"], wanted["last_name"] = (
+                        current.first_name,
+                        current.last_name,
+                    )
+                wanted["email"] = wanted["email"] or current.email
+            row.outcome.label = f"{username} – {row.value('role')}"
+            if current is None:
+                row.outcome.status = NEW
+            elif all(getattr(current, field) == value for field, value in wanted.items()):
+                row.outcome.status = UNCHANGED
+            else:
+                row.outcome.status = UPDATED
+            row.outcome.payload = (current.pk if current else None, username, wanted)
+        duplicate_check(keyed, "username")
+
+    @staticmethod
+    def _scope(row: RowChecker, role: str, places: Places, agencies: AgencyIndex) -> int | None:
+        """The pk of the role's one scope, or None (with the row failed)."""
+        try:
+            province = places.province(name=row.value("province"))
+            if role == Role.PROVINCE:
+                if province is None:
+                    row.fail("province", _("Cán bộ tỉnh cần ghi Tỉnh."), "")
+                return province.pk if province else None
+            if role == Role.DISTRICT:
+                district = places.district(name=row.value("district"), province=province)
+                if district is None:
+                    row.fail("district", _("Cán bộ huyện cần ghi Huyện."), "")
+                return district.pk if district else None
+        except NotMatched as error:
+            row.fail("district" if role == Role.DISTRICT else "province", str(error))
+            return None
+        if role == Role.COMMUNE:
+            commune = locate_commune(row, places)
+            return commune.pk if commune else None
+        name = row.value("agency")
+        if not name or province is None:
+            row.fail("agency", _("Thành viên cơ quan cần ghi Cơ quan và Tỉnh."), name)
+            return None
+        found = agencies.find(province.name, name)
+        if len(found) != 1:
+            row.fail(
+                "agency",
+                _("Không tìm thấy cơ quan này trong tỉnh đã ghi.")
+                if not found
+                else _("Tên này ứng với nhiều cơ quan."),
+            )
+            return None
+        return found[0].pk
+
+    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
+        new, changed = [], []
+        for outcome in validation.outcomes:
+            if outcome.status not in (NEW, UPDATED):
+                continue
+            pk, username, wanted = outcome.payload
+            if pk:
+                changed.append(User(pk=pk, username=username, **wanted))
+            else:
+                new.append(User(username=username, password=make_password(None), **wanted))
+        created = User.objects.bulk_create(new, batch_size=1000)
+        User.objects.bulk_update(
+            changed,
+            [*FIELDS[:3], "role", "province_id", "district_id", "commune_id", "agency_id"],
+            batch_size=1000,
+        )
+        ids = [user.pk for user in created]
+        if ids:
+            transaction.on_commit(lambda: _enqueue_invitations(ids))
+
+
+def _enqueue_invitations(ids: list[int]) -> None:
+    import logging
+
+    from ntm_portal.tasks import send_invitation_email
+
+    for user_id in ids:
+        try:
+            send_invitation_email.delay(user_id)
+        except Exception:
+            logging.getLogger(__name__).warning(
+                "Could not enqueue the invitation of user %s", user_id
+            )

@@ -1,0 +1,140 @@
+"""Pages of the import flow: the list of imports with the upload form, the preview (polled while
+the worker checks the file), the marked error file, the confirmation and the templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ntm_portal import access
+from ntm_portal.exports import XLSX_TYPE
+from ntm_portal.models import RosterImport, RosterKind
+
+from . import roster_for
+from .reading import Table
+from .services import RosterError, roster_import_confirm, roster_import_create
+from .workbooks import marked_workbook, template_workbook
+
+PAGE_SIZE = 50
+SHOWN_ERRORS = 500
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def import_list(request: HttpRequest) -> HttpResponse:
+    if not access.can_import_rosters(request.user):
+        return _refuse(request)
+    imports = access.roster_imports_visible_to(request.user).select_related("uploaded_by")
+    return render(
+        request,
+        "rosters/import_list.html",
+        {
+            "page": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page")),
+            "kinds": RosterKind.choices,
+        },
+    )
+
+
+@require_POST
+def import_new(request: HttpRequest) -> HttpResponse:
+    if not access.can_import_rosters(request.user):
+        return _refuse(request)
+    try:
+        with transaction.atomic():
+            record = roster_import_create(
+                kind=request.POST.get("kind", ""),
+                upload=request.FILES.get("file"),
+                actor=request.user,
+            )
+    except RosterError as error:
+        messages.error(request, str(error))
+        return redirect("rosters:import_list")
+    return redirect("rosters:import_detail", pk=record.pk)
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.get_roster_import_or_404(request.user, pk)
+    errors = record.result.get("errors", [])
+    return render(
+        request,
+        "rosters/import_detail.html",
+        {
+            "record": record,
+            "errors": errors[:SHOWN_ERRORS],
+            "more_errors": max(len(errors) - SHOWN_ERRORS, 0),
+            "notices": record.result.get("notices", []),
+        },
+    )
+
+
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the preview page polls: one small query, whatever the file's size."""
+    found = (
+        access.roster_imports_visible_to(request.user)
+        .filter(pk=pk)
+        .values("status", "progress")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    done = found["status"] not in (RosterImport.Status.PENDING, RosterImport.Status.VALIDATING)
+    return JsonResponse({**found, "done": done})
+
+
+@require_GET
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file as read, each bad cell marked, for the user to fix and upload again."""
+    record = access.get_roster_import_or_404(request.user, pk)
+    table = RosterImport.objects.values_list("table", flat=True).get(pk=record.pk)
+    if record.file_error or not table:
+        raise Http404
+    response = HttpResponse(
+        marked_workbook(Table.from_json(table), record.result.get("errors", [])),
+        content_type=XLSX_TYPE,
+    )
+    name = slugify(record.original_name.rsplit(".", 1)[0]) or "danh-sach"
+    response["Content-Disposition"] = f'attachment; filename="{name}-kiem-tra.xlsx"'
+    return response
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.get_roster_import_or_404(request.user, pk)
+    try:
+        imported = roster_import_confirm(record=record, actor=request.user)
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        if imported:
+            messages.success(request, _("Đã nhập xong danh sách."))
+        else:
+            messages.error(
+                request,
+                _(
+                    "Dữ liệu vừa thay đổi và tệp có lỗi khi kiểm tra lại: chưa ghi gì. Xem các lỗi dưới đây."
+                ),
+            )
+    return redirect(reverse("rosters:import_detail", args=[record.pk]))
+
+
+@require_GET
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    if not access.can_import_rosters(request.user):
+        return _refuse(request)
+    try:
+        roster = roster_for(kind)
+    except LookupError:
+        raise Http404 from None
+    response = HttpResponse(template_workbook(roster), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
+    return response

@@ -1,0 +1,164 @@
+"""Villages (thôn, bản, ấp, tổ dân phố) of each commune: no package lists them."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.models import Village
+from communes.text import fold
+from ntm_portal.models import User
+
+from .base import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Progress,
+    Roster,
+    RowChecker,
+    Validation,
+    duplicate_check,
+    locate_commune,
+    report_progress,
+)
+from .matching import Places
+from .reading import Column
+
+# The kinds as officials write them (folded); the labels shown are translated, these are not.
+KIND_WORDS = {
+    "thon": Village.Kind.THON,
+    "ban": Village.Kind.BAN,
+    "ap": Village.Kind.AP,
+    "lang": Village.Kind.LANG,
+    "to dan pho": Village.Kind.RESIDENTIAL_GROUP,
+    "tdp": Village.Kind.RESIDENTIAL_GROUP,
+    "khu pho": Village.Kind.QUARTER,
+}
+
+PLACE_COLUMNS = [
+    Column(
+        "province", "Tỉnh", aliases=["Tỉnh/thành phố", "Tỉnh, thành phố"], example="Tỉnh Quảng Trị"
+    ),
+    Column(
+        "district",
+        "Huyện",
+        aliases=["Huyện/thị xã", "Quận/huyện", "Huyện, thị xã, thành phố"],
+        example="Huyện Hướng Hóa",
+    ),
+    Column("commune_code", "Mã xã", aliases=["Mã đơn vị", "Mã xã/phường"], example="10144"),
+    Column(
+        "commune",
+        "Xã",
+        aliases=["Tên xã", "Xã/phường", "Xã, phường, thị trấn"],
+        example="Xã Ba Tầng",
+    ),
+]
+
+
+class VillageRoster(Roster):
+    kind = "villages"
+    title = gettext_lazy("Danh sách thôn, bản")
+    columns = [
+        *PLACE_COLUMNS,
+        Column(
+            "name",
+            "Tên thôn",
+            required=True,
+            aliases=["Thôn", "Thôn/bản", "Tên thôn/bản", "Tên thôn, bản"],
+            example="Bản Xa Doan",
+        ),
+        Column("kind", "Loại", aliases=["Loại thôn"], example="Bản"),
+        Column("code", "Mã thôn", example="BT-01"),
+    ]
+    instructions = [
+        gettext_lazy("Mỗi dòng là một thôn (bản, ấp, làng, tổ dân phố, khu phố)."),
+        gettext_lazy(
+            "Xã được tìm theo mã xã, hoặc theo tên xã trong huyện và tỉnh ghi trên cùng dòng."
+        ),
+        gettext_lazy(
+            "Thôn đã có (cùng xã, cùng tên) được cập nhật loại và mã; thôn chưa có được thêm mới."
+        ),
+        gettext_lazy("Loại: Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố (để trống là Thôn)."),
+    ]
+    examples = [
+        ["Tỉnh Quảng Trị", "Huyện Hướng Hóa", "", "Xã Ba Tầng", "Bản Xa Doan", "Bản", ""],
+        ["Quảng Trị", "Hướng Hóa", "", "Ba Tầng", "Bản Vầng", "Bản", "BT-02"],
+    ]
+
+    def validate_rows(
+        self, rows: list[RowChecker], *, actor: User | None, progress: Progress
+    ) -> None:
+        places = Places()
+        located = []
+        for row in rows:
+            name = row.required("name")
+            kind = Village.Kind.THON
+            if row.value("kind"):
+                kind = KIND_WORDS.get(fold(row.value("kind")))
+                if kind is None:
+                    row.fail(
+                        "kind",
+                        _("Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố."),
+                    )
+            commune = locate_commune(row, places)
+            if commune and name and kind:
+                located.append((row, commune, name, kind))
+        duplicate_check(
+            [(row, (commune.pk, fold(name))) for row, commune, name, _k in located], "name"
+        )
+        duplicate_check(
+            [
+                (row, (commune.pk, row.value("code")))
+                for row, commune, _n, _k in located
+                if row.value("code")
+            ],
+            "code",
+        )
+        communes = {commune.pk for _row, commune, _n, _k in located}
+        existing = {
+            (village.commune_id, village.search_name): village
+            for village in Village.objects.filter(commune_id__in=communes)
+        }
+        codes = {
+            (commune_id, code): name
+            for commune_id, code, name in Village.objects.filter(commune_id__in=communes)
+            .exclude(code="")
+            .values_list("commune_id", "code", "search_name")
+        }
+        total = len(located)
+        for index, (row, commune, name, kind) in enumerate(located, start=1):
+            report_progress(progress, index, total)
+            if row.outcome.status == ERROR:
+                continue
+            code = row.value("code")
+            village = existing.get((commune.pk, fold(name)))
+            holder = codes.get((commune.pk, code)) if code else None
+            if holder and holder != fold(name):
+                row.fail("code", _("Mã thôn này đã dùng cho thôn khác của xã."))
+                continue
+            row.outcome.label = f"{name} – {commune.name}"
+            if village is None:
+                row.outcome.status = NEW
+            elif village.kind == kind and (not code or village.code == code):
+                row.outcome.status = UNCHANGED
+            else:
+                row.outcome.status = UPDATED
+            row.outcome.payload = (commune.pk, name, kind, code, village.pk if village else None)
+
+    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
+        new, changed = [], []
+        for outcome in validation.outcomes:
+            if outcome.status not in (NEW, UPDATED):
+                continue
+            commune_id, name, kind, code, pk = outcome.payload
+            village = Village(pk=pk, commune_id=commune_id, name=name, kind=kind, code=code)
+            village.refresh_search_name()
+            (changed if pk else new).append(village)
+        Village.objects.bulk_create(new, batch_size=1000)
+        if changed:
+            current = {v.pk: v for v in Village.objects.filter(Q(pk__in=[v.pk for v in changed]))}
+            for village in changed:
+                village.code = village.code or current[village.pk].code
+            Village.objects.bulk_update(changed, ["kind", "code"], batch_size=1000)
