@@ -25,5 +25,6 @@ urlpatterns = [
     path("co-quan/", include("sponsorships.urls")),
     path("thong-bao/", views.notification_list, name="notification_list"),
     path("van-ban/", include("reports.urls")),
+    path("tong-quan/", include("reports.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]
