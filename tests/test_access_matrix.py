@@ -84,6 +84,10 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("reports:document_regenerate", "document_a", "post", ISSUERS_A),
     ("reports:document_pdf", "document_a", "get", ISSUERS_A),
     ("reports:document_docx", "document_a", "get", ISSUERS_A),
+    # Dashboards (issue 7): what each sees is its own scope (tests/test_dashboards.py).
+    ("dashboards:overview", None, "get", {"admin", "province", "district", "agency"}),
+    ("dashboards:heatmap", None, "get", {"admin", "province", "district", "agency"}),
+    ("dashboards:commune_list", None, "get", {"admin", "province", "district", "agency"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {
