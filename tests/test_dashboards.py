@@ -422,3 +422,60 @@ def test_agency_performance_helper_without_filters_uses_the_current_year(data):
 
     scope = Scope(level="national", title="", communes=Commune.objects.all(), filters=filters)
     assert agency_performance(scope, today=date(2024, 11, 1))[0].upcoming == 1
+
+
+# --- Browser journey ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.mark.browser
+def test_province_staff_filter_by_district_open_the_heat_map_and_reach_the_communes_behind_a_cell(
+    live_server, data, personas, browser_page
+):
+    from .factories import PASSWORD
+
+    page = browser_page
+    page.goto(f"{live_server.url}/tai-khoan/login/")
+    page.fill("#id_username", "vpdp_p")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Tổng quan", exact=True).first.click()
+    assert "Tổng quan – Tỉnh Quảng Trị" in page.locator("h1").inner_text()
+    assert page.locator("#kpi-risk .figure").inner_text() == "2"
+
+    # Filter by district: Hướng Hóa has Ba Tầng and Thuận.
+    page.select_option("#filter-district", label="Huyện Hướng Hóa")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state()
+    assert "Huyện Hướng Hóa" in page.locator("h1").inner_text()
+    assert page.locator("#kpi-risk .figure").inner_text() == "1"
+
+    # The heat map keeps the filter: two rows; Thuận fails every criterion.
+    page.get_by_role("link", name="Bản đồ nhiệt tiêu chí").click()
+    page.wait_for_load_state()
+    rows = page.locator("#heatmap tbody tr")
+    assert rows.count() == 2
+    thuan = page.locator("#heatmap tbody tr", has_text="Thuận")
+    assert thuan.locator("td.cell.unmet").count() == 3
+
+    # Its "nghèo đa chiều" cell leads to the communes of the district failing that criterion.
+    thuan.locator("td.cell").nth(2).locator("a").click()
+    page.wait_for_load_state()
+    assert "nghèo đa chiều" in page.locator("h1").inner_text()
+    names = page.locator("#communes tbody tr td:nth-child(2)").all_inner_texts()
+    assert names == ["Xã Thuận"]  # Triệu Long fails it too, but is in another district
+    assert page.get_by_role("link", name=".xlsx").is_visible()
