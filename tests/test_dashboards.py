@@ -465,7 +465,7 @@ def test_province_staff_filter_by_district_open_the_heat_map_and_reach_the_commu
     assert page.locator("#kpi-risk .figure").inner_text() == "1"
 
     # The heat map keeps the filter: two rows; Thuận fails every criterion.
-    page.get_by_role("link", name="Bản đồ nhiệt tiêu chí").click()
+    page.get_by_role("link", name="Bản đồ nhiệt tiêu chí", exact=True).click()
     page.wait_for_load_state()
     rows = page.locator("#heatmap tbody tr")
     assert rows.count() == 2
