@@ -422,12 +422,11 @@ class Command(BaseCommand):
     # --- Measuring ------------------------------------------------------------------------------
 
     def _context(self, criteria_set: CriteriaSet, rural: list[Commune]) -> Context:
-        # The largest province of the build, and the seeds' sponsored commune (or any xã).
+        # The largest province of the build.
         sizes = Counter(commune.province_id for commune in rural)
         province = Province.objects.get(pk=sizes.most_common(1)[0][0])
-        commune = next((c for c in rural if c.code == "19477"), None) or next(
-            c for c in rural if c.province_id == province.pk
-        )
+        # A commune page as the province office opens it: a xã of that province.
+        commune = next(c for c in rural if c.province_id == province.pk)
         criteria = list(criteria_set.criteria.order_by("number"))
         admin = User.objects.create(username="benchmark-admin", role=Role.ADMIN, is_superuser=True)
         office = User.objects.create(
