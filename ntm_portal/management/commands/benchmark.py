@@ -48,6 +48,7 @@ class Context:
     criteria_set: CriteriaSet
     province: Province
     commune: Commune
+    evaluation_id: int | None
     criterion_numbers: list[int]
     criterion_id: int
     clients: dict[str, Client] = field(default_factory=dict)
@@ -240,6 +241,35 @@ def _calendar_sql(ctx: Context) -> SQL:
     ]
 
 
+def _province_list_sql(ctx: Context) -> SQL:
+    return [
+        (
+            """SELECT p.id, p.name, (SELECT count(*) FROM communes_district d
+                WHERE d.province_id = p.id), (SELECT count(*) FROM communes_commune c
+                WHERE c.province_id = p.id AND c.kind = 'xa'), (SELECT count(*)
+                FROM communes_commune c WHERE c.province_id = p.id)
+            FROM communes_province p WHERE p.edition = 2024 ORDER BY p.search_name""",
+            [],
+        )
+    ]
+
+
+def _province_page_sql(ctx: Context) -> SQL:
+    return [
+        (
+            """SELECT d.id, d.name, count(c.id) FROM communes_district d
+            LEFT JOIN communes_commune c ON c.district_id = d.id
+            WHERE d.province_id = %s GROUP BY d.id ORDER BY d.search_name""",
+            [ctx.province.pk],
+        ),
+        (
+            """SELECT c.*, (SELECT count(*) FROM communes_village v WHERE v.commune_id = c.id)
+            FROM communes_commune c WHERE c.province_id = %s ORDER BY c.search_name LIMIT 50""",
+            [ctx.province.pk],
+        ),
+    ]
+
+
 def _dashboard(name: str) -> Callable[[Context], str]:
     return lambda ctx: reverse(name)
 
@@ -277,6 +307,23 @@ PAGES: list[Page] = [
         lambda ctx: reverse("criteria:commune_status", args=[ctx.commune.pk]),
         _commune_status_sql,
         target_ms=100,
+    ),
+    Page(
+        "evaluation",
+        lambda ctx: reverse("criteria:evaluation_detail", args=[ctx.evaluation_id]),
+        _commune_status_sql,
+    ),
+    Page(
+        "province list",
+        lambda ctx: reverse("communes:province_list") + "?edition=2024",
+        _province_list_sql,
+        user="admin",
+    ),
+    Page(
+        "province page",
+        lambda ctx: reverse("communes:province_detail", args=[ctx.province.pk]),
+        _province_page_sql,
+        user="admin",
     ),
     Page("calendar", lambda ctx: reverse("sponsorships:calendar"), _calendar_sql),
     Page("review queue", lambda ctx: reverse("criteria:review_queue"), _review_sql),
@@ -440,6 +487,9 @@ class Command(BaseCommand):
             criteria_set=criteria_set,
             province=province,
             commune=commune,
+            evaluation_id=Evaluation.objects.filter(commune=commune, village=None)
+            .values_list("pk", flat=True)
+            .first(),
             criterion_numbers=[c.number for c in criteria],
             criterion_id=criteria[0].pk,
             clients=clients,
