@@ -64,7 +64,7 @@ vendor-divisions:
 
 benchmark: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) benchmark
+	$(MANAGE) benchmark --scale national
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from communes.models import Commune
 
-from .models import CriteriaSet, CriterionResult, Evaluation, IndicatorValue
+from .models import CriteriaSet, CriterionResult, Evaluation, IndicatorValue, Recognition
 from .rules import Subject, criterion_met, indicator_met
 
 PERIODS = [(year, half) for year in range(2021, 2026) for half in (1, 2)]
@@ -116,3 +118,98 @@ def _insert(model, columns: list[str], rows: Iterator[tuple], defaults: dict | N
         (model(**dict(zip(columns, row, strict=True)), **defaults) for row in rows),
         batch_size=5000,
     )
+
+
+VILLAGES_PER_XA = 8
+
+
+def build_villages(
+    *, communes: Iterable[Commune], village_set: CriteriaSet | None, seed: int = 7
+) -> int:
+    """About eight villages per xã (6 to 10), and one approved evaluation each (I/2025) against
+    the village set, its tally only: the dashboards count villages met from it. Skips xã that
+    already have villages."""
+    from communes.models import Village
+    from communes.text import fold
+
+    rng = random.Random(seed)
+    have = set(Village.objects.values_list("commune_id", flat=True).distinct())
+    todo = [commune for commune in communes if commune.pk not in have]
+    rows = []
+    for commune in todo:
+        for number in range(1, rng.randint(VILLAGES_PER_XA - 2, VILLAGES_PER_XA + 2) + 1):
+            name = f"Thôn {number}"
+            rows.append((commune.pk, Village.Kind.THON, name, "", fold(name)))
+    with transaction.atomic():
+        _insert(Village, ["commune_id", "kind", "name", "code", "search_name"], iter(rows))
+        if village_set is not None and todo:
+            count = village_set.criteria.count() or 1
+            # Read before the COPY starts: the connection cannot query while it copies.
+            villages = list(
+                Village.objects.filter(commune__in=[c.pk for c in todo]).values_list(
+                    "pk", "commune_id"
+                )
+            )
+            now = timezone.now()
+            evaluations = (
+                (
+                    commune_id,
+                    village_id,
+                    village_set.pk,
+                    2025,
+                    1,
+                    Evaluation.period_end_of(2025, 1),
+                    Evaluation.Status.APPROVED,
+                    1,
+                    count if rng.random() < 0.6 else rng.randint(0, count - 1),
+                    count,
+                    now,
+                    "",
+                )
+                for village_id, commune_id in villages
+            )
+            _insert(
+                Evaluation,
+                [
+                    "commune_id",
+                    "village_id",
+                    "criteria_set_id",
+                    "year",
+                    "half",
+                    "period_end",
+                    "status",
+                    "version",
+                    "met_count",
+                    "criteria_count",
+                    "created_at",
+                    "return_reason",
+                ],
+                evaluations,
+            )
+    return len(rows)
+
+
+def build_recognitions(*, criteria_set: CriteriaSet, seed: int = 11) -> int:
+    """Recognise the best 40% of xã by their II/2021 tally (NTM, a fifth of them nâng cao), as
+    decisions of 2022; those that slipped since are the ones at risk. Idempotent."""
+    rng = random.Random(seed)
+    if Recognition.objects.exists():
+        return 0
+    tallies = sorted(
+        Evaluation.objects.filter(
+            criteria_set=criteria_set, village=None, year=2021, half=2
+        ).values_list("met_count", "commune_id"),
+        reverse=True,
+    )
+    best = tallies[: len(tallies) * 2 // 5]
+    rows = [
+        Recognition(
+            commune_id=commune_id,
+            level=Recognition.Level.NANG_CAO if rng.random() < 0.2 else Recognition.Level.NTM,
+            decision_number=f"{index + 1}/QĐ-UBND",
+            decision_date=date(2022, 3, 1),
+        )
+        for index, (_, commune_id) in enumerate(best)
+    ]
+    Recognition.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -376,3 +376,72 @@ class Recognition(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_on is None
+
+
+class CommuneStanding(models.Model):
+    """The dashboards' summary table: one row per approved commune evaluation.
+
+    Criteria are stored as bit masks (bit n: criterion number n), so a dashboard counts, for every
+    criterion at once, the communes that meet it or not with one conditional aggregation, and a
+    heat map row needs no join. Written only by criteria.standings.standings_refresh, called by
+    the services that approve, reopen or recompute an evaluation, and by beat for what changes
+    elsewhere (recognitions entered in the admin).
+    """
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="standings")
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="+")
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    half = models.PositiveSmallIntegerField(choices=Evaluation.Half.choices)
+    period_end = models.DateField()
+    met_count = models.PositiveSmallIntegerField()
+    criteria_count = models.PositiveSmallIntegerField()
+    all_met = models.BooleanField()
+    met_mask = models.BigIntegerField(default=0)
+    unmet_mask = models.BigIntegerField(default=0)
+    # The latest approved evaluation of the commune against the set: "where it stands now".
+    is_latest = models.BooleanField()
+    # Recognised at the period's end, and at risk of revocation by criteria.rules.revocation_risk.
+    at_risk = models.BooleanField(default=False)
+    risk_reason = models.CharField(max_length=300, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["criteria_set", "is_latest", "commune"]),
+            models.Index(fields=["criteria_set", "year", "half"]),
+            models.Index(fields=["commune", "criteria_set"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}/{self.criteria_set_id} {self.year}-{self.half}"
+
+    @staticmethod
+    def bit(criterion_number: int) -> int:
+        return 1 << criterion_number
+
+    def state_of(self, criterion_number: int) -> bool | None:
+        """Met, not met, or undecided (no value) in this evaluation."""
+        bit = self.bit(criterion_number)
+        if self.met_mask & bit:
+            return True
+        if self.unmet_mask & bit:
+            return False
+        return None
+
+
+class CommuneSummary(models.Model):
+    """Per commune: its highest active recognition and its villages met (summary table)."""
+
+    commune = models.OneToOneField(
+        Commune, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    recognition_level = models.CharField(
+        max_length=10, choices=Recognition.Level.choices, blank=True
+    )
+    villages_total = models.PositiveIntegerField(default=0)
+    villages_met = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.recognition_level or '-'}"

@@ -24,6 +24,7 @@ from .models import (
     IndicatorValue,
 )
 from .rules import Subject, criterion_met, display_value, indicator_met
+from .standings import standings_refresh
 from .values import ValueRejected, parse_value
 
 
@@ -204,6 +205,9 @@ def evaluation_recompute(*, evaluation: Evaluation) -> None:
     )
     evaluation.met_count, evaluation.criteria_count = met_count, len(results)
     evaluation.save(update_fields=["met_count", "criteria_count"])
+    if evaluation.is_locked:
+        # An approved evaluation recomputed after a catalogue change moves the dashboards.
+        standings_refresh(commune_ids=[evaluation.commune_id])
 
 
 # --- Workflow -----------------------------------------------------------------------------------
@@ -270,6 +274,7 @@ def evaluation_approve(*, evaluation: Evaluation, version: int, actor: User) -> 
     evaluation.reviewed_by, evaluation.reviewed_at = actor, timezone.now()
     _bump(evaluation, "status", "reviewed_by", "reviewed_at")
     _log(evaluation, actor, EvaluationLog.Action.APPROVED)
+    standings_refresh(commune_ids=[evaluation.commune_id])
     _notify_submitter(evaluation, _("Đánh giá %(period)s đã được duyệt"))
     return evaluation
 
@@ -289,6 +294,7 @@ def evaluation_reopen(
     evaluation.return_reason = reason
     _bump(evaluation, "status", "return_reason")
     _log(evaluation, actor, EvaluationLog.Action.REOPENED, reason)
+    standings_refresh(commune_ids=[evaluation.commune_id])
     _notify_submitter(evaluation, _("Đánh giá %(period)s được mở lại: %(reason)s"), reason)
     return evaluation
 

@@ -325,3 +325,15 @@ def get_roster_import_or_404(user: User, pk: int) -> RosterImport:
         .defer("table"),
         pk=pk,
     )
+
+
+# --- Dashboards (issue 7) -----------------------------------------------------------------------
+
+
+def can_view_dashboards(user: User) -> bool:
+    """Admins (the country), province and district staff (their area), agencies (their communes).
+    Commune officials have their commune's own page instead. What the figures cover is always
+    `communes_visible_to(user)`."""
+    if _has_no_access(user):
+        return False
+    return user.is_admin or user.role in (Role.PROVINCE, Role.DISTRICT, Role.AGENCY)

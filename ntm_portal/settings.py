@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),
     },
+    # Dashboards (issue 7): the summary tables, for changes made outside the services.
+    "refresh-standings": {
+        "task": "criteria.tasks.refresh_standings",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------------

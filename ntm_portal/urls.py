@@ -26,5 +26,6 @@ urlpatterns = [
     path("thong-bao/", views.notification_list, name="notification_list"),
     path("van-ban/", include("reports.urls")),
     path("nhap-lieu/", include("ntm_portal.rosters.urls")),
+    path("tong-quan/", include("reports.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -92,3 +92,63 @@ def horizontal_bars(*, title: str, bars: list[Bar], unit: str = "", summary: str
     )
     rows = [(bar.label, _figure(bar, unit)) for bar in bars]
     return Chart(title=title, svg=mark_safe(svg), summary=summary, rows=rows)  # noqa: S308 (every text above is escaped)
+
+
+# Column chart sizes: one column per period, the figure above it, the label below.
+COLUMN_HEIGHT = 160
+COLUMN_TOP = 22
+COLUMN_LABEL = 24
+
+
+def columns(
+    *,
+    title: str,
+    bars: list[Bar],
+    unit: str = "",
+    summary: str = "",
+    maximum: Decimal | int | float | None = None,
+) -> Chart:
+    """Vertical columns side by side (progress over half-years), scaled to `maximum` (e.g. 100
+    for a share) or the largest value; bars with a total are drawn against it, as above."""
+    scale = float(maximum or 0) or max((float(b.total or b.value) for b in bars), default=0) or 1
+    slot = (WIDTH - 16) / max(len(bars), 1)
+    width = min(slot * 0.7, 60)
+    parts = []
+    for index, bar in enumerate(bars):
+        x = 8 + index * slot + (slot - width) / 2
+        centre = x + width / 2
+        whole = float(bar.total) if bar.total is not None else scale
+        full = COLUMN_HEIGHT * whole / scale
+        filled = COLUMN_HEIGHT * float(bar.value) / scale
+        base = COLUMN_TOP + COLUMN_HEIGHT
+        figure = _figure(bar, unit)
+        shapes = []
+        if bar.total is not None and full > filled:
+            shapes.append(
+                f'<rect x="{x:.1f}" y="{base - full:.1f}" width="{width:.1f}" '
+                f'height="{full - filled:.1f}" fill="{COLOURS[1]}"/>'
+            )
+        shapes += [
+            f'<rect x="{x:.1f}" y="{base - filled:.1f}" width="{width:.1f}" height="{filled:.1f}" '
+            f'fill="{COLOURS[0]}"/>',
+            f'<text x="{centre:.1f}" y="{base - max(filled, full if bar.total else 0) - 5:.1f}" '
+            f'text-anchor="middle" font-size="11">{escape(figure)}</text>',
+            f'<text x="{centre:.1f}" y="{base + 16}" text-anchor="middle" font-size="11">'
+            f"{escape(bar.label)}</text>",
+        ]
+        group = "".join(shapes)
+        if bar.url:
+            group = f'<a href="{escape(bar.url)}">{group}</a>'
+        parts.append(f"<g><title>{escape(bar.label)}: {escape(figure)}</title>{group}</g>")
+    height = COLUMN_TOP + COLUMN_HEIGHT + COLUMN_LABEL
+    summary = summary or title
+    svg = (
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-label="{escape(summary)}" '
+        f'font-size="13" font-family="Liberation Serif, Times New Roman, serif">'
+        f"<title>{escape(title)}</title>"
+        f'<line x1="4" y1="{COLUMN_TOP + COLUMN_HEIGHT}" x2="{WIDTH - 4}" '
+        f'y2="{COLUMN_TOP + COLUMN_HEIGHT}" stroke="#888"/>{"".join(parts)}</svg>'
+    )
+    rows = [(bar.label, _figure(bar, unit)) for bar in bars]
+    return Chart(title=title, svg=mark_safe(svg), summary=summary, rows=rows)  # noqa: S308 (every text above is escaped)

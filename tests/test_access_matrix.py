@@ -100,6 +100,10 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     # Rosters (issue 6)
     ("rosters:import_list", None, "get", {"admin"}),
     ("rosters:import_new", None, "post", {"admin"}),
+    # Dashboards (issue 7): what each sees is its own scope (tests/test_dashboards.py).
+    ("dashboards:overview", None, "get", {"admin", "province", "district", "agency"}),
+    ("dashboards:heatmap", None, "get", {"admin", "province", "district", "agency"}),
+    ("dashboards:commune_list", None, "get", {"admin", "province", "district", "agency"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {

@@ -1,17 +1,26 @@
-"""Page speed at national scale. A benchmark, not a test: it prints numbers for the closing note."""
+"""Page speed at national scale. A benchmark, not a test: it prints numbers for the closing note.
+
+`--scale national` builds every xã of the 2024 edition with about 8 villages each, ten QĐ 318
+half-year evaluations each, about 2,000 agencies with an assignment for every xã and five years of
+inspections; then it measures p50/p95 over at least 50 requests of each page in PAGES, its SQL
+query count, and the floor: the time of raw SQL computing the same aggregates. It prints a table
+and writes the same figures to var/benchmark.json. The data stays (a second run reuses it): point
+it at a throwaway database (`.ci/with-services .venv/bin/python manage.py benchmark`).
+"""
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
-from dataclasses import dataclass
-from datetime import date
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
-from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,15 +28,44 @@ from django.utils import timezone
 
 from communes.models import Commune, Edition, Province
 from communes.services import divisions_load
-from criteria.benchmark_data import build_evaluations
+from criteria.benchmark_data import build_evaluations, build_recognitions, build_villages
 from criteria.catalogue import catalogue_load
-from criteria.models import CriteriaSet, Evaluation
+from criteria.models import CommuneStanding, CriteriaSet, Evaluation
+from criteria.standings import standings_refresh
 from ntm_portal.models import Role, User
-from sponsorships.models import Agency, Assignment, Inspection
+from sponsorships.benchmark_data import MARK, build_sponsorships
+from sponsorships.models import Assignment
 from sponsorships.services import inspections_plan
 
 NATIONAL_SET = "QD318-2022-XA-NTM"
-BENCHMARK_AGENCY = "[benchmark]"
+SMALL_SCALE = 300  # xã built by --scale small: a quick try of the whole run
+
+
+@dataclass
+class Context:
+    """What the pages and their floors are about."""
+
+    criteria_set: CriteriaSet
+    province: Province
+    commune: Commune
+    evaluation_id: int | None
+    criterion_numbers: list[int]
+    criterion_id: int
+    clients: dict[str, Client] = field(default_factory=dict)
+
+
+SQL = list[tuple[str, list]]
+
+
+@dataclass
+class Page:
+    """One measured page: its URL, who opens it, the raw SQL of the same aggregates, a target."""
+
+    name: str
+    url: Callable[[Context], str]
+    floor: Callable[[Context], SQL]
+    user: str = "province"  # "admin" (the country) or "province" (the largest province's office)
+    target_ms: float | None = None
 
 
 @dataclass
@@ -37,141 +75,429 @@ class Measurement:
     p50_ms: float
     p95_ms: float
     queries: int
+    floor_ms: float | None
+    target_ms: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        return round(self.p95_ms / self.floor_ms, 1) if self.floor_ms else None
+
+
+# --- The floors: raw SQL computing what each page shows -------------------------------------------
+
+
+def _xa(where: str = "") -> str:
+    return f"c.kind = 'xa' AND c.edition = {Edition.THREE_TIER_2024} {where}"
+
+
+def _dashboard_sql(ctx: Context, province_id: int | None) -> SQL:
+    """The dashboard's aggregates: breakdown, criteria counts, progress, agency performance."""
+    where = f"AND c.province_id = {province_id}" if province_id else ""
+    group = "c.district_id" if province_id else "c.province_id"
+    set_id = ctx.criteria_set.pk
+    per_criterion = ", ".join(
+        f"count(*) FILTER (WHERE s.met_mask & {1 << n} > 0), "
+        f"count(*) FILTER (WHERE s.unmet_mask & {1 << n} > 0)"
+        for n in ctx.criterion_numbers
+    )
+    year = timezone.localdate().year
+    return [
+        (
+            f"""SELECT {group}, count(*), count(s.id), count(s.id) FILTER (WHERE s.all_met),
+                sum(s.met_count), count(s.id) FILTER (WHERE s.at_risk),
+                count(*) FILTER (WHERE m.recognition_level = 'ntm'),
+                count(*) FILTER (WHERE m.recognition_level = 'nang_cao'),
+                count(*) FILTER (WHERE m.recognition_level = 'kieu_mau'),
+                sum(m.villages_total), sum(m.villages_met), max(s.refreshed_at)
+            FROM communes_commune c
+            LEFT JOIN criteria_communestanding s
+                ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
+            LEFT JOIN criteria_communesummary m ON m.commune_id = c.id
+            WHERE {_xa(where)} GROUP BY {group}""",
+            [set_id],
+        ),
+        (
+            f"""SELECT count(*), {per_criterion} FROM criteria_communestanding s
+            JOIN communes_commune c ON c.id = s.commune_id
+            WHERE s.criteria_set_id = %s AND s.is_latest AND {_xa(where)}""",
+            [set_id],
+        ),
+        (
+            f"""SELECT s.year, s.half, count(*), count(*) FILTER (WHERE s.all_met),
+                sum(s.met_count), count(*) FILTER (WHERE s.at_risk)
+            FROM criteria_communestanding s JOIN communes_commune c ON c.id = s.commune_id
+            WHERE s.criteria_set_id = %s AND {_xa(where)} GROUP BY s.year, s.half""",
+            [set_id],
+        ),
+        (
+            f"""SELECT a.agency_id, count(*) FILTER (WHERE i.due_date <= current_date),
+                count(*) FILTER (WHERE i.status = 'done' AND r.inspected_on <= i.due_date),
+                count(*) FILTER (WHERE i.status = 'planned' AND i.due_date < current_date)
+            FROM sponsorships_inspection i
+            JOIN sponsorships_assignment a ON a.id = i.assignment_id
+            JOIN communes_commune c ON c.id = a.commune_id
+            LEFT JOIN sponsorships_inspectionreport r ON r.inspection_id = i.id
+            WHERE i.status <> 'cancelled' AND i.due_date BETWEEN %s AND %s AND {_xa(where)}
+            GROUP BY a.agency_id""",
+            [f"{year}-01-01", f"{year}-12-31"],
+        ),
+    ]
+
+
+def _national_from_base_tables(ctx: Context) -> SQL:
+    """For the note: the national breakdown without the summary table (latest approved
+    evaluation per xã found on the fly)."""
+    return [
+        (
+            f"""WITH latest AS (
+                SELECT DISTINCT ON (e.commune_id) e.commune_id, e.met_count, e.criteria_count
+                FROM criteria_evaluation e
+                WHERE e.criteria_set_id = %s AND e.village_id IS NULL AND e.status = 'approved'
+                ORDER BY e.commune_id, e.period_end DESC, e.half DESC, e.id DESC)
+            SELECT c.province_id, count(*), count(l.commune_id),
+                count(*) FILTER (WHERE l.met_count = l.criteria_count), sum(l.met_count)
+            FROM communes_commune c LEFT JOIN latest l ON l.commune_id = c.id
+            WHERE {_xa()} GROUP BY c.province_id""",
+            [ctx.criteria_set.pk],
+        )
+    ]
+
+
+def _heatmap_sql(ctx: Context) -> SQL:
+    where = f"AND c.province_id = {ctx.province.pk}"
+    return [
+        *_dashboard_sql(ctx, ctx.province.pk)[1:2],
+        (
+            f"""SELECT count(*) FROM communes_commune c JOIN criteria_communestanding s
+                ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
+            WHERE {_xa(where)}""",
+            [ctx.criteria_set.pk],
+        ),
+        (
+            f"""SELECT c.*, s.met_count, s.criteria_count, s.met_mask, s.unmet_mask
+            FROM communes_commune c JOIN criteria_communestanding s
+                ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
+            LEFT JOIN communes_district d ON d.id = c.district_id
+            WHERE {_xa(where)} ORDER BY d.search_name, c.search_name, c.code LIMIT 40""",
+            [ctx.criteria_set.pk],
+        ),
+    ]
+
+
+def _list_sql(ctx: Context) -> SQL:
+    where = f"AND c.province_id = {ctx.province.pk}"
+    bit = 1 << ctx.criterion_numbers[0]
+    body = f"""FROM communes_commune c JOIN criteria_communestanding s
+            ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
+        WHERE {_xa(where)} AND s.unmet_mask & {bit} > 0"""
+    return [
+        (f"SELECT count(*) {body}", [ctx.criteria_set.pk]),
+        (f"SELECT c.*, s.* {body} ORDER BY c.search_name LIMIT 50", [ctx.criteria_set.pk]),
+    ]
+
+
+def _commune_sql(ctx: Context) -> SQL:
+    return [
+        ("SELECT * FROM communes_commune WHERE id = %s", [ctx.commune.pk]),
+        (
+            "SELECT * FROM communes_village WHERE commune_id = %s ORDER BY search_name",
+            [ctx.commune.pk],
+        ),
+    ]
+
+
+def _commune_status_sql(ctx: Context) -> SQL:
+    latest = """(SELECT id FROM criteria_evaluation WHERE commune_id = %s AND village_id IS NULL
+        ORDER BY period_end DESC, half DESC, id DESC LIMIT 1)"""
+    return [
+        (f"SELECT * FROM criteria_evaluation WHERE id = {latest}", [ctx.commune.pk]),
+        (
+            f"SELECT * FROM criteria_criterionresult WHERE evaluation_id = {latest}",
+            [ctx.commune.pk],
+        ),
+        (f"SELECT * FROM criteria_indicatorvalue WHERE evaluation_id = {latest}", [ctx.commune.pk]),
+    ]
+
+
+def _review_sql(ctx: Context) -> SQL:
+    body = """FROM criteria_evaluation e JOIN communes_commune c ON c.id = e.commune_id
+        WHERE c.province_id = %s AND e.status = 'submitted'"""
+    return [
+        (f"SELECT count(*) {body}", [ctx.province.pk]),
+        (f"SELECT e.*, c.name {body} ORDER BY e.submitted_at, e.id LIMIT 50", [ctx.province.pk]),
+    ]
+
+
+def _calendar_sql(ctx: Context) -> SQL:
+    year = timezone.localdate().year
+    body = """FROM sponsorships_inspection i
+        JOIN sponsorships_assignment a ON a.id = i.assignment_id
+        JOIN communes_commune c ON c.id = a.commune_id
+        WHERE c.province_id = %s AND i.due_date BETWEEN %s AND %s"""
+    params = [ctx.province.pk, f"{year}-01-01", f"{year}-12-31"]
+    return [
+        (f"SELECT count(*) {body}", params),
+        (f"SELECT i.*, c.name {body} ORDER BY i.due_date, i.id LIMIT 100", params),
+    ]
+
+
+def _province_list_sql(ctx: Context) -> SQL:
+    return [
+        (
+            """SELECT p.id, p.name, (SELECT count(*) FROM communes_district d
+                WHERE d.province_id = p.id), (SELECT count(*) FROM communes_commune c
+                WHERE c.province_id = p.id AND c.kind = 'xa'), (SELECT count(*)
+                FROM communes_commune c WHERE c.province_id = p.id)
+            FROM communes_province p WHERE p.edition = 2024 ORDER BY p.search_name""",
+            [],
+        )
+    ]
+
+
+def _province_page_sql(ctx: Context) -> SQL:
+    return [
+        (
+            """SELECT d.id, d.name, count(c.id) FROM communes_district d
+            LEFT JOIN communes_commune c ON c.district_id = d.id
+            WHERE d.province_id = %s GROUP BY d.id ORDER BY d.search_name""",
+            [ctx.province.pk],
+        ),
+        (
+            """SELECT c.*, (SELECT count(*) FROM communes_village v WHERE v.commune_id = c.id)
+            FROM communes_commune c WHERE c.province_id = %s ORDER BY c.search_name LIMIT 50""",
+            [ctx.province.pk],
+        ),
+    ]
+
+
+def _dashboard(name: str) -> Callable[[Context], str]:
+    return lambda ctx: reverse(name)
+
+
+PAGES: list[Page] = [
+    Page(
+        "national dashboard",
+        _dashboard("dashboards:overview"),
+        lambda ctx: _dashboard_sql(ctx, None),
+        user="admin",
+        target_ms=300,
+    ),
+    Page(
+        "province dashboard",
+        _dashboard("dashboards:overview"),
+        lambda ctx: _dashboard_sql(ctx, ctx.province.pk),
+        target_ms=200,
+    ),
+    Page("heat map", _dashboard("dashboards:heatmap"), _heatmap_sql),
+    Page(
+        "xã behind a figure",
+        lambda ctx: (
+            reverse("dashboards:commune_list") + f"?tieu_chi={ctx.criterion_id}&trang_thai=chua-dat"
+        ),
+        _list_sql,
+    ),
+    Page(
+        "commune page",
+        lambda ctx: reverse("communes:commune_detail", args=[ctx.commune.pk]),
+        _commune_sql,
+        target_ms=100,
+    ),
+    Page(
+        "commune status",
+        lambda ctx: reverse("criteria:commune_status", args=[ctx.commune.pk]),
+        _commune_status_sql,
+        target_ms=100,
+    ),
+    Page(
+        "evaluation",
+        lambda ctx: reverse("criteria:evaluation_detail", args=[ctx.evaluation_id]),
+        _commune_status_sql,
+    ),
+    Page(
+        "province list",
+        lambda ctx: reverse("communes:province_list") + "?edition=2024",
+        _province_list_sql,
+        user="admin",
+    ),
+    Page(
+        "province page",
+        lambda ctx: reverse("communes:province_detail", args=[ctx.province.pk]),
+        _province_page_sql,
+        user="admin",
+    ),
+    Page("calendar", lambda ctx: reverse("sponsorships:calendar"), _calendar_sql),
+    Page("review queue", lambda ctx: reverse("criteria:review_queue"), _review_sql),
+    # ---- Import preview (issue 6): the lead adds its Page here after the merge, e.g.
+    # Page("import preview", lambda ctx: reverse("imports:preview", args=[...]), _import_sql),
+]
 
 
 class Command(BaseCommand):
-    help = "Nạp phiên bản 2024 rồi đo thời gian (p50/p95) và số truy vấn SQL của các trang chính."
+    help = (
+        "Dựng dữ liệu toàn quốc (phiên bản 2024) rồi đo thời gian (p50/p95), số truy vấn SQL và "
+        "mức sàn SQL thuần của các trang chính; ghi kết quả vào var/benchmark.json."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=["national", "small"], default="national")
         parser.add_argument("--requests", type=int, default=50, help="số lần đo mỗi trang (≥ 50)")
         parser.add_argument(
             "--communes",
             type=int,
             default=None,
-            help="chỉ tạo đánh giá cho N xã đầu tiên (mặc định: mọi xã của phiên bản 2024)",
+            help="chỉ dựng N xã đầu tiên (mặc định theo --scale)",
         )
+        parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "benchmark.json"))
 
-    def handle(self, *args, requests: int, communes: int | None, **options) -> None:
-        # The data it builds stays (a second run reuses it): point it at a benchmark database.
-        started = time.perf_counter()
-        result = divisions_load(edition=Edition.THREE_TIER_2024)
+    def handle(
+        self, *args, scale: str, requests: int, communes: int | None, output: str, **options
+    ):
+        requests = max(requests, 50)
+        limit = communes or (SMALL_SCALE if scale == "small" else None)
+        build, criteria_set, rural = self._build(limit)
+        self.stdout.write(f"database: {connection.vendor}; {requests} requests per page\n")
+        # Static files as in development: the hashed manifest would need `collectstatic` first.
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with (
+            transaction.atomic(),
+            override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages),
+        ):
+            ctx = self._context(criteria_set, rural)
+            measurements = [self._measure(ctx, page, requests) for page in PAGES]
+            base = (
+                self._floor(_national_from_base_tables(ctx), requests)
+                if connection.vendor == "postgresql"
+                else 0.0
+            )
+            transaction.set_rollback(True)  # the users made for measuring do not outlive it
+
         self.stdout.write(
-            f"load_divisions --edition 2024: {time.perf_counter() - started:.2f} s "
-            f"({result.summary()})"
+            f"\n{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'floor ms':>10}"
+            f"{'p95/floor':>10}{'target':>8}  url"
         )
-        catalogue_load(directory=Path(settings.BASE_DIR) / "fixtures" / "criteria")
+        for m in measurements:
+            floor = f"{m.floor_ms:.1f}" if m.floor_ms is not None else "—"
+            target = f"{m.target_ms:.0f}" if m.target_ms else "—"
+            self.stdout.write(
+                f"{m.page:<22}{m.p50_ms:>9.1f}{m.p95_ms:>9.1f}{m.queries:>9}{floor:>10}"
+                f"{m.ratio or '—':>10}{target:>8}  {m.url}"
+            )
+        self.stdout.write(
+            f"national breakdown from base tables, no summary table (p50): {base:.1f} ms"
+        )
+        report = {
+            "scale": scale,
+            "database": connection.vendor,
+            "requests_per_page": requests,
+            "build": build,
+            "pages": [{**asdict(m), "p95_over_floor": m.ratio} for m in measurements],
+            "national_breakdown_from_base_tables_ms": round(base, 1),
+        }
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        self.stdout.write(f"written: {output}")
+
+    # --- Building -------------------------------------------------------------------------------
+
+    def _step(self, build: dict, name: str, action: Callable[[], object]) -> object:
+        started = time.perf_counter()
+        result = action()
+        seconds = time.perf_counter() - started
+        build[name] = {"seconds": round(seconds, 2), "result": str(result)}
+        self.stdout.write(f"{name}: {seconds:.1f} s ({result})")
+        return result
+
+    def _build(self, limit: int | None):
+        build: dict[str, dict] = {}
+        started = time.perf_counter()
+        self._step(
+            build,
+            "load_divisions 2024",
+            lambda: divisions_load(edition=Edition.THREE_TIER_2024).summary(),
+        )
+        self._step(
+            build,
+            "load_criteria",
+            lambda: catalogue_load(directory=Path(settings.BASE_DIR) / "fixtures" / "criteria"),
+        )
         criteria_set = CriteriaSet.objects.get(code=NATIONAL_SET)
-        rural = (
+        village_set = CriteriaSet.objects.filter(level=CriteriaSet.Level.THON).first()
+        rural = list(
             Commune.objects.of_edition(Edition.THREE_TIER_2024)
             .xa()
             .select_related("province")
-            .order_by("pk")[:communes]
+            .order_by("pk")[:limit]
         )
-        started = time.perf_counter()
-        created = build_evaluations(criteria_set=criteria_set, communes=rural)
-        total = Evaluation.objects.filter(criteria_set=criteria_set).count()
-        self.stdout.write(
-            f"evaluations ({NATIONAL_SET}, 10 half-years per xã): {total} "
-            f"({created} built in {time.perf_counter() - started:.1f} s)"
+        self._step(
+            build,
+            "evaluations (10 half-years per xã)",
+            lambda: build_evaluations(criteria_set=criteria_set, communes=rural),
         )
-        self._benchmark_planning(rural)
-        self.stdout.write(f"database: {connection.vendor}; {requests} requests per page\n")
-
-        # Nothing the benchmark creates outlives it.
-        with transaction.atomic(), override_settings(ALLOWED_HOSTS=["testserver"]):
-            measurements = self._measure_pages(requests)
-            transaction.set_rollback(True)
-
-        self.stdout.write(f"{'page':<18}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}  url")
-        for m in measurements:
-            self.stdout.write(
-                f"{m.page:<18}{m.p50_ms:>9.1f}{m.p95_ms:>9.1f}{m.queries:>9}  {m.url}"
-            )
-
-    def _benchmark_planning(self, rural) -> None:
-        """One benchmark agency per province assigned every xã; the calendar job, twice."""
-        agencies = {}
-        for province in Province.objects.of_edition(Edition.THREE_TIER_2024):
-            agencies[province.pk], _ = Agency.objects.get_or_create(
-                province=province, name=f"{BENCHMARK_AGENCY} {province.short_name}"
-            )
-        assigned = set(
-            Assignment.objects.filter(agency__name__startswith=BENCHMARK_AGENCY).values_list(
-                "commune_id", flat=True
-            )
+        self._step(
+            build,
+            "villages (~8 per xã) and their evaluations",
+            lambda: build_villages(communes=rural, village_set=village_set),
         )
-        Assignment.objects.bulk_create(
-            Assignment(
-                agency=agencies[commune.province_id],
-                commune=commune,
-                kind=Assignment.Kind.SPONSORED if commune.pk % 2 else Assignment.Kind.SUPERVISED,
-                start=date(2024, 1, 1),
-            )
-            for commune in rural
-            if commune.pk not in assigned
-        )
-        ours = Inspection.objects.filter(assignment__agency__name__startswith=BENCHMARK_AGENCY)
-        ours.delete()  # so that the first run really is a first run
-        count = Assignment.objects.filter(agency__name__startswith=BENCHMARK_AGENCY).count()
+        self._step(build, "recognitions", lambda: build_recognitions(criteria_set=criteria_set))
         today = timezone.localdate()
-        for label in ("first run", "re-run"):
-            started = time.perf_counter()
-            result = inspections_plan(today=today)
-            self.stdout.write(
-                f"plan_inspections, {count} assignments, {label}: "
-                f"{time.perf_counter() - started:.2f} s ({result.summary()})"
+        self._step(
+            build,
+            "agencies, assignments, 5 years of inspections",
+            lambda: build_sponsorships(communes=rural, today=today),
+        )
+        approved = Evaluation.objects.approved().filter(village=None).count()
+        if CommuneStanding.objects.count() != approved:
+            self._step(build, "summary tables (standings_refresh)", standings_refresh)
+        assignments = Assignment.objects.filter(agency__name__startswith=MARK).count()
+        for label in ("plan_inspections", "plan_inspections re-run"):
+            self._step(
+                build,
+                f"{label} ({assignments} assignments)",
+                lambda: inspections_plan(today=today).summary(),
             )
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics after bulk loading, as autovacuum would give production
+            # (the throwaway test server runs without it): without them every join is a guess.
+            self._step(build, "ANALYZE", lambda: connection.cursor().execute("ANALYZE"))
+        build["total_seconds"] = round(time.perf_counter() - started, 1)
+        self.stdout.write(f"build total: {build['total_seconds']:.1f} s")
+        return build, criteria_set, rural
 
-    def _measure_pages(self, requests: int) -> list[Measurement]:
-        # The largest province, and the seeds' sponsored commune (or any xã) as the commune page.
-        province = (
-            Province.objects.of_edition(Edition.THREE_TIER_2024)
-            .annotate(size=Count("communes"))
-            .order_by("-size")
-            .first()
-        )
-        commune = (
-            Commune.objects.of_edition(Edition.THREE_TIER_2024).filter(code="19477").first()
-            or Commune.objects.of_edition(Edition.THREE_TIER_2024).xa().first()
-        )
+    # --- Measuring ------------------------------------------------------------------------------
+
+    def _context(self, criteria_set: CriteriaSet, rural: list[Commune]) -> Context:
+        # The largest province of the build.
+        sizes = Counter(commune.province_id for commune in rural)
+        province = Province.objects.get(pk=sizes.most_common(1)[0][0])
+        # A commune page as the province office opens it: a xã of that province.
+        commune = next(c for c in rural if c.province_id == province.pk)
+        criteria = list(criteria_set.criteria.order_by("number"))
         admin = User.objects.create(username="benchmark-admin", role=Role.ADMIN, is_superuser=True)
-        # The review side is measured in the largest province (or, on a partial build, in the
-        # province of any evaluated commune), as that province's office staff.
-        evaluations = Evaluation.objects.filter(village=None).latest_first()
-        evaluated = evaluations.filter(commune__province=province).first() or evaluations.first()
-        reviewer = User.objects.create(
-            username="benchmark-province",
-            role=Role.PROVINCE,
-            province_id=evaluated.commune.province_id if evaluated else province.pk,
+        office = User.objects.create(
+            username="benchmark-province", role=Role.PROVINCE, province=province
         )
-        client = Client()
-        client.force_login(admin)
-        province_client = Client()
-        province_client.force_login(reviewer)
-        measurements = []
-        if evaluated:
-            measurements += [
-                self._measure(province_client, name, url, requests)
-                for name, url in [
-                    (
-                        "commune status",
-                        reverse("criteria:commune_status", args=[evaluated.commune_id]),
-                    ),
-                    ("evaluation", reverse("criteria:evaluation_detail", args=[evaluated.pk])),
-                    ("review queue", reverse("criteria:review_queue")),
-                    ("calendar", reverse("sponsorships:calendar")),
-                ]
-            ]
-        pages = [
-            ("province list", reverse("communes:province_list") + "?edition=2024"),
-            ("province page", reverse("communes:province_detail", args=[province.pk])),
-            ("province search", reverse("communes:province_detail", args=[province.pk]) + "?q=xa"),
-            ("commune search", reverse("communes:commune_list") + "?q=tan"),
-            ("commune page", reverse("communes:commune_detail", args=[commune.pk])),
-        ]
-        return [self._measure(client, name, url, requests) for name, url in pages] + measurements
+        clients = {}
+        for name, user in (("admin", admin), ("province", office)):
+            clients[name] = Client()
+            clients[name].force_login(user)
+        return Context(
+            criteria_set=criteria_set,
+            province=province,
+            commune=commune,
+            evaluation_id=Evaluation.objects.filter(commune=commune, village=None)
+            .values_list("pk", flat=True)
+            .first(),
+            criterion_numbers=[c.number for c in criteria],
+            criterion_id=criteria[0].pk,
+            clients=clients,
+        )
 
-    def _measure(self, client: Client, page: str, url: str, requests: int) -> Measurement:
+    def _measure(self, ctx: Context, page: Page, requests: int) -> Measurement:
+        client = ctx.clients[page.user]
+        url = page.url(ctx)
         for _ in range(3):  # warm caches, templates and connections
             client.get(url)
         with CaptureQueriesContext(connection) as captured:
@@ -181,14 +507,32 @@ class Command(BaseCommand):
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         timings = []
-        for _ in range(max(requests, 50)):
+        for _ in range(requests):
             started = time.perf_counter()
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
-        return Measurement(
-            page=page,
-            url=url,
-            p50_ms=statistics.median(timings),
-            p95_ms=statistics.quantiles(timings, n=20)[18],
-            queries=query_count,
+        floor = (
+            self._floor(page.floor(ctx), requests) if connection.vendor == "postgresql" else None
         )
+        return Measurement(
+            page=page.name,
+            url=url,
+            p50_ms=round(statistics.median(timings), 1),
+            p95_ms=round(statistics.quantiles(timings, n=20)[18], 1),
+            queries=query_count,
+            floor_ms=round(floor, 1) if floor is not None else None,
+            target_ms=page.target_ms,
+        )
+
+    def _floor(self, statements: SQL, requests: int) -> float:
+        """p50 of the raw statements run one after the other, rows fetched: the database's part."""
+        timings = []
+        with connection.cursor() as cursor:
+            for index in range(requests + 3):
+                started = time.perf_counter()
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+                if index >= 3:
+                    timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)

@@ -1,0 +1,650 @@
+"""The dashboards' reads: filters, scope and every figure, each in one SQL aggregate.
+
+Figures about criteria come from the summary table criteria.CommuneStanding (one row per
+approved commune evaluation, criteria as bit masks) and recognitions and villages from
+criteria.CommuneSummary; inspections are counted live with conditional aggregation. Each figure
+group says how fresh it is. Every query starts from `access.communes_visible_to(user)`, so no
+figure, list, export or chart reaches outside the user's scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.lookups import GreaterThan
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, CommuneQuerySet, District, Edition, Province
+from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
+from ntm_portal import access
+from ntm_portal.models import Role, User
+from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
+
+COMMUNE_SET_LEVELS = (
+    CriteriaSet.Level.XA_NTM,
+    CriteriaSet.Level.XA_NANG_CAO,
+    CriteriaSet.Level.XA_KIEU_MAU,
+)
+TWO_TIER_FROM = date(2025, 7, 1)
+YEARS = range(2010, 2101)  # periods outside these years are refused as malformed
+
+
+def target_share(province: Province | None, year: int) -> Decimal | None:
+    """The plan's target share (%) of xã meeting NTM for the province (None: the country) and
+    year. A hook: the plan-targets model of the documents issue answers it after the merge;
+    until then there is no target, and the page says "chưa có chỉ tiêu"."""
+    return None
+
+
+# --- Filters and scope --------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    """What the query string asked for, validated against the user's scope."""
+
+    criteria_sets: list[CriteriaSet]
+    criteria_set: CriteriaSet | None
+    province: Province | None = None
+    district: District | None = None
+    agency: Agency | None = None
+    period: tuple[int, int] | None = None
+    edition: int = Edition.THREE_TIER_2024
+    districts: list[District] = field(default_factory=list)
+    agencies: list[Agency] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def query(self, **extra: object) -> str:
+        """The same filters as a query string, with extra (or replaced) parameters."""
+        params = QueryDict(mutable=True)
+        if self.criteria_set:
+            params["bo"] = self.criteria_set.pk
+        if self.province:
+            params["tinh"] = self.province.pk
+        if self.district:
+            params["huyen"] = self.district.pk
+        if self.agency:
+            params["co_quan"] = self.agency.pk
+        if self.period:
+            params["ky"] = f"{self.period[0]}-{self.period[1]}"
+        for key, value in extra.items():
+            if value is None or value == "":
+                params.pop(key, None)
+            else:
+                params[key] = value
+        return params.urlencode()
+
+    @property
+    def period_key(self) -> str:
+        return f"{self.period[0]}-{self.period[1]}" if self.period else ""
+
+
+@dataclass
+class Scope:
+    level: str  # "national", "province", "district" or "agency"
+    title: str
+    communes: CommuneQuerySet  # the xã the figures are about, filters applied
+    filters: Filters
+
+    @property
+    def group_by(self) -> tuple[str, str] | None:
+        """How the breakdown table groups communes: by province nationally, else by district."""
+        if self.level == "national" and not self.filters.province:
+            return "province_id", "province__name"
+        return "district_id", "district__name"
+
+
+def can_view(user: User) -> bool:
+    return access.can_view_dashboards(user)
+
+
+def _int(params: QueryDict, key: str) -> int | None:
+    """A positive id, None when absent; ValueError when malformed."""
+    raw = params.get(key, "").strip()
+    if not raw:
+        return None
+    value = int(raw)
+    if value <= 0:
+        raise ValueError(raw)
+    return value
+
+
+def parse_period(raw: str) -> tuple[int, int] | None:
+    """ "2025-1" (first half), "2025-2" (second half), "2025-0" (the whole year)."""
+    year, _sep, half = raw.strip().partition("-")
+    period = int(year), int(half or 0)
+    if period[0] not in YEARS or period[1] not in Evaluation.Half.values:
+        raise ValueError(raw)
+    return period
+
+
+def read_filters(user: User, params: QueryDict) -> Filters:
+    """The filters in the query string; unknown or out-of-scope ids are named and dropped."""
+    errors: list[str] = []
+
+    def wanted(key: str, label: str) -> int | None:
+        try:
+            return _int(params, key)
+        except ValueError:
+            errors.append(_("%(what)s không hợp lệ: bỏ qua bộ lọc này.") % {"what": label})
+            return None
+
+    sets = list(
+        CriteriaSet.objects.filter(level__in=COMMUNE_SET_LEVELS)
+        .annotate(
+            has_data=Exists(CommuneStanding.objects.filter(criteria_set=OuterRef("pk"))),
+        )
+        .order_by("-has_data", "-valid_from", "code")
+    )
+    set_id = wanted("bo", _("Bộ tiêu chí"))
+    criteria_set = next((s for s in sets if s.pk == set_id), None)
+    if set_id and criteria_set is None:
+        errors.append(_("Không có bộ tiêu chí đã chọn: hiển thị bộ mặc định."))
+    criteria_set = criteria_set or (sets[0] if sets else None)
+    filters = Filters(criteria_sets=sets, criteria_set=criteria_set, errors=errors)
+
+    province_id = wanted("tinh", _("Tỉnh"))
+    if province_id:
+        filters.province = access.provinces_visible_to(user).filter(pk=province_id).first()
+        if filters.province is None:
+            errors.append(_("Không tìm thấy tỉnh đã chọn trong phạm vi của bạn."))
+    if user.role == Role.PROVINCE and not user.is_admin:
+        filters.province = user.province
+    if filters.province:
+        filters.edition = filters.province.edition
+    elif user.role == Role.DISTRICT and not user.is_admin:
+        filters.edition = user.district.edition
+    elif criteria_set and criteria_set.valid_from >= TWO_TIER_FROM:
+        # History before 07/2025 is three-tier; sets that begin after it are scored on 2025 units.
+        filters.edition = Edition.TWO_TIER_2025
+
+    if filters.province or user.role == Role.DISTRICT:
+        districts = access.districts_visible_to(user)
+        if filters.province:
+            districts = districts.filter(province=filters.province)
+        filters.districts = list(districts.order_by("search_name"))
+    district_id = wanted("huyen", _("Huyện"))
+    if district_id:
+        filters.district = next((d for d in filters.districts if d.pk == district_id), None)
+        if filters.district is None:
+            errors.append(_("Không tìm thấy huyện đã chọn trong phạm vi của bạn."))
+
+    if filters.province and user.role != Role.AGENCY:
+        filters.agencies = list(
+            access.agencies_visible_to(user).filter(province=filters.province).order_by("name")
+        )
+    agency_id = wanted("co_quan", _("Cơ quan"))
+    if agency_id:
+        filters.agency = next((a for a in filters.agencies if a.pk == agency_id), None)
+        if filters.agency is None and not filters.province:
+            filters.agency = access.agencies_visible_to(user).filter(pk=agency_id).first()
+        if filters.agency is None:
+            errors.append(_("Không tìm thấy cơ quan đã chọn trong phạm vi của bạn."))
+    if user.role == Role.AGENCY and not user.is_admin:
+        filters.agency = user.agency
+
+    raw_period = params.get("ky", "")
+    if raw_period.strip():
+        try:
+            filters.period = parse_period(raw_period)
+        except ValueError:
+            errors.append(
+                _("Kỳ “%(period)s” không hợp lệ (ví dụ: 2025-1): hiển thị số liệu mới nhất.")
+                % {"period": raw_period[:20]}
+            )
+    return filters
+
+
+def scope_for(user: User, filters: Filters) -> Scope:
+    """The xã the figures are about: the user's scope, narrowed by the filters."""
+    communes = access.communes_visible_to(user).xa().of_edition(filters.edition)
+    if user.is_admin and not filters.province:
+        level, title = "national", _("Toàn quốc")
+    elif user.role == Role.AGENCY and not user.is_admin:
+        level, title = "agency", str(user.agency)
+    elif user.role == Role.DISTRICT and not user.is_admin:
+        level, title = "district", str(user.district)
+    else:
+        level, title = "province", str(filters.province)
+    if filters.province:
+        communes = communes.filter(province=filters.province)
+    if filters.district:
+        communes = communes.filter(district=filters.district)
+        title = f"{title} – {filters.district}" if level != "district" else title
+    if filters.agency:
+        assigned = Assignment.objects.active_on().filter(agency=filters.agency)
+        communes = communes.filter(pk__in=assigned.values("commune_id"))
+        if level != "agency":
+            title = f"{title} – {filters.agency}"
+    return Scope(level=level, title=title, communes=communes, filters=filters)
+
+
+# --- Figures ------------------------------------------------------------------------------------
+
+
+def standings(scope: Scope) -> QuerySet[CommuneStanding]:
+    """The standing of each xã in scope: the latest approved evaluation, or the chosen period's."""
+    rows = CommuneStanding.objects.filter(
+        criteria_set=scope.filters.criteria_set, commune__in=scope.communes
+    )
+    if scope.filters.period:
+        year, half = scope.filters.period
+        return rows.filter(year=year, half=half)
+    return rows.filter(is_latest=True)
+
+
+def _standing_condition(scope: Scope) -> Q:
+    condition = Q(standings__criteria_set=scope.filters.criteria_set)
+    if scope.filters.period:
+        year, half = scope.filters.period
+        return condition & Q(standings__year=year, standings__half=half)
+    return condition & Q(standings__is_latest=True)
+
+
+@dataclass
+class GroupRow:
+    """One line of the breakdown (a district, or a province nationally), or the total."""
+
+    pk: int | None
+    name: str
+    total: int = 0
+    evaluated: int = 0
+    all_met: int = 0
+    met_sum: int = 0
+    at_risk: int = 0
+    ntm: int = 0
+    nang_cao: int = 0
+    kieu_mau: int = 0
+    villages_total: int = 0
+    villages_met: int = 0
+
+    @property
+    def recognised(self) -> int:
+        return self.ntm + self.nang_cao + self.kieu_mau
+
+    @property
+    def not_recognised(self) -> int:
+        return self.total - self.recognised
+
+    @property
+    def not_evaluated(self) -> int:
+        return self.total - self.evaluated
+
+    @property
+    def average_met(self) -> Decimal | None:
+        return _ratio(self.met_sum, self.evaluated, places=1, scale=1)
+
+    @property
+    def recognised_share(self) -> Decimal | None:
+        return _ratio(self.recognised, self.total)
+
+    @property
+    def all_met_share(self) -> Decimal | None:
+        return _ratio(self.all_met, self.total)
+
+    def add(self, other: GroupRow) -> None:
+        for name in (
+            "total",
+            "evaluated",
+            "all_met",
+            "met_sum",
+            "at_risk",
+            "ntm",
+            "nang_cao",
+            "kieu_mau",
+            "villages_total",
+            "villages_met",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _ratio(part: int, whole: int, places: int = 1, scale: int = 100) -> Decimal | None:
+    if not whole:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(part) * scale / Decimal(whole)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Breakdown:
+    rows: list[GroupRow]
+    total: GroupRow
+    standings_at: datetime | None
+    summaries_at: datetime | None
+
+
+def breakdown(scope: Scope) -> Breakdown:
+    """Per district (per province nationally): one query, with conditional counts."""
+    key, name = scope.group_by
+    level = "summary__recognition_level"
+    rows = (
+        scope.communes.annotate(
+            st=FilteredRelation("standings", condition=_standing_condition(scope))
+        )
+        .order_by()
+        .values(key, name)
+        .annotate(
+            total=Count("pk"),
+            evaluated=Count("st"),
+            all_met=Count("st", filter=Q(st__all_met=True)),
+            met_sum=Sum("st__met_count"),
+            at_risk=Count("st", filter=Q(st__at_risk=True)),
+            ntm=Count("pk", filter=Q(**{level: Recognition.Level.NTM})),
+            nang_cao=Count("pk", filter=Q(**{level: Recognition.Level.NANG_CAO})),
+            kieu_mau=Count("pk", filter=Q(**{level: Recognition.Level.KIEU_MAU})),
+            villages_total=Sum("summary__villages_total"),
+            villages_met=Sum("summary__villages_met"),
+            standings_at=Max("st__refreshed_at"),
+            summaries_at=Max("summary__refreshed_at"),
+        )
+        .order_by(name)
+    )
+    total = GroupRow(pk=None, name=_("Tổng cộng"))
+    groups, standings_at, summaries_at = [], [], []
+    for row in rows:
+        group = GroupRow(
+            pk=row[key],
+            name=row[name] or "—",
+            **{
+                k: row[k] or 0
+                for k in (
+                    "total",
+                    "evaluated",
+                    "all_met",
+                    "met_sum",
+                    "at_risk",
+                    "ntm",
+                    "nang_cao",
+                    "kieu_mau",
+                    "villages_total",
+                    "villages_met",
+                )
+            },
+        )
+        groups.append(group)
+        total.add(group)
+        standings_at.append(row["standings_at"])
+        summaries_at.append(row["summaries_at"])
+    return Breakdown(
+        rows=groups,
+        total=total,
+        standings_at=max(filter(None, standings_at), default=None),
+        summaries_at=max(filter(None, summaries_at), default=None),
+    )
+
+
+@dataclass
+class CriterionCount:
+    criterion: Criterion
+    met: int
+    unmet: int
+    undecided: int
+
+
+def criteria_of(scope: Scope) -> list[Criterion]:
+    if scope.filters.criteria_set is None:
+        return []
+    return list(scope.filters.criteria_set.criteria.order_by("number"))
+
+
+def criterion_counts(scope: Scope, criteria: Iterable[Criterion]) -> list[CriterionCount]:
+    """For every criterion, the xã meeting it, not meeting it, undecided: one query."""
+    criteria = list(criteria)
+    if not criteria:
+        return []
+    aggregates = {"evaluated": Count("pk")}
+    for criterion in criteria:
+        bit = CommuneStanding.bit(criterion.number)
+        aggregates[f"met_{criterion.pk}"] = Count(
+            "pk", filter=GreaterThan(F("met_mask").bitand(bit), 0)
+        )
+        aggregates[f"unmet_{criterion.pk}"] = Count(
+            "pk", filter=GreaterThan(F("unmet_mask").bitand(bit), 0)
+        )
+    figures = standings(scope).aggregate(**aggregates)
+    counts = []
+    for criterion in criteria:
+        met, unmet = figures[f"met_{criterion.pk}"], figures[f"unmet_{criterion.pk}"]
+        counts.append(
+            CriterionCount(
+                criterion=criterion,
+                met=met,
+                unmet=unmet,
+                undecided=figures["evaluated"] - met - unmet,
+            )
+        )
+    return counts
+
+
+def blocking_ranking(counts: list[CriterionCount]) -> list[CriterionCount]:
+    """The criteria that block the most xã first (not met), then by number."""
+    return sorted(counts, key=lambda c: (-c.unmet, c.criterion.number))
+
+
+@dataclass
+class PeriodRow:
+    year: int
+    half: int
+    evaluated: int
+    all_met: int
+    met_sum: int
+    at_risk: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.half}"
+
+    @property
+    def label(self) -> str:
+        if self.half == Evaluation.Half.WHOLE_YEAR:
+            return _("Năm %(year)s") % {"year": self.year}
+        return _("%(half)s/%(year)s") % {"half": "I" if self.half == 1 else "II", "year": self.year}
+
+    @property
+    def average_met(self) -> Decimal | None:
+        return _ratio(self.met_sum, self.evaluated, places=1, scale=1)
+
+
+def progress(scope: Scope) -> list[PeriodRow]:
+    """Every period's approved evaluations in scope: one grouped query."""
+    rows = (
+        CommuneStanding.objects.filter(
+            criteria_set=scope.filters.criteria_set, commune__in=scope.communes
+        )
+        .order_by()
+        .values("year", "half")
+        .annotate(
+            evaluated=Count("pk"),
+            all_met=Count("pk", filter=Q(all_met=True)),
+            met_sum=Sum("met_count"),
+            at_risk=Count("pk", filter=Q(at_risk=True)),
+        )
+        .order_by("year", "half")
+    )
+    return [PeriodRow(**row) for row in rows]
+
+
+def at_risk(scope: Scope, limit: int | None = 10) -> QuerySet[CommuneStanding]:
+    rows = (
+        standings(scope)
+        .filter(at_risk=True)
+        .select_related("commune__district", "commune__province")
+        .order_by("met_count", "commune__search_name", "commune__code")
+    )
+    return rows[:limit] if limit else rows
+
+
+@dataclass
+class AgencyRow:
+    pk: int
+    name: str
+    due: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    upcoming: int
+    reports_due: int = 0
+    reports_filed: int = 0
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        return _ratio(self.done_on_time, self.due)
+
+
+def inspection_window(filters: Filters, today: date) -> tuple[date, date]:
+    """The inspections counted: those due in the chosen period, else in the current year."""
+    if filters.period:
+        year, half = filters.period
+    else:
+        year, half = today.year, Evaluation.Half.WHOLE_YEAR
+    if half == Evaluation.Half.FIRST:
+        return date(year, 1, 1), date(year, 6, 30)
+    if half == Evaluation.Half.SECOND:
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRow]:
+    """Inspections due, done on time or late, overdue, and six-monthly reports filed, per agency,
+    for the xã in scope: two grouped queries, counted live (conditional aggregation)."""
+    today = today or timezone.localdate()
+    start, end = inspection_window(scope.filters, today)
+    inspections = Inspection.objects.filter(
+        assignment__commune__in=scope.communes, due_date__range=(start, end)
+    ).exclude(status=Inspection.Status.CANCELLED)
+    if scope.filters.agency:
+        inspections = inspections.filter(assignment__agency=scope.filters.agency)
+    done = Q(status=Inspection.Status.DONE)
+    on_time = done & Q(report__inspected_on__lte=F("due_date"))
+    rows = (
+        inspections.order_by()
+        .values("assignment__agency_id", "assignment__agency__name")
+        .annotate(
+            due=Count("pk", filter=Q(due_date__lte=today) | done),
+            done_on_time=Count("pk", filter=on_time),
+            done_late=Count("pk", filter=done & ~Q(report__inspected_on__lte=F("due_date"))),
+            overdue=Count("pk", filter=Q(status=Inspection.Status.PLANNED, due_date__lt=today)),
+            upcoming=Count("pk", filter=Q(status=Inspection.Status.PLANNED, due_date__gte=today)),
+        )
+    )
+    agencies = {
+        row["assignment__agency_id"]: AgencyRow(
+            pk=row["assignment__agency_id"],
+            name=row["assignment__agency__name"],
+            **{k: row[k] for k in ("due", "done_on_time", "done_late", "overdue", "upcoming")},
+        )
+        for row in rows
+    }
+    if agencies:
+        reports = (
+            AgencyReport.objects.filter(agency_id__in=agencies, due_date__range=(start, end))
+            .order_by()
+            .values("agency_id")
+            .annotate(
+                due=Count("pk", filter=Q(due_date__lte=today) | Q(submitted_at__isnull=False)),
+                filed=Count("pk", filter=Q(submitted_at__isnull=False)),
+            )
+        )
+        for row in reports:
+            agencies[row["agency_id"]].reports_due = row["due"]
+            agencies[row["agency_id"]].reports_filed = row["filed"]
+    return sorted(agencies.values(), key=lambda a: (-a.overdue, -a.due, a.name))
+
+
+# --- The list behind a figure -------------------------------------------------------------------
+
+# ?nhom= on the commune list: which figure's communes.
+GROUPS = {
+    "tat-ca": _("Tất cả xã"),
+    "da-danh-gia": _("Xã đã được đánh giá"),
+    "chua-danh-gia": _("Xã chưa có đánh giá được duyệt"),
+    "dat-du": _("Xã đạt đủ tiêu chí"),
+    "rui-ro": _("Xã có nguy cơ bị thu hồi công nhận"),
+    "da-cong-nhan": _("Xã đã được công nhận (mọi mức)"),
+    "ntm": _("Xã đạt chuẩn nông thôn mới"),
+    "nang-cao": _("Xã đạt chuẩn nông thôn mới nâng cao"),
+    "kieu-mau": _("Xã đạt chuẩn nông thôn mới kiểu mẫu"),
+    "chua-cong-nhan": _("Xã chưa được công nhận"),
+}
+LEVEL_OF_GROUP = {
+    "ntm": Recognition.Level.NTM,
+    "nang-cao": Recognition.Level.NANG_CAO,
+    "kieu-mau": Recognition.Level.KIEU_MAU,
+}
+CRITERION_STATES = {"dat": True, "chua-dat": False, "chua-ro": None}
+
+
+def commune_rows(
+    scope: Scope, *, group: str, criterion: Criterion | None, state: str | None
+) -> CommuneQuerySet:
+    """The xã behind a figure: one queryset, paginated or exported by the view."""
+    communes = (
+        scope.communes.annotate(
+            st=FilteredRelation("standings", condition=_standing_condition(scope))
+        )
+        .select_related("district", "province", "summary")
+        .annotate(
+            st_met_count=F("st__met_count"),
+            st_criteria_count=F("st__criteria_count"),
+            st_year=F("st__year"),
+            st_half=F("st__half"),
+            st_at_risk=F("st__at_risk"),
+            st_risk_reason=F("st__risk_reason"),
+            st_met_mask=F("st__met_mask"),
+            st_unmet_mask=F("st__unmet_mask"),
+        )
+    )
+    match group:
+        case "da-danh-gia":
+            communes = communes.filter(st__isnull=False)
+        case "chua-danh-gia":
+            communes = communes.filter(st__isnull=True)
+        case "dat-du":
+            communes = communes.filter(st__all_met=True)
+        case "rui-ro":
+            communes = communes.filter(st__at_risk=True)
+        case "ntm" | "nang-cao" | "kieu-mau":
+            communes = communes.filter(summary__recognition_level=LEVEL_OF_GROUP[group])
+        case "da-cong-nhan":
+            communes = communes.filter(summary__recognition_level__gt="")
+        case "chua-cong-nhan":
+            communes = communes.filter(Q(summary__isnull=True) | Q(summary__recognition_level=""))
+    if criterion is not None and state in CRITERION_STATES:
+        bit = CommuneStanding.bit(criterion.number)
+        met = GreaterThan(F("st__met_mask").bitand(bit), 0)
+        unmet = GreaterThan(F("st__unmet_mask").bitand(bit), 0)
+        if state == "dat":
+            communes = communes.filter(met)
+        elif state == "chua-dat":
+            communes = communes.filter(unmet)
+        else:
+            communes = communes.filter(st__isnull=False).exclude(met).exclude(unmet)
+    return communes.order_by(
+        "province__search_name", "district__search_name", "search_name", "code"
+    )
+
+
+def standing_state(commune: Commune, criterion: Criterion) -> bool | None:
+    """A criterion's state in an annotated commune row of `commune_rows` / `heat_rows`."""
+    bit = CommuneStanding.bit(criterion.number)
+    if (commune.st_met_mask or 0) & bit:
+        return True
+    if (commune.st_unmet_mask or 0) & bit:
+        return False
+    return None
