@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Province
 from criteria.models import Evaluation
+from criteria.rules import format_number
 from ntm_portal import access
 from ntm_portal.exports import requested_format, table_response
 
@@ -86,7 +87,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
     total = groups.total
     year = filters.period[0] if filters.period else timezone.localdate().year
-    target = d.target_share(filters.province, year)
+    target = d.target_share(filters.district or filters.province, year)
     levels = [
         (_("Đạt chuẩn NTM"), total.ntm, "ntm"),
         (_("NTM nâng cao"), total.nang_cao, "nang-cao"),
@@ -143,6 +144,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         groups=groups,
         total=total,
         target=target,
+        target_label=format_number(target) if target is not None else "",
         levels=levels,
         recognition_chart=recognition_chart,
         ranking=ranking,

@@ -36,6 +36,8 @@ from ntm_portal import access
 from ntm_portal.models import Role, User
 from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
 
+from .models import PlanTarget
+
 COMMUNE_SET_LEVELS = (
     CriteriaSet.Level.XA_NTM,
     CriteriaSet.Level.XA_NANG_CAO,
@@ -45,11 +47,19 @@ TWO_TIER_FROM = date(2025, 7, 1)
 YEARS = range(2010, 2101)  # periods outside these years are refused as malformed
 
 
-def target_share(province: Province | None, year: int) -> Decimal | None:
-    """The plan's target share (%) of xã meeting NTM for the province (None: the country) and
-    year. A hook: the plan-targets model of the documents issue answers it after the merge;
-    until then there is no target, and the page says "chưa có chỉ tiêu"."""
-    return None
+def target_share(area: District | Province | None, year: int) -> Decimal | None:
+    """The plan's target share (%) of xã meeting NTM, as the district or province entered it on
+    its "Kế hoạch, chỉ tiêu năm" page (None: no target; the country has none)."""
+    if area is None:
+        return None
+    target = (
+        PlanTarget.objects.for_area(area)
+        .filter(year=year, measure=PlanTarget.Measure.XA_NTM_SHARE)
+        .order_by("-pk")
+        .values_list("target", flat=True)
+        .first()
+    )
+    return target
 
 
 # --- Filters and scope --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -479,3 +480,30 @@ def test_province_staff_filter_by_district_open_the_heat_map_and_reach_the_commu
     names = page.locator("#communes tbody tr td:nth-child(2)").all_inner_texts()
     assert names == ["Xã Thuận"]  # Triệu Long fails it too, but is in another district
     assert page.get_by_role("link", name=".xlsx").is_visible()
+
+
+def test_the_target_is_the_one_entered_on_the_plans_page(client, data, personas):
+    from django.utils import timezone
+
+    from reports.models import PlanTarget
+
+    year = timezone.localdate().year
+    share = PlanTarget.Measure.XA_NTM_SHARE
+    PlanTarget.objects.create(
+        province=data.province_a, year=year, measure=share, target=Decimal("61.5"), unit="%"
+    )
+    PlanTarget.objects.create(
+        district=data.district_a1, year=year, measure=share, target=Decimal("80"), unit="%"
+    )
+    # Another measure and another year are not the share target.
+    PlanTarget.objects.create(
+        province=data.province_a, year=year - 1, measure=share, target=Decimal("40"), unit="%"
+    )
+    PlanTarget.objects.create(
+        province=data.province_a, year=year, measure="other", target=Decimal("7"), unit="xã"
+    )
+    response = _get(client, personas["province"], OVERVIEW)
+    assert response.context["target"] == Decimal("61.5")
+    assert "chỉ tiêu 61,5%" in response.content.decode()
+    district = _get(client, personas["province"], OVERVIEW, huyen=data.district_a1.pk)
+    assert district.context["target"] == Decimal("80")
