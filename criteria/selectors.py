@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 
-from .models import Criterion, CriterionResult, Evaluation, Indicator, IndicatorValue, Recognition
+from .models import Criterion, Evaluation, Indicator, IndicatorValue, Recognition
 from .rules import Subject, applicable_threshold, display_value, revocation_risk
 
 
@@ -139,17 +139,9 @@ def village_tally(commune: Commune) -> VillageTally:
     return VillageTally(met=met, total=total)
 
 
-def recognition_risk(commune: Commune, evaluation: Evaluation | None) -> str | None:
-    """The revocation-risk reason for a recognised commune's latest approved evaluation."""
-    if (
-        evaluation is None
-        or not Recognition.objects.filter(commune=commune, revoked_on=None).exists()
-    ):
+def recognition_risk(grid: list[CriterionRow], recognitions: list[Recognition]) -> str | None:
+    """The revocation-risk reason for a recognised commune, from the grid of its latest approved
+    evaluation (already on the page: no query of its own, so the page's count stays constant)."""
+    if not grid or not any(r.revoked_on is None for r in recognitions):
         return None
-    results = [
-        (result.criterion, result.met)
-        for result in CriterionResult.objects.filter(evaluation=evaluation).select_related(
-            "criterion"
-        )
-    ]
-    return revocation_risk(results)
+    return revocation_risk([(row.criterion, row.met) for row in grid])

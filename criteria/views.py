@@ -65,6 +65,7 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     shown = approved or (evaluations[0] if evaluations else None)
     grid = evaluation_grid(shown, subject_of(shown)) if shown else []
     can_change = access.can_change_commune(request.user, commune)
+    recognitions = list(commune.recognitions.all())
     return render(
         request,
         "criteria/commune_status.html",
@@ -77,8 +78,8 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "grid": grid,
             "unmet": unmet_sentence(unmet_short_names(grid)) if shown else "",
             "villages": village_tally(commune),
-            "recognitions": commune.recognitions.all(),
-            "risk": recognition_risk(commune, approved),
+            "recognitions": recognitions,
+            "risk": recognition_risk(grid, recognitions) if approved else None,
             "can_change": can_change,
             "sets": _sets_for(commune) if can_change else [],
             "this_year": timezone.localdate().year,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -259,3 +261,18 @@ def test_a_recognised_commune_failing_half_its_criteria_is_flagged(client, world
     assert "Đạt chuẩn nông thôn mới" in text
     assert "12/QĐ-UBND" in text
     assert "Có nguy cơ bị thu hồi công nhận: 2/3 tiêu chí không đạt (từ 50% trở lên)" in text
+
+
+def test_a_recognised_commune_costs_no_extra_query(client, world, personas):
+    """The revocation-risk check reads the grid already on the page, not the database."""
+    client.force_login(personas["commune"])
+    url = reverse("criteria:commune_status", args=[world.commune_a1.pk])
+    Evaluation.objects.filter(pk=world.evaluation_a1.pk).update(status=Evaluation.Status.APPROVED)
+    before = _queries(client, url)
+    Recognition.objects.create(
+        commune=world.commune_a1,
+        level=Recognition.Level.NTM,
+        decision_number="1/QĐ-UBND",
+        decision_date=date(2023, 12, 30),
+    )
+    assert _queries(client, url) == before

@@ -170,6 +170,7 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
         "province dashboard",
         "heat map",
         "xã behind a figure",
+        "import preview",
     }
     assert "plan_inspections re-run (12 assignments)" in out.getvalue()
     assert "created=0" in next(line for line in lines if "re-run" in line)

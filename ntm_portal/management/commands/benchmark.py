@@ -33,6 +33,7 @@ from criteria.catalogue import catalogue_load
 from criteria.models import CommuneStanding, CriteriaSet, Evaluation
 from criteria.standings import standings_refresh
 from ntm_portal.models import Role, User
+from ntm_portal.rosters.benchmark import previewable_import
 from sponsorships.benchmark_data import MARK, build_sponsorships
 from sponsorships.models import Assignment
 from sponsorships.services import inspections_plan
@@ -51,6 +52,7 @@ class Context:
     evaluation_id: int | None
     criterion_numbers: list[int]
     criterion_id: int
+    roster_import_id: int | None = None
     clients: dict[str, Client] = field(default_factory=dict)
 
 
@@ -270,6 +272,17 @@ def _province_page_sql(ctx: Context) -> SQL:
     ]
 
 
+def _import_sql(ctx: Context) -> SQL:
+    # The preview reads the stored check result; the kept rows ("table") are not loaded.
+    return [
+        (
+            """SELECT id, kind, original_name, status, result, new_count, updated_count,
+            unchanged_count, error_count FROM ntm_portal_rosterimport WHERE id = %s""",
+            [ctx.roster_import_id],
+        )
+    ]
+
+
 def _dashboard(name: str) -> Callable[[Context], str]:
     return lambda ctx: reverse(name)
 
@@ -327,8 +340,12 @@ PAGES: list[Page] = [
     ),
     Page("calendar", lambda ctx: reverse("sponsorships:calendar"), _calendar_sql),
     Page("review queue", lambda ctx: reverse("criteria:review_queue"), _review_sql),
-    # ---- Import preview (issue 6): the lead adds its Page here after the merge, e.g.
-    # Page("import preview", lambda ctx: reverse("imports:preview", args=[...]), _import_sql),
+    Page(
+        "import preview",
+        lambda ctx: reverse("rosters:import_detail", args=[ctx.roster_import_id]),
+        _import_sql,
+        user="admin",
+    ),
 ]
 
 
@@ -492,6 +509,8 @@ class Command(BaseCommand):
             .first(),
             criterion_numbers=[c.number for c in criteria],
             criterion_id=criteria[0].pk,
+            # A checked 10,000-row evaluation roster, in a province of its own (issue 6).
+            roster_import_id=previewable_import(actor=admin, rows=10_000).pk,
             clients=clients,
         )
 
