@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .text import fold
+from .text import fold, lower_first
 
 
 class Edition(models.IntegerChoices):
@@ -194,7 +194,7 @@ class Commune(AdministrativeUnit):
     def place_label(self) -> str:
         """How the plans write it: "Xã Ba Tầng - huyện Hướng Hóa"."""
         parent = self.district or self.province
-        return f"{self.name} - {parent.name[:1].lower()}{parent.name[1:]}"
+        return f"{self.name} - {lower_first(parent.name)}"
 
 
 class Village(models.Model):

@@ -11,6 +11,11 @@ def nfc(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def lower_first(text: str) -> str:
+    """ "Xã Ba Tầng" inside a sentence: "UBND xã Ba Tầng"."""
+    return text[:1].lower() + text[1:]
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, so that "ba tang" and "BA TẦNG" both find "Ba Tầng"."""
     decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))

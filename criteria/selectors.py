@@ -127,16 +127,22 @@ class VillageTally:
     total: int
 
 
+def met_village_ids(communes) -> set[int]:
+    """The villages of these communes whose latest approved evaluation meets every criterion."""
+    met: dict[int, bool] = {}
+    for village_id, met_count, count in (
+        Evaluation.objects.approved()
+        .filter(commune__in=communes, village__isnull=False)
+        .latest_first()
+        .values_list("village_id", "met_count", "criteria_count")
+    ):
+        met.setdefault(village_id, bool(count) and met_count == count)
+    return {village_id for village_id, is_met in met.items() if is_met}
+
+
 def village_tally(commune: Commune) -> VillageTally:
     """ "11/13 thôn đạt chuẩn": villages whose latest approved evaluation meets every criterion."""
-    total = commune.villages.count()
-    latest: dict[int, Evaluation] = {}
-    for evaluation in (
-        Evaluation.objects.approved().filter(commune=commune, village__isnull=False).latest_first()
-    ):
-        latest.setdefault(evaluation.village_id, evaluation)
-    met = sum(1 for e in latest.values() if e.criteria_count and e.met_count == e.criteria_count)
-    return VillageTally(met=met, total=total)
+    return VillageTally(met=len(met_village_ids([commune])), total=commune.villages.count())
 
 
 def recognition_risk(grid: list[CriterionRow], recognitions: list[Recognition]) -> str | None:

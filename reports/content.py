@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from communes.models import Commune, District, Province
+from communes.text import lower_first
 from criteria.models import CriterionResult, Evaluation
 from criteria.rules import format_number, unmet_sentence
 from sponsorships.models import Agency, Assignment, AssignmentDecision, Inspection, InspectionReport
@@ -111,11 +112,6 @@ def sponsorship_plan(agency: Agency) -> PlanContent:
     return content
 
 
-def _lower_first(text: str) -> str:
-    """ "Xã Ba Tầng" inside a sentence: "UBND xã Ba Tầng"."""
-    return text[:1].lower() + text[1:]
-
-
 def _unmet_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[str]]:
     unmet: dict[int, list[str]] = {}
     for evaluation_id, short_name in (
@@ -184,8 +180,8 @@ def inspection_report(inspection: Inspection) -> InspectionReportContent:
     if report.resources_in_kind:
         resources += f"; {report.resources_in_kind}"
     return InspectionReportContent(
-        commune=_lower_first(commune.place_label()),
-        commune_name=_lower_first(commune.name),
+        commune=lower_first(commune.place_label()),
+        commune_name=lower_first(commune.name),
         period=period,
         inspected_on=f"{report.inspected_on:%d/%m/%Y}",
         participants=report.participants,
@@ -323,9 +319,7 @@ def inspection_plan(agency: Agency, start, end) -> InspectionPlanContent:
     if not team:
         missing.append("Cơ quan chưa khai báo ban chỉ đạo")
     label = Period(start, end).label() if start and end else NO_DATA
-    return InspectionPlanContent(
-        period=label[:1].lower() + label[1:], rows=rows, team=team, missing=missing
-    )
+    return InspectionPlanContent(period=lower_first(label), rows=rows, team=team, missing=missing)
 
 
 # ---------------------------------------------------------------- six-monthly agency report --
@@ -393,7 +387,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
     ]
     total_vnd = sum((r.resources_vnd or Decimal(0) for r in reports), Decimal(0))
     in_kind = [
-        f"{_lower_first(r.inspection.assignment.commune.name)}: {r.resources_in_kind}"
+        f"{lower_first(r.inspection.assignment.commune.name)}: {r.resources_in_kind}"
         for r in reports
         if r.resources_in_kind
     ]
@@ -402,7 +396,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
         missing.append("Không có đợt kiểm tra nào trong kỳ")
     label = Period(start, end).label()
     return AgencyReportContent(
-        period=label[:1].lower() + label[1:],
+        period=lower_first(label),
         planned=len(inspections),
         done=len(done),
         on_time=len(on_time),
@@ -529,7 +523,7 @@ def area_plan(area: Commune | District | Province, year: int) -> AreaPlanContent
         missing.append(f"Chưa nhập chỉ tiêu kế hoạch năm {year}")
     return AreaPlanContent(
         year=year,
-        area_name=_lower_first(area.name),
+        area_name=lower_first(area.name),
         targets=lines,
         communes_total=figures.communes,
         communes_recognised=figures.recognised,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from communes.models import Commune, District, Province
+from communes.text import lower_first
 from sponsorships.models import Agency
 
 from .models import Document, area_field
@@ -53,7 +54,7 @@ def of_area(area: Commune | District | Province) -> Issuer:
     field_name = area_field(area)
     return Issuer(
         series=f"{field_name}:{area.pk}",
-        name=f"{PEOPLES_COMMITTEE} {_lower_first(area.name)}",
+        name=f"{PEOPLES_COMMITTEE} {lower_first(area.name)}",
         parent_body="",
         place=area.short_name,
         symbol="UBND",
@@ -71,7 +72,3 @@ def of_document(document: Document) -> Issuer:
 def area_of(document: Document) -> Commune | District | Province | None:
     """The commune, district or province a People's Committee document is issued by."""
     return document.issuer_commune or document.issuer_district or document.issuer_province
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]

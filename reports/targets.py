@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from communes.models import Commune, District, Province, Village
 from criteria.models import CriterionResult, Evaluation, Recognition
+from criteria.selectors import met_village_ids
 
 from .models import PlanTarget
 
@@ -82,16 +83,9 @@ def _village_figures(figures: AreaFigures, communes) -> None:
         Village.objects.filter(commune__in=communes).order_by("name").values_list("pk", "name")
     )
     figures.villages = len(villages)
-    met: dict[int, bool] = {}
-    for village_id, met_count, count in (
-        Evaluation.objects.approved()
-        .filter(village__commune__in=communes)
-        .latest_first()
-        .values_list("village_id", "met_count", "criteria_count")
-    ):
-        met.setdefault(village_id, bool(count) and met_count == count)
-    figures.villages_met = sum(met.values())
-    figures.unmet_villages = [name for pk, name in villages if not met.get(pk)]
+    met = met_village_ids(communes)
+    figures.villages_met = len(met)
+    figures.unmet_villages = [name for pk, name in villages if pk not in met]
 
 
 def _percent(part: int, whole: int) -> Decimal:
