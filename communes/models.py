@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .text import fold, lower_first
+from ntm_portal.text import fold, lower_first
 
 
 class Edition(models.IntegerChoices):

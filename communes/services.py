@@ -10,9 +10,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from ntm_portal.text import fold
+
 from .divisions import DivisionError, EditionData, Unit, read_edition
 from .models import AdministrativeUnit, Commune, District, Edition, Province
-from .text import fold
 
 
 @dataclass(frozen=True)

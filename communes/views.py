@@ -9,11 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ntm_portal import access
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.text import fold
 
+from .access import (
+    can_change_commune,
+    communes_visible_to,
+    districts_visible_to,
+    get_commune_or_404,
+    get_district_or_404,
+    get_province_or_404,
+    provinces_visible_to,
+)
 from .models import Commune, CommuneQuerySet, District, Edition
-from .text import fold
 
 PAGE_SIZE = 50
 # Byte order puts "Đa Krông" after "Vĩnh Linh"; the folded name sorts the way readers expect
@@ -73,7 +81,7 @@ def _communes_export(fmt: str, communes: CommuneQuerySet, filename: str) -> Http
 
 
 def province_list(request: HttpRequest) -> HttpResponse:
-    provinces = access.provinces_visible_to(request.user)
+    provinces = provinces_visible_to(request.user)
     scope_province = provinces.order_by("-edition").first()
     edition = _edition(request, scope_province.edition if scope_province else Edition.current())
     provinces = (
@@ -106,9 +114,9 @@ def province_list(request: HttpRequest) -> HttpResponse:
 
 
 def province_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    province = access.get_province_or_404(request.user, pk)
+    province = get_province_or_404(request.user, pk)
     districts = (
-        access.districts_visible_to(request.user)
+        districts_visible_to(request.user)
         .filter(province=province)
         .annotate(
             commune_count=Count("communes"),
@@ -117,7 +125,7 @@ def province_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by(*VIETNAMESE_ORDER)
     )
     query = request.GET.get("q", "").strip()
-    communes = access.communes_visible_to(request.user).filter(province=province).search(query)
+    communes = communes_visible_to(request.user).filter(province=province).search(query)
     if fmt := requested_format(request):
         return _communes_export(fmt, communes, f"xa-{province.short_name}")
     # Three-tier provinces are walked district by district unless the user searches.
@@ -137,9 +145,9 @@ def province_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def district_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    district = access.get_district_or_404(request.user, pk)
+    district = get_district_or_404(request.user, pk)
     query = request.GET.get("q", "").strip()
-    communes = access.communes_visible_to(request.user).filter(district=district).search(query)
+    communes = communes_visible_to(request.user).filter(district=district).search(query)
     if fmt := requested_format(request):
         return _communes_export(fmt, communes, f"xa-{district.short_name}")
     return render(
@@ -156,7 +164,7 @@ def district_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Every commune the user may see, searchable by name (with or without diacritics) or code."""
     query = request.GET.get("q", "").strip()
-    communes = access.communes_visible_to(request.user).search(query)
+    communes = communes_visible_to(request.user).search(query)
     if fmt := requested_format(request):
         return _communes_export(fmt, communes, "xa-phuong")
     return render(
@@ -171,7 +179,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
 
 
 def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    commune = access.get_commune_or_404(request.user, pk)
+    commune = get_commune_or_404(request.user, pk)
     if fmt := requested_format(request):
         # The villages roster's own columns: the file can be corrected and imported back.
         return table_response(
@@ -197,6 +205,6 @@ def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "commune": commune,
             "villages": commune.villages.order_by("search_name"),
-            "can_change": access.can_change_commune(request.user, commune),
+            "can_change": can_change_commune(request.user, commune),
         },
     )

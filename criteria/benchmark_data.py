@@ -130,7 +130,7 @@ def build_villages(
     the village set, its tally only: the dashboards count villages met from it. Skips xã that
     already have villages."""
     from communes.models import Village
-    from communes.text import fold
+    from ntm_portal.text import fold
 
     rng = random.Random(seed)
     have = set(Village.objects.values_list("commune_id", flat=True).distinct())

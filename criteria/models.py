@@ -8,14 +8,20 @@ are computed by criteria/rules.py and stored by criteria/services.py, the only w
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, Region, Village
+from ntm_portal.text import format_number
 from ntm_portal.uploads import StoredUpload, file_suffix
+
+# How a yes/no indicator's answer is stored.
+YES, NO = Decimal(1), Decimal(0)
 
 
 class CriteriaSet(models.Model):
@@ -115,6 +121,14 @@ class Indicator(models.Model):
     @property
     def is_yes_no(self) -> bool:
         return self.kind == self.Kind.YES_NO
+
+    def display_value(self, value: Decimal | None) -> str:
+        """A value as pages and documents show it: "Đạt", "61,5 %", "45.000.000 đồng"."""
+        if value is None:
+            return "—"
+        if self.is_yes_no:
+            return gettext("Đạt") if value == YES else gettext("Chưa đạt")
+        return f"{format_number(value)} {self.unit}".strip()
 
 
 class Threshold(models.Model):
@@ -271,9 +285,7 @@ class IndicatorValue(models.Model):
 
     @property
     def display(self) -> str:
-        from .rules import display_value
-
-        return display_value(self.indicator, self.value)
+        return self.indicator.display_value(self.value)
 
 
 class CriterionResult(models.Model):

@@ -11,12 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .models import Criterion, Indicator, Threshold
-
-YES, NO = Decimal(1), Decimal(0)
+from .models import YES, Criterion, Indicator, Threshold
 
 
 @dataclass(frozen=True)
@@ -104,23 +101,6 @@ def revocation_risk(results: Sequence[tuple[Criterion, bool | None]]) -> str | N
             "keys": ", ".join(criterion.short_name for criterion in keys),
         }
     return None
-
-
-def display_value(indicator: Indicator, value: Decimal | None) -> str:
-    """A value as pages and documents show it: "Đạt", "61,5 %", "45.000.000 đồng"."""
-    if value is None:
-        return "—"
-    if indicator.is_yes_no:
-        return _("Đạt") if value == YES else _("Chưa đạt")
-    return f"{format_number(value)} {indicator.unit}".strip()
-
-
-def format_number(value: Decimal) -> str:
-    """Grouped, with no trailing zeros, in the active language's separators ("1.234,5" in vi)."""
-    if value == value.to_integral():
-        return number_format(value.quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
-    places = -value.normalize().as_tuple().exponent
-    return number_format(value, decimal_pos=places, force_grouping=True)
 
 
 def unmet_sentence(short_names: Sequence[str]) -> str:

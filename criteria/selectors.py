@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from communes.models import Commune
 
 from .models import Criterion, Evaluation, Indicator, IndicatorValue, Recognition
-from .rules import Subject, applicable_threshold, display_value, revocation_risk
+from .rules import Subject, applicable_threshold, revocation_risk
 
 
 @dataclass
@@ -29,7 +29,7 @@ class IndicatorRow:
 
     @property
     def display(self) -> str:
-        return display_value(self.indicator, self.value.value if self.value else None)
+        return self.indicator.display_value(self.value.value if self.value else None)
 
     @property
     def raw(self) -> str:
@@ -73,7 +73,7 @@ def evaluation_grid(evaluation: Evaluation, subject: Subject) -> list[CriterionR
                     value=values.get(indicator.pk),
                     threshold=""
                     if threshold is None
-                    else f"{sign} {display_value(indicator, threshold)}",
+                    else f"{sign} {indicator.display_value(threshold)}",
                 )
             )
         rows.append(row)
@@ -114,7 +114,7 @@ def changes_since(grid: list[CriterionRow], previous: Evaluation | None) -> list
                 value_changes.append(
                     Change(
                         f"{item.indicator.number} {item.indicator.name[:80]}",
-                        display_value(item.indicator, old),
+                        item.indicator.display_value(old),
                         item.display,
                     )
                 )

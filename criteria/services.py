@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Village
-from ntm_portal import access
 from ntm_portal.models import User
 from ntm_portal.notifications import notify
 
+from .access import reviewers_of
 from .models import (
     CriteriaSet,
     CriterionResult,
@@ -23,7 +23,7 @@ from .models import (
     Indicator,
     IndicatorValue,
 )
-from .rules import Subject, criterion_met, display_value, indicator_met
+from .rules import Subject, criterion_met, indicator_met
 from .standings import standings_refresh
 from .values import ValueRejected, parse_value
 
@@ -161,8 +161,8 @@ def evaluation_save_values(
                     actor=actor,
                     action=EvaluationLog.Action.VALUE_CHANGED,
                     indicator=indicator,
-                    old_value=display_value(indicator, row.value) if row.pk else "—",
-                    new_value=display_value(indicator, new),
+                    old_value=indicator.display_value(row.value) if row.pk else "—",
+                    new_value=indicator.display_value(new),
                 )
             )
         row.value, row.note = new, note
@@ -237,7 +237,7 @@ def evaluation_submit(*, evaluation: Evaluation, version: int, actor: User) -> E
     _bump(evaluation, "status", "submitted_by", "submitted_at", "return_reason")
     _log(evaluation, actor, EvaluationLog.Action.SUBMITTED)
     notify(
-        users=access.reviewers_of(evaluation.commune),
+        users=reviewers_of(evaluation.commune),
         message=_("%(subject)s gửi đánh giá %(period)s chờ thẩm định")
         % {
             "subject": evaluation.village or evaluation.commune,

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from communes.text import fold, parse_decimal
+from ntm_portal.text import fold, parse_decimal
 
-from .models import Indicator
-from .rules import NO, YES
+from .models import NO, YES, Indicator
 
 YES_WORDS = {"dat", "co", "x", "1", "yes", "true", "met"}
 NO_WORDS = {"chua dat", "khong", "khong dat", "0", "no", "false"}

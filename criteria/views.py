@@ -13,12 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communes.access import can_change_commune, districts_visible_to, get_commune_or_404
 from communes.models import Commune
-from ntm_portal import access
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
 from . import evidence as evidence_rules
+from .access import (
+    can_edit_evaluation,
+    can_review_anything,
+    can_review_commune,
+    get_evaluation_or_404,
+    get_evidence_or_404,
+    review_queue_for,
+)
 from .models import CriteriaSet, Evaluation
 from .rules import unmet_sentence
 from .selectors import (
@@ -52,7 +60,7 @@ COMMUNE_LEVELS = [
 
 
 def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
-    commune = access.get_commune_or_404(request.user, pk)
+    commune = get_commune_or_404(request.user, pk)
     evaluations = list(
         commune.evaluations.filter(village=None).select_related("criteria_set").latest_first()
     )
@@ -64,7 +72,7 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     approved = next((e for e in evaluations if e.status == Evaluation.Status.APPROVED), None)
     shown = approved or (evaluations[0] if evaluations else None)
     grid = evaluation_grid(shown, subject_of(shown)) if shown else []
-    can_change = access.can_change_commune(request.user, commune)
+    can_change = can_change_commune(request.user, commune)
     recognitions = list(commune.recognitions.all())
     return render(
         request,
@@ -97,8 +105,8 @@ def _sets_for(commune: Commune):
 
 @require_POST
 def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    commune = access.get_commune_or_404(request.user, pk)
-    if not access.can_change_commune(request.user, commune):
+    commune = get_commune_or_404(request.user, pk)
+    if not can_change_commune(request.user, commune):
         return render(request, "403.html", status=403)
     try:
         criteria_set = _sets_for(commune).get(pk=int(request.POST.get("criteria_set", "")))
@@ -131,10 +139,10 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = access.get_evaluation_or_404(request.user, pk)
+    evaluation = get_evaluation_or_404(request.user, pk)
     grid = evaluation_grid(evaluation, subject_of(evaluation))
     previous = evaluation_previous(evaluation)
-    can_review = access.can_review_commune(request.user, evaluation.commune)
+    can_review = can_review_commune(request.user, evaluation.commune)
     return render(
         request,
         "criteria/evaluation_detail.html",
@@ -147,7 +155,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes_since(grid, previous),
             "log": evaluation.log.select_related("actor", "indicator")[:200],
             "evidence": evaluation.evidence.select_related("indicator", "uploaded_by"),
-            "can_edit": access.can_edit_evaluation(request.user, evaluation),
+            "can_edit": can_edit_evaluation(request.user, evaluation),
             "can_review": can_review and evaluation.status == Evaluation.Status.SUBMITTED,
             "can_reopen": can_review and evaluation.is_locked,
             "is_own_submission": evaluation.submitted_by_id == request.user.pk,
@@ -158,7 +166,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_for_change(request, pk)
-    if not access.can_edit_evaluation(request.user, evaluation):
+    if not can_edit_evaluation(request.user, evaluation):
         _refuse(request, evaluation, "edit")
         return render(request, "403.html", status=403)
     errors: dict[int, str] = {}
@@ -202,9 +210,9 @@ def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
     version = _version(request)
     reason = request.POST.get("reason", "")
     if action == "submit":
-        allowed = access.can_edit_evaluation(request.user, evaluation)
+        allowed = can_edit_evaluation(request.user, evaluation)
     else:
-        allowed = access.can_review_commune(request.user, evaluation.commune)
+        allowed = can_review_commune(request.user, evaluation.commune)
     if not allowed:
         _refuse(request, evaluation, action)
         return render(request, "403.html", status=403)
@@ -242,7 +250,7 @@ def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_for_change(request, pk)
-    if not access.can_edit_evaluation(request.user, evaluation):
+    if not can_edit_evaluation(request.user, evaluation):
         _refuse(request, evaluation, "evidence")
         return render(request, "403.html", status=403)
     try:
@@ -261,7 +269,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = access.get_evidence_or_404(request.user, pk)
+    evidence = get_evidence_or_404(request.user, pk)
     return download_response(
         evidence.file, name=evidence.original_name, content_type=evidence.content_type
     )
@@ -269,9 +277,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Evaluations to review, oldest submission first, filtered by state, district, set, year."""
-    if not access.can_review_anything(request.user):
+    if not can_review_anything(request.user):
         return render(request, "403.html", status=403)
-    evaluations = access.review_queue_for(request.user)
+    evaluations = review_queue_for(request.user)
     status = request.GET.get("status", Evaluation.Status.SUBMITTED)
     if status in Evaluation.Status.values:
         evaluations = evaluations.filter(status=status)
@@ -334,7 +342,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Evaluation.Status.choices,
-            "districts": access.districts_visible_to(request.user).order_by("search_name"),
+            "districts": districts_visible_to(request.user).order_by("search_name"),
             "sets": CriteriaSet.objects.order_by("-valid_from"),
             "chosen": chosen,
             "query": query,
@@ -431,7 +439,7 @@ def _version(request: HttpRequest) -> int:
 def _get_for_change(request: HttpRequest, pk: int) -> Evaluation:
     """The evaluation, or 404; an attempt on one outside the user's scope is logged first."""
     try:
-        return access.get_evaluation_or_404(request.user, pk)
+        return get_evaluation_or_404(request.user, pk)
     except Http404:
         outside = Evaluation.objects.filter(pk=pk).first()
         if outside is not None:

@@ -1,4 +1,5 @@
-"""Users and the scope their role gives them. What a scope lets them see is decided in access.py."""
+"""Users and the scope their role gives them. What a scope lets them see is decided in each
+app's access.py, on the rule of ntm_portal/access.py."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .rosters.registry import kind_choices
 
 
 class Role(models.TextChoices):
@@ -121,17 +124,6 @@ class Notification(models.Model):
         return self.message
 
 
-class RosterKind(models.TextChoices):
-    """The Excel rosters an administrator can import (ntm_portal/rosters/, one module each)."""
-
-    VILLAGES = "villages", _("Thôn, bản")
-    AGENCIES = "agencies", _("Cơ quan đỡ đầu, phụ trách")
-    ASSIGNMENTS = "assignments", _("Quyết định và phân công")
-    USERS = "users", _("Người dùng")
-    EVALUATIONS = "evaluations", _("Kết quả đánh giá tiêu chí")
-    CRITERIA = "criteria", _("Bộ tiêu chí")
-
-
 def roster_path(instance: RosterImport, filename: str) -> str:
     # Never the user's name: the file is only served through the permission-checked view.
     suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
@@ -151,7 +143,7 @@ class RosterImport(models.Model):
         REJECTED = "rejected", _("Tệp bị từ chối")
         IMPORTED = "imported", _("Đã nhập")
 
-    kind = models.CharField(_("loại danh sách"), max_length=20, choices=RosterKind.choices)
+    kind = models.CharField(_("loại danh sách"), max_length=20, choices=kind_choices)
     file = models.FileField(upload_to=roster_path, max_length=200)
     original_name = models.CharField(_("tên tệp"), max_length=200)
     size = models.PositiveIntegerField()
@@ -168,7 +160,7 @@ class RosterImport(models.Model):
     file_error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
     # The rows as read from the file: confirming checks them again against the database without
-    # parsing the workbook a second time. Large; left out of pages (see access.py).
+    # parsing the workbook a second time. Large; left out of pages (see ntm_portal/access.py).
     table = models.JSONField(default=dict, blank=True, editable=False)
     new_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)

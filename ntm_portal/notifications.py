@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
-
 from .models import Notification, User
+from .queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -21,17 +20,8 @@ def notify(*, users: Iterable[User], message: str, url: str) -> list[Notificatio
     notifications = Notification.objects.bulk_create(
         Notification(user=user, message=message, url=url) for user in users if user.is_active
     )
-    ids = [notification.pk for notification in notifications]
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
+    enqueue_after_commit(
+        "ntm_portal.tasks.send_notification_email",
+        [notification.pk for notification in notifications],
+    )
     return notifications
-
-
-def _enqueue(ids: list[int]) -> None:
-    from .tasks import send_notification_email
-
-    for notification_id in ids:
-        try:
-            send_notification_email.delay(notification_id)
-        except Exception:
-            logger.warning("Could not enqueue email for notification %s", notification_id)

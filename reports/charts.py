@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from criteria.rules import format_number
+from ntm_portal.text import format_number
 
 # Sizes are in SVG user units; the SVG scales to the width of its container.
 WIDTH = 640

@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from communes.models import Commune, District, Province
-from communes.text import lower_first
 from criteria.models import CriterionResult, Evaluation
-from criteria.rules import format_number, unmet_sentence
+from criteria.rules import unmet_sentence
+from ntm_portal.text import format_number, lower_first
 from sponsorships.models import Agency, Assignment, AssignmentDecision, Inspection, InspectionReport
 from sponsorships.periods import Period
 

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from communes.models import Province
 from criteria.models import Evaluation
-from criteria.rules import format_number
-from ntm_portal import access
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.text import format_number
 
 from . import dashboards as d
+from .access import can_view_dashboards
 from .charts import Bar, columns, horizontal_bars
 
 PAGE_SIZE = 50
@@ -28,7 +28,7 @@ TOP_AGENCIES = 20
 
 
 def _start(request: HttpRequest) -> tuple[d.Filters, d.Scope]:
-    if not access.can_view_dashboards(request.user):
+    if not can_view_dashboards(request.user):
         raise Http404
     filters = d.read_filters(request.user, request.GET)
     return filters, d.scope_for(request.user, filters)

@@ -3,7 +3,7 @@
 Figures about criteria come from the summary table criteria.CommuneStanding (one row per
 approved commune evaluation, criteria as bit masks) and recognitions and villages from
 criteria.CommuneSummary; inspections are counted live with conditional aggregation. Each figure
-group says how fresh it is. Every query starts from `access.communes_visible_to(user)`, so no
+group says how fresh it is. Every query starts from `communes_visible_to(user)`, so no
 figure, list, export or chart reaches outside the user's scope.
 """
 
@@ -30,12 +30,14 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.access import communes_visible_to, districts_visible_to, provinces_visible_to
 from communes.models import Commune, CommuneQuerySet, District, Edition, Province
 from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
-from ntm_portal import access
 from ntm_portal.models import Role, User
+from sponsorships.access import agencies_visible_to
 from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
 
+from .access import can_view_dashboards
 from .models import PlanTarget
 
 COMMUNE_SET_LEVELS = (
@@ -121,7 +123,7 @@ class Scope:
 
 
 def can_view(user: User) -> bool:
-    return access.can_view_dashboards(user)
+    return can_view_dashboards(user)
 
 
 def _int(params: QueryDict, key: str) -> int | None:
@@ -171,7 +173,7 @@ def read_filters(user: User, params: QueryDict) -> Filters:
 
     province_id = wanted("tinh", _("Tỉnh"))
     if province_id:
-        filters.province = access.provinces_visible_to(user).filter(pk=province_id).first()
+        filters.province = provinces_visible_to(user).filter(pk=province_id).first()
         if filters.province is None:
             errors.append(_("Không tìm thấy tỉnh đã chọn trong phạm vi của bạn."))
     if user.role == Role.PROVINCE and not user.is_admin:
@@ -185,7 +187,7 @@ def read_filters(user: User, params: QueryDict) -> Filters:
         filters.edition = Edition.TWO_TIER_2025
 
     if filters.province or user.role == Role.DISTRICT:
-        districts = access.districts_visible_to(user)
+        districts = districts_visible_to(user)
         if filters.province:
             districts = districts.filter(province=filters.province)
         filters.districts = list(districts.order_by("search_name"))
@@ -197,13 +199,13 @@ def read_filters(user: User, params: QueryDict) -> Filters:
 
     if filters.province and user.role != Role.AGENCY:
         filters.agencies = list(
-            access.agencies_visible_to(user).filter(province=filters.province).order_by("name")
+            agencies_visible_to(user).filter(province=filters.province).order_by("name")
         )
     agency_id = wanted("co_quan", _("Cơ quan"))
     if agency_id:
         filters.agency = next((a for a in filters.agencies if a.pk == agency_id), None)
         if filters.agency is None and not filters.province:
-            filters.agency = access.agencies_visible_to(user).filter(pk=agency_id).first()
+            filters.agency = agencies_visible_to(user).filter(pk=agency_id).first()
         if filters.agency is None:
             errors.append(_("Không tìm thấy cơ quan đã chọn trong phạm vi của bạn."))
     if user.role == Role.AGENCY and not user.is_admin:
@@ -223,7 +225,7 @@ def read_filters(user: User, params: QueryDict) -> Filters:
 
 def scope_for(user: User, filters: Filters) -> Scope:
     """The xã the figures are about: the user's scope, narrowed by the filters."""
-    communes = access.communes_visible_to(user).xa().of_edition(filters.edition)
+    communes = communes_visible_to(user).xa().of_edition(filters.edition)
     if user.is_admin and not filters.province:
         level, title = "national", _("Toàn quốc")
     elif user.role == Role.AGENCY and not user.is_admin:

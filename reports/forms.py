@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communes.text import nfc, parse_decimal
+from ntm_portal.text import nfc, parse_decimal
 
 from . import issuers
 from .content import default_narrative

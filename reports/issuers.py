@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from communes.models import Commune, District, Province
-from communes.text import lower_first
+from ntm_portal.text import lower_first
 from sponsorships.models import Agency
 
 from .models import Document, area_field

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from communes.models import Commune, District, Province
 from ntm_portal.models import User
+from ntm_portal.queue import enqueue_after_commit
 from sponsorships.models import Agency, Inspection
 from sponsorships.periods import Frequency, Period
 
@@ -76,7 +77,7 @@ def document_create(
         narrative=content.default_narrative(issuer, kind, year=_plan_year(period, today)),
         created_by=actor,
     )
-    _enqueue_render(document)
+    enqueue_after_commit("reports.tasks.render_document", [document.pk])
     return document
 
 
@@ -112,7 +113,7 @@ def document_regenerate(*, document: Document, actor: User | None) -> Document:
         narrative=document.narrative,
         created_by=actor,
     )
-    _enqueue_render(new)
+    enqueue_after_commit("reports.tasks.render_document", [new.pk])
     return new
 
 
@@ -184,18 +185,6 @@ def plan_target_add(*, area: Commune | District | Province, data: dict, actor: U
 def plan_target_delete(*, target: PlanTarget, actor: User) -> None:
     logger.info("Plan target %s (%s) deleted by %s", target.pk, target, actor)
     target.delete()
-
-
-def _enqueue_render(document: Document) -> None:
-    from .tasks import render_document
-
-    def send() -> None:
-        try:
-            render_document.delay(document.pk)
-        except Exception:
-            logger.warning("Could not enqueue rendering of document %s", document.pk)
-
-    transaction.on_commit(send)
 
 
 def document_render(*, document_id: int) -> Document:

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communes.access import get_commune_or_404, get_district_or_404, get_province_or_404
 from communes.models import Commune, District, Province
-from ntm_portal import access
 from ntm_portal.uploads import download_response
+from sponsorships.access import can_issue_documents, get_agency_or_404, get_inspection_or_404
 from sponsorships.periods import Frequency, Period
 
 from . import content, issuers
+from .access import can_issue_document, can_plan_for_area, get_document_or_404
 from .forms import NarrativeForm, PlanTargetForm, narrative_initial
 from .models import Document, PlanTarget
 from .services import (
@@ -30,8 +32,8 @@ from .services import (
 
 @require_POST
 def document_new(request: HttpRequest, agency_pk: int) -> HttpResponse:
-    agency = access.get_agency_or_404(request.user, agency_pk)
-    if not access.can_issue_documents(request.user, agency):
+    agency = get_agency_or_404(request.user, agency_pk)
+    if not can_issue_documents(request.user, agency):
         raise PermissionDenied
     document = document_create(
         kind=Document.Kind.SPONSORSHIP_PLAN, issuer=agency, actor=request.user
@@ -43,9 +45,9 @@ def document_new(request: HttpRequest, agency_pk: int) -> HttpResponse:
 @require_POST
 def inspection_document_new(request: HttpRequest, inspection_pk: int) -> HttpResponse:
     """The BÁO CÁO kết quả kiểm tra of one inspection, issued by its agency."""
-    inspection = access.get_inspection_or_404(request.user, inspection_pk)
+    inspection = get_inspection_or_404(request.user, inspection_pk)
     agency = inspection.assignment.agency
-    if not access.can_issue_documents(request.user, agency):
+    if not can_issue_documents(request.user, agency):
         raise PermissionDenied
     document = document_create(
         kind=Document.Kind.INSPECTION_REPORT,
@@ -60,8 +62,8 @@ def inspection_document_new(request: HttpRequest, inspection_pk: int) -> HttpRes
 @require_POST
 def agency_report_new(request: HttpRequest, agency_pk: int) -> HttpResponse:
     """The agency's report on the current half-year (beat writes the finished one at its end)."""
-    agency = access.get_agency_or_404(request.user, agency_pk)
-    if not access.can_issue_documents(request.user, agency):
+    agency = get_agency_or_404(request.user, agency_pk)
+    if not can_issue_documents(request.user, agency):
         raise PermissionDenied
     half = Period.containing(timezone.localdate(), Frequency.HALF_YEAR)
     document = document_create(
@@ -72,21 +74,21 @@ def agency_report_new(request: HttpRequest, agency_pk: int) -> HttpResponse:
 
 
 def commune_plans(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_plans(request, access.get_commune_or_404(request.user, pk))
+    return _area_plans(request, get_commune_or_404(request.user, pk))
 
 
 def district_plans(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_plans(request, access.get_district_or_404(request.user, pk))
+    return _area_plans(request, get_district_or_404(request.user, pk))
 
 
 def province_plans(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_plans(request, access.get_province_or_404(request.user, pk))
+    return _area_plans(request, get_province_or_404(request.user, pk))
 
 
 def _area_plans(request: HttpRequest, area: Commune | District | Province) -> HttpResponse:
     """A People's Committee's plans: the year's targets against the actual figures, the plan
     documents, and (for those who may) adding targets and issuing the plan."""
-    can_plan = access.can_plan_for_area(request.user, area)
+    can_plan = can_plan_for_area(request.user, area)
     year = _year_param(request)
     form = PlanTargetForm(initial={"year": year})
     if request.method == "POST":
@@ -149,8 +151,8 @@ def _int(raw: str | None) -> int | None:
 
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access.get_document_or_404(request.user, pk)
-    can_issue = access.can_issue_document(request.user, document)
+    document = get_document_or_404(request.user, pk)
+    can_issue = can_issue_document(request.user, document)
     form = NarrativeForm(initial=narrative_initial(document), document=document)
     if request.method == "POST":
         if not can_issue:
@@ -178,8 +180,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def document_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access.get_document_or_404(request.user, pk)
-    if not access.can_issue_document(request.user, document):
+    document = get_document_or_404(request.user, pk)
+    if not can_issue_document(request.user, document):
         raise PermissionDenied
     new = document_regenerate(document=document, actor=request.user)
     messages.success(request, _("Đang tạo phiên bản mới; bản cũ vẫn được giữ."))
@@ -187,7 +189,7 @@ def document_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access.get_document_or_404(request.user, pk)
+    document = get_document_or_404(request.user, pk)
     if document.status != Document.Status.DONE or not document.pdf:
         raise Http404
     return download_response(
@@ -198,7 +200,7 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    document = access.get_document_or_404(request.user, pk)
+    document = get_document_or_404(request.user, pk)
     if document.status != Document.Status.DONE or not document.docx:
         raise Http404
     return download_response(

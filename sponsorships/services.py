@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune
-from communes.text import parse_day, parse_decimal
 from criteria.models import CriterionResult, Evaluation
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
+from ntm_portal.text import parse_day, parse_decimal
 from ntm_portal.uploads import UploadRejected, accept_upload
 
 from .models import (

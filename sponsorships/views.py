@@ -17,12 +17,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.text import parse_day
-from ntm_portal import access
+from communes.access import districts_visible_to
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.text import parse_day
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, download_response
 
 from . import calendar_feed
+from .access import (
+    agencies_visible_to,
+    can_acknowledge_report,
+    can_file_report,
+    can_issue_documents,
+    can_plan_inspections,
+    get_agency_or_404,
+    get_attachment_or_404,
+    get_inspection_or_404,
+    inspections_visible_to,
+)
 from .models import Agency, Inspection, InspectionReport
 from .periods import Frequency, Period
 from .services import (
@@ -49,7 +60,7 @@ STATES = {
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Whoever may open the agency (its members, its province's office, admins) sees all of its
     # assignments: the page is about the agency.
-    agency = access.get_agency_or_404(request.user, pk)
+    agency = get_agency_or_404(request.user, pk)
     assignments = (
         agency.assignments.active_on()
         .select_related("commune__district", "commune__province", "decision")
@@ -65,7 +76,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steering_team": agency.steering_team.all(),
             "reports_due": agency.reports_due.order_by("-period_start")[:6],
             "documents": agency.documents.order_by("-year", "-number", "-version")[:20],
-            "can_issue": access.can_issue_documents(request.user, agency),
+            "can_issue": can_issue_documents(request.user, agency),
             "former_names": agency.former_names.all(),
             "is_member": request.user.agency_id == agency.pk,
             "feed_url": request.build_absolute_uri(f"/co-quan/lich/{agency.calendar_token}.ics")
@@ -78,7 +89,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     """Inspections in the user's scope: list or month view, by agency, district, commune, state."""
     today = timezone.localdate()
-    inspections = access.inspections_visible_to(request.user).select_related(
+    inspections = inspections_visible_to(request.user).select_related(
         "assignment__agency",
         "assignment__commune__district",
         "assignment__commune__province",
@@ -164,8 +175,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": STATES,
             "chosen": chosen,
-            "agencies": access.agencies_visible_to(request.user).order_by("name"),
-            "districts": access.districts_visible_to(request.user).order_by("search_name")[:200],
+            "agencies": agencies_visible_to(request.user).order_by("name"),
+            "districts": districts_visible_to(request.user).order_by("search_name")[:200],
             "years": range(today.year - 6, today.year + 2),
             "today": today,
         },
@@ -173,9 +184,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = access.get_inspection_or_404(request.user, pk)
+    inspection = get_inspection_or_404(request.user, pk)
     report = InspectionReport.objects.filter(inspection=inspection).first()
-    can_file = access.can_file_report(request.user, inspection)
+    can_file = can_file_report(request.user, inspection)
     return render(
         request,
         "sponsorships/inspection_detail.html",
@@ -187,9 +198,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": report.attachments.all() if report else [],
             "log": inspection.log.select_related("actor")[:100],
             "can_file": can_file,
-            "can_acknowledge": access.can_acknowledge_report(request.user, inspection),
-            "can_plan": access.can_plan_inspections(request.user, inspection.assignment),
-            "can_issue": access.can_issue_documents(request.user, inspection.assignment.agency),
+            "can_acknowledge": can_acknowledge_report(request.user, inspection),
+            "can_plan": can_plan_inspections(request.user, inspection.assignment),
+            "can_issue": can_issue_documents(request.user, inspection.assignment.agency),
             "documents": inspection.documents.order_by("-version"),
             "accept": ACCEPT_ATTRIBUTE,
         },
@@ -198,7 +209,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def report_begin(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_change(request, pk, access.can_file_report)
+    inspection = _inspection_for_change(request, pk, can_file_report)
     try:
         report_start(inspection=inspection, actor=request.user)
     except SponsorshipError as error:
@@ -208,7 +219,7 @@ def report_begin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_change(request, pk, access.can_file_report)
+    inspection = _inspection_for_change(request, pk, can_file_report)
     report = get_object_or_404(InspectionReport, inspection=inspection)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -252,9 +263,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 REPORT_TRANSITIONS = {
-    "submit": (access.can_file_report, report_submit, gettext_lazy("Đã nộp báo cáo kiểm tra.")),
+    "submit": (can_file_report, report_submit, gettext_lazy("Đã nộp báo cáo kiểm tra.")),
     "acknowledge": (
-        access.can_acknowledge_report,
+        can_acknowledge_report,
         report_acknowledge,
         gettext_lazy("Đã ghi nhận báo cáo."),
     ),
@@ -278,7 +289,7 @@ def report_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for_change(request, pk, access.can_file_report)
+    inspection = _inspection_for_change(request, pk, can_file_report)
     report = get_object_or_404(InspectionReport, inspection=inspection)
     try:
         attachment_add(report=report, upload=request.FILES.get("file"), actor=request.user)
@@ -290,7 +301,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = access.get_attachment_or_404(request.user, pk)
+    attachment = get_attachment_or_404(request.user, pk)
     return download_response(
         attachment.file, name=attachment.original_name, content_type=attachment.content_type
     )
@@ -298,8 +309,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = access.get_inspection_or_404(request.user, pk)
-    if not access.can_plan_inspections(request.user, inspection.assignment):
+    inspection = get_inspection_or_404(request.user, pk)
+    if not can_plan_inspections(request.user, inspection.assignment):
         return render(request, "403.html", status=403)
     try:
         inspection_cancel(
@@ -315,8 +326,8 @@ def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_ad_hoc(request: HttpRequest, pk: int) -> HttpResponse:
     """An ad-hoc (đột xuất) inspection for the assignment of this inspection's agency and commune."""
-    inspection = access.get_inspection_or_404(request.user, pk)
-    if not access.can_plan_inspections(request.user, inspection.assignment):
+    inspection = get_inspection_or_404(request.user, pk)
+    if not can_plan_inspections(request.user, inspection.assignment):
         return render(request, "403.html", status=403)
     due = parse_day(request.POST.get("due_date", ""))
     if due is None:
@@ -344,7 +355,7 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
 def _inspection_for_change(request: HttpRequest, pk: int, rule) -> Inspection:
     """The inspection if this user may change it; 404/403 otherwise, with a trace in the log."""
     try:
-        inspection = access.get_inspection_or_404(request.user, pk)
+        inspection = get_inspection_or_404(request.user, pk)
     except Http404:
         security_log.warning("User %s refused on inspection %s", request.user.pk, pk)
         raise

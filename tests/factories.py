@@ -8,9 +8,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from communes.models import Commune, District, Edition, Province, Region, Village
-from communes.text import fold
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
 from ntm_portal.models import Role, User
+from ntm_portal.text import fold
 from sponsorships.models import Agency, Assignment
 
 PASSWORD = "mat-khau-thu-nghiem-2026"

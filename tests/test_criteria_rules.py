@@ -7,18 +7,17 @@ from decimal import Decimal
 import pytest
 
 from communes.models import Region
-from communes.text import parse_decimal
 from criteria.models import Criterion, Indicator, Threshold
 from criteria.rules import (
     Subject,
     applicable_threshold,
     criterion_met,
-    display_value,
     indicator_met,
     revocation_risk,
     unmet_sentence,
 )
 from criteria.values import ValueRejected, parse_value
+from ntm_portal.text import parse_decimal
 
 NORTH = Region.NORTHERN_MIDLANDS_MOUNTAINS
 DELTA = Region.RED_RIVER_DELTA
@@ -159,10 +158,10 @@ def test_values_display_with_comma_decimals_and_units():
     percent = Indicator(kind=Indicator.Kind.PERCENT, unit="%")
     money = Indicator(kind=Indicator.Kind.MONEY, unit="triệu đồng/người/năm")
     yes_no = Indicator(kind=Indicator.Kind.YES_NO)
-    assert display_value(percent, Decimal("61.500")) == "61,5 %"
-    assert display_value(money, Decimal("45.000")) == "45 triệu đồng/người/năm"
-    assert display_value(Indicator(kind=Indicator.Kind.NUMBER), Decimal("1234567.25")) == (
+    assert percent.display_value(Decimal("61.500")) == "61,5 %"
+    assert money.display_value(Decimal("45.000")) == "45 triệu đồng/người/năm"
+    assert Indicator(kind=Indicator.Kind.NUMBER).display_value(Decimal("1234567.25")) == (
         "1.234.567,25"
     )
-    assert display_value(yes_no, Decimal(1)) == "Đạt"
-    assert display_value(yes_no, None) == "—"
+    assert yes_no.display_value(Decimal(1)) == "Đạt"
+    assert yes_no.display_value(None) == "—"

@@ -13,8 +13,8 @@ from communes.models import Village
 from criteria.models import Evaluation, Recognition
 from criteria.selectors import VillageTally, evaluation_grid, unmet_short_names, village_tally
 from criteria.services import subject_of
-from ntm_portal.demo import DEMO_PASSWORD
 from ntm_portal.models import Role, User
+from reports.demo import DEMO_PASSWORD
 from sponsorships.models import Agency, Assignment, AssignmentDecision, Inspection
 
 LOGIN = "/tai-khoan/login/"

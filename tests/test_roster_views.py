@@ -303,7 +303,7 @@ def test_the_check_is_safe_to_run_twice_and_the_sweep_requeues_lost_ones(
 def test_the_preview_page_has_a_constant_query_count(
     client, world, personas, django_assert_num_queries
 ):
-    from ntm_portal.rosters.benchmark import previewable_import
+    from criteria.rosters.benchmark import previewable_import
 
     small = previewable_import(actor=personas["admin"], rows=60)
     assert (small.status, small.new_count, small.error_count) == ("validated", 60, 0)
@@ -320,7 +320,7 @@ def test_the_preview_page_has_a_constant_query_count(
 def test_the_evaluation_import_writes_in_a_constant_number_of_queries(
     world, personas, django_assert_max_num_queries
 ):
-    from ntm_portal.rosters.benchmark import roster_rows, roster_workbook
+    from criteria.rosters.benchmark import roster_rows, roster_workbook
     from ntm_portal.rosters.services import roster_validate_file
 
     for rows in (100, 600):

@@ -1,33 +1,12 @@
-"""Excel rosters: reading (reading.py), matching (matching.py), one module per kind, and the
-import flow (services.py). `ROSTERS` maps each kind to its roster."""
+"""The roster engine: reading a workbook (reading.py), what every roster kind shares (base.py),
+the marked and template workbooks (workbooks.py), and the flow upload → check → preview →
+confirm → summary (services.py, views.py, ntm_portal/tasks.py).
 
-from __future__ import annotations
+The kinds themselves live with the data they write and register here (registry.py):
+villages in communes/rosters.py; evaluation values and the catalogue in criteria/rosters/;
+agencies, assignment decisions and assignments, and users in sponsorships/rosters/.
+"""
 
-from .base import Roster
+from .registry import kind_choices, register, roster_for, rosters
 
-
-def rosters() -> dict[str, Roster]:
-    # Imported on first use: the kinds reach into the domain apps' models.
-    from .agencies import AgencyRoster
-    from .assignments import AssignmentRoster
-    from .criteria import CriteriaRoster
-    from .evaluations import EvaluationRoster
-    from .users import UserRoster
-    from .villages import VillageRoster
-
-    kinds = (
-        VillageRoster(),
-        AgencyRoster(),
-        AssignmentRoster(),
-        UserRoster(),
-        EvaluationRoster(),
-        CriteriaRoster(),
-    )
-    return {roster.kind: roster for roster in kinds}
-
-
-def roster_for(kind: str) -> Roster:
-    try:
-        return rosters()[kind]
-    except KeyError:
-        raise LookupError(kind) from None
+__all__ = ["kind_choices", "register", "roster_for", "rosters"]

@@ -12,11 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AbstractUser as User
 from django.utils.translation import gettext as _
 
-from ntm_portal.models import User
-
-from .matching import NotMatched, Places, Unit
 from .reading import Column, Row, Table
 
 NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
@@ -107,10 +105,13 @@ class RowChecker:
 
 
 class Roster:
-    """One kind of roster. Subclasses declare columns and write `validate_rows` and `apply`."""
+    """One kind of roster. Subclasses declare columns and write `validate_rows` and `apply`, and
+    register with `ntm_portal.rosters.register` (see registry.py)."""
 
     kind: str
-    title: str
+    label: str  # short, for lists: "Thôn, bản"
+    title: str  # the workbook's: "Danh sách thôn, bản"
+    position: int  # where the upload form lists it
     columns: Sequence[Column]
     instructions: Sequence[str] = ()
     examples: Sequence[Sequence[object]] = ()
@@ -161,35 +162,3 @@ def duplicate_check(keyed: Sequence[tuple[RowChecker, object]], column: str) -> 
             )
         else:
             seen[key] = row.outcome.row.number
-
-
-def locate_commune(
-    row: RowChecker,
-    places: Places,
-    *,
-    code_key: str = "commune_code",
-    name_key: str = "commune",
-    district_key: str = "district",
-    province_key: str = "province",
-) -> Unit | None:
-    """The row's commune from its code or its name within the district and province written."""
-    province = district = None
-    try:
-        province = places.province(name=row.value(province_key))
-    except NotMatched as error:
-        row.fail(province_key, str(error))
-        return None
-    try:
-        district = places.district(name=row.value(district_key), province=province)
-    except NotMatched as error:
-        row.fail(district_key, str(error))
-        return None
-    code, name = row.value(code_key), row.value(name_key)
-    if not code and not name:
-        row.fail(name_key, _("Cần ghi mã xã hoặc tên xã."))
-        return None
-    try:
-        return places.commune(code=code, name=name, province=province, district=district)
-    except NotMatched as error:
-        row.fail(code_key if code else name_key, str(error))
-        return None

@@ -21,7 +21,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from communes.text import fold, nfc
+from ntm_portal.text import fold, nfc
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

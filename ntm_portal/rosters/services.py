@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ntm_portal.models import RosterImport, RosterKind, User
+from ntm_portal.models import RosterImport, User
+from ntm_portal.queue import enqueue_after_commit
 
-from . import roster_for
 from .base import Validation
 from .reading import MAX_BYTES, RosterFileError, Table, read_table
+from .registry import roster_for, rosters
 
 ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def roster_import_create(
     *, kind: str, upload: UploadedFile | None, actor: User | None
 ) -> RosterImport:
     """Keep the uploaded file and queue its validation (after the commit)."""
-    if kind not in RosterKind.values:
+    if kind not in rosters():
         raise RosterError(_("Chọn loại danh sách cần nhập."))
     if upload is None:
         raise RosterError(_("Chưa chọn tệp."))
@@ -71,18 +72,9 @@ def roster_import_create(
     )
     record.file.save(upload.name, ContentFile(data), save=False)
     record.save()
-    transaction.on_commit(lambda: _enqueue_validation(record.pk))
+    # If the broker is down, beat's `validate_pending_rosters` picks it up.
+    enqueue_after_commit("ntm_portal.tasks.validate_roster", [record.pk])
     return record
-
-
-def _enqueue_validation(record_id: int) -> None:
-    """After the commit; if the broker is down, beat's `validate_pending_rosters` picks it up."""
-    from ntm_portal.tasks import validate_roster
-
-    try:
-        validate_roster.delay(record_id)
-    except Exception:
-        logger.warning("Could not enqueue the check of roster import %s", record_id)
 
 
 def roster_import_validate(*, record_id: int) -> RosterImport | None:

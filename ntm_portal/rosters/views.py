@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ntm_portal import access
 from ntm_portal.exports import XLSX_TYPE
-from ntm_portal.models import RosterImport, RosterKind
+from ntm_portal.models import RosterImport
 
-from . import roster_for
 from .reading import Table
+from .registry import kind_choices, roster_for
 from .services import RosterError, roster_import_confirm, roster_import_create
 from .workbooks import marked_workbook, template_workbook
 
@@ -39,7 +39,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         "rosters/import_list.html",
         {
             "page": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page")),
-            "kinds": RosterKind.choices,
+            "kinds": kind_choices(),
         },
     )
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from ntm_portal.models import RosterKind, User
-from ntm_portal.rosters import roster_for
+from ntm_portal.models import User
+from ntm_portal.rosters import roster_for, rosters
 from ntm_portal.rosters.reading import RosterFileError
 from ntm_portal.rosters.services import roster_import_record_cli, roster_validate_file
 from ntm_portal.rosters.workbooks import template_workbook
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = "Kiểm tra và nhập một danh sách Excel/CSV, hoặc ghi tệp mẫu của danh sách."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=RosterKind.values)
+        parser.add_argument("kind", choices=list(rosters()))
         parser.add_argument("file", nargs="?", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
         parser.add_argument("--template", type=Path, metavar="FILE", help="ghi tệp mẫu .xlsx")

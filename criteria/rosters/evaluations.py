@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune
-from communes.text import fold
+from communes.places import Places
+from communes.rosters import PLACE_COLUMNS, locate_commune
 from criteria.models import (
     CriteriaSet,
     Criterion,
@@ -30,11 +31,11 @@ from criteria.models import (
     Indicator,
     IndicatorValue,
 )
-from criteria.rules import Subject, criterion_met, display_value, indicator_met
+from criteria.rules import Subject, criterion_met, indicator_met
 from criteria.values import ValueRejected, parse_value
+from ntm_portal import rosters
 from ntm_portal.models import User
-
-from .base import (
+from ntm_portal.rosters.base import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -44,12 +45,10 @@ from .base import (
     RowChecker,
     Validation,
     duplicate_check,
-    locate_commune,
     report_progress,
 )
-from .matching import Places
-from .reading import Column, RosterFileError, Table, header_key
-from .villages import PLACE_COLUMNS
+from ntm_portal.rosters.reading import Column, RosterFileError, Table, header_key
+from ntm_portal.text import fold
 
 INDICATOR_HEADER = re.compile(r"^(?:chi tieu\s*)?(\d{1,2}(?:\.\d{1,2}){0,2})$")
 HALF_WORDS = {
@@ -87,8 +86,11 @@ def indicator_number(header: str) -> str | None:
     return match.group(1) if match else None
 
 
+@rosters.register
 class EvaluationRoster(Roster):
     kind = "evaluations"
+    label = gettext_lazy("Kết quả đánh giá tiêu chí")
+    position = 50
     title = gettext_lazy("Kết quả đánh giá tiêu chí")
     columns = [
         *PLACE_COLUMNS,
@@ -352,7 +354,7 @@ class EvaluationRoster(Roster):
                     new_values.append(row)
                     old = "—"
                 else:
-                    old = display_value(indicator, row.value)
+                    old = indicator.display_value(row.value)
                     changed_values[row.pk] = row
                 if row.value != new or not row.pk:
                     logs.append(
@@ -362,7 +364,7 @@ class EvaluationRoster(Roster):
                             action=EvaluationLog.Action.VALUE_CHANGED,
                             indicator=indicator,
                             old_value=old,
-                            new_value=display_value(indicator, new),
+                            new_value=indicator.display_value(new),
                             reason=reason,
                         )
                     )

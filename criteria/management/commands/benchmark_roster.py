@@ -15,13 +15,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
 from criteria.models import EvaluationLog
-from ntm_portal.rosters import roster_for
-from ntm_portal.rosters.benchmark import roster_rows, roster_workbook
-from ntm_portal.rosters.reading import Table
-from ntm_portal.rosters.resources import (
+from criteria.rosters.benchmark import roster_rows, roster_workbook
+from criteria.rosters.resources import (
     DefaultEvaluationValueResource,
     TunedEvaluationValueResource,
 )
+from ntm_portal.rosters import roster_for
+from ntm_portal.rosters.reading import Table
 from ntm_portal.rosters.services import roster_validate_file
 
 

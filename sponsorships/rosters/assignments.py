@@ -10,13 +10,12 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.text import fold, parse_day
+from communes.places import NotMatched, Places
+from communes.rosters import PLACE_COLUMNS, locate_commune
 from criteria.models import Recognition
+from ntm_portal import rosters
 from ntm_portal.models import User
-from sponsorships.models import Agency, Assignment, AssignmentDecision
-
-from .agencies import AgencyIndex
-from .base import (
+from ntm_portal.rosters.base import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -26,12 +25,13 @@ from .base import (
     RowChecker,
     Validation,
     duplicate_check,
-    locate_commune,
     report_progress,
 )
-from .matching import NotMatched, Places
-from .reading import Column
-from .villages import PLACE_COLUMNS
+from ntm_portal.rosters.reading import Column
+from ntm_portal.text import fold, parse_day
+from sponsorships.models import Agency, Assignment, AssignmentDecision
+
+from .agencies import AgencyIndex
 
 KIND_WORDS = {
     "do dau": Assignment.Kind.SPONSORED,
@@ -55,8 +55,11 @@ def _overlaps(start: date, end: date | None, other_start: date, other_end: date 
     return (other_end is None or other_end >= start) and (end is None or other_start <= end)
 
 
+@rosters.register
 class AssignmentRoster(Roster):
     kind = "assignments"
+    label = gettext_lazy("Quyết định và phân công")
+    position = 30
     title = gettext_lazy("Quyết định phân công và danh sách phân công")
     columns = [
         Column(

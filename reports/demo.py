@@ -14,17 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from communes.models import Commune, District, Edition, Province, Village
-from communes.text import fold
 from criteria.demo import demo_evaluation, demo_recognition
 from criteria.models import CriteriaSet, Recognition
+from ntm_portal.models import Role, User
+from ntm_portal.text import fold
 from reports import issuers
 from reports.models import Document, PlanTarget
 from reports.services import document_create, documents_plan_period
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
 from sponsorships.periods import Frequency, Period
-
-from .models import Role, User
 
 DEMO_PASSWORD = "ntm-demo-2026"  # noqa: S105 - published on purpose, demo only
 EDITION = Edition.THREE_TIER_2024

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.text import fold
+from communes.places import NotMatched, Places
+from ntm_portal import rosters
 from ntm_portal.models import User
-from sponsorships.models import Agency
-
-from .base import (
+from ntm_portal.rosters.base import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -21,8 +20,9 @@ from .base import (
     duplicate_check,
     report_progress,
 )
-from .matching import NotMatched, Places
-from .reading import Column
+from ntm_portal.rosters.reading import Column
+from ntm_portal.text import fold
+from sponsorships.models import Agency
 
 # As officials write them (folded); the labels shown are translated, these are not.
 AGENCY_KINDS = {
@@ -59,8 +59,11 @@ class AgencyIndex:
         return self.by_name.get((fold(province_name), fold(name)), [])
 
 
+@rosters.register
 class AgencyRoster(Roster):
     kind = "agencies"
+    label = gettext_lazy("Cơ quan đỡ đầu, phụ trách")
+    position = 20
     title = gettext_lazy("Danh sách cơ quan đỡ đầu, phụ trách")
     columns = [
         Column(

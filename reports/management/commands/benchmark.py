@@ -31,9 +31,9 @@ from communes.services import divisions_load
 from criteria.benchmark_data import build_evaluations, build_recognitions, build_villages
 from criteria.catalogue import catalogue_load
 from criteria.models import CommuneStanding, CriteriaSet, Evaluation
+from criteria.rosters.benchmark import previewable_import
 from criteria.standings import standings_refresh
 from ntm_portal.models import Role, User
-from ntm_portal.rosters.benchmark import previewable_import
 from sponsorships.benchmark_data import MARK, build_sponsorships
 from sponsorships.models import Assignment
 from sponsorships.services import inspections_plan

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ntm_portal.demo import DEMO_PASSWORD, demo_load
+from reports.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, District, Edition, Province
-from communes.text import fold
+from ntm_portal.text import fold
 
 PREFIX = re.compile(
     r"^(?:(?:tinh|thanh pho|tp|thi xa|tx|huyen|quan|xa|phuong|thi tran|tt|dac khu)(?:\s*\.\s*|\s+)"
@@ -204,17 +204,3 @@ class Places:
             _("Không tìm thấy %(what)s «%(name)s» trong phạm vi đã ghi.")
             % {"what": what, "name": name}
         )
-
-
-YES_WORDS = {"dat", "co", "x", "1", "yes", "true", "met", "v"}
-NO_WORDS = {"chua dat", "khong", "khong dat", "0", "no", "false", ""}
-
-
-def parse_yes_no(text: str) -> bool:
-    """Đạt/Chưa đạt/Có/Không/x, as officials tick them; ValueError otherwise."""
-    word = fold(text).strip()
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    raise ValueError(text)

@@ -6,16 +6,16 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.text import fold
+from communes.places import NotMatched, Places
+from communes.rosters import PLACE_COLUMNS, locate_commune
+from ntm_portal import rosters
 from ntm_portal.models import ROLE_SCOPE_FIELD, Role, User
-
-from .agencies import AgencyIndex
-from .base import (
+from ntm_portal.queue import enqueue_after_commit
+from ntm_portal.rosters.base import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -25,12 +25,12 @@ from .base import (
     RowChecker,
     Validation,
     duplicate_check,
-    locate_commune,
     report_progress,
 )
-from .matching import NotMatched, Places
-from .reading import Column
-from .villages import PLACE_COLUMNS
+from ntm_portal.rosters.reading import Column
+from ntm_portal.text import fold
+
+from .agencies import AgencyIndex
 
 # As officials write them (folded). Administrators are not made from a file: too much power
 # for a spreadsheet cell.
@@ -52,8 +52,11 @@ ROLE_WORDS = {
 FIELDS = ["first_name", "last_name", "email", "role", "province", "district", "commune", "agency"]
 
 
+@rosters.register
 class UserRoster(Roster):
     kind = "users"
+    label = gettext_lazy("Người dùng")
+    position = 40
     title = gettext_lazy("Danh sách người dùng")
     columns = [
         Column(
@@ -230,20 +233,6 @@ class UserRoster(Roster):
             [*FIELDS[:3], "role", "province_id", "district_id", "commune_id", "agency_id"],
             batch_size=1000,
         )
-        ids = [user.pk for user in created]
-        if ids:
-            transaction.on_commit(lambda: _enqueue_invitations(ids))
-
-
-def _enqueue_invitations(ids: list[int]) -> None:
-    import logging
-
-    from ntm_portal.tasks import send_invitation_email
-
-    for user_id in ids:
-        try:
-            send_invitation_email.delay(user_id)
-        except Exception:
-            logging.getLogger(__name__).warning(
-                "Could not enqueue the invitation of user %s", user_id
-            )
+        enqueue_after_commit(
+            "ntm_portal.tasks.send_invitation_email", [user.pk for user in created]
+        )

@@ -1,4 +1,5 @@
-"""Villages (thôn, bản, ấp, tổ dân phố) of each commune: no package lists them."""
+"""The roster of villages (thôn, bản, ấp, tổ dân phố) of each commune, which no package lists,
+and the place columns and commune lookup that every roster naming a commune shares."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Village
-from communes.text import fold
+from ntm_portal import rosters
 from ntm_portal.models import User
-
-from .base import (
+from ntm_portal.rosters.base import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -20,11 +20,12 @@ from .base import (
     RowChecker,
     Validation,
     duplicate_check,
-    locate_commune,
     report_progress,
 )
-from .matching import Places
-from .reading import Column
+from ntm_portal.rosters.reading import Column
+from ntm_portal.text import fold
+
+from .places import NotMatched, Places, Unit
 
 # The kinds as officials write them (folded); the labels shown are translated, these are not.
 KIND_WORDS = {
@@ -57,8 +58,11 @@ PLACE_COLUMNS = [
 ]
 
 
+@rosters.register
 class VillageRoster(Roster):
     kind = "villages"
+    label = gettext_lazy("Thôn, bản")
+    position = 10
     title = gettext_lazy("Danh sách thôn, bản")
     columns = [
         *PLACE_COLUMNS,
@@ -162,3 +166,35 @@ class VillageRoster(Roster):
             for village in changed:
                 village.code = village.code or current[village.pk].code
             Village.objects.bulk_update(changed, ["kind", "code"], batch_size=1000)
+
+
+def locate_commune(
+    row: RowChecker,
+    places: Places,
+    *,
+    code_key: str = "commune_code",
+    name_key: str = "commune",
+    district_key: str = "district",
+    province_key: str = "province",
+) -> Unit | None:
+    """The row's commune from its code or its name within the district and province written."""
+    province = district = None
+    try:
+        province = places.province(name=row.value(province_key))
+    except NotMatched as error:
+        row.fail(province_key, str(error))
+        return None
+    try:
+        district = places.district(name=row.value(district_key), province=province)
+    except NotMatched as error:
+        row.fail(district_key, str(error))
+        return None
+    code, name = row.value(code_key), row.value(name_key)
+    if not code and not name:
+        row.fail(name_key, _("Cần ghi mã xã hoặc tên xã."))
+        return None
+    try:
+        return places.commune(code=code, name=name, province=province, district=district)
+    except NotMatched as error:
+        row.fail(code_key if code else name_key, str(error))
+        return None

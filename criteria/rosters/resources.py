@@ -15,10 +15,9 @@ from decimal import Decimal
 
 from import_export import fields, resources, widgets
 
-from communes.text import fold, parse_decimal
+from communes.places import Places, name_key
 from criteria.models import Evaluation, Indicator, IndicatorValue
-
-from .matching import Places, name_key, parse_yes_no
+from ntm_portal.text import fold, parse_decimal, parse_yes_no
 
 HALVES = {"6 thang dau nam": 1, "6 thang cuoi nam": 2}
 

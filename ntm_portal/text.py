@@ -1,9 +1,12 @@
-"""Vietnamese text as people type it: NFC everywhere, and a folded form for search."""
+"""Vietnamese text as people type and read it, for every floor of the house: NFC everywhere, a
+folded form for search, dd/mm/yyyy dates, comma decimals, Đạt/Chưa đạt ticks."""
 
 import re
 import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import number_format
 
 
 def nfc(text: str) -> str:
@@ -67,3 +70,25 @@ def parse_day(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def format_number(value: Decimal) -> str:
+    """Grouped, with no trailing zeros, in the active language's separators ("1.234,5" in vi)."""
+    if value == value.to_integral():
+        return number_format(value.quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
+    places = -value.normalize().as_tuple().exponent
+    return number_format(value, decimal_pos=places, force_grouping=True)
+
+
+YES_WORDS = {"dat", "co", "x", "1", "yes", "true", "met", "v"}
+NO_WORDS = {"chua dat", "khong", "khong dat", "0", "no", "false", ""}
+
+
+def parse_yes_no(text: str) -> bool:
+    """Đạt/Chưa đạt/Có/Không/x, as officials tick them; ValueError otherwise."""
+    word = fold(text).strip()
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise ValueError(text)

@@ -9,11 +9,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.text import fold, parse_decimal
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
+from ntm_portal import rosters
 from ntm_portal.models import User
-
-from .base import (
+from ntm_portal.rosters.base import (
     ERROR,
     NEW,
     UNCHANGED,
@@ -25,7 +24,8 @@ from .base import (
     duplicate_check,
     report_progress,
 )
-from .reading import Column
+from ntm_portal.rosters.reading import Column
+from ntm_portal.text import fold, parse_decimal
 
 KIND_WORDS = {
     "dat/chua dat": Indicator.Kind.YES_NO,
@@ -52,8 +52,11 @@ DIRECTION_WORDS = {
 }
 
 
+@rosters.register
 class CriteriaRoster(Roster):
     kind = "criteria"
+    label = gettext_lazy("Bộ tiêu chí")
+    position = 60
     title = gettext_lazy("Bộ tiêu chí: tiêu chí và chỉ tiêu")
     columns = [
         Column(

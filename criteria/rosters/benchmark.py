@@ -17,12 +17,11 @@ from django.core.files.base import ContentFile
 from openpyxl import Workbook
 
 from communes.models import Commune, District, Edition, Province
-from communes.text import fold
 from criteria.catalogue import catalogue_load
 from criteria.models import CriteriaSet, Evaluation, Indicator
 from ntm_portal.models import RosterImport, User
-
-from .services import roster_import_validate
+from ntm_portal.rosters.services import roster_import_validate
+from ntm_portal.text import fold
 
 NATIONAL_SET = "QD318-2022-XA-NTM"
 PROVINCE_NAME = "Tỉnh Thử Nghiệm Nhập Liệu"

@@ -1,0 +1,74 @@
+"""Who issues which documents and plans, who reads them, and who opens the dashboards. The
+scopes and the table of roles are in ntm_portal/access.py."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from communes.access import communes_visible_to, districts_visible_to, provinces_visible_to
+from communes.models import Commune, District, Province
+from ntm_portal.access import has_no_access
+from ntm_portal.models import Role, User
+from sponsorships.access import agencies_visible_to, can_issue_documents
+
+from .models import Document
+
+
+def documents_visible_to(user: User) -> QuerySet[Document]:
+    """An agency's documents as its agency; a People's Committee's plan to whoever sees its
+    commune, district or province (plans of the levels above are read by those below)."""
+    return Document.objects.filter(
+        Q(issuer__in=agencies_visible_to(user))
+        | Q(issuer_commune__in=communes_visible_to(user))
+        | Q(issuer_district__in=districts_visible_to(user))
+        | Q(issuer_province__in=provinces_visible_to(user))
+    )
+
+
+def get_document_or_404(user: User, pk: int) -> Document:
+    return get_object_or_404(
+        documents_visible_to(user).select_related(
+            "issuer", "issuer_commune", "issuer_district", "issuer_province"
+        ),
+        pk=pk,
+    )
+
+
+def can_plan_for_area(user: User, area: Commune | District | Province) -> bool:
+    """A People's Committee's plan and targets: its own officials, the officials of the levels
+    above it (district staff only while districts exist), and admins."""
+    if has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    match area:
+        case Commune():
+            return (
+                (user.role == Role.COMMUNE and user.commune_id == area.pk)
+                or (user.role == Role.DISTRICT and user.district_id == area.district_id)
+                or (user.role == Role.PROVINCE and user.province_id == area.province_id)
+            )
+        case District():
+            return (user.role == Role.DISTRICT and user.district_id == area.pk) or (
+                user.role == Role.PROVINCE and user.province_id == area.province_id
+            )
+        case Province():
+            return user.role == Role.PROVINCE and user.province_id == area.pk
+    return False
+
+
+def can_issue_document(user: User, document: Document) -> bool:
+    if document.issuer_id:
+        return can_issue_documents(user, document.issuer)
+    area = document.issuer_commune or document.issuer_district or document.issuer_province
+    return can_plan_for_area(user, area)
+
+
+def can_view_dashboards(user: User) -> bool:
+    """Admins (the country), province and district staff (their area), agencies (their communes).
+    Commune officials have their commune's own page instead. What the figures cover is always
+    `communes_visible_to(user)`."""
+    if has_no_access(user):
+        return False
+    return user.is_admin or user.role in (Role.PROVINCE, Role.DISTRICT, Role.AGENCY)
