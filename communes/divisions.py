@@ -135,9 +135,7 @@ def read_edition(edition: int, fixture_dir: Path) -> EditionData:
         raise DivisionError(f"Phiên bản {edition} không có: chọn {editions}.")
     path = vendored_path(fixture_dir, edition)
     if not path.exists():
-        raise DivisionError(
-            f"Không có tệp {path}: tạo tệp đó bằng lệnh `make vendor-divisions`."
-        )
+        raise DivisionError(f"Không có tệp {path}: tạo tệp đó bằng lệnh `make vendor-divisions`.")
     try:
         vendored = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as error:
