@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .text import fold, lower_first
@@ -138,8 +138,8 @@ class CommuneQuerySet(models.QuerySet):
         """`search`, and also the 2025 units formed from a 2024 unit of that name or code.
 
         Each unit found through a former unit carries `former_name` (the first such name), so
-        that a list can say "tên cũ: …"; units found by their own name have it too, when one of
-        their predecessors matches as well, and the template tells the two apart.
+        that a list can say "tên cũ: …"; `found_by_own_name` tells whether it would have been
+        found anyway (then the old name is not worth saying).
         """
         query = query.strip()
         if not query:
@@ -148,11 +148,13 @@ class CommuneQuerySet(models.QuerySet):
         former = CommuneLineage.objects.filter(
             successor=OuterRef("pk"), predecessor__isnull=False
         ).filter(Q(predecessor__search_name__contains=folded) | Q(predecessor__code=query))
+        own = Q(search_name__contains=folded) | Q(code=query)
         return self.annotate(
             former_name=Subquery(
                 former.order_by("predecessor__search_name").values("predecessor__name")[:1]
-            )
-        ).filter(Q(search_name__contains=folded) | Q(code=query) | Exists(former))
+            ),
+            found_by_own_name=ExpressionWrapper(own, output_field=models.BooleanField()),
+        ).filter(own | Exists(former))
 
     def with_places(self) -> CommuneQuerySet:
         return self.select_related("province", "district")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ntm_portal import access
 from ntm_portal.exports import requested_format, table_response
 
-from .models import Commune, CommuneQuerySet, District, Edition
+from .models import Commune, CommuneLineage, CommuneQuerySet, District, Edition
 from .text import fold
 
 PAGE_SIZE = 50
@@ -156,7 +156,8 @@ def district_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Every commune the user may see, searchable by name (with or without diacritics) or code."""
     query = request.GET.get("q", "").strip()
-    communes = access.communes_visible_to(request.user).search(query)
+    # An old name or code also finds the 2025 unit it went into ("tên cũ: …").
+    communes = access.communes_visible_to(request.user).search_including_former(query)
     if fmt := requested_format(request):
         return _communes_export(fmt, communes, "xa-phuong")
     return render(
@@ -198,5 +199,35 @@ def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commune": commune,
             "villages": commune.villages.order_by("search_name"),
             "can_change": access.can_change_commune(request.user, commune),
+            **_lineage(request, commune),
         },
     )
+
+
+def _lineage(request: HttpRequest, commune: Commune) -> dict[str, QuerySet[CommuneLineage]]:
+    """Where a 2025 unit came from, or where a 2024 unit went: one query either way.
+
+    The other edition's units link to their page only when this user may open it (each is
+    marked by an Exists on the access module's own queryset), so a link never leads to a 404.
+    """
+    visible = access.communes_visible_to(request.user)
+    if commune.edition == Edition.TWO_TIER_2025:
+        origins = (
+            commune.origins.with_places()
+            .annotate(
+                visible=Exists(visible.filter(pk=OuterRef("predecessor_id"))),
+                district_visible=Exists(
+                    access.districts_visible_to(request.user).filter(
+                        pk=OuterRef("predecessor_district_id")
+                    )
+                ),
+            )
+            .order_by("predecessor__search_name", "predecessor__code")
+        )
+        return {"origins": origins}
+    successions = (
+        commune.successions.select_related("successor__province")
+        .annotate(visible=Exists(visible.filter(pk=OuterRef("successor_id"))))
+        .order_by("successor__search_name", "successor__code")
+    )
+    return {"successions": successions}
