@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import unicodedata
 from io import StringIO
 from pathlib import Path
@@ -14,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from communes.divisions import DivisionError
 from communes.models import (
     Commune,
     CommuneLineage,
@@ -23,6 +26,7 @@ from communes.models import (
     Province,
     ProvinceLineage,
 )
+from communes.vendoring import module_constants
 from ntm_portal.models import Role
 
 from .factories import UserFactory
@@ -276,3 +280,30 @@ def test_load_lineage_refuses_a_database_still_on_the_draft_codes(national):
     Commune.objects.filter(edition=Edition.TWO_TIER_2025, code="00082").update(name="Phường Khác")
     with pytest.raises(Exception, match="load_divisions --edition 2025"):
         call_command("load_lineage", stdout=StringIO())
+
+
+def test_vendoring_code_imports_no_django():
+    """`make vendor-divisions` runs it before anything is installed."""
+    code = (
+        "import sys, communes.vendoring, communes.divisions; "
+        "assert not [m for m in sys.modules if m.startswith('django')], 'django imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, check=True, timeout=60)
+
+
+def test_conversion_tables_are_read_as_data_without_running_them():
+    source = (
+        "import os\n"
+        "class OldWardRef(NamedTuple): ...\n"
+        "EFFECTIVE_DATE = '2025-07-01'\n"
+        "OLD_TO_NEW: dict[int, X] = {16: OldToNewEntry(OldWardRef(16, 1, 1, True), "
+        "(NewWardRef(4, 1), NewWardRef(8, 1)))}\n"
+        "os.system('never run')\n"
+    )
+    constants = module_constants(source, {"OLD_TO_NEW", "EFFECTIVE_DATE"})
+    assert constants == {
+        "EFFECTIVE_DATE": "2025-07-01",
+        "OLD_TO_NEW": {16: ((16, 1, 1, True), ((4, 1), (8, 1)))},
+    }
+    with pytest.raises(DivisionError, match="NEW_TO_OLD"):
+        module_constants(source, {"NEW_TO_OLD"})
