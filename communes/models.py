@@ -98,6 +98,13 @@ class Province(AdministrativeUnit):
             models.UniqueConstraint(fields=["edition", "code"], name="province_code_per_edition")
         ]
 
+    def predecessors(self) -> ProvinceQuerySet:
+        """The 2024 provinces this 2025 province was formed from (Quảng Bình, Quảng Trị → Quảng Trị)."""
+        return Province.objects.filter(successions__successor=self)
+
+    def successors(self) -> ProvinceQuerySet:
+        return Province.objects.filter(origins__predecessor=self)
+
 
 class District(AdministrativeUnit):
     class Kind(models.TextChoices):

@@ -152,7 +152,10 @@ def test_every_2024_xa_has_a_successor_but_the_unresolved_one(national):
     without = Commune.objects.of_edition(2024).xa().filter(successions__isnull=True)
     assert list(without.values_list("code", flat=True)) == UNRESOLVED
     assert not Commune.objects.of_edition(2025).filter(origins__isnull=True).exists()
-    assert ProvinceLineage.objects.filter(successor__short_name="Quảng Trị").count() == 2
+    quang_tri = Province.objects.get(edition=2025, short_name="Quảng Trị")
+    assert sorted(p.name for p in quang_tri.predecessors()) == ["Tỉnh Quảng Bình", "Tỉnh Quảng Trị"]
+    quang_binh = Province.objects.get(edition=2024, short_name="Quảng Bình")
+    assert list(quang_binh.successors()) == [quang_tri]
 
 
 @pytest.mark.django_db
