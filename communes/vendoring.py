@@ -444,22 +444,50 @@ class LineageBuilder:
             )
         return rows
 
-    def province_rows(self) -> list[dict]:
-        predecessors = Counter(n for news in self.conversion.provinces.values() for n in news)
+    def province_rows(self, communes: list[dict]) -> list[dict]:
+        """The package's province table, keeping only the pairs some commune link bears out.
+
+        That table is derived from the ward table, where one old ward (27691 Phường 4 of Tân An,
+        Long An) carries Tiền Giang's province code: it would send Tiền Giang partly to Tây
+        Ninh. Our 2024 edition knows each commune's province, so a pair no commune crosses is
+        left out (and listed in the cross-check).
+        """
+        province_of_old = {
+            c["code"]: self.districts_2024[c["parent"]]["parent"] for c in self.e24["communes"]
+        }
+        province_of_new = {c["code"]: c["parent"] for c in self.e25["communes"]}
+        crossed = {(province_of_old[r["old"]], province_of_new[r["new"]]) for r in communes}
+        table = {
+            old: [new for new in news if (old, new) in crossed]
+            for old, news in self.conversion.provinces.items()
+        }
+        self.province_pairs_dropped = sorted(
+            (old, new)
+            for old, news in self.conversion.provinces.items()
+            for new in news
+            if (old, new) not in crossed
+        )
+        self.province_pairs_missing = sorted(
+            pair for pair in crossed if pair[1] not in self.conversion.provinces.get(pair[0], [])
+        )
+        predecessors = Counter(n for news in table.values() for n in news)
         rows = []
         for old, unit in self.provinces_2024.items():
-            news = self.conversion.provinces.get(old)
+            news = table.get(old)
             if not news:
                 raise DivisionError(f"Tỉnh {old} ({unit['name']}) không có trong bảng chuyển đổi.")
             for new in news:
-                unchanged = len(news) == 1 and predecessors[new] == 1
+                if len(news) > 1:
+                    kind = KIND_PART
+                else:
+                    kind = KIND_UNCHANGED if predecessors[new] == 1 else KIND_WHOLE
                 rows.append(
                     {
                         "old": old,
                         "old_name": unit["name"],
                         "new": new,
                         "new_name": self.provinces_2025[new]["name"],
-                        "kind": KIND_UNCHANGED if unchanged else KIND_WHOLE,
+                        "kind": kind,
                         "legal_basis": "",
                         "source": "gso",
                     }
@@ -469,7 +497,7 @@ class LineageBuilder:
     def build(self, versions: dict[str, str]) -> dict:
         communes = self.commune_rows()
         districts = self.district_rows()
-        provinces = self.province_rows()
+        provinces = self.province_rows(communes)
         covered = {row["new"] for row in communes} | {row["new"] for row in districts}
         uncovered = sorted(set(self.communes_2025) - covered)
         if uncovered:
@@ -648,7 +676,12 @@ def crosscheck(builder: LineageBuilder, lineage: dict) -> str:
         f"giữ nguyên {kinds[KIND_UNCHANGED]}); đơn vị 2024 có đơn vị kế tiếp: "
         f"{len({r['old'] for r in communes})}/{len(ours)}; chưa xác định: {len(lineage['unresolved'])}.",
         f"- Huyện đảo không có xã → đặc khu: {len(lineage['districts'])}.",
-        f"- Tỉnh: {len(lineage['provinces'])} liên kết, {len({r['new'] for r in lineage['provinces']})} tỉnh mới.",
+        f"- Tỉnh: {len(lineage['provinces'])} liên kết, {len({r['new'] for r in lineage['provinces']})} tỉnh mới. "
+        "Cặp tỉnh của bảng gói mà không xã nào đi qua (bỏ): "
+        + (", ".join(f"{o} → {n}" for o, n in builder.province_pairs_dropped) or "không có")
+        + "; cặp xã đi qua mà bảng tỉnh không có: "
+        + (", ".join(f"{o} → {n}" for o, n in builder.province_pairs_missing) or "không có")
+        + ".",
         "- Căn cứ pháp lý (nghị quyết của Ủy ban Thường vụ Quốc hội cho từng tỉnh): không gói nào "
         "mang, nên để trống; nhập trong trang quản trị khi có.",
         "",
