@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +21,7 @@ from .access import (
     get_province_or_404,
     provinces_visible_to,
 )
-from .models import Commune, CommuneQuerySet, District, Edition
+from .models import Commune, CommuneLineage, CommuneQuerySet, District, Edition
 
 PAGE_SIZE = 50
 # Byte order puts "Đa Krông" after "Vĩnh Linh"; the folded name sorts the way readers expect
@@ -164,7 +164,8 @@ def district_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Every commune the user may see, searchable by name (with or without diacritics) or code."""
     query = request.GET.get("q", "").strip()
-    communes = communes_visible_to(request.user).search(query)
+    # An old name or code also finds the 2025 unit it went into ("tên cũ: …").
+    communes = communes_visible_to(request.user).search_including_former(query)
     if fmt := requested_format(request):
         return _communes_export(fmt, communes, "xa-phuong")
     return render(
@@ -206,5 +207,35 @@ def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commune": commune,
             "villages": commune.villages.order_by("search_name"),
             "can_change": can_change_commune(request.user, commune),
+            **_lineage(request, commune),
         },
     )
+
+
+def _lineage(request: HttpRequest, commune: Commune) -> dict[str, QuerySet[CommuneLineage]]:
+    """Where a 2025 unit came from, or where a 2024 unit went: one query either way.
+
+    The other edition's units link to their page only when this user may open it (each is
+    marked by an Exists on the access module's own queryset), so a link never leads to a 404.
+    """
+    visible = communes_visible_to(request.user)
+    if commune.edition == Edition.TWO_TIER_2025:
+        origins = (
+            commune.origins.with_places()
+            .annotate(
+                visible=Exists(visible.filter(pk=OuterRef("predecessor_id"))),
+                district_visible=Exists(
+                    districts_visible_to(request.user).filter(
+                        pk=OuterRef("predecessor_district_id")
+                    )
+                ),
+            )
+            .order_by("predecessor__search_name", "predecessor__code")
+        )
+        return {"origins": origins}
+    successions = (
+        commune.successions.select_related("successor__province")
+        .annotate(visible=Exists(visible.filter(pk=OuterRef("successor_id"))))
+        .order_by("successor__search_name", "successor__code")
+    )
+    return {"successions": successions}
