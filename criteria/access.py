@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from communes.access import can_change_commune, communes_visible_to
+from communes.access import (
+    can_change_commune,
+    communes_visible_to,
+    in_province_scope,
+    province_family,
+)
 from communes.models import Commune, Edition
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
@@ -30,7 +35,7 @@ def can_review_commune(user: User, commune: Commune) -> bool:
     if user.is_admin:
         return True
     if user.role == Role.PROVINCE:
-        return commune.province_id == user.province_id
+        return in_province_scope(user, commune.province_id)
     if user.role == Role.DISTRICT:
         return (
             commune.edition == Edition.THREE_TIER_2024 and commune.district_id == user.district_id
@@ -52,7 +57,7 @@ def review_queue_for(user: User) -> EvaluationQuerySet:
     if user.is_admin:
         return evaluations
     if user.role == Role.PROVINCE:
-        return evaluations.filter(commune__province_id=user.province_id)
+        return evaluations.filter(commune__province_id__in=province_family(user.province_id))
     if user.role == Role.DISTRICT:
         return evaluations.filter(
             commune__district_id=user.district_id, commune__edition=Edition.THREE_TIER_2024
@@ -62,7 +67,7 @@ def review_queue_for(user: User) -> EvaluationQuerySet:
 
 def reviewers_of(commune: Commune) -> QuerySet[User]:
     """Who is told when the commune submits an evaluation."""
-    rule = Q(role=Role.PROVINCE, province_id=commune.province_id)
+    rule = Q(role=Role.PROVINCE, province_id__in=province_family(commune.province_id))
     if commune.district_id and commune.edition == Edition.THREE_TIER_2024:
         rule |= Q(role=Role.DISTRICT, district_id=commune.district_id)
     return User.objects.filter(rule, is_active=True)
