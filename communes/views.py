@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +23,7 @@ from .access import (
     get_province_or_404,
     provinces_visible_to,
 )
+from .facts import facts_of
 from .models import Commune, CommuneLineage, CommuneQuerySet, District, Edition
 
 PAGE_SIZE = 50
@@ -212,8 +215,9 @@ def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _lineage(request: HttpRequest, commune: Commune) -> dict[str, QuerySet[CommuneLineage]]:
-    """Where a 2025 unit came from, or where a 2024 unit went: one query either way.
+def _lineage(request: HttpRequest, commune: Commune) -> dict[str, Sequence[CommuneLineage]]:
+    """Where a 2025 unit came from (with what each predecessor stood at), or where a 2024 unit
+    went: one query, plus a fixed few for the predecessors' facts.
 
     The other edition's units link to their page only when this user may open it (each is
     marked by an Exists on the access module's own queryset), so a link never leads to a 404.
@@ -232,6 +236,14 @@ def _lineage(request: HttpRequest, commune: Commune) -> dict[str, QuerySet[Commu
             )
             .order_by("predecessor__search_name", "predecessor__code")
         )
+        origins = list(origins)
+        # Each predecessor's last known standing, from the floors above (communes.facts).
+        known = facts_of(
+            request.user,
+            [link.predecessor for link in origins if link.predecessor and link.visible],
+        )
+        for link in origins:
+            link.facts = known.get(link.predecessor_id, [])
         return {"origins": origins}
     successions = (
         commune.successions.select_related("successor__province")
