@@ -252,6 +252,16 @@ class Village(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     code = models.CharField(_("mã"), max_length=20, blank=True)
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    # The 2024 village this one continues, in the 2025 commune its commune went into wholly
+    # (communes.services.villages_carry_over); the 2024 row keeps its history.
+    formed_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("thôn trước 01/07/2025"),
+    )
 
     class Meta:
         verbose_name = _("thôn/bản")

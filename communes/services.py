@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,8 +24,10 @@ from .models import (
     District,
     DivisionCorrection,
     Edition,
+    LineageKind,
     Province,
     ProvinceLineage,
+    Village,
 )
 
 
@@ -467,3 +470,57 @@ class _LineageLoader:
                 for c in unresolved.with_places()
             ),
         )
+
+
+@transaction.atomic
+def villages_carry_over() -> int:
+    """The villages of a 2024 commune that went wholly (or unchanged) into one 2025 commune
+    continue there as rows of their own, linked to the old ones (`Village.formed_from`), so the
+    2024 commune keeps its history and the 2025 commune has its villages. A split commune's
+    villages are left to the villages roster, which says which new commune each went into.
+    A name the new commune already has (two merged communes each with a "Thôn 1") is told apart
+    by the old commune's name. Safe to run again: a carried village is not carried twice.
+    """
+    whole = CommuneLineage.objects.filter(
+        predecessor__isnull=False, kind__in=[LineageKind.WHOLE, LineageKind.UNCHANGED]
+    )
+    successors = defaultdict(set)
+    for predecessor_id, successor_id in CommuneLineage.objects.filter(
+        predecessor__in=whole.values("predecessor")
+    ).values_list("predecessor_id", "successor_id"):
+        successors[predecessor_id].add(successor_id)
+    into = {old: next(iter(new)) for old, new in successors.items() if len(new) == 1}
+    villages = (
+        Village.objects.filter(commune_id__in=into, carried_to__isnull=True)
+        .select_related("commune")
+        .order_by("commune_id", "search_name")
+    )
+    taken = set(
+        Village.objects.filter(commune_id__in=set(into.values())).values_list(
+            "commune_id", "search_name"
+        )
+    )
+    codes = set(
+        Village.objects.filter(commune_id__in=set(into.values()))
+        .exclude(code="")
+        .values_list("commune_id", "code")
+    )
+    carried = []
+    for village in villages:
+        commune_id = into[village.commune_id]
+        name = village.name
+        if (commune_id, fold(name)) in taken:
+            name = f"{village.name} ({village.commune.short_name})"
+        code = village.code if (commune_id, village.code) not in codes else ""
+        copy = Village(
+            commune_id=commune_id, kind=village.kind, name=name, code=code, formed_from=village
+        )
+        copy.refresh_search_name()
+        if (commune_id, copy.search_name) in taken:
+            continue  # the disambiguated name is taken too: left to the villages roster
+        taken.add((commune_id, copy.search_name))
+        if code:
+            codes.add((commune_id, code))
+        carried.append(copy)
+    Village.objects.bulk_create(carried, batch_size=1000)
+    return len(carried)

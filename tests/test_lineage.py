@@ -7,12 +7,14 @@ import json
 import subprocess
 import sys
 import unicodedata
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -29,7 +31,7 @@ from communes.models import (
 from communes.vendoring import module_constants
 from ntm_portal.models import Role
 
-from .factories import UserFactory
+from .factories import AgencyFactory, AssignmentFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FIXTURES = BASE_DIR / "fixtures" / "divisions"
@@ -217,11 +219,12 @@ def test_2024_page_says_where_it_went(client, national):
 
 @pytest.mark.django_db
 def test_links_to_the_other_edition_only_where_the_user_may_go(client, national):
+    # An agency assigned to the 2025 commune sees it, but not the 2024 units it was formed from.
     son_la_2025 = Province.objects.get(edition=2025, short_name="Sơn La")
-    client.force_login(
-        UserFactory(username="vpdp_son_la", role=Role.PROVINCE, province=son_la_2025)
-    )
     thuan_chau = _commune(2025, "03721")
+    agency = AgencyFactory(province=son_la_2025, name="Hội Nông dân tỉnh Sơn La")
+    AssignmentFactory(agency=agency, commune=thuan_chau, start=date(2025, 7, 1))
+    client.force_login(UserFactory(username="hnd_son_la", role=Role.AGENCY, agency=agency))
     page = client.get(reverse("communes:commune_detail", args=[thuan_chau.pk])).content.decode()
     chieng_ly = _commune(2024, "03751")
     assert "Xã Chiềng Ly" in page
@@ -229,6 +232,12 @@ def test_links_to_the_other_edition_only_where_the_user_may_go(client, national)
     # The 2024 unit itself is outside this user's scope: refused like a missing page.
     response = client.get(reverse("communes:commune_detail", args=[chieng_ly.pk]))
     assert response.status_code == 404
+    # The province's office reads the history of its province (tests/test_lineage_access.py).
+    client.force_login(
+        UserFactory(username="vpdp_son_la", role=Role.PROVINCE, province=son_la_2025)
+    )
+    page = client.get(reverse("communes:commune_detail", args=[thuan_chau.pk])).content.decode()
+    assert reverse("communes:commune_detail", args=[chieng_ly.pk]) in page
 
 
 @pytest.mark.django_db
@@ -263,8 +272,18 @@ def test_lineage_sections_and_search_keep_constant_query_counts(client, national
             client, reverse("communes:commune_detail", args=[_commune(edition, code).pk])
         )
 
-    # 2025: one predecessor (Đặc khu Côn Đảo, a district) against the many of Phường Ba Đình.
-    assert detail(2025, "26732") == detail(2025, "00004")
+    # 2025: the fewest predecessor communes against the many of Phường Ba Đình (each with its
+    # facts from the floors above: a fixed few queries, whatever their number).
+    fewest = (
+        Commune.objects.filter(edition=Edition.TWO_TIER_2025, origins__predecessor__isnull=False)
+        .annotate(count=Count("origins"))
+        .order_by("count", "code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    assert detail(2025, fewest) == detail(2025, "00004")
+    # A district as the only predecessor (Đặc khu Côn Đảo) has no commune facts to ask for.
+    assert detail(2025, "26732") < detail(2025, "00004")
     # 2024: one successor against a unit split four ways.
     assert detail(2024, "03751") == detail(2024, "00073")
     url = reverse("communes:commune_list")
@@ -279,7 +298,8 @@ def test_commune_detail_query_count_is_fixed(client, national, django_assert_num
     _admin(client)
     url = reverse("communes:commune_detail", args=[_commune(2025, "00004").pk])
     client.get(url)  # warm the session and the translation catalogue
-    with django_assert_num_queries(6):
+    # 6 for the page, 3 for the predecessors' criteria facts, 2 for their last inspections.
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.divisions import DivisionError
-from communes.services import lineage_load
+from communes.services import lineage_load, villages_carry_over
 
 
 class Command(BaseCommand):
@@ -17,4 +17,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         for line in result.unresolved_units:
             self.stdout.write(line)
+        # The summary stays the last line: scripts read it.
+        self.stdout.write(f"villages_carried={villages_carry_over()}")
         self.stdout.write(result.summary())
