@@ -54,9 +54,10 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Regenerate the English translation catalogue; the Vietnamese text is the source.
+# Regenerate the English translation catalogue; the Vietnamese text is the source. No source
+# locations: they change with every move of a line, and branches then conflict for nothing.
 messages: install
-	$(MANAGE) makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
+	$(MANAGE) makemessages --locale en --no-location --ignore '.venv/*' --ignore 'var/*'
 	$(MANAGE) compilemessages --locale en --ignore '.venv/*'
 
 # Both editions and the 2024 → 2025 lineage are vendored as data under fixtures/divisions/:

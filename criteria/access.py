@@ -12,7 +12,7 @@ from communes.access import (
     in_province_scope,
     province_family,
 )
-from communes.models import Commune, Edition
+from communes.models import Commune, Edition, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 
@@ -86,3 +86,10 @@ def get_evidence_or_404(user: User, pk: int) -> Evidence:
     return get_object_or_404(
         Evidence.objects.filter(evaluation__in=evaluations_visible_to(user)), pk=pk
     )
+
+
+def can_decide_inheritance(user: User, province: Province) -> bool:
+    """What a 2025 commune inherits is decided by its province's office (and admins)."""
+    if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
+        return False
+    return user.is_admin or in_province_scope(user, province.pk)

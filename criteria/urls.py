@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inheritance_views, views
 
 app_name = "criteria"
 urlpatterns = [
@@ -27,4 +27,10 @@ urlpatterns = [
     path("tham-dinh/", views.review_queue, name="review_queue"),
     path("bo-tieu-chi/", views.criteria_set_list, name="criteria_set_list"),
     path("bo-tieu-chi/<int:pk>/", views.criteria_set_detail, name="criteria_set_detail"),
+    path("tinh/<int:pk>/ke-thua/", inheritance_views.inheritance_list, name="inheritance_list"),
+    path(
+        "xa/<int:pk>/ke-thua/",
+        inheritance_views.inheritance_decide_view,
+        name="inheritance_decide",
+    ),
 ]

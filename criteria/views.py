@@ -27,6 +27,7 @@ from .access import (
     get_evidence_or_404,
     review_queue_for,
 )
+from .inheritance import inheritance_of
 from .models import CriteriaSet, Evaluation
 from .rules import unmet_sentence
 from .selectors import (
@@ -87,6 +88,7 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "unmet": unmet_sentence(unmet_short_names(grid)) if shown else "",
             "villages": village_tally(commune),
             "recognitions": recognitions,
+            "inheritance": inheritance_of([commune]).get(commune.pk),
             "risk": recognition_risk(grid, recognitions) if approved else None,
             "can_change": can_change,
             "sets": _sets_for(commune) if can_change else [],
