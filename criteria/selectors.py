@@ -135,9 +135,8 @@ def met_village_ids(communes, as_of: date | None = None) -> set[int]:
     evaluations = Evaluation.objects.approved().filter(commune__in=communes, village__isnull=False)
     if as_of is not None:
         evaluations = evaluations.filter(period_end__lte=as_of)
-    for village_id, met_count, count in (
-        evaluations.latest_first()
-        .values_list("village_id", "met_count", "criteria_count")
+    for village_id, met_count, count in evaluations.latest_first().values_list(
+        "village_id", "met_count", "criteria_count"
     ):
         met.setdefault(village_id, bool(count) and met_count == count)
     return {village_id for village_id, is_met in met.items() if is_met}

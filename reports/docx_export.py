@@ -159,8 +159,8 @@ def _two_columns(word: WordDocument, table_element, *, header: bool) -> None:
     table = word.add_table(rows=1, cols=len(cells))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _keep_row_together(table.rows[0])
-    # Text width is 16.5 cm; the header's left column 40 % of it.
-    widths = [6.6, 9.9] if header else [8.25, 8.25]
+    # Text width is 16.5 cm; the header's left column 45 % of it.
+    widths = [7.4, 9.1] if header else [8.25, 8.25]
     for cell, element, width in zip(table.rows[0].cells, cells, widths, strict=False):
         cell.width = Cm(width)
         cell.paragraphs[0].text = ""

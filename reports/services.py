@@ -276,11 +276,13 @@ def document_edit(
     drafting_unit: OrganisationUnit | None = None,
     citations: list[LegalDocument] | None = None,
     dated_for: date | None = None,
+    cleared: tuple[str, ...] = (),
 ) -> Document:
     """Edited sections, signer, drafting unit or căn cứ make a new draft version (the text of
-    an older version never changes)."""
+    an older version never changes); `cleared` sections go back to what the data proposes."""
     issuer = issuers.of_document(document)
-    changes: dict = {"narrative": {**document.narrative, **narrative}}
+    kept = {k: v for k, v in document.narrative.items() if k not in cleared}
+    changes: dict = {"narrative": {**kept, **narrative}}
     if signatory is not None:
         changes["signatory"] = signatory
     if drafting_unit is not None:

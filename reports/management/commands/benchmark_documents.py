@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from reports.docx_export import html_to_docx
 from reports.models import Document
 from reports.rendering import render_pdf
-from reports.services import render_html
+from reports.services import compose_html
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         for index in range(count):
             kind = kinds[index % len(kinds)]
             started = time.perf_counter()
-            html = render_html(samples[kind])
+            html, _ = compose_html(samples[kind])
             render_pdf(html)
             html_to_docx(html)
             timings[kind].append((time.perf_counter() - started) * 1000)
