@@ -159,8 +159,8 @@ def _two_columns(word: WordDocument, table_element, *, header: bool) -> None:
     table = word.add_table(rows=1, cols=len(cells))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _keep_row_together(table.rows[0])
-    # Text width is 16.5 cm; the header's left column 45 % of it.
-    widths = [7.4, 9.1] if header else [8.25, 8.25]
+    # Text width is 16.5 cm; the header's left column 42 % of it.
+    widths = [6.9, 9.6] if header else [8.25, 8.25]
     for cell, element, width in zip(table.rows[0].cells, cells, widths, strict=False):
         cell.width = Cm(width)
         cell.paragraphs[0].text = ""
@@ -186,7 +186,9 @@ def _two_columns(word: WordDocument, table_element, *, header: bool) -> None:
                 run.font.size = Pt(12 if "label" in classes else 11)
             else:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run.font.size = Pt(13) if header else Pt(14)
+                run.font.size = (
+                    Pt(13 if classes & {"motto", "dateline"} else 12) if header else Pt(14)
+                )
                 if not header and "unsigned" not in classes:
                     run.bold = True
                 if "unsigned" in classes:

@@ -292,7 +292,7 @@ class ChangeRecord(models.Model):
     registers, legal documents and targets. Issued documents themselves never change."""
 
     series = models.CharField(max_length=40, db_index=True)  # the issuer, or "legal:<pk>"
-    action = models.CharField(max_length=200)
+    action = models.TextField()
     detail = models.TextField(blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('series', models.CharField(db_index=True, max_length=40)),
-                ('action', models.CharField(max_length=200)),
+                ('action', models.TextField()),
                 ('detail', models.TextField(blank=True)),
                 ('at', models.DateTimeField(auto_now_add=True)),
             ],
