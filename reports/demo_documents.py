@@ -138,7 +138,7 @@ TAM_DUONG_TASKS = [
 ]
 QUANG_THAI_TARGETS = [
     (2, "Xây dựng từ {} đạt nông thôn mới kiểu mẫu", "1", "thôn", False),
-    (2, "{} vườn mẫu", "5", "vườn", False),
+    (2, "{} mẫu", "5", "vườn", False),
     (3, "Phấn đấu giảm tỷ lệ hộ nghèo năm 2021 từ {} trở lên", "1", "%", False),
     (4, "trên {} thôn, cơ quan đạt chuẩn văn hóa", "80", "%", False),
     (4, "tỷ lệ lao động qua đào tạo đạt trên {}", "90", "%", False),
