@@ -271,10 +271,12 @@ class LegalDocument(models.Model):
     def citation(self) -> str:
         """ "Căn cứ Quyết định số 1841/QĐ-UBND ngày 14/7/2020 của UBND tỉnh Quảng Trị về …"."""
         words = [self.get_verb_display(), self.get_kind_display()]
+        # Without a number (a party congress resolution, a work programme) the subject names
+        # the document and the date only orders the register.
         if self.number:
             words.append(f"số {self.number}")
-        if self.date:
-            words.append(f"ngày {nd30_date(self.date)}")
+            if self.date:
+                words.append(f"ngày {nd30_date(self.date)}")
         if self.issuer:
             words.append(f"của {self.issuer}")
         words.append(self.subject)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -195,17 +196,34 @@ def legal_document_of_decision(decision) -> LegalDocument:
     return legal
 
 
+LEGAL_BASIS = re.compile(
+    r"^(?P<kind>Quyết định|Nghị quyết|Kế hoạch|Chỉ thị) số (?P<number>\S+) "
+    r"ngày (?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}) của (?P<issuer>.+?)(?: \(.*\))?$"
+)
+
+
 def legal_document_of_set(criteria_set, province: Province) -> LegalDocument:
-    """The register's entry for a criteria set's own legal basis."""
+    """The register's entry for a criteria set's own legal basis ("Quyết định số 741/QĐ-UBND
+    ngày 26/7/2022 của Ủy ban nhân dân tỉnh Bắc Giang"), made the first time it is cited."""
     legal = LegalDocument.objects.filter(criteria_set=criteria_set).first()
-    if legal is None:
-        legal = LegalDocument.objects.create(
-            criteria_set=criteria_set,
-            province=province if criteria_set.province_name else None,
-            kind=LegalDocument.Kind.OTHER,
-            subject=f"{criteria_set.legal_basis} ban hành {lower_first(criteria_set.name)}",
-        )
-    return legal
+    if legal is not None:
+        return legal
+    kinds = {str(label): value for value, label in LegalDocument.Kind.choices}
+    fields: dict = {"kind": LegalDocument.Kind.OTHER, "subject": criteria_set.legal_basis}
+    match = LEGAL_BASIS.match(criteria_set.legal_basis)
+    if match:
+        fields = {
+            "kind": kinds.get(match["kind"], LegalDocument.Kind.OTHER),
+            "number": match["number"],
+            "date": date(int(match["year"]), int(match["month"]), int(match["day"])),
+            "issuer": match["issuer"],
+            "subject": f"ban hành {lower_first(criteria_set.name)}",
+        }
+    return LegalDocument.objects.create(
+        criteria_set=criteria_set,
+        province=province if criteria_set.province_name else None,
+        **fields,
+    )
 
 
 def _cite(document: Document, legal_documents) -> None:

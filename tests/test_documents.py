@@ -241,6 +241,17 @@ def test_the_docx_holds_the_same_text_as_the_pdf(demo):
         assert expected in pdf_text, expected
     section = word.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    # Page numbers centred at the top from page 2; table rows never split across pages.
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml
+    assert not section.first_page_header.paragraphs[0].text
+    rows = [row for table in word.tables for row in table.rows]
+    assert rows
+    assert all("w:cantSplit" in row._tr.xml for row in rows)
+    # The motto's rule is its underline, as long as the motto.
+    motto = [run for run in word.tables[0].rows[0].cells[1].paragraphs[1].runs]
+    assert [run.text for run in motto] == ["Độc lập - Tự do - Hạnh phúc"]
+    assert motto[0].underline
 
 
 def test_edited_sections_make_a_new_version_and_bad_input_is_named(client, world, personas):

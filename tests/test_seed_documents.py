@@ -427,8 +427,8 @@ def test_seed_001_the_communes_village_plan(people):
         "issuing body": ["ỦY BAN NHÂN DÂN", "XÃ LƯƠNG PHONG"],
         "subject": ["Triển khai xây dựng thôn nông thôn mới năm 2023"],
         "căn cứ: the province's village set": [
-            "Căn cứ Văn bản Quyết định số 741/QĐ-UBND ngày 26/7/2022 của Ủy ban nhân dân tỉnh "
-            "Bắc Giang ban hành bộ tiêu chí thôn nông thôn mới"
+            "Căn cứ Quyết định số 741/QĐ-UBND ngày 26/7/2022 của Ủy ban nhân dân tỉnh Bắc Giang "
+            "ban hành bộ tiêu chí thôn nông thôn mới"
         ],
         "căn cứ: the party congress": [
             "Căn cứ Nghị quyết Đại hội Đảng bộ xã lần thứ XXII, nhiệm kỳ 2021 - 2025;"
