@@ -482,6 +482,11 @@ def legal_documents(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(
         visible.select_related("province", "district", "commune").order_by("-date", "-pk"), 50
     )
+    province_id = legal_document_scope(request.user).get("province_id")
+    history = ChangeRecord.objects.select_related("actor")
+    if not request.user.is_admin:
+        history = history.filter(series__in=[f"legal:{province_id}", "legal:national"])
+    history = history.filter(series__startswith="legal:")[:30]
     return render(
         request,
         "reports/legal_documents.html",
@@ -489,5 +494,6 @@ def legal_documents(request: HttpRequest) -> HttpResponse:
             "page": paginator.get_page(request.GET.get("trang")),
             "form": form,
             "can_register": True,
+            "history": history,
         },
     )

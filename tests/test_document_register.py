@@ -143,6 +143,9 @@ def test_a_basis_with_an_impossible_date_is_refused(client, world, personas):
     assert client.post(url, {**data, "date": "30/10/2020"}).status_code == 302
     legal = LegalDocument.objects.get()
     assert legal.province == world.province_a
+    assert (
+        "Thêm văn bản căn cứ: Thực hiện Công văn số 217/VPĐP-HC" in client.get(url).content.decode()
+    )
     assert legal.citation().startswith("Thực hiện Công văn số 217/VPĐP-HC ngày 30/10/2020")
     # A basis dated after the issue date cannot be cited by it.
     issuer = _issuer(world.agency_a)

@@ -18,6 +18,7 @@ from reports.services import (
     document_regenerate,
     document_render,
     issuer_profile_save,
+    render_html,
     signatory_add,
 )
 from sponsorships.models import Agency
@@ -94,6 +95,19 @@ def test_missing_data_is_written_and_listed(db, world):
     assert "Xã Bình Lư: chưa có đánh giá đã duyệt" in document.missing
     assert "Chưa có người ký" in document.missing
     assert "chưa có số liệu" in _text(document.pdf.path)
+    # The missing signer is a note, not a name: not bold, in the PDF's CSS and the .docx.
+    assert '<div class="unsigned">(chưa chọn người ký)</div>' in render_html(document)
+    import docx
+
+    runs = [
+        run
+        for table in docx.Document(document.docx.path).tables
+        for cell in table.rows[0].cells
+        for paragraph in cell.paragraphs
+        for run in paragraph.runs
+        if run.text == "(chưa chọn người ký)"
+    ]
+    assert [(run.bold, run.italic) for run in runs] == [(False, True)]
 
 
 def test_user_text_with_html_and_file_urls_renders_as_text_and_fetches_nothing(db, world):
