@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -127,14 +128,15 @@ class VillageTally:
     total: int
 
 
-def met_village_ids(communes) -> set[int]:
-    """The villages of these communes whose latest approved evaluation meets every criterion."""
+def met_village_ids(communes, as_of: date | None = None) -> set[int]:
+    """The villages of these communes whose latest approved evaluation (of a period ended by
+    `as_of`, when given) meets every criterion."""
     met: dict[int, bool] = {}
-    for village_id, met_count, count in (
-        Evaluation.objects.approved()
-        .filter(commune__in=communes, village__isnull=False)
-        .latest_first()
-        .values_list("village_id", "met_count", "criteria_count")
+    evaluations = Evaluation.objects.approved().filter(commune__in=communes, village__isnull=False)
+    if as_of is not None:
+        evaluations = evaluations.filter(period_end__lte=as_of)
+    for village_id, met_count, count in evaluations.latest_first().values_list(
+        "village_id", "met_count", "criteria_count"
     ):
         met.setdefault(village_id, bool(count) and met_count == count)
     return {village_id for village_id, is_met in met.items() if is_met}

@@ -6,13 +6,21 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from communes.access import communes_visible_to, districts_visible_to, provinces_visible_to
+from communes.access import (
+    communes_visible_to,
+    districts_visible_to,
+    get_commune_or_404,
+    get_district_or_404,
+    get_province_or_404,
+    provinces_visible_to,
+)
 from communes.models import Commune, District, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
-from sponsorships.access import agencies_visible_to, can_issue_documents
+from sponsorships.access import agencies_visible_to, can_issue_documents, get_agency_or_404
 
-from .models import Document
+from .issuers import Issuer, of_agency, of_area
+from .models import Document, LegalDocument
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
@@ -72,3 +80,56 @@ def can_view_dashboards(user: User) -> bool:
     if has_no_access(user):
         return False
     return user.is_admin or user.role in (Role.PROVINCE, Role.DISTRICT, Role.AGENCY)
+
+
+def can_manage_issuer(user: User, issuer: Issuer) -> bool:
+    """An issuer's profile, signatories, units and register: those who issue its documents."""
+    if issuer.agency is not None:
+        return can_issue_documents(user, issuer.agency)
+    return can_plan_for_area(user, issuer.area)
+
+
+def get_issuer_or_404(user: User, kind: str, pk: int) -> Issuer:
+    """The issuer behind an agency, commune, district or province the user may see."""
+    match kind:
+        case "agency":
+            return of_agency(get_agency_or_404(user, pk))
+        case "commune":
+            return of_area(get_commune_or_404(user, pk))
+        case "district":
+            return of_area(get_district_or_404(user, pk))
+    return of_area(get_province_or_404(user, pk))
+
+
+def legal_documents_visible_to(user: User) -> QuerySet[LegalDocument]:
+    """National documents, and those of the provinces the user sees (an agency: its own)."""
+    documents = LegalDocument.objects.all()
+    if has_no_access(user):
+        return documents.none()
+    if user.is_admin:
+        return documents
+    provinces = provinces_visible_to(user)
+    if user.role == Role.AGENCY:
+        provinces = agencies_visible_to(user).values("province_id")
+    return documents.filter(Q(province__isnull=True) | Q(province__in=provinces))
+
+
+def can_register_legal_documents(user: User) -> bool:
+    """Whoever issues documents registers what they cite: admins, province, district and
+    commune officials, agency members."""
+    if has_no_access(user):
+        return False
+    return user.is_admin or user.role in (Role.PROVINCE, Role.DISTRICT, Role.COMMUNE, Role.AGENCY)
+
+
+def legal_document_scope(user: User) -> dict:
+    """Where a document this user registers belongs: their province (and commune or district)."""
+    if user.role == Role.AGENCY and user.agency_id:
+        return {"province_id": user.agency.province_id}
+    if user.role == Role.COMMUNE and user.commune_id:
+        return {"province_id": user.commune.province_id, "commune_id": user.commune_id}
+    if user.role == Role.DISTRICT and user.district_id:
+        return {"province_id": user.district.province_id, "district_id": user.district_id}
+    if user.role == Role.PROVINCE and user.province_id:
+        return {"province_id": user.province_id}
+    return {}

@@ -1,7 +1,9 @@
-"""What a document says, computed from the portal's data; narrative sections have defaults.
+"""What a document says, computed from the portal's data as it stood on the document's date;
+the narrative sections have defaults that the issuer edits.
 
 Anything missing (no approved evaluation, no signer) is written "chưa có số liệu" in the
-document and listed on its page, so the document always renders.
+document and listed on its page, so the document always renders. A figure older than the
+document's period says which year it is from.
 """
 
 from __future__ import annotations
@@ -10,105 +12,206 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from communes.models import Commune, District, Province
-from criteria.models import CriterionResult, Evaluation
+from criteria.models import CriteriaSet, CriterionResult, Evaluation, Recognition
 from criteria.rules import unmet_sentence
 from ntm_portal.text import format_number, lower_first
-from sponsorships.models import Agency, Assignment, AssignmentDecision, Inspection, InspectionReport
+from sponsorships.models import Agency, Assignment, Inspection, InspectionReport
 from sponsorships.periods import Period
 
 from . import targets
 from .charts import Bar, Chart, horizontal_bars
-from .issuers import Issuer
-from .models import PlanTarget
+from .issuers import DISTRICTS_ENDED, Issuer
+from .models import Document, LegalDocument, OrganisationUnit, PlanTarget
 
 NO_DATA = "chưa có số liệu"
 FREQUENCY_WORDS = {"quarter": "Hàng quý", "half_year": "6 tháng"}
+Kind = Document.Kind
+AREA_PLAN_KINDS = (
+    Kind.COMMUNE_PLAN,
+    Kind.VILLAGE_PLAN,
+    Kind.ADVANCED_PLAN,
+    Kind.AREA_PLAN,
+    Kind.CAMPAIGN_PLAN,
+)
+COMMUNE_PLAN_KINDS = (Kind.COMMUNE_PLAN, Kind.VILLAGE_PLAN, Kind.ADVANCED_PLAN)
+DISTRICT_PLAN_KINDS = (Kind.AREA_PLAN, Kind.CAMPAIGN_PLAN)
 
-DEFAULT_PURPOSES = [
-    "Phát huy vai trò của cả hệ thống chính trị và toàn xã hội, tổ chức thực hiện đồng bộ, hiệu "
-    "quả các nhiệm vụ, giải pháp xây dựng nông thôn mới ở các xã được phân công.",
-    "Huy động các tầng lớp nhân dân, các thành phần kinh tế, các tổ chức, cá nhân cùng hưởng ứng "
-    "tích cực thực hiện xây dựng nông thôn mới.",
-]
-DEFAULT_TASKS = [
-    "Rà soát, đánh giá kết quả thực hiện các tiêu chí nông thôn mới của các xã theo định kỳ 6 "
-    "tháng, hằng năm và đột xuất khi cần thiết.",
-    "Tập trung nâng cao chất lượng các tiêu chí đã đạt; tham mưu giải pháp, lộ trình thực hiện "
-    "các tiêu chí chưa đạt.",
-    "Huy động có hiệu quả các nguồn lực để hỗ trợ xã xây dựng nông thôn mới theo lộ trình.",
-]
+
+def two_digits(count: int) -> str:
+    """ "02 thôn", "03 tiêu chí", "10 tiêu chí": how the plans write small counts."""
+    return f"{count:02d}" if 0 < count < 10 else str(count)
+
+
+def stale_label(period_end: date | None, period_start: date) -> str:
+    """ "(số liệu năm 2020)" for a figure from before the document's period: never shown as
+    current."""
+    if period_end is None or period_end >= period_start:
+        return ""
+    return f"(số liệu năm {period_end.year})"
+
+
+def target_phrase(level: str, year: int | None) -> str:
+    """ "đạt chuẩn nông thôn mới đến năm 2021", "đạt chuẩn nông thôn mới kiểu mẫu"."""
+    if not level:
+        return ""
+    phrase = lower_first(str(Recognition.Level(level).label))
+    return f"{phrase} đến năm {year}" if year else phrase
+
+
+# ---------------------------------------------------------------- an agency's sponsorship plan --
 
 
 @dataclass
 class CommuneObjective:
+    kind: str
     kind_label: str
-    place: str
-    tally: str
-    unmet: str
+    place: str  # "Xã Ba Tầng - huyện Hướng Hóa"
+    name: str  # "xã Ba Tầng", inside a sentence
+    tally: str  # "đạt 9/19 tiêu chí", or NO_DATA
+    met: int | None
+    total: int | None
+    unmet: str  # "Còn 10 tiêu chí chưa đạt gồm: …"
+    unmet_count: int
+    support: list[str]  # the criteria the agency supports
+    target: str  # "đạt chuẩn nông thôn mới đến năm 2021"
+    recognised: bool
+    source: str  # "theo kết quả đánh giá đến 30/06/2020"
+    stale: str  # "(số liệu năm 2020)"
+
+    @property
+    def support_sentence(self) -> str:
+        """Seed 004: "Hỗ trợ xã Gio Mai hoàn thiện các tiêu chí chưa đạt (giao thông, cơ sở vật
+        chất văn hóa), đưa xã Gio Mai đạt chuẩn nông thôn mới đến năm 2021"."""
+        if self.support:
+            words = (
+                f"Hỗ trợ {self.name} hoàn thiện các tiêu chí chưa đạt ({', '.join(self.support)})"
+            )
+        elif self.recognised or self.met == self.total:
+            words = f"Hỗ trợ {self.name} nâng cao chất lượng các tiêu chí nông thôn mới"
+        else:
+            words = f"Hỗ trợ {self.name} thực hiện các tiêu chí nông thôn mới"
+        if self.target:
+            words += f", đưa {self.name} {self.target}"
+        return words
+
+
+@dataclass
+class TeamMember:
+    full_name: str
+    position: str
+    role: str
+    is_head: bool
 
 
 @dataclass
 class PlanContent:
-    decisions: list[AssignmentDecision]
+    as_of: date
     sponsored: list[CommuneObjective] = field(default_factory=list)
     supervised: list[CommuneObjective] = field(default_factory=list)
     regime: list[str] = field(default_factory=list)
-    communes: list[str] = field(default_factory=list)
+    communes: list[str] = field(default_factory=list)  # "Thuận", for the recipients
+    districts: list[str] = field(default_factory=list)
+    team: list[TeamMember] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
+    @property
+    def objectives(self) -> list[CommuneObjective]:
+        return self.sponsored + self.supervised
 
-def sponsorship_plan(agency: Agency) -> PlanContent:
-    """Per-commune objectives from the latest approved evaluations; the inspection regime from
-    the kinds of the agency's assignments."""
+    @property
+    def not_recognised(self) -> list[str]:
+        return [o.name for o in self.objectives if not o.recognised]
+
+    @property
+    def recognised(self) -> list[str]:
+        return [o.name for o in self.objectives if o.recognised]
+
+    @property
+    def team_head(self) -> TeamMember | None:
+        return next((m for m in self.team if m.is_head), None)
+
+
+def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = None) -> PlanContent:
+    """Per-commune objectives from the latest approved evaluations of periods ended by `as_of`,
+    the assignments' targets and criteria to support, the steering team, and the inspection
+    regime from the kinds of the agency's assignments active that day."""
+    period_start = period_start or date(as_of.year, 1, 1)
     assignments = list(
-        agency.assignments.active_on()
-        .select_related("commune__district", "decision")
+        agency.assignments.active_on(as_of)
+        .select_related("commune__district", "commune__province")
         .prefetch_related(
             Prefetch(
                 "commune__evaluations",
-                queryset=Evaluation.objects.approved().of_communes().latest_first(),
+                queryset=Evaluation.objects.approved()
+                .of_communes()
+                .filter(period_end__lte=as_of)
+                .latest_first(),
                 to_attr="approved",
-            )
+            ),
+            "criteria_to_support",
         )
-        .order_by("commune__search_name")
+        .order_by("kind", "commune__search_name")
     )
-    content = PlanContent(
-        decisions=sorted({a.decision for a in assignments if a.decision}, key=lambda d: d.date)
-    )
+    content = PlanContent(as_of=as_of)
     latest = {a.commune_id: a.commune.approved[0] for a in assignments if a.commune.approved}
     unmet = _unmet_by_evaluation([evaluation.pk for evaluation in latest.values()])
+    recognised = set(
+        targets.recognised_on(as_of)
+        .filter(commune__in=[a.commune_id for a in assignments])
+        .values_list("commune_id", flat=True)
+    )
     for assignment in assignments:
         commune = assignment.commune
         evaluation = latest.get(commune.pk)
+        names = unmet.get(evaluation.pk, []) if evaluation else []
+        support = [c.short_name for c in assignment.criteria_to_support.all()] or names
         if evaluation is None:
             content.missing.append(f"{commune.name}: chưa có đánh giá đã duyệt")
-            objective = CommuneObjective(
-                assignment.get_kind_display(), commune.place_label(), NO_DATA, ""
-            )
-        else:
-            names = unmet.get(evaluation.pk, [])
-            objective = CommuneObjective(
-                assignment.get_kind_display(),
-                commune.place_label(),
-                f"đạt {evaluation.met_count}/{evaluation.criteria_count} tiêu chí",
-                unmet_sentence(names) if names else "",
-            )
-        target = (
+        objective = CommuneObjective(
+            kind=assignment.kind,
+            kind_label=assignment.get_kind_display(),
+            place=commune.place_label(),
+            name=lower_first(commune.name),
+            tally=(
+                f"đạt {evaluation.met_count}/{evaluation.criteria_count} tiêu chí"
+                if evaluation
+                else NO_DATA
+            ),
+            met=evaluation.met_count if evaluation else None,
+            total=evaluation.criteria_count if evaluation else None,
+            unmet=unmet_sentence(names) if names else "",
+            unmet_count=len(names),
+            support=support,
+            target=target_phrase(assignment.target_level, assignment.target_year),
+            recognised=commune.pk in recognised,
+            source=(
+                f"theo kết quả đánh giá đến {evaluation.period_end:%d/%m/%Y}" if evaluation else ""
+            ),
+            stale=stale_label(evaluation.period_end if evaluation else None, period_start),
+        )
+        (
             content.sponsored
             if assignment.kind == Assignment.Kind.SPONSORED
             else content.supervised
-        )
-        target.append(objective)
-        content.communes.append(commune.name)
+        ).append(objective)
+        content.communes.append(commune.short_name)
+        if commune.district and commune.district.short_name not in content.districts:
+            content.districts.append(commune.district.short_name)
     for kind, label in Assignment.Kind.choices:
         if any(a.kind == kind for a in assignments):
             frequency = Assignment.INSPECTION_FREQUENCY[kind]
             content.regime.append(f"{FREQUENCY_WORDS[frequency]} kiểm tra xã {label.lower()} 1 lần")
+    content.team = [
+        TeamMember(m.full_name, m.position, m.team_role, m.is_head)
+        for m in agency.steering_team.all()
+    ]
     if not assignments:
-        content.missing.append("Cơ quan chưa được phân công xã nào")
+        content.missing.append(f"Cơ quan chưa được phân công xã nào vào ngày {as_of:%d/%m/%Y}")
+    if not content.team:
+        content.missing.append("Cơ quan chưa khai báo ban chỉ đạo")
     return content
 
 
@@ -121,21 +224,6 @@ def _unmet_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[str]]:
     ):
         unmet.setdefault(evaluation_id, []).append(short_name)
     return unmet
-
-
-SYMBOL_PREFIX = {
-    "sponsorship_plan": "KH",
-    "inspection_report": "BC",
-    "inspection_plan": "KH",
-    "agency_report": "BC",
-    "commune_plan": "KH",
-    "area_plan": "KH",
-}
-
-
-def default_symbol(issuer: Issuer, kind: str) -> str:
-    """ "Hội CCB tỉnh" → "KH-CCB" (plans), "BC-CCB" (reports); People's Committees "KH-UBND"."""
-    return f"{SYMBOL_PREFIX[kind]}-{issuer.symbol}"
 
 
 @dataclass
@@ -194,98 +282,6 @@ def inspection_report(inspection: Inspection) -> InspectionReportContent:
     )
 
 
-AREA_BASES = [
-    "Căn cứ Quyết định số 263/QĐ-TTg ngày 22/02/2022 của Thủ tướng Chính phủ phê duyệt Chương "
-    "trình mục tiêu quốc gia xây dựng nông thôn mới giai đoạn 2021 - 2025",
-    "Căn cứ Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ ban hành Bộ tiêu "
-    "chí quốc gia về xã nông thôn mới và Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai "
-    "đoạn 2021 - 2025",
-]
-COMMUNE_PURPOSES = [
-    "Tiếp tục duy trì và nâng cao chất lượng các tiêu chí đã đạt; nâng cao chất lượng cuộc sống "
-    "của người dân, xây dựng nông thôn mới bền vững.",
-]
-COMMUNE_TASKS = [
-    "Công tác tuyên truyền, vận động: quán triệt các văn bản mới của Trung ương, tỉnh về xây "
-    "dựng nông thôn mới đến các thôn và người dân.",
-    "Phát triển hạ tầng kinh tế - xã hội: sắp xếp thứ tự ưu tiên các hạng mục thiết yếu gắn với "
-    "sản xuất và đời sống người dân.",
-    "Phát triển sản xuất, nâng cao thu nhập: xây dựng mô hình liên kết theo chuỗi giá trị.",
-    "Huy động nguồn lực: lồng ghép các chương trình, dự án; vận động nhân dân đóng góp theo "
-    "nguyên tắc dân chủ, tự nguyện, công khai.",
-    "Rà soát, đánh giá thực chất mức độ đạt từng tiêu chí; định kỳ báo cáo tiến độ về Văn phòng "
-    "Điều phối nông thôn mới cấp trên.",
-]
-AREA_PURPOSES = [
-    "Phát huy vai trò của cả hệ thống chính trị và các tầng lớp nhân dân, góp phần hoàn thành "
-    "các mục tiêu xây dựng nông thôn mới.",
-    "Mục tiêu, nhiệm vụ, giải pháp cụ thể, phù hợp với điều kiện thực tế của từng địa phương; "
-    "thường xuyên đôn đốc, kiểm tra, giám sát.",
-]
-AREA_TASKS = [
-    "Tập trung chỉ đạo các xã chưa đạt chuẩn hoàn thành các tiêu chí còn thiếu theo lộ trình.",
-    "Giữ vững và nâng cao chất lượng các tiêu chí ở các xã đã được công nhận, không để xã nào "
-    "có nguy cơ bị thu hồi quyết định công nhận.",
-    "Lồng ghép có hiệu quả các nguồn vốn; huy động nguồn lực xã hội hóa.",
-]
-PEOPLES_COMMITTEE_SIGNER = "TM. Ủy ban nhân dân\nChủ tịch"
-
-
-def default_narrative(
-    issuer: Issuer, kind: str = "sponsorship_plan", year: int | None = None
-) -> dict:
-    """The editable sections of a new document, with defaults for its kind and issuer."""
-    text = {
-        "parent_body": issuer.parent_body,
-        "place": issuer.place,
-        "signer_title": "",
-        "signer_name": "",
-    }
-    match kind:
-        case "agency_report":
-            text |= {
-                "difficulties": DEFAULT_REPORT_DIFFICULTIES,
-                "tasks": DEFAULT_REPORT_NEXT,
-                "recipients": [
-                    "Ban Chỉ đạo các Chương trình MTQG tỉnh",
-                    "Văn phòng Điều phối NTM tỉnh",
-                ],
-            }
-        case "commune_plan":
-            text |= {
-                "subject": f"Triển khai xây dựng nông thôn mới năm {year}",
-                "bases": AREA_BASES,
-                "purposes": COMMUNE_PURPOSES,
-                "tasks": COMMUNE_TASKS,
-                "signer_title": PEOPLES_COMMITTEE_SIGNER,
-                "recipients": [
-                    "Ban Chỉ đạo các Chương trình MTQG cấp trên",
-                    "Thường trực Đảng ủy, HĐND xã",
-                    "Các thành viên Ban quản lý xây dựng nông thôn mới xã",
-                ],
-            }
-        case "area_plan":
-            text |= {
-                "subject": f"Xây dựng nông thôn mới năm {year}",
-                "bases": AREA_BASES,
-                "purposes": AREA_PURPOSES,
-                "tasks": AREA_TASKS,
-                "signer_title": PEOPLES_COMMITTEE_SIGNER,
-                "recipients": [
-                    "Ban Chỉ đạo các Chương trình MTQG cấp trên",
-                    "Văn phòng Điều phối nông thôn mới cấp trên",
-                    "UBND các xã",
-                ],
-            }
-        case _:
-            text |= {
-                "purposes": DEFAULT_PURPOSES,
-                "tasks": DEFAULT_TASKS,
-                "recipients": ["Văn phòng Điều phối NTM tỉnh"],
-            }
-    return text
-
-
 @dataclass
 class InspectionPlanContent:
     period: str
@@ -324,19 +320,11 @@ def inspection_plan(agency: Agency, start, end) -> InspectionPlanContent:
 
 # ---------------------------------------------------------------- six-monthly agency report --
 
-DEFAULT_REPORT_DIFFICULTIES = [
-    "Nguồn lực hỗ trợ các xã còn hạn chế; một số tiêu chí khó (thu nhập, hộ nghèo, môi trường) "
-    "cần thời gian và nguồn vốn lớn để hoàn thành.",
-]
-DEFAULT_REPORT_NEXT = [
-    "Tiếp tục kiểm tra, đôn đốc các xã được phân công theo đúng chế độ đã đề ra.",
-    "Phối hợp với UBND các xã rà soát, xây dựng lộ trình hoàn thành các tiêu chí chưa đạt.",
-]
-
 
 @dataclass
 class CommuneProgress:
     place: str
+    short_name: str
     before: str
     after: str
     unmet: str
@@ -406,7 +394,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
         chart=chart,
         resources=f"{format_number(total_vnd)} đồng" if reports else NO_DATA,
         resources_in_kind=in_kind,
-        communes=[p.place for p in progress],
+        communes=[p.short_name for p in progress],
         missing=missing,
     )
 
@@ -442,6 +430,7 @@ def _communes_progress(
         progress.append(
             CommuneProgress(
                 place=commune.place_label(),
+                short_name=commune.short_name,
                 before=_tally(then),
                 after=_tally(now),
                 unmet=unmet_sentence(unmet.get(now.pk, [])) if now else "",
@@ -476,67 +465,107 @@ def _tally(evaluation: Evaluation | None) -> str:
 @dataclass
 class TargetLine:
     pk: int
-    label: str
-    target: str
-    actual: str
+    item: int | None
+    sentence: str  # "Có 61,5% số xã đạt chuẩn nông thôn mới"
+    target: str  # "61,5%"
+    actual: str  # "46,2%", or NO_DATA
+    source: str  # "6/13 xã, theo quyết định công nhận đến 10/03/2020"
     reached: bool | None
+    computed: bool
 
 
 @dataclass
 class AreaPlanContent:
     year: int
-    area_name: str
+    as_of: date
+    area_name: str  # "huyện Tam Đường", inside a sentence
+    is_commune: bool
+    figures: targets.AreaFigures
     targets: list[TargetLine]
-    communes_total: int
-    communes_recognised: int
+    numbered: list[str]  # one line per target item: "61,5% số xã …; …"
     recognised_share: str
-    average_criteria: str
+    average: str  # "bình quân 10 tiêu chí/xã, tính trên 2/19 xã có số liệu"
     villages: str
     unmet_criteria: list[str]
     unmet_villages: list[str]
+    planned_villages: list[str]  # "thôn Tứ", the villages to bring to the standard this year
+    villages_goal: int | None  # how many villages should meet it at the year's end
     tally: str
+    source: str  # "theo kết quả đánh giá đến 31/12/2022"
+    stale: str
     missing: list[str] = field(default_factory=list)
 
+    @property
+    def villages_sentence(self) -> str:
+        """Seed 001: "Phấn đấu năm 2023 xã có 02 thôn về đích thôn nông thôn mới (thôn Tứ,
+        thôn Khánh), đưa tổng số 13/13 thôn đạt chuẩn thôn nông thôn mới"."""
+        if not self.planned_villages:
+            return ""
+        goal = self.villages_goal or self.figures.villages_met + len(self.planned_villages)
+        return (
+            f"Phấn đấu năm {self.year} xã có {two_digits(len(self.planned_villages))} thôn về đích "
+            f"thôn nông thôn mới ({', '.join(self.planned_villages)}), đưa tổng số "
+            f"{goal}/{self.figures.villages} thôn đạt chuẩn thôn nông thôn mới"
+        )
 
-def area_plan(area: Commune | District | Province, year: int) -> AreaPlanContent:
-    """A commune's annual plan (seeds 001, 002) or a district's or province's (seed 003):
-    objectives computed from the data, and the entered targets next to their actual figures."""
-    figures = targets.area_figures(area)
-    lines = []
+
+def area_plan(
+    area: Commune | District | Province, year: int, as_of: date, kind: str = ""
+) -> AreaPlanContent:
+    """A commune's plan (seeds 001, 002) or a district's or province's (seed 003): objectives
+    computed from the data as of `as_of`, and the entered targets next to their actual figures
+    and what those are computed from."""
+    figures = targets.area_figures(area, as_of)
+    lines: list[TargetLine] = []
     missing = list(figures.missing)
-    for target in PlanTarget.objects.for_area(area).filter(year=year):
+    planned: list[str] = []
+    goal = None
+    year_targets = (
+        PlanTarget.objects.for_area(area)
+        .filter(year=year)
+        .filter(Q(plan_kind="") | Q(plan_kind=kind))
+        .prefetch_related("villages")
+    )
+    for target in year_targets:
         actual = targets.actual_of(target, figures)
+        computed = target.measure != PlanTarget.Measure.OTHER
         lines.append(
             TargetLine(
                 pk=target.pk,
-                label=targets.target_sentence(target),
-                target=f"{format_number(target.target)} {target.unit}".replace(" %", "%"),
-                actual=(
-                    f"{format_number(actual)} {target.unit}".replace(" %", "%")
-                    if actual is not None
-                    else NO_DATA
-                ),
-                reached=None if actual is None else actual >= target.target,
+                item=target.item,
+                sentence=targets.target_sentence(target),
+                target=targets.figure(target.target, target.unit),
+                actual=targets.figure(actual, target.unit) if actual is not None else NO_DATA,
+                source=targets.source_of(target, figures),
+                reached=targets.reached(target, actual),
+                computed=computed,
             )
         )
+        if target.measure == PlanTarget.Measure.VILLAGES_MET:
+            goal = int(target.target)
+            planned = [lower_first(v.name) for v in target.villages.all()] or [
+                lower_first(name) for name in figures.unmet_villages
+            ]
     if not lines:
         missing.append(f"Chưa nhập chỉ tiêu kế hoạch năm {year}")
+    numbered: dict[int, list[str]] = {}
+    for position, line in enumerate(lines, start=1):
+        numbered.setdefault(line.item or 1000 + position, []).append(line.sentence)
+    period_start = date(year, 1, 1)
     return AreaPlanContent(
         year=year,
+        as_of=as_of,
         area_name=lower_first(area.name),
+        is_commune=isinstance(area, Commune),
+        figures=figures,
         targets=lines,
-        communes_total=figures.communes,
-        communes_recognised=figures.recognised,
+        numbered=["; ".join(sentences) for _, sentences in sorted(numbered.items())],
         recognised_share=(
             f"{format_number(figures.recognised_share)}%"
             if figures.recognised_share is not None
             else NO_DATA
         ),
-        average_criteria=(
-            format_number(figures.average_criteria)
-            if figures.average_criteria is not None
-            else NO_DATA
-        ),
+        average=figures.average_sentence or NO_DATA,
         villages=(
             f"{figures.villages_met}/{figures.villages} thôn đạt chuẩn nông thôn mới"
             if figures.villages
@@ -544,10 +573,278 @@ def area_plan(area: Commune | District | Province, year: int) -> AreaPlanContent
         ),
         unmet_criteria=figures.unmet_criteria,
         unmet_villages=figures.unmet_villages,
+        planned_villages=planned,
+        villages_goal=goal,
         tally=(
             f"đạt {figures.criteria_met}/{figures.criteria_count} tiêu chí"
             if figures.criteria_count
             else NO_DATA
         ),
+        source=figures.evaluated_sentence,
+        stale=stale_label(figures.evaluated_until, period_start),
         missing=missing,
+    )
+
+
+# ---------------------------------------------------------------- narrative defaults --
+
+SPONSORSHIP_PURPOSES = [
+    "Phát huy vai trò của cả hệ thống chính trị và toàn xã hội, tổ chức thực hiện đồng bộ, hiệu "
+    "quả các nhiệm vụ, giải pháp xây dựng nông thôn mới ở các xã được phân công.",
+    "Bảo đảm sự phối hợp chặt chẽ giữa các sở, ban, ngành và địa phương liên quan nhằm tháo gỡ "
+    "những khó khăn, vướng mắc trong quá trình xây dựng nông thôn mới của các xã được phân công "
+    "đỡ đầu, phụ trách.",
+]
+SPONSORSHIP_OBJECTIVE = [
+    "Chỉ đạo các xã tiếp tục giữ vững và nâng cao chất lượng các tiêu chí đã đạt được trong xây "
+    "dựng nông thôn mới; phát huy sức mạnh tổng hợp của cả hệ thống chính trị, các tổ chức, cá "
+    "nhân và các thành phần kinh tế chung sức xây dựng các tiêu chí còn lại đạt chỉ tiêu, kế "
+    "hoạch đề ra.",
+]
+SPONSORSHIP_TASKS = [
+    "Rà soát, đánh giá kết quả thực hiện các tiêu chí nông thôn mới của các xã theo định kỳ 6 "
+    "tháng, hằng năm và đột xuất khi cần thiết; xác định nhu cầu, nội dung cần hỗ trợ.",
+    "Huy động, lồng ghép các nguồn lực từ các chương trình, dự án và các nguồn huy động khác để "
+    "hỗ trợ các xã xây dựng nông thôn mới theo lộ trình.",
+    "Theo dõi, kiểm tra, giám sát và hướng dẫn việc triển khai các cơ chế, chính sách; phối hợp "
+    "tháo gỡ khó khăn, vướng mắc của các xã.",
+]
+COMMUNE_OBJECTIVE = [
+    "Tiếp tục duy trì và nâng cao chất lượng các tiêu chí đã đạt; nâng cao chất lượng cuộc sống "
+    "của người dân, xây dựng nông thôn mới bền vững.",
+]
+COMMUNE_TASKS = [
+    "Công tác tuyên truyền, vận động: quán triệt các văn bản mới của Trung ương, tỉnh về xây "
+    "dựng nông thôn mới đến các thôn và người dân.",
+    "Phát triển hạ tầng kinh tế - xã hội: sắp xếp thứ tự ưu tiên các hạng mục thiết yếu gắn với "
+    "sản xuất và đời sống người dân.",
+    "Phát triển sản xuất, nâng cao thu nhập: xây dựng mô hình liên kết theo chuỗi giá trị.",
+    "Huy động nguồn lực: lồng ghép các chương trình, dự án; vận động nhân dân đóng góp theo "
+    "nguyên tắc dân chủ, tự nguyện, công khai.",
+    "Rà soát, đánh giá thực chất mức độ đạt từng tiêu chí; định kỳ báo cáo tiến độ về cơ quan "
+    "điều phối nông thôn mới cấp trên.",
+]
+ADVANCED_OBJECTIVE = [
+    "Tranh thủ nguồn lực và sức mạnh của cả hệ thống chính trị và toàn xã hội tham gia thực hiện "
+    "chương trình xây dựng nông thôn mới nâng cao; giữ vững và nâng cao chất lượng các tiêu chí "
+    "nông thôn mới.",
+    "Tiếp tục thực hiện tốt các chính sách giảm nghèo để cải thiện điều kiện sống của người "
+    "nghèo, giúp người nghèo tiếp cận thuận lợi các dịch vụ xã hội cơ bản.",
+]
+ADVANCED_TASKS = [
+    "Về chương trình xây dựng nông thôn mới nâng cao: hạ tầng kinh tế - xã hội; phát triển kinh "
+    "tế nông thôn; giáo dục - y tế - văn hóa; cảnh quan môi trường; quốc phòng, an ninh - hành "
+    "chính công.",
+    "Về chương trình giảm nghèo bền vững: hỗ trợ sản xuất, dạy nghề, tạo việc làm; thực hiện các "
+    "chính sách hỗ trợ hộ nghèo về dân sinh và tiếp cận dịch vụ xã hội.",
+]
+AREA_PURPOSES = [
+    "Phát huy vai trò của cả hệ thống chính trị và các tầng lớp nhân dân, góp phần hoàn thành "
+    "các mục tiêu xây dựng nông thôn mới.",
+]
+AREA_REQUIREMENTS = [
+    "Mục tiêu, nhiệm vụ, giải pháp cụ thể, phù hợp với điều kiện thực tế của từng địa phương; "
+    "thường xuyên đôn đốc, kiểm tra, giám sát.",
+]
+AREA_TASKS = [
+    "Tập trung chỉ đạo các xã chưa đạt chuẩn hoàn thành các tiêu chí còn thiếu theo lộ trình.",
+    "Giữ vững và nâng cao chất lượng các tiêu chí ở các xã đã được công nhận, không để xã nào "
+    "có nguy cơ bị thu hồi quyết định công nhận.",
+    "Lồng ghép có hiệu quả các nguồn vốn; huy động nguồn lực xã hội hóa.",
+]
+CAMPAIGN_TASKS = [
+    "Đoàn kết tham gia phát triển kinh tế, tích cực giảm nghèo bền vững, nâng cao đời sống, "
+    "khuyến khích làm giàu chính đáng.",
+    "Đoàn kết xây dựng đời sống văn hóa, chăm lo giáo dục, y tế; xây dựng gia đình văn hóa; phát "
+    "huy truyền thống đền ơn, đáp nghĩa, tương thân, tương ái.",
+    "Đoàn kết tham gia bảo vệ môi trường, ứng phó với biến đổi khí hậu, xây dựng cảnh quan sáng, "
+    "xanh, sạch, đẹp.",
+    "Đoàn kết chấp hành pháp luật, bảo đảm trật tự an toàn xã hội.",
+    "Đoàn kết phát huy dân chủ, tham gia giám sát và phản biện xã hội, xây dựng hệ thống chính "
+    "trị cơ sở trong sạch, vững mạnh.",
+]
+CAMPAIGN_SOLUTIONS = [
+    "Tăng cường sự lãnh đạo, chỉ đạo trong triển khai Cuộc vận động; lấy kết quả thực hiện là "
+    "một trong những tiêu chuẩn bình xét thi đua hằng năm.",
+    "Đẩy mạnh công tác thông tin, tuyên truyền; tập trung mọi nguồn lực để thực hiện hiệu quả "
+    "Cuộc vận động; xây dựng và nhân rộng mô hình điểm; thi đua, khen thưởng kịp thời.",
+]
+REPORT_DIFFICULTIES = [
+    "Nguồn lực hỗ trợ các xã còn hạn chế; một số tiêu chí khó (thu nhập, hộ nghèo, môi trường) "
+    "cần thời gian và nguồn vốn lớn để hoàn thành.",
+]
+REPORT_NEXT = [
+    "Tiếp tục kiểm tra, đôn đốc các xã được phân công theo đúng chế độ đã đề ra.",
+    "Phối hợp với UBND các xã rà soát, xây dựng lộ trình hoàn thành các tiêu chí chưa đạt.",
+]
+SUBJECTS = {
+    Kind.SPONSORSHIP_PLAN: "Đỡ đầu, phụ trách xây dựng nông thôn mới",
+    Kind.COMMUNE_PLAN: "Triển khai xây dựng nông thôn mới năm {year}",
+    Kind.VILLAGE_PLAN: "Triển khai xây dựng thôn nông thôn mới năm {year}",
+    Kind.ADVANCED_PLAN: "Triển khai thực hiện chương trình trọng điểm xây dựng nông thôn mới "
+    "nâng cao gắn với giảm nghèo bền vững năm {year}",
+    Kind.AREA_PLAN: "Xây dựng nông thôn mới năm {year} trên địa bàn {area}",
+    Kind.CAMPAIGN_PLAN: "Triển khai thực hiện cuộc vận động “Toàn dân đoàn kết xây dựng nông "
+    "thôn mới, đô thị văn minh” trên địa bàn {area} năm {year}",
+}
+# The sections a user may rewrite, per kind; everything else comes from the data.
+SECTIONS = {
+    Kind.SPONSORSHIP_PLAN: ("subject", "purposes", "general_objective", "tasks", "closing"),
+    Kind.INSPECTION_REPORT: (),
+    Kind.INSPECTION_PLAN: (),
+    Kind.AGENCY_REPORT: ("difficulties", "tasks"),
+    Kind.COMMUNE_PLAN: ("subject", "general_objective", "tasks", "organisation", "closing"),
+    Kind.VILLAGE_PLAN: ("subject", "general_objective", "tasks", "organisation", "closing"),
+    Kind.ADVANCED_PLAN: ("subject", "general_objective", "tasks", "organisation", "closing"),
+    Kind.AREA_PLAN: ("subject", "purposes", "requirements", "tasks", "closing"),
+    Kind.CAMPAIGN_PLAN: ("subject", "purposes", "requirements", "tasks", "solutions", "closing"),
+}
+RESPONSIBILITY_KINDS = (Kind.SPONSORSHIP_PLAN, *AREA_PLAN_KINDS)
+
+
+def default_narrative(issuer: Issuer, kind: str, year: int) -> dict:
+    """The editable sections of a new document, with defaults for its kind and issuer."""
+    area = lower_first(issuer.area.name) if issuer.area is not None else ""
+    text: dict = {}
+    if kind in SUBJECTS:
+        text["subject"] = SUBJECTS[kind].format(year=year, area=area)
+    match kind:
+        case Kind.SPONSORSHIP_PLAN:
+            text |= {
+                "purposes": SPONSORSHIP_PURPOSES,
+                "general_objective": SPONSORSHIP_OBJECTIVE,
+                "tasks": SPONSORSHIP_TASKS,
+                "closing": f"Trên đây là Kế hoạch đỡ đầu, phụ trách xây dựng nông thôn mới của "
+                f"{issuer.name_in_text}. Trong quá trình triển khai thực hiện, nếu có khó khăn, "
+                "vướng mắc phản ánh kịp thời để xem xét, chỉ đạo.",
+            }
+        case Kind.AGENCY_REPORT:
+            text |= {"difficulties": REPORT_DIFFICULTIES, "tasks": REPORT_NEXT}
+        case Kind.COMMUNE_PLAN | Kind.VILLAGE_PLAN | Kind.ADVANCED_PLAN:
+            text |= {
+                "general_objective": ADVANCED_OBJECTIVE
+                if kind == Kind.ADVANCED_PLAN
+                else COMMUNE_OBJECTIVE,
+                "tasks": ADVANCED_TASKS if kind == Kind.ADVANCED_PLAN else COMMUNE_TASKS,
+                "organisation": [
+                    "Ban quản lý xây dựng nông thôn mới xã, các thôn căn cứ kế hoạch tổ chức "
+                    "thực hiện; định kỳ báo cáo kết quả về UBND xã để tổng hợp, báo cáo cấp trên.",
+                ],
+                "closing": f"Trên đây là kế hoạch {lower_first(text['subject'])} của {area}.",
+            }
+        case Kind.AREA_PLAN | Kind.CAMPAIGN_PLAN:
+            text |= {
+                "purposes": AREA_PURPOSES,
+                "requirements": AREA_REQUIREMENTS,
+                "tasks": CAMPAIGN_TASKS if kind == Kind.CAMPAIGN_PLAN else AREA_TASKS,
+                "closing": f"Trên đây là Kế hoạch {lower_first(text['subject'])} của "
+                f"{issuer.name_in_text}. Yêu cầu thủ trưởng các cơ quan, đơn vị liên quan; Chủ "
+                "tịch UBND các xã nghiêm túc triển khai, thực hiện.",
+            }
+            if kind == Kind.CAMPAIGN_PLAN:
+                text["solutions"] = CAMPAIGN_SOLUTIONS
+    return text
+
+
+def default_responsibilities(issuer: Issuer, units: list[OrganisationUnit], drafting) -> list:
+    """Tasks by responsible unit when no previous plan proposes them: the drafting unit leads,
+    the issuer's other units work with it; a People's Committee gives the communes theirs."""
+    if issuer.area is not None:
+        return [
+            [
+                "Ủy ban nhân dân các xã",
+                "Cụ thể hóa kế hoạch phù hợp với tình hình thực tế của địa phương, tổ chức triển "
+                "khai có hiệu quả tại cơ sở; định kỳ báo cáo kết quả.",
+            ]
+        ]
+    lead = drafting or (units[0] if units else None)
+    rows = []
+    if lead is not None:
+        rows.append(
+            [
+                lead.name,
+                "Chủ trì, phối hợp với các đơn vị liên quan tham mưu tổ chức thực hiện các nội "
+                "dung của kế hoạch; liên hệ với chính quyền các xã được phân công để tổng hợp tình "
+                "hình, đề xuất phương án hỗ trợ phù hợp.",
+            ]
+        )
+    for unit in units:
+        if lead is None or unit.pk != lead.pk:
+            rows.append(
+                [
+                    unit.name,
+                    f"Phối hợp với {lower_first(lead.name) if lead else 'các đơn vị'} tham mưu "
+                    "lồng ghép các nguồn lực hỗ trợ các xã hoàn thiện các tiêu chí theo kế hoạch.",
+                ]
+            )
+    return rows
+
+
+def default_recipients(
+    document: Document, issuer: Issuer, body, units: list[OrganisationUnit]
+) -> list[str]:
+    """Nơi nhận from the data: the body reported to (b/c), the coordination office, the
+    issuer's standing recipients, the People's Committees concerned (districts only before
+    07/2025), and the issuer's own units."""
+    lines = []
+    if issuer.superior:
+        lines.append(f"{issuer.superior} (b/c)")
+    if issuer.coordination_office:
+        lines.append(issuer.coordination_office)
+    lines += issuer.standing_recipients
+    as_of = document.as_of
+    districts = getattr(body, "districts", [])
+    communes = getattr(body, "communes", [])
+    if districts and as_of <= DISTRICTS_ENDED:
+        lines.append(
+            f"UBND huyện {districts[0]}"
+            if len(districts) == 1
+            else f"UBND các huyện: {', '.join(districts)}"
+        )
+    if communes:
+        lines.append(
+            f"UBND xã {communes[0]}"
+            if len(communes) == 1
+            else f"UBND các xã: {', '.join(communes)}"
+        )
+    if getattr(body, "commune_name", ""):
+        lines.append(f"UBND {body.commune_name}")
+    if document.kind in DISTRICT_PLAN_KINDS:
+        lines.append(
+            "UBND các xã, thị trấn"
+            if isinstance(issuer.area, District) or as_of <= DISTRICTS_ENDED
+            else "UBND các xã, phường"
+        )
+    others = [u for u in units if u.pk != document.drafting_unit_id]
+    if others:
+        lines.append(f"{_units_word(others)}: {', '.join(u.abbreviation for u in others)}")
+    return lines
+
+
+def _units_word(units: list[OrganisationUnit]) -> str:
+    first_words = {u.name.split()[0].lower() for u in units if u.name.split()}
+    return (
+        {"phòng": "Các phòng", "ban": "Các ban"}.get(first_words.pop(), "Các đơn vị")
+        if len(first_words) == 1
+        else "Các đơn vị"
+    )
+
+
+def default_archive(document: Document) -> str:
+    """ "VT, KTN": the clerk's office, then the drafting unit."""
+    unit = document.drafting_unit
+    return f"VT, {unit.abbreviation}" if unit else "VT"
+
+
+def citation_lines(legal_documents: list[LegalDocument]) -> list[tuple[str, str]]:
+    """(sentence, verb) of each cited document, in the document's order."""
+    return [(legal.citation(), legal.verb) for legal in legal_documents]
+
+
+def village_set_of(province: Province) -> CriteriaSet | None:
+    """The province's own set of village criteria (seed 001: QĐ 741 of Bắc Giang)."""
+    return (
+        CriteriaSet.objects.filter(level=CriteriaSet.Level.THON, province_name=province.short_name)
+        .order_by("-valid_from")
+        .first()
     )

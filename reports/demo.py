@@ -8,22 +8,17 @@ again changes nothing.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from communes.models import Commune, District, Edition, Province, Village
 from criteria.demo import demo_evaluation, demo_recognition
 from criteria.models import CriteriaSet, Recognition
 from ntm_portal.models import Role, User
 from ntm_portal.text import fold
-from reports import issuers
-from reports.models import Document, PlanTarget
-from reports.services import document_create, documents_plan_period
+from reports.demo_documents import LUONG_PHONG, QUANG_THAI, demo_documents
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
-from sponsorships.periods import Frequency, Period
 
 DEMO_PASSWORD = "ntm-demo-2026"  # noqa: S105 - published on purpose, demo only
 EDITION = Edition.THREE_TIER_2024
@@ -33,7 +28,6 @@ BAC_GIANG = "24"
 # Official codes of the communes the seeds name (2024 edition).
 BA_TANG, TRIEU_LONG, TRIEU_PHUOC = "19477", "19657", "19633"
 THUAN, GIO_MAI, GIO_MY, CAM_CHINH = "19471", "19543", "19510", "19618"
-LUONG_PHONG = "07846"  # Hiệp Hòa, Bắc Giang (seed 001)
 DECISION_1841_DATE = date(2020, 7, 14)  # QĐ 1841/QĐ-UBND of UBND tỉnh Quảng Trị
 
 AGENCIES = {
@@ -102,7 +96,12 @@ SEED_UNMET_2020 = {
     GIO_MY: set(),
     CAM_CHINH: set(),
 }
-RECOGNISED = {GIO_MY: date(2018, 12, 28), CAM_CHINH: date(2017, 12, 29)}  # illustrative dates
+# Illustrative dates; Quảng Thái's plan of 2021 is one of nâng cao (seed 002), so it is recognised.
+RECOGNISED = {
+    GIO_MY: date(2018, 12, 28),
+    CAM_CHINH: date(2017, 12, 29),
+    QUANG_THAI: date(2019, 12, 30),
+}
 VILLAGE_SET = "BG741-2022-THON-NTM"
 # Targets of the assignments (seed 004): Gio Mai NTM by 2021, Thuận by 2025, the two recognised
 # communes towards kiểu mẫu.
@@ -196,72 +195,8 @@ def demo_load() -> list[User]:
         members={agencies["ccb"]: by_name["ccb"], agencies["skhdt"]: by_name["skhdt"]},
         reviewer=by_name["vpdp"],
     )
-    # This quarter's inspection plans, as beat makes them each quarter.
-    documents_plan_period(today=timezone.localdate())
-    # Each demo agency's sponsorship plan and six-monthly report, so a new user opens a real
-    # document at once.
-    half = Period.containing(timezone.localdate(), Frequency.HALF_YEAR)
-    for key in ("ccb", "skhdt"):
-        for kind, period in (
-            (Document.Kind.SPONSORSHIP_PLAN, None),
-            (Document.Kind.AGENCY_REPORT, half),
-        ):
-            if not agencies[key].documents.filter(kind=kind).exists():
-                document_create(kind=kind, issuer=agencies[key], actor=by_name[key], period=period)
-    _demo_plans(communes, by_name)
+    demo_documents(communes=communes, agencies=agencies, users=by_name)
     return users
-
-
-def _demo_plans(communes: dict[str, Commune], users: dict[str, User]) -> None:
-    """Seed 001's village target for Lương Phong and seed 003's "61,5% số xã đạt chuẩn" for
-    Hướng Hóa, with this year's plans of both."""
-    year = timezone.localdate().year
-    luong_phong = communes[LUONG_PHONG]
-    huong_hoa = communes[BA_TANG].district
-    targets = [
-        (
-            luong_phong,
-            PlanTarget.Measure.VILLAGES_MET,
-            "Số thôn đạt chuẩn thôn nông thôn mới",
-            "13",
-            "thôn",
-        ),
-        (
-            luong_phong,
-            PlanTarget.Measure.CRITERIA_MET,
-            "Số tiêu chí xã nông thôn mới đạt",
-            "19",
-            "tiêu chí",
-        ),
-        (
-            huong_hoa,
-            PlanTarget.Measure.XA_NTM_SHARE,
-            "Tỷ lệ xã đạt chuẩn nông thôn mới",
-            "61.5",
-            "%",
-        ),
-        (
-            huong_hoa,
-            PlanTarget.Measure.AVERAGE_CRITERIA,
-            "Bình quân tiêu chí đạt/xã",
-            "15",
-            "tiêu chí",
-        ),
-    ]
-    for area, measure, label, value, unit in targets:
-        field = "commune" if isinstance(area, Commune) else "district"
-        PlanTarget.objects.get_or_create(
-            **{field: area},
-            year=year,
-            measure=measure,
-            defaults={"label": label, "target": Decimal(value), "unit": unit},
-        )
-    for kind, issuer, actor in (
-        (Document.Kind.COMMUNE_PLAN, issuers.of_area(luong_phong), "bacgiang"),
-        (Document.Kind.AREA_PLAN, issuers.of_area(huong_hoa), "vpdp"),
-    ):
-        if not Document.objects.filter(series=issuer.series, kind=kind).exists():
-            document_create(kind=kind, issuer=issuer, actor=users[actor], year=year)
 
 
 def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> None:
@@ -275,7 +210,8 @@ def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> N
             commune=communes[code],
             criteria_set=qd1980,
             year=2020,
-            half=2,
+            # The first half of 2020: what the plans of November and December 2020 stood on.
+            half=1,
             unmet_short_names=unmet,
             # Ba Tầng's own official files its evaluation; the others have no demo account.
             submitter=users["xa"] if code == BA_TANG else users["admin"],
@@ -285,6 +221,17 @@ def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> N
         demo_recognition(
             communes[code], level=Recognition.Level.NTM, number="(mẫu)/QĐ-UBND", day=day
         )
+    # Seed 002's commune meets every criterion at the end of 2020 (illustrative).
+    demo_evaluation(
+        commune=communes[QUANG_THAI],
+        criteria_set=qd1980,
+        year=2020,
+        half=0,
+        unmet_short_names=set(),
+        # Nobody approves their own submission; the demo has no account in Huế.
+        submitter=users["bacgiang"],
+        reviewer=users["admin"],
+    )
     luong_phong = communes[LUONG_PHONG]
     # Seed 001: the commune still lacks thủy lợi, cơ sở vật chất văn hóa and môi trường.
     demo_evaluation(
@@ -316,7 +263,7 @@ def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> N
 
 
 def _codes() -> list[str]:
-    return [code for _, code, _ in ASSIGNMENTS] + [LUONG_PHONG]
+    return [code for _, code, _ in ASSIGNMENTS] + [LUONG_PHONG, QUANG_THAI]
 
 
 def _get(model: type[Province] | type[District], code: str) -> Province | District:

@@ -1,94 +1,358 @@
+"""Forms of the documents pages. Every number and date has a range; a refusal names its field
+in Vietnamese; nothing is written until everything is valid."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal.text import nfc, parse_decimal
+from communes.models import Commune
+from ntm_portal.text import nfc, parse_day, parse_decimal
 
-from . import issuers
-from .content import default_narrative
-from .models import Document, PlanTarget
+from . import content, issuers
+from .models import Document, IssuerProfile, LegalDocument, OrganisationUnit, PlanTarget, Signatory
 
 LINES_HELP = _("Mỗi dòng một ý.")
+FIRST_DAY = date(1945, 9, 2)
+ABBREVIATION = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9&-]{0,19}$")
 
 
-class NarrativeForm(forms.Form):
-    """The sections a user may rewrite; everything else comes from the portal's data."""
+def day_field(label, *, required: bool = True, help_text=None) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=10,
+        required=required,
+        help_text=help_text or _("dd/mm/yyyy, ví dụ 08/12/2020."),
+    )
 
-    parent_body = forms.CharField(label=_("Cơ quan chủ quản"), max_length=200, required=False)
-    place = forms.CharField(label=_("Địa danh"), max_length=100)
+
+def clean_day(raw: str, label: str, *, latest: date | None = None) -> date | None:
+    """ "31/02/2020" is no day; a date before 02/9/1945 or after `latest` cannot be right."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    day = parse_day(raw)
+    if day is None:
+        raise forms.ValidationError(
+            _("%(field)s: “%(value)s” không phải là ngày có thật (ghi dd/mm/yyyy).")
+            % {"field": label, "value": raw}
+        )
+    latest = latest or date(2100, 12, 31)
+    if not FIRST_DAY <= day <= latest:
+        raise forms.ValidationError(
+            _("%(field)s: ngày %(value)s nằm ngoài khoảng %(first)s – %(last)s.")
+            % {
+                "field": label,
+                "value": f"{day:%d/%m/%Y}",
+                "first": f"{FIRST_DAY:%d/%m/%Y}",
+                "last": f"{latest:%d/%m/%Y}",
+            }
+        )
+    return day
+
+
+def _lines(text: str) -> list[str]:
+    return [nfc(line) for line in (text or "").splitlines() if line.strip()]
+
+
+class DocumentForm(forms.Form):
+    """The parts of a draft a user may choose or rewrite; everything else comes from the data."""
+
     subject = forms.CharField(label=_("Trích yếu"), max_length=300)
-    bases = forms.CharField(
-        label=_("Căn cứ"),
+    purposes = forms.CharField(
+        label=_("Mục đích"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=LINES_HELP,
-        max_length=5000,
+        max_length=8000,
+        required=False,
     )
-    purposes = forms.CharField(
-        label=_("Mục đích, yêu cầu"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    requirements = forms.CharField(
+        label=_("Yêu cầu"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=LINES_HELP,
-        max_length=5000,
+        max_length=8000,
+        required=False,
+    )
+    general_objective = forms.CharField(
+        label=_("Mục tiêu chung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=LINES_HELP,
+        max_length=8000,
+        required=False,
     )
     tasks = forms.CharField(
-        label=_("Nhiệm vụ và giải pháp"),
+        label=_("Nhiệm vụ"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=LINES_HELP,
-        max_length=5000,
+        max_length=8000,
+        required=False,
+    )
+    solutions = forms.CharField(
+        label=_("Giải pháp"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=LINES_HELP,
+        max_length=8000,
+        required=False,
     )
     difficulties = forms.CharField(
         label=_("Khó khăn, vướng mắc"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=LINES_HELP,
-        max_length=5000,
-    )
-    signer_title = forms.CharField(
-        label=_("Chức vụ người ký"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Mỗi dòng một dòng của khối chữ ký, ví dụ: TM. Ủy ban nhân dân / Chủ tịch."),
-        max_length=200,
+        max_length=8000,
         required=False,
     )
-    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=100, required=False)
-    recipients = forms.CharField(
-        label=_("Nơi nhận"),
+    organisation = forms.CharField(
+        label=_("Tổ chức thực hiện"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=LINES_HELP,
+        max_length=8000,
+        required=False,
+    )
+    responsibilities = forms.CharField(
+        label=_("Nhiệm vụ theo đơn vị"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một đơn vị: “Tên đơn vị: nhiệm vụ”."),
+        max_length=12000,
+        required=False,
+    )
+    closing = forms.CharField(
+        label=_("Đoạn kết"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
+        required=False,
+    )
+    signatory = forms.ModelChoiceField(
+        label=_("Người ký"), queryset=Signatory.objects.none(), required=False
+    )
+    drafting_unit = forms.ModelChoiceField(
+        label=_("Đơn vị soạn thảo"), queryset=OrganisationUnit.objects.none(), required=False
+    )
+    citations = forms.ModelMultipleChoiceField(
+        label=_("Căn cứ, văn bản thực hiện"),
+        queryset=LegalDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dated_for = day_field(_("Ngày dự kiến ban hành"), required=False)
+    recipients = forms.CharField(
+        label=_("Nơi nhận"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một nơi nhận; để trống để dùng danh sách đề xuất từ dữ liệu."),
+        max_length=3000,
+        required=False,
+    )
+    archive = forms.CharField(
+        label=_("Lưu"), max_length=100, required=False, help_text=_("Ví dụ: VT, KTN.")
     )
 
-    LIST_FIELDS = ("bases", "purposes", "tasks", "difficulties", "recipients")
+    LIST_FIELDS = (
+        "purposes",
+        "requirements",
+        "general_objective",
+        "tasks",
+        "solutions",
+        "difficulties",
+        "organisation",
+    )
+    OPTIONAL_OVERRIDES = ("recipients", "archive")
 
-    def __init__(self, *args, document: Document, **kwargs) -> None:
+    def __init__(self, *args, document: Document, legal_documents, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Only the sections this kind of document has.
-        sections = defaults_of(document)
+        self.document = document
+        sections = set(content.SECTIONS[document.kind])
+        if document.kind in content.RESPONSIBILITY_KINDS:
+            sections.add("responsibilities")
+        if document.kind not in (Document.Kind.INSPECTION_REPORT, Document.Kind.INSPECTION_PLAN):
+            sections.add("citations")
+        sections |= {"signatory", "drafting_unit", "dated_for", "recipients", "archive"}
         for name in list(self.fields):
             if name not in sections:
                 del self.fields[name]
+        profile = issuers.of_document(document).profile
+        if profile is not None:
+            self.fields["signatory"].queryset = profile.signatories.filter(is_active=True)
+            self.fields["drafting_unit"].queryset = profile.units.filter(is_active=True)
+        if "citations" in self.fields:
+            self.fields["citations"].queryset = legal_documents
 
-    def narrative(self) -> dict:
-        data = {name: nfc(value) for name, value in self.cleaned_data.items()}
+    def clean_responsibilities(self) -> list[list[str]]:
+        rows = []
+        for number, line in enumerate(_lines(self.cleaned_data.get("responsibilities")), start=1):
+            unit, colon, task = line.partition(":")
+            if not colon or not unit.strip() or not task.strip():
+                raise forms.ValidationError(
+                    _("Nhiệm vụ theo đơn vị, dòng %(line)s: ghi “Tên đơn vị: nhiệm vụ”.")
+                    % {"line": number}
+                )
+            rows.append([unit.strip(), task.strip()])
+        return rows
+
+    def clean_dated_for(self):
+        return clean_day(self.cleaned_data.get("dated_for"), str(_("Ngày dự kiến ban hành")))
+
+    def narrative(self) -> tuple[dict, tuple[str, ...]]:
+        """The sections to store, and the overrides to drop (back to the data's proposal)."""
+        data, cleared = {}, []
+        for name in ("subject", "closing"):
+            if name in self.cleaned_data:
+                data[name] = nfc(self.cleaned_data[name])
         for name in self.LIST_FIELDS:
             if name in self.cleaned_data:
-                data[name] = [
-                    nfc(line) for line in self.cleaned_data[name].splitlines() if line.strip()
-                ]
-        if "signer_title" in self.cleaned_data:
-            lines = self.cleaned_data["signer_title"].splitlines()
-            data["signer_title"] = "\n".join(nfc(line) for line in lines if line.strip())
-        return data
+                data[name] = _lines(self.cleaned_data[name])
+        if "responsibilities" in self.cleaned_data:
+            data["responsibilities"] = self.cleaned_data["responsibilities"]
+        if self.cleaned_data.get("recipients", "").strip():
+            data["recipients"] = _lines(self.cleaned_data["recipients"])
+        else:
+            cleared.append("recipients")
+        if self.cleaned_data.get("archive", "").strip():
+            data["archive"] = nfc(self.cleaned_data["archive"])
+        else:
+            cleared.append("archive")
+        return data, tuple(cleared)
 
 
-def defaults_of(document: Document) -> dict:
-    return default_narrative(issuers.of_document(document), document.kind, year=document.year)
-
-
-def narrative_initial(document: Document) -> dict:
-    narrative = {**defaults_of(document), **document.narrative}
-    return {
+def document_initial(document: Document) -> dict:
+    issuer = issuers.of_document(document)
+    year = document.period_start.year if document.period_start else document.as_of.year
+    narrative = {**content.default_narrative(issuer, document.kind, year), **document.narrative}
+    initial = {
         name: "\n".join(value) if isinstance(value, list) else value
         for name, value in narrative.items()
-        if name in NarrativeForm.base_fields
+        if name in DocumentForm.base_fields and name != "responsibilities"
     }
+    initial["responsibilities"] = "\n".join(
+        f"{unit}: {task}" for unit, task in narrative.get("responsibilities", [])
+    )
+    initial["signatory"] = document.signatory_id
+    initial["drafting_unit"] = document.drafting_unit_id
+    initial["citations"] = [row.legal_document_id for row in document.citation_rows.all()]
+    initial["dated_for"] = f"{document.dated_for:%d/%m/%Y}" if document.dated_for else ""
+    return initial
+
+
+class IssueForm(forms.Form):
+    issued_on = day_field(_("Ngày ban hành"))
+
+    def clean_issued_on(self):
+        return clean_day(
+            self.cleaned_data["issued_on"], str(_("Ngày ban hành")), latest=timezone.localdate()
+        )
+
+
+class IssuerProfileForm(forms.ModelForm):
+    class Meta:
+        model = IssuerProfile
+        fields = [
+            "parent_body",
+            "header_name",
+            "name_in_text",
+            "abbreviation",
+            "symbol_style",
+            "register_per_type",
+            "place",
+            "superior",
+            "coordination_office",
+            "standing_recipients",
+        ]
+        widgets = {"standing_recipients": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                data[name] = (
+                    "\n".join(_lines(value)) if name == "standing_recipients" else nfc(value)
+                )
+        return data
+
+    def clean_abbreviation(self):
+        value = nfc(self.cleaned_data["abbreviation"]).upper()
+        if not ABBREVIATION.match(value):
+            raise forms.ValidationError(
+                _("Chữ viết tắt tên cơ quan: chỉ chữ in hoa, chữ số và dấu gạch, ví dụ CCB, SKH.")
+            )
+        return value
+
+
+class SignatoryForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ tên người ký"), max_length=100)
+    title = forms.CharField(label=_("Chức vụ"), max_length=100)
+    authority = forms.CharField(
+        label=_("Thẩm quyền ký"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH; để trống nếu người đứng đầu ký."),
+    )
+
+    def clean(self):
+        return {name: nfc(value) for name, value in super().clean().items()}
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("Tên đơn vị"), max_length=200)
+    abbreviation = forms.CharField(label=_("Chữ viết tắt"), max_length=20)
+
+    def clean_abbreviation(self):
+        value = nfc(self.cleaned_data["abbreviation"]).upper()
+        if not ABBREVIATION.match(value):
+            raise forms.ValidationError(
+                _("Chữ viết tắt: chỉ chữ in hoa, chữ số và dấu gạch, ví dụ KTN, TH-QH.")
+            )
+        return value
+
+    def clean_name(self):
+        return nfc(self.cleaned_data["name"])
+
+
+class RegisterStartForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2010, max_value=2100)
+    kind = forms.ChoiceField(
+        label=_("Sổ"),
+        choices=[("", _("Sổ chung của cơ quan")), *Document.Kind.choices],
+        required=False,
+    )
+    last_used = forms.IntegerField(
+        label=_("Số cuối cùng đã dùng trên giấy"), min_value=0, max_value=99_999
+    )
+
+
+class LegalDocumentForm(forms.ModelForm):
+    date = day_field(_("Ngày ban hành"), required=False)
+    valid_until = day_field(
+        _("Đề xuất đến ngày"),
+        required=False,
+        help_text=_("Sau ngày này văn bản không còn được đề xuất làm căn cứ (dd/mm/yyyy)."),
+    )
+    default_for = forms.MultipleChoiceField(
+        label=_("Đề xuất làm căn cứ cho"),
+        choices=Document.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = LegalDocument
+        fields = ["kind", "number", "date", "issuer", "subject", "verb", "valid_until"]
+
+    def clean_date(self):
+        return clean_day(
+            self.cleaned_data.get("date"), str(_("Ngày ban hành")), latest=timezone.localdate()
+        )
+
+    def clean_valid_until(self):
+        return clean_day(self.cleaned_data.get("valid_until"), str(_("Đề xuất đến ngày")))
+
+    def clean(self):
+        data = super().clean()
+        for name in ("number", "issuer", "subject"):
+            if isinstance(data.get(name), str):
+                data[name] = nfc(data[name])
+        return data
 
 
 class PlanTargetForm(forms.ModelForm):
@@ -98,21 +362,60 @@ class PlanTargetForm(forms.ModelForm):
     actual = forms.CharField(
         label=_("Kết quả (chỉ với chỉ tiêu khác)"), max_length=30, required=False
     )
+    item = forms.IntegerField(label=_("Mục tiêu số"), min_value=1, max_value=99, required=False)
 
     class Meta:
         model = PlanTarget
-        fields = ["year", "measure", "label", "target", "unit", "actual"]
+        fields = [
+            "year",
+            "measure",
+            "label",
+            "target",
+            "unit",
+            "direction",
+            "item",
+            "plan_kind",
+            "villages",
+            "actual",
+        ]
+        help_texts = {
+            "label": _("Ghi “{}” ở chỗ đặt con số, ví dụ: Có {} số xã đạt chuẩn nông thôn mới."),
+        }
+
+    def __init__(self, *args, area=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].required = False
+        kinds = (
+            content.COMMUNE_PLAN_KINDS
+            if area is not None and _is_commune(area)
+            else (content.DISTRICT_PLAN_KINDS)
+        )
+        self.fields["plan_kind"] = forms.ChoiceField(
+            label=_("Thuộc loại kế hoạch"),
+            choices=[("", _("Mọi kế hoạch năm")), *[(k, Document.Kind(k).label) for k in kinds]],
+            required=False,
+        )
+        if area is not None and _is_commune(area):
+            self.fields["villages"].queryset = area.villages.all()
+        else:
+            del self.fields["villages"]
 
     def _number(self, name: str):
         raw = self.cleaned_data.get(name, "")
         if not raw and name == "actual":
             return None
         try:
-            return parse_decimal(raw)
+            value = parse_decimal(raw)
         except ValueError:
             raise forms.ValidationError(
                 _("“%(value)s” không phải là số (ví dụ: 61,5).") % {"value": raw}
             ) from None
+        if not -(10**11) < value < 10**11:
+            raise forms.ValidationError(_("Số quá lớn: phải nhỏ hơn 100 tỷ."))
+        return value.quantize(1) if value == value.to_integral() else round(value, 2)
+
+    def clean_direction(self):
+        return self.cleaned_data.get("direction") or PlanTarget.Direction.AT_LEAST
 
     def clean_target(self):
         return self._number("target")
@@ -131,3 +434,7 @@ class PlanTargetForm(forms.ModelForm):
         if not 2010 <= year <= 2100:
             raise forms.ValidationError(_("Năm phải từ 2010 đến 2100."))
         return year
+
+
+def _is_commune(area) -> bool:
+    return isinstance(area, Commune)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, District, Province
-from sponsorships.models import Agency, Inspection
+from communes.models import Commune, District, Province, Village
+from criteria.models import CriteriaSet
+from sponsorships.models import Agency, AssignmentDecision, Inspection
 
 
 def exactly_one(*fields: str) -> models.Q:
@@ -23,32 +27,292 @@ def exactly_one(*fields: str) -> models.Q:
 
 
 class DocumentCounter(models.Model):
-    """The last number an issuer gave to one type of document in one year ("Số: 05/KH-CCB").
+    """One register (sổ đăng ký văn bản đi) of an issuer for one year: the last number given.
 
+    Under Nghị định 30/2020 the number is the document's order in its issuer's register for the
+    year. `register` is "" for the one register an issuer shares across its administrative
+    documents (the default), or a document kind for an issuer that keeps one per type.
     `series` names the issuer: "agency:12", "commune:345", "district:7", "province:2"."""
 
     series = models.CharField(max_length=40)
-    kind = models.CharField(max_length=30)
+    register = models.CharField(max_length=30, blank=True)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
+    # The last number already used on paper this year, entered by hand: the register goes on.
+    entered_last = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "kind", "year"], name="one_counter_per_issuer_series"
+                fields=["series", "register", "year"], name="one_register_per_issuer_year"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.series}/{self.kind}/{self.year}: {self.last_number}"
+        return f"{self.series}/{self.register or '*'}/{self.year}: {self.last_number}"
+
+
+class IssuerProfile(models.Model):
+    """How one issuer writes its documents, from its own data: the header lines, the symbol
+    ("KH-CCB", "SKH-KTN"), its register, its place name and its standing recipients. Keyed to
+    an agency or to the People's Committee of a commune, district or province."""
+
+    class SymbolStyle(models.TextChoices):
+        TYPE_ISSUER = "type_issuer", _("Loại văn bản - cơ quan (KH-CCB)")
+        TYPE_ISSUER_UNIT = (
+            "type_issuer_unit",
+            _("Loại văn bản - cơ quan - đơn vị soạn thảo (KH-SKH-KTN)"),
+        )
+        ISSUER_UNIT = "issuer_unit", _("Cơ quan - đơn vị soạn thảo (SKH-KTN)")
+
+    agency = models.OneToOneField(
+        Agency, on_delete=models.CASCADE, related_name="issuer_profile", null=True, blank=True
+    )
+    commune = models.OneToOneField(
+        Commune, on_delete=models.CASCADE, related_name="issuer_profile", null=True, blank=True
+    )
+    district = models.OneToOneField(
+        District, on_delete=models.CASCADE, related_name="issuer_profile", null=True, blank=True
+    )
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="issuer_profile", null=True, blank=True
+    )
+    parent_body = models.CharField(
+        _("cơ quan chủ quản"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dòng trên tên cơ quan, ví dụ UBND TỈNH QUẢNG TRỊ; để trống với UBND."),
+    )
+    header_name = models.CharField(
+        _("tên cơ quan trên tiêu đề"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ SỞ KẾ HOẠCH VÀ ĐẦU TƯ; để trống thì dùng tên cơ quan."),
+    )
+    name_in_text = models.CharField(
+        _("tên cơ quan trong nội dung"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ Hội CCB tỉnh."),
+    )
+    abbreviation = models.CharField(
+        _("chữ viết tắt tên cơ quan"), max_length=20, help_text=_("Ví dụ CCB, SKH, UBND.")
+    )
+    symbol_style = models.CharField(
+        _("cách ghi ký hiệu"),
+        max_length=20,
+        choices=SymbolStyle.choices,
+        default=SymbolStyle.TYPE_ISSUER,
+    )
+    register_per_type = models.BooleanField(
+        _("mỗi loại văn bản một sổ đăng ký"),
+        default=False,
+        help_text=_("Mặc định mọi văn bản hành chính của cơ quan dùng chung một sổ trong năm."),
+    )
+    place = models.CharField(_("địa danh"), max_length=100)
+    superior = models.CharField(
+        _("cơ quan cấp trên nhận báo cáo"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ghi ở Nơi nhận kèm (b/c), ví dụ UBND tỉnh."),
+    )
+    coordination_office = models.CharField(
+        _("cơ quan điều phối nhận văn bản"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ VPĐP NTM tỉnh."),
+    )
+    standing_recipients = models.TextField(
+        _("nơi nhận thường xuyên khác"), blank=True, help_text=_("Mỗi dòng một nơi nhận.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thông tin ban hành văn bản")
+        verbose_name_plural = _("thông tin ban hành văn bản")
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one("agency", "commune", "district", "province"),
+                name="issuer_profile_has_one_issuer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.header_name or self.abbreviation
+
+    @property
+    def standing_recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.standing_recipients.splitlines() if line.strip()]
+
+
+class Signatory(models.Model):
+    """Who may sign for an issuer, with the authority line their signature usually carries."""
+
+    profile = models.ForeignKey(IssuerProfile, on_delete=models.CASCADE, related_name="signatories")
+    full_name = models.CharField(_("họ tên người ký"), max_length=100)
+    title = models.CharField(_("chức vụ"), max_length=100, help_text=_("Ví dụ Phó Giám đốc."))
+    authority = models.CharField(
+        _("thẩm quyền ký"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Các dòng trên chức vụ, cách nhau bởi “/”, ví dụ TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH."
+        ),
+    )
+    is_active = models.BooleanField(_("còn ký"), default=True)
+
+    class Meta:
+        verbose_name = _("người ký")
+        verbose_name_plural = _("người ký")
+        ordering = ["-is_active", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.title})"
+
+    @property
+    def authority_lines(self) -> list[str]:
+        return split_lines(self.authority)
+
+
+def split_lines(text: str) -> list[str]:
+    """ "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", or one per line: the lines of a signature block."""
+    return [part.strip() for part in text.replace("\n", "/").split("/") if part.strip()]
+
+
+class OrganisationUnit(models.Model):
+    """A unit of the issuer (Phòng Kinh tế ngành, KTN): drafts documents, takes on tasks."""
+
+    profile = models.ForeignKey(IssuerProfile, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("tên đơn vị"), max_length=200)
+    abbreviation = models.CharField(_("chữ viết tắt"), max_length=20)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("đơn vị trực thuộc")
+        verbose_name_plural = _("đơn vị trực thuộc")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "abbreviation"], name="unit_abbreviation_per_issuer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})"
+
+
+class LegalDocument(models.Model):
+    """A document that plans cite: a decision, a plan, a resolution, the official letter that
+    asked for the plan. Registered once per province (or nationally), cited by many."""
+
+    class Kind(models.TextChoices):
+        DECISION = "quyet_dinh", _("Quyết định")
+        PLAN = "ke_hoach", _("Kế hoạch")
+        RESOLUTION = "nghi_quyet", _("Nghị quyết")
+        LETTER = "cong_van", _("Công văn")
+        DIRECTIVE = "chi_thi", _("Chỉ thị")
+        PROGRAMME = "chuong_trinh", _("Chương trình")
+        NOTICE = "thong_bao", _("Thông báo")
+        OTHER = "van_ban", _("Văn bản")
+
+    class Verb(models.TextChoices):
+        BASIS = "can_cu", _("Căn cứ")
+        CARRYING_OUT = "thuc_hien", _("Thực hiện")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    kind = models.CharField(_("loại văn bản"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("số, ký hiệu"), max_length=50, blank=True)
+    date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    subject = models.CharField(_("trích yếu"), max_length=500)
+    verb = models.CharField(_("cách dẫn"), max_length=10, choices=Verb.choices, default=Verb.BASIS)
+    # The kinds of document this one is proposed for as a basis (e.g. the letter that asked
+    # every agency for its sponsorship plan).
+    default_for = models.CharField(
+        _("đề xuất cho loại văn bản"), max_length=300, blank=True, editable=False
+    )
+    valid_until = models.DateField(_("đề xuất đến ngày"), null=True, blank=True)
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    assignment_decision = models.OneToOneField(
+        AssignmentDecision,
+        on_delete=models.SET_NULL,
+        related_name="legal_document",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản căn cứ")
+        verbose_name_plural = _("văn bản căn cứ")
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return self.citation()
+
+    @staticmethod
+    def kinds_field(kinds) -> str:
+        """ ",sponsorship_plan,village_plan,": kinds stored so that one is found by `contains`."""
+        return f",{','.join(kinds)}," if kinds else ""
+
+    def citation(self) -> str:
+        """ "Căn cứ Quyết định số 1841/QĐ-UBND ngày 14/7/2020 của UBND tỉnh Quảng Trị về …"."""
+        words = [self.get_verb_display(), self.get_kind_display()]
+        # Without a number (a party congress resolution, a work programme) the subject names
+        # the document and the date only orders the register.
+        if self.number:
+            words.append(f"số {self.number}")
+            if self.date:
+                words.append(f"ngày {nd30_date(self.date)}")
+        if self.issuer:
+            words.append(f"của {self.issuer}")
+        words.append(self.subject)
+        return " ".join(words)
+
+
+def nd30_date(day) -> str:
+    """14/7/2020, 03/8/2017, 12/01/2021: Nghị định 30 pads days below 10 and months 1 and 2."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
+
+
+class ChangeRecord(models.Model):
+    """The history of the data documents are made from: issuer profiles, signatories, units,
+    registers, legal documents and targets. Issued documents themselves never change."""
+
+    series = models.CharField(max_length=40, db_index=True)  # the issuer, or "legal:<pk>"
+    action = models.TextField()
+    detail = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.action
 
 
 def _file_stem(document: Document) -> str:
     # One folder per issuer, so that two issuers' "01/KH-…" never compete for a name.
     issuer = document.series.replace(":", "-")
-    return (
-        f"documents/{document.year}/{issuer}/{document.kind}-{document.number}-v{document.version}"
-    )
+    number = document.number if document.number else f"du-thao-{document.lineage.hex[:8]}"
+    return f"documents/{document.year}/{issuer}/{document.kind}-{number}-v{document.version}"
 
 
 def document_path(instance: Document, filename: str) -> str:
@@ -60,18 +324,36 @@ def docx_path(instance: Document, filename: str) -> str:
 
 
 class Document(models.Model):
+    """One version of a document. Drafts (DỰ THẢO) have no number; issuing takes the next
+    number of the issuer's register and makes the final, immutable version."""
+
     class Kind(models.TextChoices):
         SPONSORSHIP_PLAN = "sponsorship_plan", _("Kế hoạch đỡ đầu, phụ trách xây dựng NTM")
         INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
         INSPECTION_PLAN = "inspection_plan", _("Kế hoạch kiểm tra trong kỳ")
         AGENCY_REPORT = "agency_report", _("Báo cáo 6 tháng của cơ quan đỡ đầu, phụ trách")
         COMMUNE_PLAN = "commune_plan", _("Kế hoạch xây dựng nông thôn mới năm của xã")
+        VILLAGE_PLAN = "village_plan", _("Kế hoạch xây dựng thôn nông thôn mới của xã")
+        ADVANCED_PLAN = (
+            "advanced_plan",
+            _("Kế hoạch xây dựng nông thôn mới nâng cao gắn với giảm nghèo bền vững"),
+        )
         AREA_PLAN = "area_plan", _("Kế hoạch xây dựng nông thôn mới của huyện, tỉnh")
+        CAMPAIGN_PLAN = (
+            "campaign_plan",
+            _(
+                "Kế hoạch thực hiện Cuộc vận động “Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh”"
+            ),
+        )
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang tạo")
         DONE = "done", _("Đã tạo")
         FAILED = "failed", _("Lỗi")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã ban hành")
 
     kind = models.CharField(_("loại văn bản"), max_length=30, choices=Kind.choices)
     # Exactly one issuer: an agency, or the People's Committee of a commune, district or province.
@@ -93,20 +375,42 @@ class Document(models.Model):
         Province, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
     )
     series = models.CharField(max_length=40)
+    # The versions of one document share a lineage; issuing ends it.
+    lineage = models.UUIDField(default=uuid.uuid4, db_index=True)
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=State.choices, default=State.DRAFT
+    )
     # What the document is about, for documents about one inspection.
     inspection = models.ForeignKey(
         Inspection, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
     )
-    # The period a document covers (a quarter's inspection plan).
+    # The period a document covers (a quarter's inspection plan, a plan's year).
     period_start = models.DateField(_("đầu kỳ"), null=True, blank=True)
     period_end = models.DateField(_("cuối kỳ"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"))
-    number = models.PositiveIntegerField(_("số"))
+    register = models.CharField(max_length=30, blank=True)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=30)
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
-    issued_on = models.DateField(_("ngày ban hành"))
-    # The editable narrative sections, with their defaults filled in at creation.
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    # A draft's intended date: its date line leaves the day blank, its figures are as of then.
+    dated_for = models.DateField(_("ngày dự kiến ban hành"), null=True, blank=True)
+    signatory = models.ForeignKey(
+        Signatory, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+    )
+    drafting_unit = models.ForeignKey(
+        OrganisationUnit, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+    )
+    citations = models.ManyToManyField(
+        LegalDocument, through="DocumentCitation", related_name="cited_by", blank=True
+    )
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="corrections", null=True, blank=True
+    )
+    # The editable narrative sections; an issued document holds all of them, frozen.
     narrative = models.JSONField(default=dict, blank=True)
+    # The issued text, frozen at issue: its files are rendered from it and never from live data.
+    html = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     missing = models.JSONField(default=list, blank=True)
@@ -124,9 +428,23 @@ class Document(models.Model):
         verbose_name_plural = _("văn bản")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(fields=["lineage", "version"], name="one_row_per_version"),
+            # Nghị định 30: one number per register and year, and number + symbol unique in
+            # the year; the database keeps it so even when two issues race.
             models.UniqueConstraint(
-                fields=["series", "kind", "year", "number", "version"],
-                name="one_version_per_issuer_series",
+                fields=["series", "register", "year", "number"],
+                condition=models.Q(state="issued"),
+                name="one_number_per_register_year",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "year", "number", "symbol"],
+                condition=models.Q(state="issued"),
+                name="number_and_symbol_unique_in_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="draft")
+                | models.Q(number__isnull=False, issued_on__isnull=False),
+                name="issued_document_has_number_and_date",
             ),
             models.CheckConstraint(
                 condition=exactly_one(
@@ -140,8 +458,40 @@ class Document(models.Model):
         return f"{self.number_label} ({_('bản')} {self.version})"
 
     @property
+    def is_issued(self) -> bool:
+        return self.state == self.State.ISSUED
+
+    @property
+    def number_text(self) -> str:
+        return f"{self.number:02d}" if self.number else "…"
+
+    @property
     def number_label(self) -> str:
-        return f"{self.number:02d}/{self.symbol}"
+        return f"{self.number_text}/{self.symbol}"
+
+    @property
+    def as_of(self):
+        """The day the document speaks for: its issue date, a draft's intended date, or today."""
+        return self.issued_on or self.dated_for or timezone.localdate()
+
+
+class DocumentCitation(models.Model):
+    """A legal document cited by one version of a document, in order."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citation_rows")
+    legal_document = models.ForeignKey(LegalDocument, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "legal_document"], name="cited_once_per_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.legal_document)
 
 
 def area_field(area: Commune | District | Province) -> str:
@@ -184,6 +534,22 @@ class PlanTarget(models.Model):
     actual = models.DecimalField(
         _("kết quả (nhập)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "at_least", _("Đạt khi bằng hoặc cao hơn chỉ tiêu")
+        AT_MOST = "at_most", _("Đạt khi bằng hoặc thấp hơn chỉ tiêu")
+
+    direction = models.CharField(
+        _("chiều đánh giá"), max_length=10, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+    # Targets with the same item share one numbered line of the plan: "(4) 87,5% hộ …; 80,5% …".
+    item = models.PositiveSmallIntegerField(_("mục tiêu số"), null=True, blank=True)
+    # A target for one kind of plan only (e.g. the nâng cao plan's "05 vườn mẫu"); blank: all.
+    plan_kind = models.CharField(_("thuộc loại kế hoạch"), max_length=30, blank=True)
+    # The villages a VILLAGES_MET target plans to bring to the standard (seed 001: Tứ, Khánh).
+    villages = models.ManyToManyField(
+        Village, blank=True, related_name="+", verbose_name=_("thôn phấn đấu đạt chuẩn")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -194,7 +560,7 @@ class PlanTarget(models.Model):
     class Meta:
         verbose_name = _("chỉ tiêu kế hoạch")
         verbose_name_plural = _("chỉ tiêu kế hoạch")
-        ordering = ["year", "pk"]
+        ordering = ["year", "item", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=exactly_one("commune", "district", "province"),

@@ -1,9 +1,18 @@
-"""Creating, numbering and rendering documents. Rendering runs in a Celery task."""
+"""Creating, editing, issuing and rendering documents, and the data they are made from (issuer
+profiles, signatories, units, registers, legal documents, targets). Rendering runs in a Celery
+task.
+
+A document is drafted in versions (DỰ THẢO, no number); issuing it takes the next number of the
+issuer's register for the year of its date, inside the transaction that writes the final
+version, and freezes its text. Issued documents never change: a correction is a new document.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
@@ -15,26 +24,56 @@ from django.utils import timezone
 from communes.models import Commune, District, Province
 from ntm_portal.models import User
 from ntm_portal.queue import enqueue_after_commit
+from ntm_portal.text import lower_first
 from sponsorships.models import Agency, Inspection
 from sponsorships.periods import Frequency, Period
 
 from . import content, issuers
 from .docx_export import html_to_docx
 from .issuers import Issuer
-from .models import Document, DocumentCounter, PlanTarget, area_field
+from .models import (
+    ChangeRecord,
+    Document,
+    DocumentCitation,
+    DocumentCounter,
+    IssuerProfile,
+    LegalDocument,
+    OrganisationUnit,
+    PlanTarget,
+    Signatory,
+    area_field,
+    split_lines,
+)
 from .rendering import render_pdf
 
 logger = logging.getLogger(__name__)
+Kind = Document.Kind
 TEMPLATES = {
-    Document.Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html",
-    Document.Kind.INSPECTION_REPORT: "reports/print/inspection_report.html",
-    Document.Kind.INSPECTION_PLAN: "reports/print/inspection_plan.html",
-    Document.Kind.AGENCY_REPORT: "reports/print/agency_report.html",
-    Document.Kind.COMMUNE_PLAN: "reports/print/commune_plan.html",
-    Document.Kind.AREA_PLAN: "reports/print/area_plan.html",
+    Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html",
+    Kind.INSPECTION_REPORT: "reports/print/inspection_report.html",
+    Kind.INSPECTION_PLAN: "reports/print/inspection_plan.html",
+    Kind.AGENCY_REPORT: "reports/print/agency_report.html",
+    Kind.COMMUNE_PLAN: "reports/print/commune_plan.html",
+    Kind.VILLAGE_PLAN: "reports/print/commune_plan.html",
+    Kind.ADVANCED_PLAN: "reports/print/commune_plan.html",
+    Kind.AREA_PLAN: "reports/print/area_plan.html",
+    Kind.CAMPAIGN_PLAN: "reports/print/area_plan.html",
 }
 # Beat writes a half-year's report in the weeks after it ends, not for years long gone.
 REPORT_WINDOW_DAYS = 30
+FIRST_YEAR = 2010  # registers and dates before this are typing mistakes
+HIGHEST_NUMBER = 99_999
+
+
+class DocumentError(Exception):
+    """A refusal with Vietnamese messages, each naming what is wrong; nothing was written."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+# ---------------------------------------------------------------- drafting --
 
 
 @transaction.atomic
@@ -46,84 +85,554 @@ def document_create(
     inspection: Inspection | None = None,
     period: Period | None = None,
     year: int | None = None,
+    dated_for: date | None = None,
 ) -> Document:
-    """A new document with the issuer's next number for this type and year; rendered after the
-    commit by a worker. `year` is the year a plan is for (default: this year)."""
+    """A new draft (no number yet), with the sections, căn cứ, tasks and signer proposed from
+    the data; rendered after the commit by a worker. `year` is the year a plan is for."""
     if isinstance(issuer, Agency):
         issuer = issuers.of_agency(issuer)
-    today = timezone.localdate()
-    counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
-        series=issuer.series, kind=kind, year=today.year
-    )
-    # Never reuse a number already on a document (e.g. one entered before the counter existed).
-    used = Document.objects.filter(series=issuer.series, kind=kind, year=today.year).aggregate(
-        highest=Max("number")
-    )["highest"]
-    counter.last_number = max(counter.last_number, used or 0) + 1
-    counter.save(update_fields=["last_number"])
+    day = dated_for or timezone.localdate()
+    reason = issuer.cannot_issue_on(day)
+    if reason:
+        raise DocumentError(reason)
     if period is None and year is not None:
         period = Period(date(year, 1, 1), date(year, 12, 31))
+    plan_year = period.start.year if period else day.year
+    profile = issuer.profile
+    signatory = profile.signatories.filter(is_active=True).first() if profile else None
+    unit = profile.units.filter(is_active=True).first() if profile else None
     document = Document.objects.create(
         kind=kind,
         **issuer.fields,
         series=issuer.series,
-        year=today.year,
-        number=counter.last_number,
-        symbol=content.default_symbol(issuer, kind),
+        year=day.year,
+        symbol=issuer.symbol(kind, unit.abbreviation if unit else ""),
         inspection=inspection,
         period_start=period.start if period else None,
         period_end=period.end if period else None,
-        issued_on=today,
-        narrative=content.default_narrative(issuer, kind, year=_plan_year(period, today)),
+        dated_for=dated_for,
+        signatory=signatory,
+        drafting_unit=unit,
+        narrative=_proposed_narrative(issuer, kind, plan_year, unit),
         created_by=actor,
     )
+    _cite(document, proposed_citations(issuer, kind, day, plan_year))
     enqueue_after_commit("reports.tasks.render_document", [document.pk])
     return document
 
 
-def _plan_year(period: Period | None, today: date) -> int:
-    return period.start.year if period else today.year
+def _proposed_narrative(issuer: Issuer, kind: str, year: int, unit) -> dict:
+    """The kind's default sections; tasks by unit proposed from the issuer's previous plan of
+    the same kind (its latest issued one), else from its units."""
+    narrative = content.default_narrative(issuer, kind, year)
+    if kind in content.RESPONSIBILITY_KINDS:
+        previous = (
+            Document.objects.filter(series=issuer.series, kind=kind, state=Document.State.ISSUED)
+            .order_by("-issued_on", "-pk")
+            .values_list("narrative", flat=True)
+            .first()
+        )
+        if previous and previous.get("responsibilities"):
+            narrative["responsibilities"] = previous["responsibilities"]
+        else:
+            units = list(issuer.profile.units.filter(is_active=True)) if issuer.profile else []
+            narrative["responsibilities"] = content.default_responsibilities(issuer, units, unit)
+    return narrative
+
+
+def proposed_citations(issuer: Issuer, kind: str, day: date, year: int) -> list[LegalDocument]:
+    """The căn cứ a new document of this kind is proposed: the assignment decisions behind an
+    agency's communes, the criteria set its figures are measured by (the province's village set
+    for a village plan), and the registered documents proposed for this kind of document in
+    the issuer's province (the letter that asked for the plan), dated by `day`."""
+    cited: list[LegalDocument] = []
+    if kind == Kind.SPONSORSHIP_PLAN and issuer.agency is not None:
+        decisions = {
+            a.decision
+            for a in issuer.agency.assignments.active_on(day).select_related("decision")
+            if a.decision and a.decision.date <= day
+        }
+        cited += [legal_document_of_decision(d) for d in sorted(decisions, key=lambda d: d.date)]
+    if kind == Kind.VILLAGE_PLAN:
+        village_set = content.village_set_of(issuer.province)
+        if village_set is not None:
+            cited.append(legal_document_of_set(village_set, issuer.province))
+    area = issuer.area
+    scope = Q(province__isnull=True) | Q(province=issuer.province)
+    registered = (
+        LegalDocument.objects.filter(scope)
+        .filter(Q(date__isnull=True) | Q(date__lte=day))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .filter(default_for__contains=f",{kind},")
+        .order_by("verb", "date", "pk")
+    )
+    for legal in registered:
+        local = legal.commune_id or legal.district_id
+        if local and not (
+            (isinstance(area, Commune) and legal.commune_id == area.pk)
+            or (isinstance(area, District) and legal.district_id == area.pk)
+        ):
+            continue
+        if legal not in cited:
+            cited.append(legal)
+    # "Căn cứ" lines come before "Thực hiện" lines.
+    return sorted(cited, key=lambda legal: legal.verb != LegalDocument.Verb.BASIS)
+
+
+def legal_document_of_decision(decision) -> LegalDocument:
+    """The register's entry for an assignment decision (made the first time it is cited)."""
+    subject = decision.subject or "phân công địa bàn phụ trách, đỡ đầu xây dựng nông thôn mới"
+    legal, _ = LegalDocument.objects.get_or_create(
+        assignment_decision=decision,
+        defaults={
+            "province": decision.province,
+            "kind": LegalDocument.Kind.DECISION,
+            "number": decision.number,
+            "date": decision.date,
+            "issuer": decision.issuer,
+            "subject": subject if subject.startswith("về") else f"về việc {lower_first(subject)}",
+        },
+    )
+    return legal
+
+
+LEGAL_BASIS = re.compile(
+    r"^(?P<kind>Quyết định|Nghị quyết|Kế hoạch|Chỉ thị) số (?P<number>\S+) "
+    r"ngày (?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}) của (?P<issuer>.+?)(?: \(.*\))?$"
+)
+
+
+def legal_document_of_set(criteria_set, province: Province) -> LegalDocument:
+    """The register's entry for a criteria set's own legal basis ("Quyết định số 741/QĐ-UBND
+    ngày 26/7/2022 của Ủy ban nhân dân tỉnh Bắc Giang"), made the first time it is cited."""
+    legal = LegalDocument.objects.filter(criteria_set=criteria_set).first()
+    if legal is not None:
+        return legal
+    kinds = {str(label): value for value, label in LegalDocument.Kind.choices}
+    fields: dict = {"kind": LegalDocument.Kind.OTHER, "subject": criteria_set.legal_basis}
+    match = LEGAL_BASIS.match(criteria_set.legal_basis)
+    if match:
+        fields = {
+            "kind": kinds.get(match["kind"], LegalDocument.Kind.OTHER),
+            "number": match["number"],
+            "date": date(int(match["year"]), int(match["month"]), int(match["day"])),
+            "issuer": match["issuer"],
+            "subject": f"ban hành {lower_first(criteria_set.name)}",
+        }
+    return LegalDocument.objects.create(
+        criteria_set=criteria_set,
+        province=province if criteria_set.province_name else None,
+        **fields,
+    )
+
+
+def _cite(document: Document, legal_documents) -> None:
+    DocumentCitation.objects.bulk_create(
+        DocumentCitation(document=document, legal_document=legal, position=position)
+        for position, legal in enumerate(dict.fromkeys(legal_documents))
+    )
 
 
 def document_versions(document: Document):
-    return Document.objects.filter(
-        series=document.series, kind=document.kind, year=document.year, number=document.number
-    ).order_by("-version")
+    return Document.objects.filter(lineage=document.lineage).order_by("-version")
+
+
+def _next_version(document: Document, actor: User | None, **changes) -> Document:
+    """A new draft version copying `document` (its citations too), with `changes` applied."""
+    latest = document_versions(document).first()
+    if latest.is_issued:
+        raise DocumentError(
+            f"Văn bản {latest.number_label} đã ban hành nên không sửa được; muốn đính chính "
+            "hãy soạn văn bản mới."
+        )
+    citations = changes.pop("citations", None)
+    fields = {
+        name: getattr(document, name)
+        for name in (
+            "kind",
+            "issuer",
+            "issuer_commune",
+            "issuer_district",
+            "issuer_province",
+            "series",
+            "lineage",
+            "year",
+            "symbol",
+            "inspection",
+            "period_start",
+            "period_end",
+            "dated_for",
+            "signatory",
+            "drafting_unit",
+            "replaces",
+            "narrative",
+        )
+    }
+    fields |= changes
+    new = Document.objects.create(**fields, version=latest.version + 1, created_by=actor)
+    if citations is None:
+        citations = [row.legal_document for row in document.citation_rows.select_related()]
+    _cite(new, citations)
+    return new
 
 
 @transaction.atomic
 def document_regenerate(*, document: Document, actor: User | None) -> Document:
-    """A new version with the same number; the old version and its file are kept."""
-    latest = document_versions(document).first()
-    new = Document.objects.create(
-        kind=document.kind,
-        issuer=document.issuer,
-        issuer_commune=document.issuer_commune,
-        issuer_district=document.issuer_district,
-        issuer_province=document.issuer_province,
-        series=document.series,
-        year=document.year,
-        number=document.number,
-        symbol=document.symbol,
-        inspection=document.inspection,
-        period_start=document.period_start,
-        period_end=document.period_end,
-        version=latest.version + 1,
-        issued_on=timezone.localdate(),
-        narrative=document.narrative,
-        created_by=actor,
-    )
+    """A new draft version from today's data; the old version and its file are kept."""
+    new = _next_version(document, actor)
     enqueue_after_commit("reports.tasks.render_document", [new.pk])
     return new
 
 
 @transaction.atomic
-def document_edit_narrative(*, document: Document, narrative: dict, actor: User) -> Document:
-    """Edited sections make a new version (the signed text of an old one never changes)."""
-    new = document_regenerate(document=document, actor=actor)
-    new.narrative = {**document.narrative, **narrative}
-    new.save(update_fields=["narrative"])
+def document_edit(
+    *,
+    document: Document,
+    narrative: dict,
+    actor: User,
+    signatory: Signatory | None = None,
+    drafting_unit: OrganisationUnit | None = None,
+    citations: list[LegalDocument] | None = None,
+    dated_for: date | None = None,
+    cleared: tuple[str, ...] = (),
+) -> Document:
+    """Edited sections, signer, drafting unit or căn cứ make a new draft version (the text of
+    an older version never changes); `cleared` sections go back to what the data proposes."""
+    issuer = issuers.of_document(document)
+    kept = {k: v for k, v in document.narrative.items() if k not in cleared}
+    changes: dict = {"narrative": {**kept, **narrative}}
+    if signatory is not None:
+        changes["signatory"] = signatory
+    if drafting_unit is not None:
+        changes["drafting_unit"] = drafting_unit
+        changes["symbol"] = issuer.symbol(document.kind, drafting_unit.abbreviation)
+    if citations is not None:
+        changes["citations"] = citations
+    if dated_for is not None:
+        reason = issuer.cannot_issue_on(dated_for)
+        if reason:
+            raise DocumentError(reason)
+        changes["dated_for"] = dated_for
+        changes["year"] = dated_for.year
+    new = _next_version(document, actor, **changes)
+    enqueue_after_commit("reports.tasks.render_document", [new.pk])
     return new
+
+
+def document_edit_narrative(*, document: Document, narrative: dict, actor: User) -> Document:
+    return document_edit(document=document, narrative=narrative, actor=actor)
+
+
+@transaction.atomic
+def document_correct(*, document: Document, actor: User) -> Document:
+    """A correction of an issued document: a new draft (its own number when issued) that
+    carries the old text and says which document it replaces."""
+    if not document.is_issued:
+        raise DocumentError("Chỉ văn bản đã ban hành mới cần văn bản đính chính.")
+    issuer = issuers.of_document(document)
+    new = Document.objects.create(
+        kind=document.kind,
+        **issuer.fields,
+        series=document.series,
+        year=timezone.localdate().year,
+        symbol=document.symbol,
+        inspection=document.inspection,
+        period_start=document.period_start,
+        period_end=document.period_end,
+        signatory=document.signatory,
+        drafting_unit=document.drafting_unit,
+        replaces=document,
+        narrative={
+            key: value
+            for key, value in document.narrative.items()
+            if key not in ("signer_name", "signer_title", "authority")
+        },
+        created_by=actor,
+    )
+    _cite(new, [row.legal_document for row in document.citation_rows.select_related()])
+    enqueue_after_commit("reports.tasks.render_document", [new.pk])
+    return new
+
+
+# ---------------------------------------------------------------- the register --
+
+
+@transaction.atomic
+def document_issue(*, document: Document, actor: User | None, issued_on: date | None = None):
+    """Issue the latest draft: check it can be signed, take the next number of the issuer's
+    register for the year of `issued_on` (default today) and write the final version with its
+    text frozen. Two issues at the same moment queue on the register's row; the database's
+    unique constraints refuse a duplicate number even if they did not."""
+    draft = Document.objects.select_for_update().get(pk=document.pk)
+    latest = document_versions(draft).first()
+    if latest.is_issued:
+        raise DocumentError(f"Văn bản đã ban hành với số {latest.number_label}.")
+    if latest.pk != draft.pk:
+        raise DocumentError(f"Chỉ ban hành được phiên bản mới nhất (bản {latest.version}).")
+    day = issued_on or timezone.localdate()
+    issuer = issuers.of_document(draft)
+    _check_issuable(draft, issuer, day)
+    register = issuer.register_for(draft.kind)
+    counter = _locked_counter(issuer.series, register, day.year)
+    issued = Document.objects.filter(
+        series=issuer.series, register=register, year=day.year, state=Document.State.ISSUED
+    )
+    last = issued.order_by("-number").values_list("number", "issued_on").first()
+    if last and last[1] > day:
+        raise DocumentError(
+            f"Ngày ban hành: sổ đăng ký năm {day.year} đã có văn bản số {last[0]:02d} ngày "
+            f"{last[1]:%d/%m/%Y}; số mới không được mang ngày trước ngày đó."
+        )
+    number = max(counter.last_number, last[0] if last else 0) + 1
+    if number > HIGHEST_NUMBER:
+        raise DocumentError(f"Sổ đăng ký năm {day.year} đã hết số.")
+    counter.last_number = number
+    counter.save(update_fields=["last_number"])
+    unit = draft.drafting_unit
+    new = _next_version(
+        draft,
+        actor,
+        state=Document.State.ISSUED,
+        register=register,
+        year=day.year,
+        number=number,
+        issued_on=day,
+        symbol=issuer.symbol(draft.kind, unit.abbreviation if unit else ""),
+    )
+    new.html, new.narrative = _compose(new, issuer)
+    new.save(update_fields=["html", "narrative", "missing"])
+    ChangeRecord.objects.create(
+        series=issuer.series,
+        action=f"Ban hành văn bản số {new.number_label} ngày {day:%d/%m/%Y}",
+        detail=new.get_kind_display(),
+        actor=actor,
+    )
+    logger.info("Document %s issued as %s by %s", new.pk, new.number_label, actor)
+    enqueue_after_commit("reports.tasks.render_document", [new.pk])
+    return new
+
+
+def _check_issuable(draft: Document, issuer: Issuer, day: date) -> None:
+    errors = []
+    today = timezone.localdate()
+    if day > today:
+        errors.append(f"Ngày ban hành {day:%d/%m/%Y} chưa đến: không ban hành trước ngày.")
+    if day.year < FIRST_YEAR:
+        errors.append(f"Ngày ban hành phải từ năm {FIRST_YEAR}.")
+    reason = issuer.cannot_issue_on(day)
+    if reason:
+        errors.append(reason)
+    signatory = draft.signatory
+    if signatory is None:
+        errors.append(
+            "Người ký: chưa chọn người ký; văn bản không ban hành được khi chưa có người ký."
+        )
+    elif (
+        not signatory.is_active
+        or issuer.profile is None
+        or signatory.profile_id != issuer.profile.pk
+    ):
+        errors.append(f"Người ký: {signatory.full_name} không còn ký văn bản của cơ quan này.")
+    if issuer.needs_unit and draft.drafting_unit is None:
+        errors.append(
+            "Đơn vị soạn thảo: ký hiệu của cơ quan ghi đơn vị soạn thảo; hãy chọn đơn vị."
+        )
+    for row in draft.citation_rows.select_related("legal_document"):
+        legal = row.legal_document
+        if legal.date and legal.date > day:
+            errors.append(
+                f"Căn cứ: {legal.get_kind_display()} {legal.number} ngày {legal.date:%d/%m/%Y} "
+                f"sau ngày ban hành {day:%d/%m/%Y}."
+            )
+    if errors:
+        raise DocumentError(*errors)
+
+
+def _locked_counter(series: str, register: str, year: int) -> DocumentCounter:
+    # Insert-if-missing without a race (ON CONFLICT DO NOTHING), then lock the row.
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(series=series, register=register, year=year)], ignore_conflicts=True
+    )
+    return DocumentCounter.objects.select_for_update().get(
+        series=series, register=register, year=year
+    )
+
+
+@dataclass(frozen=True)
+class RegisterState:
+    register: str
+    year: int
+    last_number: int
+    entered_last: int | None
+
+
+def register_states(issuer: Issuer) -> list[RegisterState]:
+    return [
+        RegisterState(c.register, c.year, c.last_number, c.entered_last)
+        for c in DocumentCounter.objects.filter(series=issuer.series).order_by("-year", "register")
+    ]
+
+
+@transaction.atomic
+def register_start_enter(
+    *, issuer: Issuer, year: int, kind: str, last_used: int, actor: User
+) -> DocumentCounter:
+    """Numbers already used on paper this year: the register goes on from `last_used`. A number
+    the register has already given is refused (it would be given twice)."""
+    today = timezone.localdate()
+    if not FIRST_YEAR <= year <= today.year:
+        raise DocumentError(f"Năm: phải từ {FIRST_YEAR} đến {today.year}.")
+    if not 0 <= last_used <= HIGHEST_NUMBER:
+        raise DocumentError(f"Số đã dùng: phải từ 0 đến {HIGHEST_NUMBER}.")
+    register = issuer.register_for(kind) if kind else ""
+    if issuer.register_per_type and not kind:
+        raise DocumentError("Loại văn bản: cơ quan giữ mỗi loại một sổ, hãy chọn loại văn bản.")
+    counter = _locked_counter(issuer.series, register, year)
+    highest = (
+        Document.objects.filter(
+            series=issuer.series, register=register, year=year, state=Document.State.ISSUED
+        ).aggregate(highest=Max("number"))["highest"]
+        or 0
+    )
+    given = max(counter.last_number, highest)
+    if last_used < given:
+        raise DocumentError(
+            f"Số đã dùng: sổ đăng ký năm {year} đã cấp đến số {given:02d}; nhập số {last_used:02d} "
+            "sẽ cấp trùng số. Chỉ nhập được số từ "
+            f"{given:02d} trở lên."
+        )
+    counter.last_number = last_used
+    counter.entered_last = last_used
+    counter.save(update_fields=["last_number", "entered_last"])
+    ChangeRecord.objects.create(
+        series=issuer.series,
+        action=f"Nhập số đã dùng trên giấy năm {year}: đến số {last_used:02d}",
+        detail=str(Document.Kind(register).label) if register else "sổ chung",
+        actor=actor,
+    )
+    return counter
+
+
+# ---------------------------------------------------------------- issuer data --
+
+
+PROFILE_FIELDS = (
+    "parent_body",
+    "header_name",
+    "name_in_text",
+    "abbreviation",
+    "symbol_style",
+    "register_per_type",
+    "place",
+    "superior",
+    "coordination_office",
+    "standing_recipients",
+)
+
+
+@transaction.atomic
+def issuer_profile_save(*, issuer: Issuer, data: dict, actor: User) -> IssuerProfile:
+    profile = issuer.profile or IssuerProfile(**issuers.profile_keys(issuer))
+    changed = [
+        f"{name}: {getattr(profile, name)!r} → {data[name]!r}"
+        for name in PROFILE_FIELDS
+        if name in data and getattr(profile, name) != data[name]
+    ]
+    for name in PROFILE_FIELDS:
+        if name in data:
+            setattr(profile, name, data[name])
+    profile.save()
+    if changed:
+        ChangeRecord.objects.create(
+            series=issuer.series,
+            action="Sửa thông tin ban hành văn bản",
+            detail="\n".join(changed),
+            actor=actor,
+        )
+    return profile
+
+
+def _profile_or_refuse(issuer: Issuer) -> IssuerProfile:
+    if issuer.profile is None:
+        raise DocumentError(
+            "Chưa có thông tin ban hành (chữ viết tắt, địa danh) của cơ quan: hãy lưu phần đó trước."
+        )
+    return issuer.profile
+
+
+@transaction.atomic
+def signatory_add(*, issuer: Issuer, full_name: str, title: str, authority: str, actor: User):
+    profile = _profile_or_refuse(issuer)
+    signatory = Signatory.objects.create(
+        profile=profile,
+        full_name=full_name,
+        title=title,
+        authority=" / ".join(split_lines(authority)),
+    )
+    ChangeRecord.objects.create(
+        series=issuer.series,
+        action=f"Thêm người ký {signatory}",
+        detail=signatory.authority,
+        actor=actor,
+    )
+    return signatory
+
+
+@transaction.atomic
+def signatory_deactivate(*, signatory: Signatory, actor: User) -> None:
+    """Signatories stay (issued documents name them); they stop being offered."""
+    signatory.is_active = False
+    signatory.save(update_fields=["is_active"])
+    ChangeRecord.objects.create(
+        series=_series_of(signatory.profile), action=f"Thôi ký: {signatory}", actor=actor
+    )
+
+
+@transaction.atomic
+def unit_add(*, issuer: Issuer, name: str, abbreviation: str, actor: User) -> OrganisationUnit:
+    profile = _profile_or_refuse(issuer)
+    if profile.units.filter(abbreviation=abbreviation).exists():
+        raise DocumentError(f"Chữ viết tắt: đơn vị {abbreviation} đã có.")
+    unit = OrganisationUnit.objects.create(profile=profile, name=name, abbreviation=abbreviation)
+    ChangeRecord.objects.create(series=issuer.series, action=f"Thêm đơn vị {unit}", actor=actor)
+    return unit
+
+
+@transaction.atomic
+def unit_deactivate(*, unit: OrganisationUnit, actor: User) -> None:
+    unit.is_active = False
+    unit.save(update_fields=["is_active"])
+    ChangeRecord.objects.create(
+        series=_series_of(unit.profile), action=f"Thôi dùng đơn vị {unit}", actor=actor
+    )
+
+
+def _series_of(profile: IssuerProfile) -> str:
+    if profile.agency_id:
+        return f"agency:{profile.agency_id}"
+    area = profile.commune or profile.district or profile.province
+    return f"{area_field(area)}:{area.pk}"
+
+
+@transaction.atomic
+def legal_document_add(*, data: dict, actor: User) -> LegalDocument:
+    """Register a document plans cite; its date must be a real day, not after today."""
+    day = data.get("date")
+    if day and not date(1945, 9, 2) <= day <= timezone.localdate():
+        raise DocumentError(
+            f"Ngày ban hành: {day:%d/%m/%Y} không thể có (từ 02/9/1945 đến hôm nay)."
+        )
+    data = {**data, "default_for": LegalDocument.kinds_field(data.get("default_for") or [])}
+    legal = LegalDocument.objects.create(**data, created_by=actor)
+    ChangeRecord.objects.create(
+        series=f"legal:{legal.province_id or 'national'}",
+        action=f"Thêm văn bản căn cứ: {legal.citation()}",
+        actor=actor,
+    )
+    return legal
+
+
+# ---------------------------------------------------------------- beat --
 
 
 def documents_plan_period(*, today: date) -> int:
@@ -175,16 +684,30 @@ def documents_report_half_year(*, today: date) -> int:
 
 
 @transaction.atomic
-def plan_target_add(*, area: Commune | District | Province, data: dict, actor: User) -> PlanTarget:
+def plan_target_add(
+    *, area: Commune | District | Province, data: dict, actor: User, villages=()
+) -> PlanTarget:
     target = PlanTarget.objects.create(**{area_field(area): area}, **data, created_by=actor)
+    if villages:
+        target.villages.set(villages)
+    ChangeRecord.objects.create(
+        series=f"{area_field(area)}:{area.pk}", action=f"Thêm chỉ tiêu {target}", actor=actor
+    )
     logger.info("Plan target %s added to %s by %s", target.pk, area, actor)
     return target
 
 
 @transaction.atomic
 def plan_target_delete(*, target: PlanTarget, actor: User) -> None:
+    area = target.commune or target.district or target.province
+    ChangeRecord.objects.create(
+        series=f"{area_field(area)}:{area.pk}", action=f"Xóa chỉ tiêu {target}", actor=actor
+    )
     logger.info("Plan target %s (%s) deleted by %s", target.pk, target, actor)
     target.delete()
+
+
+# ---------------------------------------------------------------- rendering --
 
 
 def document_render(*, document_id: int) -> Document:
@@ -196,6 +719,8 @@ def document_render(*, document_id: int) -> Document:
         "issuer_commune__district",
         "issuer_district__province",
         "issuer_province",
+        "signatory",
+        "drafting_unit",
     ).get(pk=document_id)
     if document.status == Document.Status.DONE:
         return document
@@ -218,46 +743,91 @@ def document_render(*, document_id: int) -> Document:
 
 
 def render_html(document: Document) -> str:
-    issuer = issuers.of_document(document)
-    Kind = Document.Kind
-    match document.kind:
-        case Kind.INSPECTION_REPORT:
-            body = content.inspection_report(document.inspection)
-            data = {"report": body}
-        case Kind.INSPECTION_PLAN:
-            body = content.inspection_plan(
-                document.issuer, document.period_start, document.period_end
-            )
-            data = {"inspections": body}
-        case Kind.AGENCY_REPORT:
-            body = content.agency_report(
-                document.issuer, document.period_start, document.period_end
-            )
-            data = {"plan": body}
-        case Kind.COMMUNE_PLAN | Kind.AREA_PLAN:
-            year = document.period_start.year if document.period_start else document.year
-            body = content.area_plan(issuers.area_of(document), year)
-            data = {"plan": body}
-        case _:
-            body = content.sponsorship_plan(document.issuer)
-            data = {"plan": body}
-    narrative = {
-        **content.default_narrative(issuer, document.kind, year=document.year),
-        **document.narrative,
-    }
-    missing = list(body.missing)
-    if not narrative.get("signer_name"):
-        missing.append("Chưa có người ký")
-    document.missing = missing
+    """An issued document's frozen text; a draft's, composed from today's data."""
+    if document.html:
+        return document.html
+    html, _ = compose_html(document)
     document.save(update_fields=["missing"])
-    return render_to_string(
+    return html
+
+
+def compose_html(document: Document) -> tuple[str, dict]:
+    return _compose(document, issuers.of_document(document))
+
+
+def _compose(document: Document, issuer: Issuer) -> tuple[str, dict]:
+    """The document's HTML and the effective text of its sections (defaults, then edits, then
+    what the data proposes for recipients and signer); `document.missing` lists the gaps."""
+    body, data = _body(document)
+    plan_year = document.period_start.year if document.period_start else document.as_of.year
+    text = {**content.default_narrative(issuer, document.kind, plan_year), **document.narrative}
+    units = list(issuer.profile.units.filter(is_active=True)) if issuer.profile else []
+    if "recipients" not in document.narrative:
+        text["recipients"] = content.default_recipients(document, issuer, body, units)
+    text.setdefault("archive", content.default_archive(document))
+    signatory = document.signatory
+    text.setdefault("signer_name", signatory.full_name if signatory else "")
+    text.setdefault("signer_title", signatory.title if signatory else "")
+    text.setdefault("authority", signatory.authority if signatory else "")
+    missing = list(body.missing)
+    if not text["signer_name"]:
+        missing.append("Chưa có người ký")
+    legal = [row.legal_document for row in document.citation_rows.select_related("legal_document")]
+    document.missing = missing
+    html = render_to_string(
         TEMPLATES[document.kind],
         {
             **data,
             "document": document,
             "issuer": issuer,
             "agency": document.issuer,
-            "text": narrative,
+            "text": text,
+            "citations": content.citation_lines(legal),
+            "signature_lines": [
+                *split_lines(text["authority"]),
+                *([text["signer_title"]] if text["signer_title"] else []),
+            ],
+            "date_line": _date_line(document, text.get("place") or issuer.place),
             "no_data": content.NO_DATA,
+            "kind": document.kind,
         },
     )
+    return html, text
+
+
+def _date_line(document: Document, place: str) -> str:
+    """Nghị định 30: days below 10 and the months 1 and 2 with a leading zero; a draft leaves
+    the day (and the month, without an intended date) for the clerk to write."""
+    day = document.issued_on
+    if day:
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        return f"{place}, ngày {day:%d} tháng {month} năm {day.year}"
+    planned = document.dated_for
+    if planned:
+        month = f"{planned.month:02d}" if planned.month < 3 else str(planned.month)
+        return f"{place}, ngày … tháng {month} năm {planned.year}"
+    return f"{place}, ngày … tháng … năm {timezone.localdate().year}"
+
+
+def _body(document: Document):
+    as_of = document.as_of
+    match document.kind:
+        case Kind.INSPECTION_REPORT:
+            body = content.inspection_report(document.inspection)
+            return body, {"report": body}
+        case Kind.INSPECTION_PLAN:
+            body = content.inspection_plan(
+                document.issuer, document.period_start, document.period_end
+            )
+            return body, {"inspections": body}
+        case Kind.AGENCY_REPORT:
+            body = content.agency_report(
+                document.issuer, document.period_start, document.period_end
+            )
+            return body, {"plan": body}
+        case kind if kind in content.AREA_PLAN_KINDS:
+            year = document.period_start.year if document.period_start else as_of.year
+            body = content.area_plan(issuers.area_of(document), year, as_of, kind)
+            return body, {"plan": body}
+    body = content.sponsorship_plan(document.issuer, as_of, document.period_start)
+    return body, {"plan": body}

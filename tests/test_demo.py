@@ -132,6 +132,7 @@ def test_demo_evaluations_state_what_the_seeds_state(demo):
     assert set(Recognition.objects.values_list("commune__name", flat=True)) == {
         "Xã Gio Mỹ",
         "Xã Cam Chính",
+        "Xã Quảng Thái",  # seed 002's plan is one of nâng cao
     }
 
 

@@ -16,9 +16,9 @@ from docx import Document as WordDocument
 
 from criteria.models import Evaluation, Recognition
 from criteria.services import evaluation_create
-from reports import issuers, targets
+from reports import targets
 from reports.models import Document, PlanTarget
-from reports.services import document_create, document_render, documents_report_half_year
+from reports.services import document_render, documents_report_half_year
 from sponsorships.models import Agency
 
 from .test_documents import _month, _text
@@ -54,12 +54,17 @@ def _check_layout(document: Document, place: str) -> None:
     words += " ".join(c.text for t in word.tables for row in t.rows for c in row.cells)
     pdf = _text(document.pdf.path)
     day = document.issued_on
+    date_line = (
+        f"{place}, ngày {day:%d} tháng {_month(day.month)} năm {day:%Y}"
+        if day
+        else f"{place}, ngày … tháng … năm"
+    )
     for expected in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        f"{place}, ngày {day:%d} tháng {_month(day.month)} năm {day:%Y}",
+        date_line,
         "./.",
         "Nơi nhận:",
-        "Lưu: VT.",
+        "Lưu: VT",
         "Đỗ Đình Dũng",
     ]:
         assert expected in pdf, expected
@@ -68,12 +73,13 @@ def _check_layout(document: Document, place: str) -> None:
 
 def test_the_six_monthly_report_lists_inspections_progress_and_a_chart(demo):
     ccb = Agency.objects.get(short_name="Hội CCB tỉnh")
-    document, text = _rendered(ccb.documents.get(kind=Document.Kind.AGENCY_REPORT))
+    document, text = _rendered(ccb.documents.filter(kind=Document.Kind.AGENCY_REPORT).latest("pk"))
     half = "6 tháng đầu năm" if timezone.localdate().month <= 6 else "6 tháng cuối năm"
     for expected in [
-        "UBND TỈNH QUẢNG TRỊ",
+        "HỘI CỰU CHIẾN BINH VIỆT NAM",
         "HỘI CỰU CHIẾN BINH TỈNH",
-        "Số: 01/BC-CCB",
+        "DỰ THẢO",
+        "Số: …/BC-CCB",
         "BÁO CÁO",
         f"Kết quả đỡ đầu, phụ trách xây dựng nông thôn mới {half}",
         "I. KẾT QUẢ KIỂM TRA",
@@ -84,53 +90,12 @@ def test_the_six_monthly_report_lists_inspections_progress_and_a_chart(demo):
         "Còn 10 tiêu chí chưa đạt gồm: giao thông",
         "Xã Triệu Phước 19/19",
         "III. NGUỒN LỰC HUY ĐỘNG",
-        "Ban Chỉ đạo các Chương trình MTQG tỉnh",
-        "UBND các xã: Xã Ba Tầng - huyện Hướng Hóa",
+        "Văn phòng Điều phối nông thôn mới tỉnh;",
+        "UBND các xã: Ba Tầng, Triệu Long, Triệu Phước;",
     ]:
         assert expected in text, expected
     _check_layout(document, "Quảng Trị")
     assert document.missing == []
-
-
-def test_the_commune_plan_reads_like_seed_001(demo):
-    document = Document.objects.get(kind=Document.Kind.COMMUNE_PLAN)
-    document, text = _rendered(document)
-    year = timezone.localdate().year
-    for expected in [
-        # The header's two columns interleave in the text.
-        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM XÃ LƯƠNG PHONG",
-        "Số: 01/KH-UBND",
-        "KẾ HOẠCH",
-        f"Triển khai xây dựng nông thôn mới năm {year}",
-        "Căn cứ Quyết định số 318/QĐ-TTg",
-        "Xã đạt 16/19 tiêu chí. Còn 3 tiêu chí chưa đạt (tiêu chí 3 thủy lợi, tiêu chí 6 cơ sở "
-        "vật chất văn hóa, tiêu chí 17 môi trường và an toàn thực phẩm)",
-        "Có 11/13 thôn đạt chuẩn nông thôn mới. Các thôn chưa đạt: Thôn Khánh, Thôn Tứ",
-        "Chỉ đạo 2 thôn (Thôn Khánh, Thôn Tứ) đăng ký",
-        # Entered targets with their units, against the computed actuals.
-        "Số thôn đạt chuẩn thôn",
-        "13 thôn 11 thôn Chưa đạt",
-        "Số tiêu chí xã nông thôn",
-        "19 tiêu chí 16 tiêu chí Chưa đạt",
-        "TM. ỦY BAN NHÂN DÂN",
-        "CHỦ TỊCH",
-    ]:
-        assert expected in text, expected
-    _check_layout(document, "Lương Phong")
-
-
-def test_the_district_plan_sets_targets_against_actuals_like_seed_003(demo):
-    document, text = _rendered(Document.objects.get(kind=Document.Kind.AREA_PLAN))
-    for expected in [
-        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM HUYỆN HƯỚNG HÓA",
-        "Số: 01/KH-UBND",
-        "trên địa bàn huyện Hướng Hóa",
-        "(1) Tỷ lệ xã đạt chuẩn nông thôn mới: 61,5%.",
-        "61,5% 0% Chưa đạt",
-        "Bình quân đạt 10 tiêu chí/xã",
-    ]:
-        assert expected in text, expected
-    _check_layout(document, "Hướng Hóa")
 
 
 def test_area_figures_match_a_hand_computed_district(world):
@@ -216,7 +181,10 @@ def test_targets_are_entered_with_comma_decimals_and_bad_input_is_named(client, 
     document = Document.objects.get(kind=Document.Kind.AREA_PLAN)
     assert response["Location"] == reverse("reports:document_detail", args=[document.pk])
     assert (document.issuer_province, document.symbol) == (world.province_a, "KH-UBND")
-    assert document.narrative["subject"] == "Xây dựng nông thôn mới năm 2026"
+    assert (
+        document.narrative["subject"]
+        == "Xây dựng nông thôn mới năm 2026 trên địa bàn tỉnh Quảng Trị"
+    )
 
 
 def test_a_commune_official_plans_only_their_own_commune(client, world, personas):
@@ -227,14 +195,8 @@ def test_a_commune_official_plans_only_their_own_commune(client, world, personas
     assert client.post(other, {"action": "new_plan", "year": "2026"}).status_code == 404
     document = Document.objects.get(kind=Document.Kind.COMMUNE_PLAN)
     assert document.issuer_commune == world.commune_a1
-    # The commune's plan is numbered in the commune's own series.
-    second = document_create(
-        kind=Document.Kind.COMMUNE_PLAN,
-        issuer=issuers.of_area(world.commune_a1),
-        actor=None,
-        year=2026,
-    )
-    assert (document.number, second.number) == (1, 2)
+    # A draft takes no number; the commune's own series is its People's Committee's.
+    assert (document.number, document.series) == (None, f"commune:{world.commune_a1.pk}")
     assert client.get(reverse("reports:document_detail", args=[document.pk])).status_code == 200
 
 
