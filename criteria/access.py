@@ -4,10 +4,11 @@ and the table of roles are in ntm_portal/access.py."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from communes.access import can_change_commune, communes_visible_to
-from communes.models import Commune, Edition
+from communes.access import can_change_commune, communes_visible_to, get_province_or_404
+from communes.models import Commune, Edition, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 
@@ -81,3 +82,19 @@ def get_evidence_or_404(user: User, pk: int) -> Evidence:
     return get_object_or_404(
         Evidence.objects.filter(evaluation__in=evaluations_visible_to(user)), pk=pk
     )
+
+
+def can_decide_commune_groups(user: User, province: Province) -> bool:
+    """A province's decisions on its xã's groups (QĐ 51/2025/QĐ-TTg): its office staff, and
+    admins; only provinces of the two-tier edition, whose xã have groups."""
+    if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
+        return False
+    return user.is_admin or (user.role == Role.PROVINCE and user.province_id == province.pk)
+
+
+def get_group_province_or_404(user: User, pk: int) -> Province:
+    """The province whose commune groups the user may see and record, or 404."""
+    province = get_province_or_404(user, pk)
+    if not can_decide_commune_groups(user, province):
+        raise Http404
+    return province
