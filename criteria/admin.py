@@ -89,6 +89,15 @@ class CommuneGroupSettingInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ["commune"]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(CommuneGroupDecision)
 class CommuneGroupDecisionAdmin(EvaluationAdmin):
