@@ -24,6 +24,15 @@ from ntm_portal.uploads import StoredUpload, file_suffix
 YES, NO = Decimal(1), Decimal(0)
 
 
+class CriteriaSetQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> CriteriaSetQuerySet:
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+    def newest_first(self) -> CriteriaSetQuerySet:
+        """By period, the newest first: the set in force today heads a list."""
+        return self.order_by("-valid_from", "level", "code")
+
+
 class CriteriaSet(models.Model):
     class Level(models.TextChoices):
         XA_NTM = "xa_ntm", _("Xã nông thôn mới")
@@ -42,6 +51,8 @@ class CriteriaSet(models.Model):
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     needs_review = models.BooleanField(_("cần rà soát"), default=False)
     review_note = models.TextField(_("ghi chú rà soát"), blank=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bộ tiêu chí")

@@ -127,10 +127,11 @@ def tally_sentence(met: int, total: int, undecided: int) -> str:
     return sentence
 
 
-def unmet_sentence(short_names: Sequence[str]) -> str:
-    """ "Còn 3 tiêu chí chưa đạt gồm: giao thông, cơ sở vật chất văn hóa, nhà ở" (seed 000)."""
+def unmet_sentence(short_names: Sequence[str], undecided: int = 0) -> str:
+    """ "Còn 3 tiêu chí chưa đạt gồm: giao thông, cơ sở vật chất văn hóa, nhà ở" (seed 000).
+    With nothing unmet but criteria still undecided, nothing is claimed ("")."""
     if not short_names:
-        return _("Đạt tất cả các tiêu chí")
+        return "" if undecided else _("Đạt tất cả các tiêu chí")
     return _("Còn %(count)s tiêu chí chưa đạt gồm: %(names)s") % {
         "count": len(short_names),
         "names": ", ".join(short_names),

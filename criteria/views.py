@@ -31,13 +31,15 @@ from .access import (
 from .forms import GroupDecisionForm
 from .groups import group_descriptions, with_group_on
 from .models import CommuneGroupDecision, CriteriaSet, Evaluation
-from .rules import unmet_sentence
+from .rules import tally_sentence, unmet_sentence
 from .selectors import (
     changes_since,
     evaluation_grid,
+    new_period_for,
     recognition_risk,
     unmet_short_names,
     village_tally,
+    waits_for_group,
 )
 from .services import (
     EvaluationConflict,
@@ -90,15 +92,27 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "village_evaluations": village_evaluations,
             "village_list": commune.villages.order_by("search_name") if can_change else [],
             "grid": grid,
-            "unmet": unmet_sentence(unmet_short_names(grid)) if shown else "",
+            **(_tally_context(shown, grid) if shown else {}),
             "villages": village_tally(commune),
             "recognitions": recognitions,
             "risk": recognition_risk(grid, recognitions) if approved else None,
             "can_change": can_change,
             "sets": _sets_for(commune) if can_change else [],
-            "this_year": timezone.localdate().year,
+            "new_period": new_period_for(commune, timezone.localdate()) if can_change else None,
         },
     )
+
+
+def _tally_context(evaluation: Evaluation, grid) -> dict:
+    """ "Đạt 7/10 tiêu chí (3 tiêu chí chưa xác định)", what is still unmet, and whether the
+    xã lacks the commune group its thresholds need (no query: all from the grid)."""
+    return {
+        "tally": tally_sentence(
+            evaluation.met_count, evaluation.criteria_count, evaluation.undecided_count
+        ),
+        "unmet": unmet_sentence(unmet_short_names(grid), evaluation.undecided_count),
+        "missing_group": waits_for_group(grid),
+    }
 
 
 def _sets_for(commune: Commune):
@@ -106,7 +120,7 @@ def _sets_for(commune: Commune):
     return CriteriaSet.objects.filter(
         Q(level__in=COMMUNE_LEVELS)
         | Q(level=CriteriaSet.Level.THON, province_name=commune.province.short_name)
-    ).order_by("level", "-valid_from")
+    ).newest_first()
 
 
 @require_POST
@@ -156,7 +170,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "commune": evaluation.commune,
             "grid": grid,
-            "unmet": unmet_sentence(unmet_short_names(grid)),
+            **_tally_context(evaluation, grid),
             "previous": previous,
             "changes": changes_since(grid, previous),
             "log": evaluation.log.select_related("actor", "indicator")[:200],
@@ -420,10 +434,20 @@ def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for indicator in criterion.indicators.all()
             ),
         )
+    by_group = any(
+        threshold.commune_group
+        for criterion in criteria
+        for indicator in criterion.indicators.all()
+        for threshold in indicator.thresholds.all()
+    )
     return render(
         request,
         "criteria/criteria_set_detail.html",
-        {"criteria_set": criteria_set, "criteria": criteria},
+        {
+            "criteria_set": criteria_set,
+            "criteria": criteria,
+            "groups": group_descriptions() if by_group else [],
+        },
     )
 
 
