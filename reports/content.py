@@ -60,9 +60,9 @@ class PlanContent:
     missing: list[str] = field(default_factory=list)
 
 
-def sponsorship_plan(agency: Agency) -> PlanContent:
+def sponsorship_plan(agency: Agency, on: date | None = None) -> PlanContent:
     """Per-commune objectives from the latest approved evaluations; the inspection regime from
-    the kinds of the agency's assignments."""
+    the kinds of the agency's assignments. `on`: the document's date (places as of then)."""
     assignments = list(
         agency.assignments.active_on()
         .select_related("commune__district", "decision")
@@ -86,13 +86,13 @@ def sponsorship_plan(agency: Agency) -> PlanContent:
         if evaluation is None:
             content.missing.append(f"{commune.name}: chưa có đánh giá đã duyệt")
             objective = CommuneObjective(
-                assignment.get_kind_display(), commune.place_label(), NO_DATA, ""
+                assignment.get_kind_display(), commune.place_label(on=on), NO_DATA, ""
             )
         else:
             names = unmet.get(evaluation.pk, [])
             objective = CommuneObjective(
                 assignment.get_kind_display(),
-                commune.place_label(),
+                commune.place_label(on=on),
                 f"đạt {evaluation.met_count}/{evaluation.criteria_count} tiêu chí",
                 unmet_sentence(names) if names else "",
             )
@@ -153,7 +153,7 @@ class InspectionReportContent:
     missing: list[str] = field(default_factory=list)
 
 
-def inspection_report(inspection: Inspection) -> InspectionReportContent:
+def inspection_report(inspection: Inspection, on: date | None = None) -> InspectionReportContent:
     """The filed report of one inspection, as a BÁO CÁO kết quả kiểm tra."""
     report = InspectionReport.objects.filter(inspection=inspection).first()
     commune = inspection.assignment.commune
@@ -164,7 +164,7 @@ def inspection_report(inspection: Inspection) -> InspectionReportContent:
     )
     if report is None:
         return InspectionReportContent(
-            commune.place_label(),
+            commune.place_label(on=on),
             period,
             NO_DATA,
             NO_DATA,
@@ -180,7 +180,7 @@ def inspection_report(inspection: Inspection) -> InspectionReportContent:
     if report.resources_in_kind:
         resources += f"; {report.resources_in_kind}"
     return InspectionReportContent(
-        commune=lower_first(commune.place_label()),
+        commune=lower_first(commune.place_label(on=on)),
         commune_name=lower_first(commune.name),
         period=period,
         inspected_on=f"{report.inspected_on:%d/%m/%Y}",
@@ -201,6 +201,21 @@ AREA_BASES = [
     "chí quốc gia về xã nông thôn mới và Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai "
     "đoạn 2021 - 2025",
 ]
+# From 2026 (QĐ 51/2025/QĐ-TTg in force from 15/02/2026; its own bases name the programme).
+AREA_BASES_2026_2030 = [
+    "Căn cứ Nghị quyết số 257/2025/QH15 của Quốc hội phê duyệt chủ trương đầu tư Chương trình "
+    "mục tiêu quốc gia xây dựng nông thôn mới, giảm nghèo bền vững và phát triển kinh tế - xã "
+    "hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2026 - 2035",
+    "Căn cứ Quyết định số 51/2025/QĐ-TTg ngày 29/12/2025 của Thủ tướng Chính phủ ban hành Bộ "
+    "tiêu chí quốc gia về nông thôn mới giai đoạn 2026 - 2030",
+]
+
+
+def area_bases(year: int | None) -> list[str]:
+    """The legal bases of a plan for that year: the criteria of its period."""
+    return AREA_BASES_2026_2030 if year and year >= 2026 else AREA_BASES
+
+
 COMMUNE_PURPOSES = [
     "Tiếp tục duy trì và nâng cao chất lượng các tiêu chí đã đạt; nâng cao chất lượng cuộc sống "
     "của người dân, xây dựng nông thôn mới bền vững.",
@@ -254,7 +269,7 @@ def default_narrative(
         case "commune_plan":
             text |= {
                 "subject": f"Triển khai xây dựng nông thôn mới năm {year}",
-                "bases": AREA_BASES,
+                "bases": area_bases(year),
                 "purposes": COMMUNE_PURPOSES,
                 "tasks": COMMUNE_TASKS,
                 "signer_title": PEOPLES_COMMITTEE_SIGNER,
@@ -267,7 +282,7 @@ def default_narrative(
         case "area_plan":
             text |= {
                 "subject": f"Xây dựng nông thôn mới năm {year}",
-                "bases": AREA_BASES,
+                "bases": area_bases(year),
                 "purposes": AREA_PURPOSES,
                 "tasks": AREA_TASKS,
                 "signer_title": PEOPLES_COMMITTEE_SIGNER,
@@ -294,7 +309,7 @@ class InspectionPlanContent:
     missing: list[str] = field(default_factory=list)
 
 
-def inspection_plan(agency: Agency, start, end) -> InspectionPlanContent:
+def inspection_plan(agency: Agency, start, end, on: date | None = None) -> InspectionPlanContent:
     """The period's inspections of the agency: when, where, in which capacity; and who goes."""
     inspections = (
         Inspection.objects.filter(assignment__agency=agency, due_date__gte=start, due_date__lte=end)
@@ -305,7 +320,7 @@ def inspection_plan(agency: Agency, start, end) -> InspectionPlanContent:
     rows = [
         (
             f"{inspection.due_date:%d/%m/%Y}",
-            inspection.assignment.commune.place_label(),
+            inspection.assignment.commune.place_label(on=on),
             inspection.assignment.get_kind_display(),
             inspection.get_kind_display(),
         )
@@ -358,7 +373,9 @@ class AgencyReportContent:
     missing: list[str] = field(default_factory=list)
 
 
-def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent:
+def agency_report(
+    agency: Agency, start: date, end: date, on: date | None = None
+) -> AgencyReportContent:
     """The agency's half-year: its inspections, its communes' progress (criteria met at the start
     of the half and now, with a chart), and the resources it mobilised."""
     inspections = list(
@@ -373,7 +390,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
     rows = [
         (
             f"{i.due_date:%d/%m/%Y}",
-            i.assignment.commune.place_label(),
+            i.assignment.commune.place_label(on=on),
             i.get_kind_display(),
             i.get_status_display()
             + (" (quá hạn)" if i.overdue_since and i.status != Inspection.Status.DONE else ""),
@@ -391,7 +408,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
         for r in reports
         if r.resources_in_kind
     ]
-    progress, chart, missing = _communes_progress(agency, start, end)
+    progress, chart, missing = _communes_progress(agency, start, end, on)
     if not inspections:
         missing.append("Không có đợt kiểm tra nào trong kỳ")
     label = Period(start, end).label()
@@ -412,7 +429,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
 
 
 def _communes_progress(
-    agency: Agency, start: date, end: date
+    agency: Agency, start: date, end: date, on: date | None = None
 ) -> tuple[list[CommuneProgress], Chart | None, list[str]]:
     assignments = list(
         agency.assignments.filter(start__lte=end)
@@ -441,7 +458,7 @@ def _communes_progress(
             missing.append(f"{commune.name}: chưa có đánh giá đã duyệt")
         progress.append(
             CommuneProgress(
-                place=commune.place_label(),
+                place=commune.place_label(on=on),
                 before=_tally(then),
                 after=_tally(now),
                 unmet=unmet_sentence(unmet.get(now.pk, [])) if now else "",

@@ -214,7 +214,7 @@ def demo_load() -> list[User]:
 
 def _demo_plans(communes: dict[str, Commune], users: dict[str, User]) -> None:
     """Seed 001's village target for Lương Phong and seed 003's "61,5% số xã đạt chuẩn" for
-    Hướng Hóa, with this year's plans of both."""
+    Hướng Hóa, with this year's plans of Lương Phong and of the province."""
     year = timezone.localdate().year
     luong_phong = communes[LUONG_PHONG]
     huong_hoa = communes[BA_TANG].district
@@ -256,9 +256,10 @@ def _demo_plans(communes: dict[str, Commune], users: dict[str, User]) -> None:
             measure=measure,
             defaults={"label": label, "target": Decimal(value), "unit": unit},
         )
+    # District People's Committees ended on 30/06/2025: this year's area plan is the province's.
     for kind, issuer, actor in (
         (Document.Kind.COMMUNE_PLAN, issuers.of_area(luong_phong), "bacgiang"),
-        (Document.Kind.AREA_PLAN, issuers.of_area(huong_hoa), "vpdp"),
+        (Document.Kind.AREA_PLAN, issuers.of_area(huong_hoa.province), "vpdp"),
     ):
         if not Document.objects.filter(series=issuer.series, kind=kind).exists():
             document_create(kind=kind, issuer=issuer, actor=users[actor], year=year)

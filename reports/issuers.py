@@ -7,8 +7,9 @@ The header, the place on the date line, the number series and the symbol ("KH-CC
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Edition, Province
 from ntm_portal.text import lower_first
 from sponsorships.models import Agency
 
@@ -27,6 +28,12 @@ class Issuer:
     province: Province
     # The Document fields that record this issuer.
     fields: dict = field(default_factory=dict, compare=False)
+    # The last day the body existed: district People's Committees ended on 30/06/2025.
+    ended_on: date | None = None
+
+    def issues_on(self, day: date) -> bool:
+        """Whether the body can still issue a document dated that day."""
+        return self.ended_on is None or day <= self.ended_on
 
     @property
     def header_lines(self) -> list[str]:
@@ -60,6 +67,7 @@ def of_area(area: Commune | District | Province) -> Issuer:
         symbol="UBND",
         province=area if isinstance(area, Province) else area.province,
         fields={f"issuer_{field_name}": area},
+        ended_on=Edition.validity(area.edition)[1] if isinstance(area, District) else None,
     )
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Province
 from ntm_portal.models import User
@@ -37,6 +38,21 @@ TEMPLATES = {
 REPORT_WINDOW_DAYS = 30
 
 
+class DocumentRefused(Exception):
+    """A document that cannot be issued; the message says why, in Vietnamese."""
+
+
+def _check_issuer_exists(issuer: Issuer, today: date) -> None:
+    if not issuer.issues_on(today):
+        raise DocumentRefused(
+            _(
+                "%(issuer)s không còn từ %(day)s (chính quyền hai cấp): không ban hành văn bản "
+                "mới của cơ quan này."
+            )
+            % {"issuer": issuer.name, "day": f"{issuer.ended_on + timedelta(days=1):%d/%m/%Y}"}
+        )
+
+
 @transaction.atomic
 def document_create(
     *,
@@ -52,7 +68,8 @@ def document_create(
     if isinstance(issuer, Agency):
         issuer = issuers.of_agency(issuer)
     today = timezone.localdate()
-    counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
+    _check_issuer_exists(issuer, today)
+    counter, _created = DocumentCounter.objects.select_for_update().get_or_create(
         series=issuer.series, kind=kind, year=today.year
     )
     # Never reuse a number already on a document (e.g. one entered before the counter existed).
@@ -94,6 +111,7 @@ def document_versions(document: Document):
 @transaction.atomic
 def document_regenerate(*, document: Document, actor: User | None) -> Document:
     """A new version with the same number; the old version and its file are kept."""
+    _check_issuer_exists(issuers.of_document(document), timezone.localdate())
     latest = document_versions(document).first()
     new = Document.objects.create(
         kind=document.kind,
@@ -222,16 +240,16 @@ def render_html(document: Document) -> str:
     Kind = Document.Kind
     match document.kind:
         case Kind.INSPECTION_REPORT:
-            body = content.inspection_report(document.inspection)
+            body = content.inspection_report(document.inspection, on=document.issued_on)
             data = {"report": body}
         case Kind.INSPECTION_PLAN:
             body = content.inspection_plan(
-                document.issuer, document.period_start, document.period_end
+                document.issuer, document.period_start, document.period_end, on=document.issued_on
             )
             data = {"inspections": body}
         case Kind.AGENCY_REPORT:
             body = content.agency_report(
-                document.issuer, document.period_start, document.period_end
+                document.issuer, document.period_start, document.period_end, on=document.issued_on
             )
             data = {"plan": body}
         case Kind.COMMUNE_PLAN | Kind.AREA_PLAN:
@@ -239,7 +257,7 @@ def render_html(document: Document) -> str:
             body = content.area_plan(issuers.area_of(document), year)
             data = {"plan": body}
         case _:
-            body = content.sponsorship_plan(document.issuer)
+            body = content.sponsorship_plan(document.issuer, on=document.issued_on)
             data = {"plan": body}
     narrative = {
         **content.default_narrative(issuer, document.kind, year=document.year),

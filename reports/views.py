@@ -21,6 +21,7 @@ from .access import can_issue_document, can_plan_for_area, get_document_or_404
 from .forms import NarrativeForm, PlanTargetForm, narrative_initial
 from .models import Document, PlanTarget
 from .services import (
+    DocumentRefused,
     document_create,
     document_edit_narrative,
     document_regenerate,
@@ -112,13 +113,18 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
             kind = (
                 Document.Kind.COMMUNE_PLAN if isinstance(area, Commune) else Document.Kind.AREA_PLAN
             )
-            document = document_create(
-                kind=kind, issuer=issuers.of_area(area), actor=request.user, year=year
-            )
+            try:
+                document = document_create(
+                    kind=kind, issuer=issuers.of_area(area), actor=request.user, year=year
+                )
+            except DocumentRefused as error:
+                messages.error(request, str(error))
+                return redirect(f"{request.path}?nam={year}")
             messages.success(request, _("Đang tạo văn bản; trang sẽ có tệp PDF sau ít giây."))
             return redirect("reports:document_detail", pk=document.pk)
     plan = content.area_plan(area, year)
-    series = issuers.of_area(area).series
+    issuer = issuers.of_area(area)
+    series = issuer.series
     documents = Document.objects.filter(series=series).order_by("-created_at", "-pk")[:20]
     return render(
         request,
@@ -130,6 +136,7 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
             "plan": plan,
             "documents": documents,
             "can_plan": can_plan,
+            "issuer_ended_on": None if issuer.issues_on(timezone.localdate()) else issuer.ended_on,
             "form": form,
             "no_data": content.NO_DATA,
             "figures_at": timezone.now(),
@@ -159,9 +166,13 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         form = NarrativeForm(request.POST, document=document)
         if form.is_valid():
-            new = document_edit_narrative(
-                document=document, narrative=form.narrative(), actor=request.user
-            )
+            try:
+                new = document_edit_narrative(
+                    document=document, narrative=form.narrative(), actor=request.user
+                )
+            except DocumentRefused as error:
+                messages.error(request, str(error))
+                return redirect("reports:document_detail", pk=document.pk)
             messages.success(request, _("Đã lưu nội dung; đang tạo phiên bản mới."))
             return redirect("reports:document_detail", pk=new.pk)
     versions = document_versions(document)
@@ -183,7 +194,11 @@ def document_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_or_404(request.user, pk)
     if not can_issue_document(request.user, document):
         raise PermissionDenied
-    new = document_regenerate(document=document, actor=request.user)
+    try:
+        new = document_regenerate(document=document, actor=request.user)
+    except DocumentRefused as error:
+        messages.error(request, str(error))
+        return redirect("reports:document_detail", pk=document.pk)
     messages.success(request, _("Đang tạo phiên bản mới; bản cũ vẫn được giữ."))
     return redirect("reports:document_detail", pk=new.pk)
 

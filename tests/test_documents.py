@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,8 @@ def test_the_sponsorship_plan_reads_like_seed_000(demo):
         "signer_title": "TM. BAN THƯỜNG VỤ - PHÓ CHỦ TỊCH",
         "signer_name": "Lê Văn Thành",
     }
+    # Dated like the seed (10/11/2020), when the communes still had districts.
+    document.issued_on = date(2020, 11, 10)
     document.save()
     document = document_render(document_id=document.pk)
     assert document.status == Document.Status.DONE, document.error
@@ -210,7 +213,8 @@ def test_the_inspection_report_reads_like_a_bao_cao(client, world, personas):
     text = _text(document.pdf.path)
     for expected in [
         "BÁO CÁO",
-        "Kết quả kiểm tra xây dựng nông thôn mới tại xã Thuận - huyện",
+        # Dated today, after 30/06/2025: no district.
+        "Kết quả kiểm tra xây dựng nông thôn mới tại xã Thuận - tỉnh",
         f"Số: {document.number:02d}/BC-",
         "Thời gian kiểm tra: ngày 20/12/2024",
         "Đ/c Giám đốc Sở; đại diện UBND xã",
@@ -275,8 +279,6 @@ def test_edited_sections_make_a_new_version_and_bad_input_is_named(client, world
 
 
 def test_beat_makes_the_quarters_inspection_plan_once(db, world):
-    from datetime import date
-
     from reports.services import documents_plan_period
 
     assert documents_plan_period(today=date(2024, 11, 2)) == 1  # agency_a's Q4 2024 inspection
@@ -286,7 +288,9 @@ def test_beat_makes_the_quarters_inspection_plan_once(db, world):
     plan = document_render(document_id=plan.pk)
     text = _text(plan.pdf.path)
     assert "Kiểm tra xây dựng nông thôn mới tại các xã đỡ đầu, phụ trách quý 4/2024" in text
-    assert "31/12/2024 Xã Thuận - huyện Hướng Hóa" in text
+    # Dated today (after 30/06/2025): no district is named any more.
+    assert "31/12/2024 Xã Thuận - tỉnh Quảng Trị" in text
+    assert "huyện" not in text
     assert "Cơ quan chưa khai báo ban chỉ đạo" in plan.missing
 
     import docx

@@ -16,7 +16,7 @@ from docx import Document as WordDocument
 
 from criteria.models import Evaluation, Recognition
 from criteria.services import evaluation_create
-from reports import issuers, targets
+from reports import content, issuers, targets
 from reports.models import Document, PlanTarget
 from reports.services import document_create, document_render, documents_report_half_year
 from sponsorships.models import Agency
@@ -85,7 +85,8 @@ def test_the_six_monthly_report_lists_inspections_progress_and_a_chart(demo):
         "Xã Triệu Phước 19/19",
         "III. NGUỒN LỰC HUY ĐỘNG",
         "Ban Chỉ đạo các Chương trình MTQG tỉnh",
-        "UBND các xã: Xã Ba Tầng - huyện Hướng Hóa",
+        # Dated today, after the districts ended (30/06/2025): the province, not the district.
+        "UBND các xã: Xã Ba Tầng - tỉnh Quảng Trị",
     ]:
         assert expected in text, expected
     _check_layout(document, "Quảng Trị")
@@ -102,7 +103,10 @@ def test_the_commune_plan_reads_like_seed_001(demo):
         "Số: 01/KH-UBND",
         "KẾ HOẠCH",
         f"Triển khai xây dựng nông thôn mới năm {year}",
-        "Căn cứ Quyết định số 318/QĐ-TTg",
+        # A plan for 2026–2030 cites the criteria of that period.
+        "Căn cứ Quyết định số 51/2025/QĐ-TTg ngày 29/12/2025"
+        if year >= 2026
+        else "Căn cứ Quyết định số 318/QĐ-TTg",
         "Xã đạt 16/19 tiêu chí. Còn 3 tiêu chí chưa đạt (tiêu chí 3 thủy lợi, tiêu chí 6 cơ sở "
         "vật chất văn hóa, tiêu chí 17 môi trường và an toàn thực phẩm)",
         "Có 11/13 thôn đạt chuẩn nông thôn mới. Các thôn chưa đạt: Thôn Khánh, Thôn Tứ",
@@ -119,8 +123,29 @@ def test_the_commune_plan_reads_like_seed_001(demo):
     _check_layout(document, "Lương Phong")
 
 
+def _district_plan_of_2025(district) -> Document:
+    """A district plan issued before the districts ended (30/06/2025): none can be made now."""
+    issuer = issuers.of_area(district)
+    return Document.objects.create(
+        kind=Document.Kind.AREA_PLAN,
+        **issuer.fields,
+        series=issuer.series,
+        year=2025,
+        number=1,
+        symbol="KH-UBND",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        issued_on=date(2025, 3, 20),
+        narrative=content.default_narrative(issuer, Document.Kind.AREA_PLAN, year=2025),
+    )
+
+
 def test_the_district_plan_sets_targets_against_actuals_like_seed_003(demo):
-    document, text = _rendered(Document.objects.get(kind=Document.Kind.AREA_PLAN))
+    from communes.models import District
+
+    district = District.objects.get(edition=2024, code="465")
+    PlanTarget.objects.filter(district=district).update(year=2025)
+    document, text = _rendered(_district_plan_of_2025(district))
     for expected in [
         "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM HUYỆN HƯỚNG HÓA",
         "Số: 01/KH-UBND",
@@ -137,7 +162,7 @@ def test_area_figures_match_a_hand_computed_district(world):
     """Hướng Hóa in the test world: two xã; Ba Tầng 7/10, Thuận 9/10 and recognised; two
     villages without an evaluation."""
     Evaluation.objects.filter(pk=world.evaluation_a1.pk).update(
-        status=Evaluation.Status.APPROVED, met_count=7, criteria_count=10
+        status=Evaluation.Status.APPROVED, met_count=7, undecided_count=0, criteria_count=10
     )
     thuan = evaluation_create(
         commune=world.commune_a2,
@@ -147,7 +172,7 @@ def test_area_figures_match_a_hand_computed_district(world):
         actor=None,
     )
     Evaluation.objects.filter(pk=thuan.pk).update(
-        status=Evaluation.Status.APPROVED, met_count=9, criteria_count=10
+        status=Evaluation.Status.APPROVED, met_count=9, undecided_count=0, criteria_count=10
     )
     Recognition.objects.create(
         commune=world.commune_a2,
