@@ -24,7 +24,7 @@ from .models import CommuneGroupSetting
 # As published (the draft numbered them the other way round).
 DESCRIPTIONS = {
     CommuneGroup.GROUP_1: _(
-        "Xã giáp ranh đô thị, xã có tỷ trọng nông nghiệp dưới 10% cơ cấu kinh tế, hoặc xã "
+        "Xã giáp ranh đô thị, xã có nông nghiệp chiếm dưới 10% trong cơ cấu kinh tế, hoặc xã "
         "được quy hoạch thành đô thị mới"
     ),
     CommuneGroup.GROUP_2: _("Các xã còn lại"),
