@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.text import nfc
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# As officials write dates, on every phone: a native date picker shows the browser's order.
+DAY_INPUT = forms.DateInput(
+    format="%d/%m/%Y", attrs={"inputmode": "numeric", "placeholder": "dd/mm/yyyy"}
+)
 
 
 class GroupDecisionForm(forms.Form):
@@ -22,7 +26,7 @@ class GroupDecisionForm(forms.Form):
     date = forms.DateField(
         label=_("Ngày quyết định"),
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DAY_INPUT,
         error_messages={
             "required": _("Ngày quyết định: không được để trống (dd/mm/yyyy)."),
             "invalid": _("Ngày quyết định: ngày không hợp lệ, ghi theo dạng dd/mm/yyyy."),
@@ -32,7 +36,7 @@ class GroupDecisionForm(forms.Form):
         label=_("Áp dụng từ ngày"),
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DAY_INPUT,
         help_text=_("Để trống: áp dụng từ ngày quyết định."),
         error_messages={
             "invalid": _("Áp dụng từ ngày: ngày không hợp lệ, ghi theo dạng dd/mm/yyyy."),

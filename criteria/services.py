@@ -398,16 +398,17 @@ def commune_groups_check(
     issuer: str,
     groups: Mapping[int, int | None],
 ) -> dict[str, str]:
-    """Why a group decision cannot be recorded (field → reason); empty when it can."""
+    """Why a group decision cannot be recorded (field → reason); empty when it can.
+    `applies_from` None means from the decision's own day."""
     errors: dict[str, str] = {}
     if not number:
         errors["number"] = _("Số quyết định: không được để trống.")
     elif len(number) > 50:
         errors["number"] = _("Số quyết định: tối đa 50 ký tự.")
-    for key, value, label in (
-        ("date", day, _("Ngày quyết định")),
-        ("applies_from", applies_from, _("Áp dụng từ ngày")),
-    ):
+    days = [("date", day, _("Ngày quyết định"))]
+    if applies_from is not None:  # none: from the decision's own day
+        days.append(("applies_from", applies_from, _("Áp dụng từ ngày")))
+    for key, value, label in days:
         if value is None:
             errors[key] = _("%(field)s: không được để trống (dd/mm/yyyy).") % {"field": label}
         elif value.year not in YEARS:
@@ -469,7 +470,6 @@ def commune_groups_decide(
     """Record a province's decision setting the group of some of its xã, then recompute their
     open evaluations with the groups now in force (each changed tally in the history)."""
     number, issuer = number.strip(), issuer.strip() or default_group_issuer(province)
-    applies_from = applies_from or day
     # The province row is the lock: two staff recording the same decision at once get one.
     Province.objects.select_for_update().filter(pk=province.pk).first()
     errors = commune_groups_check(
@@ -486,7 +486,7 @@ def commune_groups_decide(
         province=province,
         number=number,
         date=day,
-        applies_from=applies_from,
+        applies_from=applies_from or day,
         issuer=issuer,
         created_by=actor,
     )

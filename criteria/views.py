@@ -48,6 +48,7 @@ from .services import (
     GroupDecisionRejected,
     commune_groups_check,
     commune_groups_decide,
+    default_group_issuer,
     evaluation_approve,
     evaluation_create,
     evaluation_log_refusal,
@@ -551,8 +552,7 @@ def commune_groups(request: HttpRequest, pk: int) -> HttpResponse:
                     province=province,
                     number=form.cleaned_data.get("number", ""),
                     day=form.cleaned_data.get("date"),
-                    applies_from=form.cleaned_data.get("applies_from")
-                    or form.cleaned_data.get("date"),
+                    applies_from=form.cleaned_data.get("applies_from"),
                     issuer=form.cleaned_data.get("issuer", ""),
                     groups=chosen,
                 ),
@@ -560,6 +560,7 @@ def commune_groups(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Chưa ghi nhận quyết định: xem các lỗi dưới đây."))
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
+    form.fields["issuer"].widget.attrs["placeholder"] = default_group_issuer(province)
     rows = list(communes)
     for row in rows:
         row.picked = chosen.get(row.pk)
