@@ -29,9 +29,9 @@ from .access import (
     review_queue_for,
 )
 from .forms import GroupDecisionForm
-from .groups import group_descriptions, with_group_on
+from .groups import group_descriptions, settings_in_force, with_group_on
 from .models import CommuneGroupDecision, CriteriaSet, Evaluation
-from .rules import tally_sentence, unmet_sentence
+from .rules import Subject, tally_sentence, unmet_sentence
 from .selectors import (
     changes_since,
     evaluation_grid,
@@ -80,7 +80,8 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
     approved = next((e for e in evaluations if e.status == Evaluation.Status.APPROVED), None)
     shown = approved or (evaluations[0] if evaluations else None)
-    grid = evaluation_grid(shown, subject_of(shown)) if shown else []
+    subject = subject_of(shown) if shown else None
+    grid = evaluation_grid(shown, subject) if shown else []
     can_change = can_change_commune(request.user, commune)
     recognitions = list(commune.recognitions.all())
     return render(
@@ -93,7 +94,13 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "village_evaluations": village_evaluations,
             "village_list": commune.villages.order_by("search_name") if can_change else [],
             "grid": grid,
-            **(_tally_context(shown, grid) if shown else {}),
+            **(_tally_context(shown, grid, subject) if shown else {}),
+            "group_now": settings_in_force(timezone.localdate())
+            .filter(commune=commune)
+            .select_related("decision")
+            .first()
+            if commune.edition == Edition.TWO_TIER_2025
+            else None,
             "villages": village_tally(commune),
             "recognitions": recognitions,
             "risk": recognition_risk(grid, recognitions) if approved else None,
@@ -104,10 +111,18 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _tally_context(evaluation: Evaluation, grid) -> dict:
-    """ "Đạt 7/10 tiêu chí (3 tiêu chí chưa xác định)", what is still unmet, and whether the
-    xã lacks the commune group its thresholds need (no query: all from the grid)."""
+def _tally_context(evaluation: Evaluation, grid, subject: Subject) -> dict:
+    """ "Đạt 7/10 tiêu chí (3 tiêu chí chưa xác định)", what is still unmet, the commune group
+    its thresholds use, or that the xã lacks one (no query: all from the grid)."""
     return {
+        "group": subject.group
+        if any(
+            threshold.commune_group
+            for row in grid
+            for item in row.indicators
+            for threshold in item.indicator.thresholds.all()
+        )
+        else None,
         "tally": tally_sentence(
             evaluation.met_count, evaluation.criteria_count, evaluation.undecided_count
         ),
@@ -161,7 +176,8 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation_or_404(request.user, pk)
-    grid = evaluation_grid(evaluation, subject_of(evaluation))
+    subject = subject_of(evaluation)
+    grid = evaluation_grid(evaluation, subject)
     previous = evaluation_previous(evaluation)
     can_review = can_review_commune(request.user, evaluation.commune)
     return render(
@@ -171,7 +187,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "commune": evaluation.commune,
             "grid": grid,
-            **_tally_context(evaluation, grid),
+            **_tally_context(evaluation, grid, subject),
             "previous": previous,
             "changes": changes_since(grid, previous),
             "log": evaluation.log.select_related("actor", "indicator")[:200],

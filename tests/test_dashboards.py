@@ -291,12 +291,26 @@ def test_commune_officials_and_users_without_role_get_no_dashboard(client, data,
         {"nhom": "<script>"},
         {"tieu_chi": "x", "trang_thai": "y"},
         {"xuat": "pdf"},
+        {"phien_ban": "2019"},
+        {"phien_ban": "hai"},
+        {"phien_ban": "99999999999999999999"},
     ],
 )
 def test_bad_input_gets_a_message_or_an_empty_result_never_a_500(client, data, personas, params):
     for url in (OVERVIEW, HEATMAP, LIST):
         response = _get(client, personas["province"], url, **params)
         assert "Xã Bình Lư" not in response.content.decode()
+
+
+def test_an_unknown_edition_is_named_and_the_current_one_shown(client, data, personas):
+    context = _get(client, personas["admin"], OVERVIEW, phien_ban="2019").context
+    assert (
+        "Phiên bản đơn vị hành chính không hợp lệ: bỏ qua bộ lọc này." in context["filters"].errors
+    )
+    assert context["filters"].edition == 2025
+    # Chosen on purpose, it stays in every link.
+    context = _get(client, personas["admin"], OVERVIEW, phien_ban="2024").context
+    assert "phien_ban=2024" in context["filters"].query()
 
 
 def test_out_of_scope_filters_are_named_and_dropped(client, data, personas):

@@ -107,6 +107,12 @@ def test_a_group_2_xa_goes_through_a_qd51_evaluation_to_the_dashboards_and_docum
     assert "Đạt 7/10 tiêu chí" in text
     assert "Còn 3 tiêu chí chưa đạt gồm: môi trường và cảnh quan" in text
     assert "xã chưa có nhóm" not in text
+    assert "ngưỡng của nhóm 2" in text
+    status = client.get(reverse("criteria:commune_status", args=[xa.pk])).content.decode()
+    assert (
+        "Nhóm xã (QĐ 51/2025/QĐ-TTg): nhóm 2, theo Quyết định số 125/QĐ-UBND ngày 10/03/2026, "
+        "áp dụng từ 10/03/2026." in status
+    )
     client.post(
         reverse("criteria:evaluation_submit", args=[evaluation.pk]),
         {"version": evaluation.version},
@@ -215,6 +221,9 @@ def test_a_xa_without_a_group_is_undecided_and_never_scored_as_met(client, two_t
     assert "Đạt 3/10 tiêu chí (7 tiêu chí chưa xác định)" in text
     assert "Xã chưa có nhóm xã (Quyết định số 51/2025/QĐ-TTg) có hiệu lực ngày 31/12/2026" in text
     assert "Đạt tất cả các tiêu chí" not in text
+    assert "ngưỡng của nhóm" not in text
+    status = client.get(reverse("criteria:commune_status", args=[xa.pk])).content.decode()
+    assert "Nhóm xã (QĐ 51/2025/QĐ-TTg): chưa có quyết định của tỉnh." in status
     requirement = re.compile(r'<td class="num[^"]*">([^<]*)</td>\s*<td>', re.S)
     cells = requirement.findall(text)
     assert len(cells) == 47
@@ -259,3 +268,45 @@ def test_a_numeric_indicator_without_a_threshold_never_requires_dat(client, worl
         reverse("criteria:criteria_set_detail", args=[world.criteria_set.pk])
     ).content.decode()
     assert "chưa có ngưỡng" in catalogue
+
+
+def test_a_recognised_xa_failing_half_of_the_ten_criteria_is_at_risk(two_tier):
+    from criteria.models import Recognition
+    from criteria.services import (
+        commune_groups_decide,
+        evaluation_approve,
+        evaluation_create,
+        evaluation_save_values,
+        evaluation_submit,
+    )
+
+    qd51, xa = two_tier.qd51, two_tier.xa_1
+    commune_groups_decide(
+        province=two_tier.province,
+        number="3/QĐ-UBND",
+        day=date(2026, 3, 1),
+        groups={xa.pk: 1},
+        actor=two_tier.staff,
+    )
+    Recognition.objects.create(
+        commune=xa, level="ntm", decision_number="9/QĐ-UBND", decision_date=date(2026, 1, 5)
+    )
+    evaluation = evaluation_create(
+        commune=xa, criteria_set=qd51, year=2026, half=2, actor=two_tier.official
+    )
+    ids = dict(Indicator.objects.filter(criterion__criteria_set=qd51).values_list("number", "pk"))
+    evaluation_save_values(
+        evaluation=evaluation,
+        raw_values={ids[n]: raw for n, raw in _values_for(qd51, range(1, 6)).items()},
+        notes={},
+        version=evaluation.version,
+        actor=two_tier.official,
+    )
+    evaluation.refresh_from_db()
+    evaluation_submit(evaluation=evaluation, version=evaluation.version, actor=two_tier.official)
+    evaluation.refresh_from_db()
+    evaluation_approve(evaluation=evaluation, version=evaluation.version, actor=two_tier.staff)
+    standing = CommuneStanding.objects.get(evaluation=evaluation)
+    assert (standing.met_count, standing.criteria_count) == (5, 10)
+    assert standing.at_risk
+    assert standing.risk_reason == "5/10 tiêu chí không đạt (từ 50% trở lên)"
