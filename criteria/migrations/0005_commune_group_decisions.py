@@ -41,7 +41,7 @@ def carry_typed_groups(apps, schema_editor):
                 number=CARRIED_NUMBER,
                 date=CARRIED_DAY,
                 applies_from=CARRIED_DAY,
-                issuer=f"UBND {commune.province.name}",
+                issuer="UBND " + commune.province.name[:1].lower() + commune.province.name[1:],
             )
         Setting.objects.create(
             decision=decisions[commune.province_id], commune=commune, group=commune.ntm_group
