@@ -5,6 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 VIETNAM_PROVINCES_2024 := 0.6.0
+# The official 2025 register and conversion table (GPL-3.0-or-later; installs only on Python
+# ≥ 3.12, so its pure-Python wheel is read as a zip), and the independent table that checks it (MIT).
+VIETNAM_PROVINCES_2025 := 2026.9.0
+VIETNAMADMINUNITS := 1.0.4
+VENDOR := var/vendor-divisions
 
 .PHONY: install run test check lint format messages vendor-divisions benchmark clean
 
@@ -22,6 +27,7 @@ run: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_divisions --edition 2024
 	$(MANAGE) load_divisions --edition 2025
+	$(MANAGE) load_lineage
 	$(MANAGE) load_criteria
 	$(MANAGE) load_demo
 	@echo
@@ -48,19 +54,30 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Regenerate the English translation catalogue; the Vietnamese text is the source.
+# Regenerate the English translation catalogue; the Vietnamese text is the source. No source
+# locations: they change with every move of a line, and branches then conflict for nothing.
 messages: install
-	$(MANAGE) makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
+	$(MANAGE) makemessages --locale en --no-location --ignore '.venv/*' --ignore 'var/*'
 	$(MANAGE) compilemessages --locale en --ignore '.venv/*'
 
-# The installed vietnam-provinces holds the 2025 edition; the 2024 (three-tier) edition is
-# vendored from the last package version that has it.
+# Both editions and the 2024 → 2025 lineage are vendored as data under fixtures/divisions/:
+# no installed package decides our geography. 2024 from the last package version that has it
+# (0.6.0, installed into a throwaway venv); 2025 and the lineage read out of the pinned wheels
+# (downloaded, never installed) by communes/vendoring.py, which also writes
+# lineage-crosscheck.md. Needs only python3 with venv and PyPI.
 vendor-divisions:
-	rm -rf var/vietnam-provinces-$(VIETNAM_PROVINCES_2024)
-	$(PYTHON) -m venv var/vietnam-provinces-$(VIETNAM_PROVINCES_2024)
-	var/vietnam-provinces-$(VIETNAM_PROVINCES_2024)/bin/pip install --quiet vietnam-provinces==$(VIETNAM_PROVINCES_2024)
-	var/vietnam-provinces-$(VIETNAM_PROVINCES_2024)/bin/python communes/divisions.py > fixtures/divisions/edition-2024.json
-	rm -rf var/vietnam-provinces-$(VIETNAM_PROVINCES_2024)
+	rm -rf $(VENDOR)
+	$(PYTHON) -m venv $(VENDOR)/venv
+	$(VENDOR)/venv/bin/pip install --quiet vietnam-provinces==$(VIETNAM_PROVINCES_2024)
+	$(VENDOR)/venv/bin/python communes/divisions.py > fixtures/divisions/edition-2024.json
+	$(VENDOR)/venv/bin/pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+		--dest $(VENDOR)/wheels vietnam-provinces==$(VIETNAM_PROVINCES_2025)
+	$(VENDOR)/venv/bin/pip download --quiet --no-deps --only-binary=:all: \
+		--dest $(VENDOR)/wheels vietnamadminunits==$(VIETNAMADMINUNITS)
+	$(VENDOR)/venv/bin/python -m communes.vendoring --out fixtures/divisions \
+		--vietnam-provinces $(VENDOR)/wheels/vietnam_provinces-$(VIETNAM_PROVINCES_2025)-py3-none-any.whl \
+		--vietnamadminunits $(VENDOR)/wheels/vietnamadminunits-$(VIETNAMADMINUNITS)-py3-none-any.whl
+	rm -rf $(VENDOR)
 
 benchmark: install
 	$(MANAGE) migrate --noinput

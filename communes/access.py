@@ -1,15 +1,51 @@
 """Who sees which provinces, districts, communes and villages, and who changes a commune's own
-data. The scopes and the table of roles are in ntm_portal/access.py."""
+data. The scopes and the table of roles are in ntm_portal/access.py.
+
+A scope reaches across the reorganisation of 01/07/2025 (the lineage): the office of a 2025
+province reads the history of the 2024 provinces it was formed from, and a 2025 commune's
+officials read the communes it was formed from; changing stays with the unit itself.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from ntm_portal.access import commune_reach, has_no_access
 from ntm_portal.models import Role, User
 
-from .models import Commune, CommuneQuerySet, District, Province, Village
+from .models import Commune, CommuneLineage, CommuneQuerySet, District, Province, Village
+
+
+def province_family(province_id: int | None) -> QuerySet[Province]:
+    """The province and the units of the other edition it was formed from or went into."""
+    return Province.objects.filter(
+        Q(pk=province_id)
+        | Q(origins__predecessor_id=province_id)
+        | Q(successions__successor_id=province_id)
+    ).values("pk")
+
+
+def commune_family(commune_id: int | None) -> Q:
+    """The commune and the units of the other edition it was formed from or went into."""
+    lineage = CommuneLineage.objects.exclude(predecessor=None)
+    return (
+        Q(pk=commune_id)
+        | Q(pk__in=lineage.filter(successor_id=commune_id).values("predecessor_id"))
+        | Q(pk__in=lineage.filter(predecessor_id=commune_id).values("successor_id"))
+    )
+
+
+def in_province_scope(user: User, province_id: int) -> bool:
+    """Whether a province office's user acts for this province: its own, or one of its family.
+    Costs a query only when the province is not the user's own (history across 01/07/2025)."""
+    if user.role != Role.PROVINCE or not user.province_id:
+        return False
+    if province_id == user.province_id:
+        return True
+    if not hasattr(user, "_province_family"):
+        user._province_family = set(province_family(user.province_id).values_list("pk", flat=True))
+    return province_id in user._province_family
 
 
 def communes_visible_to(user: User) -> CommuneQuerySet:
@@ -20,11 +56,11 @@ def communes_visible_to(user: User) -> CommuneQuerySet:
         return communes
     match user.role:
         case Role.PROVINCE:
-            return communes.filter(province_id=user.province_id)
+            return communes.filter(province_id__in=province_family(user.province_id))
         case Role.DISTRICT:
             return communes.filter(district_id=user.district_id)
         case Role.COMMUNE:
-            return communes.filter(pk=user.commune_id)
+            return communes.filter(commune_family(user.commune_id))
         case Role.AGENCY:
             # Through the agency's assignments (sponsorships/access.py registers the rule).
             reached = commune_reach(user)
@@ -40,7 +76,7 @@ def districts_visible_to(user: User) -> QuerySet[District]:
         return districts
     match user.role:
         case Role.PROVINCE:
-            return districts.filter(province_id=user.province_id)
+            return districts.filter(province_id__in=province_family(user.province_id))
         case Role.DISTRICT:
             return districts.filter(pk=user.district_id)
         case Role.COMMUNE | Role.AGENCY:
@@ -57,7 +93,7 @@ def provinces_visible_to(user: User) -> QuerySet[Province]:
         return provinces
     match user.role:
         case Role.PROVINCE:
-            return provinces.filter(pk=user.province_id)
+            return provinces.filter(pk__in=province_family(user.province_id))
         case Role.DISTRICT:
             return provinces.filter(districts=user.district_id)
         case Role.COMMUNE | Role.AGENCY:

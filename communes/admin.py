@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Commune, District, Province, Village
+from .models import (
+    Commune,
+    CommuneLineage,
+    District,
+    DivisionCorrection,
+    Province,
+    ProvinceLineage,
+    Village,
+)
 
 
 class AdministrativeUnitAdmin(admin.ModelAdmin):
@@ -49,3 +57,45 @@ class VillageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         obj.refresh_search_name()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CommuneLineage)
+class CommuneLineageAdmin(admin.ModelAdmin):
+    """Loaded by `load_lineage`; the legal basis (and a reviewed note) is what people add here."""
+
+    list_display = ["predecessor", "predecessor_district", "successor", "kind", "needs_review"]
+    list_select_related = ["predecessor", "predecessor_district", "successor"]
+    list_filter = ["kind", "needs_review", "source"]
+    search_fields = ["predecessor__name", "predecessor__code", "successor__name", "successor__code"]
+    raw_id_fields = ["predecessor", "predecessor_district", "successor"]
+    show_full_result_count = False
+
+
+@admin.register(ProvinceLineage)
+class ProvinceLineageAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "kind", "legal_basis"]
+    list_select_related = ["predecessor", "successor"]
+    raw_id_fields = ["predecessor", "successor"]
+
+
+@admin.register(DivisionCorrection)
+class DivisionCorrectionAdmin(admin.ModelAdmin):
+    """A record of what `load_divisions` corrected: read only."""
+
+    list_display = [
+        "corrected_at",
+        "edition",
+        "level",
+        "old_code",
+        "old_name",
+        "new_code",
+        "new_name",
+    ]
+    list_filter = ["edition", "level"]
+    search_fields = ["old_code", "new_code", "old_name", "new_name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,13 +1,16 @@
-"""Official administrative-division editions, read from the `vietnam-provinces` package.
+"""Official administrative-division editions, in one normalised form for the loader.
 
-One installed version of the package holds one edition: 2025.x the two-tier units from
-01/07/2025, 0.6.x the three-tier units before. The edition the installed package lacks is
-vendored under fixtures/divisions/ in this module's normalised form, made by running this
-module with the other package version installed (see `make vendor-divisions`):
+Both editions are vendored under fixtures/divisions/ and nothing installed decides our
+geography at run time (see `make vendor-divisions`):
 
-    python communes/divisions.py > fixtures/divisions/edition-2024.json
+- edition-2024.json, the three-tier units before 01/07/2025, from `vietnam-provinces` 0.6.0
+  (the last version that has them), made by running this module with it installed:
+  `python communes/divisions.py > fixtures/divisions/edition-2024.json`;
+- edition-2025.json, the two-tier units of the official register from 01/07/2025, read out
+  of the `vietnam-provinces` 2026.x wheel by `communes/vendoring.py` (2025.x carried the
+  draft codes).
 
-This module imports nothing from Django, so that it can run in that throwaway environment.
+This module imports nothing from Django, so that it can run in a throwaway environment.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 import sys
 import unicodedata
 from pathlib import Path
-from typing import TypedDict
+from typing import TextIO, TypedDict
 
 SUPPORTED_EDITIONS = (2024, 2025)
 
@@ -126,19 +129,13 @@ def vendored_path(fixture_dir: Path, edition: int) -> Path:
 
 
 def read_edition(edition: int, fixture_dir: Path) -> EditionData:
-    """The edition from the installed package if it holds it, else from the vendored fixture."""
+    """The vendored edition; a one-line error that says how to make it when it is missing."""
     if edition not in SUPPORTED_EDITIONS:
         editions = " hoặc ".join(str(e) for e in SUPPORTED_EDITIONS)
         raise DivisionError(f"Phiên bản {edition} không có: chọn {editions}.")
-    data = installed_package_edition()
-    if data["edition"] == edition:
-        return data
     path = vendored_path(fixture_dir, edition)
     if not path.exists():
-        raise DivisionError(
-            f"Gói vietnam-provinces đã cài chỉ có phiên bản {data['edition']}, và không có tệp "
-            f"{path}: tạo tệp đó bằng lệnh `make vendor-divisions`."
-        )
+        raise DivisionError(f"Không có tệp {path}: tạo tệp đó bằng lệnh `make vendor-divisions`.")
     try:
         vendored = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as error:
@@ -150,10 +147,8 @@ def read_edition(edition: int, fixture_dir: Path) -> EditionData:
     return vendored
 
 
-def main() -> None:
-    """Print the installed package's edition in vendored form (one unit per line, for diffs)."""
-    data = installed_package_edition()
-    out = sys.stdout
+def write_edition(data: EditionData, out: TextIO) -> None:
+    """The vendored form: one unit per line, so that a new edition reads as a short diff."""
     out.write(
         f'{{"edition": {data["edition"]}, "source": {json.dumps(data["source"], ensure_ascii=False)},\n'
     )
@@ -163,6 +158,11 @@ def main() -> None:
         out.write(("\n  " + ",\n  ".join(rows) + "\n ") if rows else "")
         out.write("]" + (",\n" if index < 2 else "\n"))
     out.write("}\n")
+
+
+def main() -> None:
+    """Print the installed package's edition in vendored form."""
+    write_edition(installed_package_edition(), sys.stdout)
 
 
 if __name__ == "__main__":

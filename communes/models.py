@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.text import fold, lower_first
@@ -110,6 +110,13 @@ class Province(AdministrativeUnit):
             models.UniqueConstraint(fields=["edition", "code"], name="province_code_per_edition")
         ]
 
+    def predecessors(self) -> ProvinceQuerySet:
+        """The 2024 provinces this 2025 province was formed from (Quảng Bình, Quảng Trị → Quảng Trị)."""
+        return Province.objects.filter(successions__successor=self)
+
+    def successors(self) -> ProvinceQuerySet:
+        return Province.objects.filter(origins__predecessor=self)
+
 
 class District(AdministrativeUnit):
     class Kind(models.TextChoices):
@@ -145,6 +152,28 @@ class CommuneQuerySet(models.QuerySet):
         if not query:
             return self
         return self.filter(Q(search_name__contains=fold(query)) | Q(code=query))
+
+    def search_including_former(self, query: str) -> CommuneQuerySet:
+        """`search`, and also the 2025 units formed from a 2024 unit of that name or code.
+
+        Each unit found through a former unit carries `former_name` (the first such name), so
+        that a list can say "tên cũ: …"; `found_by_own_name` tells whether it would have been
+        found anyway (then the old name is not worth saying).
+        """
+        query = query.strip()
+        if not query:
+            return self
+        folded = fold(query)
+        former = CommuneLineage.objects.filter(
+            successor=OuterRef("pk"), predecessor__isnull=False
+        ).filter(Q(predecessor__search_name__contains=folded) | Q(predecessor__code=query))
+        own = Q(search_name__contains=folded) | Q(code=query)
+        return self.annotate(
+            former_name=Subquery(
+                former.order_by("predecessor__search_name").values("predecessor__name")[:1]
+            ),
+            found_by_own_name=ExpressionWrapper(own, output_field=models.BooleanField()),
+        ).filter(own | Exists(former))
 
     def with_places(self) -> CommuneQuerySet:
         return self.select_related("province", "district")
@@ -207,6 +236,14 @@ class Commune(AdministrativeUnit):
         parent = district or self.province
         return f"{self.name} - {lower_first(parent.name)}"
 
+    def predecessors(self) -> CommuneQuerySet:
+        """The 2024 units this 2025 unit was formed from (wholly or in part)."""
+        return Commune.objects.filter(successions__successor=self)
+
+    def successors(self) -> CommuneQuerySet:
+        """The 2025 unit(s) this 2024 unit went into from 01/07/2025."""
+        return Commune.objects.filter(origins__predecessor=self)
+
 
 class Village(models.Model):
     """A village (thôn, bản, ấp, tổ dân phố). No package lists them: they come from rosters."""
@@ -226,6 +263,16 @@ class Village(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     code = models.CharField(_("mã"), max_length=20, blank=True)
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    # The 2024 village this one continues, in the 2025 commune its commune went into wholly
+    # (communes.services.villages_carry_over); the 2024 row keeps its history.
+    formed_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("thôn trước 01/07/2025"),
+    )
 
     class Meta:
         verbose_name = _("thôn/bản")
@@ -245,3 +292,147 @@ class Village(models.Model):
 
     def refresh_search_name(self) -> None:
         self.search_name = fold(self.name)
+
+
+class LineageKind(models.TextChoices):
+    """How a unit went into its successor, in the words of the conversion table."""
+
+    WHOLE = "whole", _("Nhập toàn bộ")
+    PART = "part", _("Nhập một phần")
+    UNCHANGED = "unchanged", _("Giữ nguyên")
+
+
+class CommuneLineageQuerySet(models.QuerySet):
+    def with_places(self) -> CommuneLineageQuerySet:
+        return self.select_related(
+            "predecessor__district",
+            "predecessor__province",
+            "predecessor_district__province",
+            "successor__province",
+        )
+
+
+class CommuneLineage(models.Model):
+    """A 2024 commune-level unit → a 2025 one (01/07/2025). A split unit has several rows.
+
+    The five island districts that had no communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn,
+    Côn Đảo) became special zones: their row names the district instead. Units our January
+    2025 snapshot still lists but that were merged earlier in 2025 go through the unit that
+    absorbed them (`intermediate_*`), which is not always a unit of our 2024 edition.
+    Loaded from fixtures/divisions/lineage-2025.json by `load_lineage`.
+    """
+
+    predecessor = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="successions",
+        verbose_name=_("đơn vị trước"),
+    )
+    predecessor_district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="successions",
+        verbose_name=_("huyện trước (không có xã)"),
+    )
+    successor = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="origins", verbose_name=_("đơn vị sau")
+    )
+    kind = models.CharField(_("hình thức"), max_length=20, choices=LineageKind.choices)
+    effective_on = models.DateField(_("hiệu lực từ"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=200, blank=True)
+    intermediate_code = models.CharField(_("mã đơn vị trung gian"), max_length=5, blank=True)
+    intermediate_name = models.CharField(_("đơn vị trung gian"), max_length=100, blank=True)
+    source = models.CharField(_("nguồn"), max_length=30)
+    note = models.TextField(_("ghi chú"), blank=True)
+    needs_review = models.BooleanField(_("cần rà soát"), default=False)
+
+    objects = CommuneLineageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nguồn gốc đơn vị cấp xã")
+        verbose_name_plural = _("nguồn gốc đơn vị cấp xã")
+        ordering = ["successor", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                condition=Q(predecessor__isnull=False),
+                name="commune_lineage_once",
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor_district", "successor"],
+                condition=Q(predecessor_district__isnull=False),
+                name="district_lineage_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=False, predecessor_district__isnull=True)
+                | Q(predecessor__isnull=True, predecessor_district__isnull=False),
+                name="commune_lineage_one_predecessor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor or self.predecessor_district} → {self.successor}"
+
+
+class ProvinceLineage(models.Model):
+    """A 2024 province → its 2025 province (63 → 34 from 01/07/2025)."""
+
+    predecessor = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="successions", verbose_name=_("tỉnh trước")
+    )
+    successor = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="origins", verbose_name=_("tỉnh sau")
+    )
+    kind = models.CharField(_("hình thức"), max_length=20, choices=LineageKind.choices)
+    effective_on = models.DateField(_("hiệu lực từ"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("nguồn gốc tỉnh")
+        verbose_name_plural = _("nguồn gốc tỉnh")
+        ordering = ["successor", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="province_lineage_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class DivisionCorrection(models.Model):
+    """One unit corrected in place by `load_divisions` (e.g. a draft 2025 code made official).
+
+    The row was kept (so evaluations, assignments, users and documents still point at it) and
+    its code, name or kind changed; this is the record of what it was.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh")
+        DISTRICT = "district", _("Huyện")
+        COMMUNE = "commune", _("Xã")
+
+    edition = models.PositiveSmallIntegerField(_("phiên bản"), choices=Edition.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    unit_id = models.PositiveBigIntegerField(_("mã bản ghi"))
+    old_code = models.CharField(_("mã cũ"), max_length=5)
+    new_code = models.CharField(_("mã mới"), max_length=5)
+    old_name = models.CharField(_("tên cũ"), max_length=100)
+    new_name = models.CharField(_("tên mới"), max_length=100)
+    old_kind = models.CharField(_("loại cũ"), max_length=20)
+    new_kind = models.CharField(_("loại mới"), max_length=20)
+    source = models.CharField(_("nguồn"), max_length=200)
+    corrected_at = models.DateTimeField(_("lúc sửa"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đính chính đơn vị hành chính")
+        verbose_name_plural = _("đính chính đơn vị hành chính")
+        ordering = ["-corrected_at", "level", "new_code"]
+
+    def __str__(self) -> str:
+        return f"{self.old_code} {self.old_name} → {self.new_code} {self.new_name}"

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.models import Commune, District, Edition, Province
+from communes.models import Commune, CommuneLineage, District, Edition, Province
 from ntm_portal.text import fold
 
 PREFIX = re.compile(
@@ -60,6 +60,7 @@ class Unit:
     edition: int
     province_id: int | None = None
     district_id: int | None = None
+    former_name: str = ""  # found by the name of a 2024 unit it was formed from
 
     def label(self) -> str:
         return f"{self.name} (mã {self.code})"
@@ -102,6 +103,8 @@ class Places:
             ).values_list("pk", "code", "name", "edition", "province_id", "district_id")
         ]
         self.province_by_pk = {unit.pk: unit for unit in self.provinces}
+        self.commune_by_pk = {unit.pk: unit for unit in self.communes}
+        self._successors: dict[int, list[int]] | None = None
         self.district_by_pk = {unit.pk: unit for unit in self.districts}
         self._index_provinces = self._index(self.provinces)
         self._index_districts = self._index(self.districts)
@@ -136,13 +139,41 @@ class Places:
         name: str = "",
         province: Unit | None = None,
         district: Unit | None = None,
+        follow_lineage: bool = False,
     ) -> Unit | None:
+        """With `follow_lineage`, a 2024 commune named without its district stands for the 2025
+        commune it went into (the villages roster is about today's villages)."""
+
         def inside(unit: Unit) -> bool:
             if district is not None and unit.district_id != district.pk:
                 return False
             return province is None or self._same_province(unit, province)
 
-        return self._find(self._index_communes, code, name, 5, inside, COMMUNE)
+        found = self._find(self._index_communes, code, name, 5, inside, COMMUNE)
+        if follow_lineage and found and not code and district is None:
+            return self._present(found)
+        return found
+
+    def _present(self, unit: Unit) -> Unit:
+        """The 2025 commune a 2024 one went into, when it went into one: a name written without
+        its district means today's commune ("Ba Tầng" is now part of "Xã Lìa")."""
+        if unit.edition == Edition.current():
+            return unit
+        if self._successors is None:
+            self._successors = defaultdict(list)
+            for predecessor_id, successor_id in CommuneLineage.objects.exclude(
+                predecessor=None
+            ).values_list("predecessor_id", "successor_id"):
+                self._successors[predecessor_id].append(successor_id)
+        successors = [self.commune_by_pk[pk] for pk in self._successors.get(unit.pk, [])]
+        if not successors:
+            return unit
+        if len(successors) == 1:
+            return replace(successors[0], former_name=unit.name)
+        raise NotMatched(
+            _("%(name)s đã chia vào %(successors)s từ 01/07/2025: hãy ghi tên hoặc mã xã mới.")
+            % {"name": unit.name, "successors": ", ".join(s.label() for s in successors)}
+        )
 
     def _same_province(self, unit: Unit, province: Unit) -> bool:
         # By name, not by row: "Tỉnh Quảng Trị" is a row in each edition, and the row's province

@@ -85,6 +85,9 @@ class VillageRoster(Roster):
             "Thôn đã có (cùng xã, cùng tên) được cập nhật loại và mã; thôn chưa có được thêm mới."
         ),
         gettext_lazy("Loại: Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố (để trống là Thôn)."),
+        gettext_lazy(
+            "Xã ghi theo tên cũ (trước 01/07/2025) mà không ghi huyện là xã mới hình thành từ xã đó; ghi cả huyện là xã cũ."
+        ),
     ]
     examples = [
         ["Tỉnh Quảng Trị", "Huyện Hướng Hóa", "", "Xã Ba Tầng", "Bản Xa Doan", "Bản", ""],
@@ -106,7 +109,7 @@ class VillageRoster(Roster):
                         "kind",
                         _("Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố."),
                     )
-            commune = locate_commune(row, places)
+            commune = locate_commune(row, places, follow_lineage=True)
             if commune and name and kind:
                 located.append((row, commune, name, kind))
         duplicate_check(
@@ -142,7 +145,11 @@ class VillageRoster(Roster):
             if holder and holder != fold(name):
                 row.fail("code", _("Mã thôn này đã dùng cho thôn khác của xã."))
                 continue
-            row.outcome.label = f"{name} – {commune.name}"
+            row.outcome.label = f"{name} – {commune.name}" + (
+                _(" (tên cũ: %(name)s)") % {"name": commune.former_name}
+                if commune.former_name
+                else ""
+            )
             if village is None:
                 row.outcome.status = NEW
             elif village.kind == kind and (not code or village.code == code):
@@ -176,8 +183,10 @@ def locate_commune(
     name_key: str = "commune",
     district_key: str = "district",
     province_key: str = "province",
+    follow_lineage: bool = False,
 ) -> Unit | None:
-    """The row's commune from its code or its name within the district and province written."""
+    """The row's commune from its code or its name within the district and province written
+    (with `follow_lineage`, an old name without its district finds today's commune)."""
     province = district = None
     try:
         province = places.province(name=row.value(province_key))
@@ -194,7 +203,13 @@ def locate_commune(
         row.fail(name_key, _("Cần ghi mã xã hoặc tên xã."))
         return None
     try:
-        return places.commune(code=code, name=name, province=province, district=district)
+        return places.commune(
+            code=code,
+            name=name,
+            province=province,
+            district=district,
+            follow_lineage=follow_lineage,
+        )
     except NotMatched as error:
         row.fail(code_key if code else name_key, str(error))
         return None

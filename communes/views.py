@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +23,8 @@ from .access import (
     get_province_or_404,
     provinces_visible_to,
 )
-from .models import Commune, CommuneQuerySet, District, Edition
+from .facts import facts_of
+from .models import Commune, CommuneLineage, CommuneQuerySet, District, Edition
 
 PAGE_SIZE = 50
 # Byte order puts "Đa Krông" after "Vĩnh Linh"; the folded name sorts the way readers expect
@@ -164,7 +167,8 @@ def district_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commune_list(request: HttpRequest) -> HttpResponse:
     """Every commune the user may see, searchable by name (with or without diacritics) or code."""
     query = request.GET.get("q", "").strip()
-    communes = communes_visible_to(request.user).search(query)
+    # An old name or code also finds the 2025 unit it went into ("tên cũ: …").
+    communes = communes_visible_to(request.user).search_including_former(query)
     if fmt := requested_format(request):
         return _communes_export(fmt, communes, "xa-phuong")
     return render(
@@ -206,5 +210,44 @@ def commune_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commune": commune,
             "villages": commune.villages.order_by("search_name"),
             "can_change": can_change_commune(request.user, commune),
+            **_lineage(request, commune),
         },
     )
+
+
+def _lineage(request: HttpRequest, commune: Commune) -> dict[str, Sequence[CommuneLineage]]:
+    """Where a 2025 unit came from (with what each predecessor stood at), or where a 2024 unit
+    went: one query, plus a fixed few for the predecessors' facts.
+
+    The other edition's units link to their page only when this user may open it (each is
+    marked by an Exists on the access module's own queryset), so a link never leads to a 404.
+    """
+    visible = communes_visible_to(request.user)
+    if commune.edition == Edition.TWO_TIER_2025:
+        origins = (
+            commune.origins.with_places()
+            .annotate(
+                visible=Exists(visible.filter(pk=OuterRef("predecessor_id"))),
+                district_visible=Exists(
+                    districts_visible_to(request.user).filter(
+                        pk=OuterRef("predecessor_district_id")
+                    )
+                ),
+            )
+            .order_by("predecessor__search_name", "predecessor__code")
+        )
+        origins = list(origins)
+        # Each predecessor's last known standing, from the floors above (communes.facts).
+        known = facts_of(
+            request.user,
+            [link.predecessor for link in origins if link.predecessor and link.visible],
+        )
+        for link in origins:
+            link.facts = known.get(link.predecessor_id, [])
+        return {"origins": origins}
+    successions = (
+        commune.successions.select_related("successor__province")
+        .annotate(visible=Exists(visible.filter(pk=OuterRef("successor_id"))))
+        .order_by("successor__search_name", "successor__code")
+    )
+    return {"successions": successions}

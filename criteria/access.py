@@ -7,7 +7,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from communes.access import can_change_commune, communes_visible_to, get_province_or_404
+from communes.access import (
+    can_change_commune,
+    communes_visible_to,
+    get_province_or_404,
+    in_province_scope,
+    province_family,
+)
 from communes.models import Commune, Edition, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
@@ -31,7 +37,7 @@ def can_review_commune(user: User, commune: Commune) -> bool:
     if user.is_admin:
         return True
     if user.role == Role.PROVINCE:
-        return commune.province_id == user.province_id
+        return in_province_scope(user, commune.province_id)
     if user.role == Role.DISTRICT:
         return (
             commune.edition == Edition.THREE_TIER_2024 and commune.district_id == user.district_id
@@ -53,7 +59,7 @@ def review_queue_for(user: User) -> EvaluationQuerySet:
     if user.is_admin:
         return evaluations
     if user.role == Role.PROVINCE:
-        return evaluations.filter(commune__province_id=user.province_id)
+        return evaluations.filter(commune__province_id__in=province_family(user.province_id))
     if user.role == Role.DISTRICT:
         return evaluations.filter(
             commune__district_id=user.district_id, commune__edition=Edition.THREE_TIER_2024
@@ -63,7 +69,7 @@ def review_queue_for(user: User) -> EvaluationQuerySet:
 
 def reviewers_of(commune: Commune) -> QuerySet[User]:
     """Who is told when the commune submits an evaluation."""
-    rule = Q(role=Role.PROVINCE, province_id=commune.province_id)
+    rule = Q(role=Role.PROVINCE, province_id__in=province_family(commune.province_id))
     if commune.district_id and commune.edition == Edition.THREE_TIER_2024:
         rule |= Q(role=Role.DISTRICT, district_id=commune.district_id)
     return User.objects.filter(rule, is_active=True)
@@ -84,12 +90,19 @@ def get_evidence_or_404(user: User, pk: int) -> Evidence:
     )
 
 
+def can_decide_inheritance(user: User, province: Province) -> bool:
+    """What a 2025 commune inherits is decided by its province's office (and admins)."""
+    if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
+        return False
+    return user.is_admin or in_province_scope(user, province.pk)
+
+
 def can_decide_commune_groups(user: User, province: Province) -> bool:
     """A province's decisions on its xã's groups (QĐ 51/2025/QĐ-TTg): its office staff, and
     admins; only provinces of the two-tier edition, whose xã have groups."""
     if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
         return False
-    return user.is_admin or (user.role == Role.PROVINCE and user.province_id == province.pk)
+    return user.is_admin or in_province_scope(user, province.pk)
 
 
 def get_group_province_or_404(user: User, pk: int) -> Province:

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CriteriaConfig(AppConfig):
     name = "criteria"
     verbose_name = _("Bộ tiêu chí và đánh giá")
+
+    def ready(self) -> None:
+        # A commune's page (a floor below) shows what criteria knows of it.
+        from communes import facts
+
+        from .facts import standing_facts
+
+        facts.register(10, standing_facts)

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
@@ -539,3 +540,71 @@ class CommuneGroupSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id}: {self.group}"
+
+
+class InheritanceRule(models.Model):
+    """What a commune formed on 01/07/2025 inherits of its predecessors' recognition: a rule kept
+    as data (marked needs review until a national guideline settles it), never assumed in code.
+
+    A 2025 commune is proposed the highest `level` whose rule it meets: at least `share_percent`
+    of its predecessors recognised at that level or above on 30/06/2025, and, with `whole_only`,
+    every predecessor merged into it wholly. The proposal reads "kế thừa"; the province confirms
+    or replaces it by a decision (`InheritanceDecision`).
+    """
+
+    level = models.CharField(
+        _("mức kế thừa"), max_length=10, choices=Recognition.Level.choices, unique=True
+    )
+    share_percent = models.PositiveSmallIntegerField(
+        _("tỷ lệ xã cũ đạt chuẩn tối thiểu (%)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    whole_only = models.BooleanField(_("chỉ khi mọi xã cũ nhập toàn bộ"), default=True)
+    needs_review = models.BooleanField(_("cần rà soát"), default=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("quy tắc kế thừa công nhận")
+        verbose_name_plural = _("quy tắc kế thừa công nhận")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ≥ {self.share_percent}%"
+
+
+class InheritanceDecision(models.Model):
+    """The province's decision on what a 2025 commune inherits: the proposal confirmed, or
+    replaced by another level (or none). A level decided becomes the commune's `Recognition`."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("Xác nhận kế thừa")
+        REPLACED = "replaced", _("Quyết định khác đề xuất")
+
+    commune = models.OneToOneField(
+        Commune, on_delete=models.PROTECT, related_name="inheritance_decision"
+    )
+    proposed_level = models.CharField(
+        _("mức đề xuất"), max_length=10, choices=Recognition.Level.choices, blank=True
+    )
+    level = models.CharField(
+        _("mức quyết định"), max_length=10, choices=Recognition.Level.choices, blank=True
+    )
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
+    decision_number = models.CharField(_("số quyết định"), max_length=50)
+    decision_date = models.DateField(_("ngày quyết định"))
+    reason = models.TextField(_("lý do"), blank=True)
+    recognition = models.OneToOneField(
+        Recognition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định kế thừa công nhận")
+        verbose_name_plural = _("quyết định kế thừa công nhận")
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.get_outcome_display()} – {self.decision_number}"

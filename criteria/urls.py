@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inheritance_views, views
 
 app_name = "criteria"
 urlpatterns = [
@@ -28,4 +28,10 @@ urlpatterns = [
     path("bo-tieu-chi/", views.criteria_set_list, name="criteria_set_list"),
     path("bo-tieu-chi/<int:pk>/", views.criteria_set_detail, name="criteria_set_detail"),
     path("tinh/<int:pk>/nhom-xa/", views.commune_groups, name="commune_groups"),
+    path("tinh/<int:pk>/ke-thua/", inheritance_views.inheritance_list, name="inheritance_list"),
+    path(
+        "xa/<int:pk>/ke-thua/",
+        inheritance_views.inheritance_decide_view,
+        name="inheritance_decide",
+    ),
 ]

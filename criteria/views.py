@@ -30,6 +30,7 @@ from .access import (
 )
 from .forms import GroupDecisionForm
 from .groups import group_descriptions, settings_in_force, with_group_on
+from .inheritance import inheritance_of
 from .models import CommuneGroupDecision, CriteriaSet, Evaluation
 from .rules import Subject, tally_sentence, unmet_sentence
 from .selectors import (
@@ -103,6 +104,7 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "villages": village_tally(commune),
             "recognitions": recognitions,
+            "inheritance": inheritance_of([commune]).get(commune.pk),
             "risk": recognition_risk(grid, recognitions) if approved else None,
             "can_change": can_change,
             "sets": _sets_for(commune) if can_change else [],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from communes.access import communes_visible_to
+from communes.access import communes_visible_to, in_province_scope, province_family
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 
@@ -28,7 +28,7 @@ def agencies_visible_to(user: User) -> QuerySet[Agency]:
         return agencies
     match user.role:
         case Role.PROVINCE:
-            return agencies.filter(province_id=user.province_id)
+            return agencies.filter(province_id__in=province_family(user.province_id))
         case Role.AGENCY:
             return agencies.filter(pk=user.agency_id)
     return agencies.none()
@@ -57,7 +57,8 @@ def can_acknowledge_report(user: User, inspection: Inspection) -> bool:
     if has_no_access(user):
         return False
     return user.is_admin or (
-        user.role == Role.PROVINCE and user.province_id == inspection.assignment.commune.province_id
+        user.role == Role.PROVINCE
+        and in_province_scope(user, inspection.assignment.commune.province_id)
     )
 
 
@@ -69,7 +70,7 @@ def can_plan_inspections(user: User, assignment: Assignment) -> bool:
         return True
     if user.role == Role.AGENCY:
         return user.agency_id == assignment.agency_id
-    return user.role == Role.PROVINCE and user.province_id == assignment.commune.province_id
+    return in_province_scope(user, assignment.commune.province_id)
 
 
 def get_inspection_or_404(user: User, pk: int) -> Inspection:
@@ -100,4 +101,4 @@ def can_issue_documents(user: User, agency: Agency) -> bool:
         return True
     if user.role == Role.AGENCY:
         return user.agency_id == agency.pk
-    return user.role == Role.PROVINCE and user.province_id == agency.province_id
+    return in_province_scope(user, agency.province_id)

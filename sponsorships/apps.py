@@ -8,9 +8,13 @@ class SponsorshipsConfig(AppConfig):
 
     def ready(self) -> None:
         # Communes cannot see assignments; an agency member's communes are declared from here.
+        from communes import facts
         from ntm_portal.access import register_commune_reach
         from ntm_portal.models import Role
 
         from .access import assigned_communes
+        from .facts import inspection_facts
 
         register_commune_reach(Role.AGENCY, assigned_communes)
+        # A commune's page (a floor below) shows its last inspection.
+        facts.register(30, inspection_facts)

@@ -16,4 +16,6 @@ class Command(BaseCommand):
             result = divisions_load(edition=edition)
         except DivisionError as error:
             raise CommandError(str(error)) from None
+        for line in (*result.corrections, *result.not_in_source):
+            self.stdout.write(line)
         self.stdout.write(result.summary())

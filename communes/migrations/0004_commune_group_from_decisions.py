@@ -6,9 +6,9 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0001_initial'),
+        ('communes', '0003_village_carried_over'),
         # The groups typed here are carried into decisions first.
-        ('criteria', '0005_commune_group_decisions'),
+        ('criteria', '0006_commune_group_decisions'),
     ]
 
     operations = [

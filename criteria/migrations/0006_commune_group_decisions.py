@@ -51,8 +51,8 @@ def carry_typed_groups(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communes', '0001_initial'),
-        ('criteria', '0004_dashboard_summaries'),
+        ('communes', '0003_village_carried_over'),
+        ('criteria', '0005_recognition_inheritance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

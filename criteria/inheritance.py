@@ -1,0 +1,162 @@
+"""What a commune formed on 01/07/2025 inherits of the recognitions of the communes it was formed
+from: proposed by the rules kept as data (`InheritanceRule`), decided by the province
+(`InheritanceDecision`), which makes the decided level the commune's `Recognition`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, CommuneLineage, Edition, LineageKind
+from ntm_portal.models import User
+
+from .models import InheritanceDecision, InheritanceRule, Recognition
+from .standings import standings_refresh
+
+logger = logging.getLogger(__name__)
+
+# The day the predecessors' recognitions are read on: the last day of the three-tier map.
+LAST_DAY = date(2025, 6, 30)
+RANK = {Recognition.Level.NTM: 1, Recognition.Level.NANG_CAO: 2, Recognition.Level.KIEU_MAU: 3}
+
+
+@dataclass
+class Inheritance:
+    """A 2025 commune's predecessors, how many were recognised, and what the rules propose."""
+
+    predecessors: int = 0
+    partial: int = 0  # merged into it only in part
+    recognised: int = 0  # recognised on 30/06/2025 (at any level)
+    proposed: InheritanceRule | None = None
+    decision: InheritanceDecision | None = None
+
+    @property
+    def recognised_label(self) -> str:
+        """ "3/4 xã cũ đã đạt chuẩn" """
+        return _("%(recognised)s/%(total)s xã cũ đã đạt chuẩn") % {
+            "recognised": self.recognised,
+            "total": self.predecessors,
+        }
+
+
+def inheritance_of(communes: Sequence[Commune]) -> dict[int, Inheritance]:
+    """For 2025 communes: four queries, whatever their number."""
+    ids = [commune.pk for commune in communes if commune.edition == Edition.TWO_TIER_2025]
+    found = {pk: Inheritance() for pk in ids}
+    if not ids:
+        return found
+    links = list(
+        CommuneLineage.objects.filter(successor_id__in=ids, predecessor__isnull=False).values_list(
+            "successor_id", "predecessor_id", "kind"
+        )
+    )
+    best_level: dict[int, int] = defaultdict(int)
+    for recognition in Recognition.objects.filter(
+        commune_id__in={predecessor for _s, predecessor, _k in links},
+        decision_date__lte=LAST_DAY,
+    ).exclude(revoked_on__lte=LAST_DAY):
+        rank = RANK.get(recognition.level, 0)
+        best_level[recognition.commune_id] = max(best_level[recognition.commune_id], rank)
+    ranks: dict[int, list[int]] = defaultdict(list)
+    for successor, predecessor, kind in links:
+        inheritance = found[successor]
+        inheritance.predecessors += 1
+        inheritance.partial += kind == LineageKind.PART
+        inheritance.recognised += best_level[predecessor] > 0
+        ranks[successor].append(best_level[predecessor])
+    rules = sorted(InheritanceRule.objects.all(), key=lambda rule: -RANK[rule.level])
+    for pk, inheritance in found.items():
+        inheritance.proposed = _proposal(rules, inheritance, ranks[pk])
+    for decision in InheritanceDecision.objects.filter(commune_id__in=ids):
+        found[decision.commune_id].decision = decision
+    return found
+
+
+def _proposal(
+    rules: list[InheritanceRule], inheritance: Inheritance, ranks: list[int]
+) -> InheritanceRule | None:
+    """The highest level whose rule the predecessors meet."""
+    if not ranks:
+        return None
+    for rule in rules:
+        if rule.whole_only and inheritance.partial:
+            continue
+        reaching = sum(1 for rank in ranks if rank >= RANK[rule.level])
+        if reaching * 100 >= rule.share_percent * len(ranks):
+            return rule
+    return None
+
+
+class InheritanceRefused(Exception):
+    """A decision that cannot be recorded; str() is the reason, in Vietnamese."""
+
+
+def inheritance_decide(
+    *,
+    commune: Commune,
+    level: str,
+    decision_number: str,
+    decision_date: date,
+    reason: str,
+    actor: User,
+) -> InheritanceDecision:
+    """Confirm the proposal (same level) or replace it (another level, or none: a reason is
+    needed). Once per commune; a decided level becomes the commune's recognition."""
+    if commune.edition != Edition.TWO_TIER_2025:
+        raise InheritanceRefused(_("Chỉ xã hình thành từ 01/07/2025 mới có quyết định kế thừa."))
+    if level and level not in RANK:
+        raise InheritanceRefused(_("Mức công nhận không hợp lệ."))
+    decision_number = decision_number.strip()
+    if not decision_number:
+        raise InheritanceRefused(_("Cần ghi số quyết định."))
+    if not LAST_DAY < decision_date <= timezone.localdate():
+        raise InheritanceRefused(_("Ngày quyết định phải từ 01/07/2025 đến hôm nay."))
+    inheritance = inheritance_of([commune])[commune.pk]
+    proposed = inheritance.proposed.level if inheritance.proposed else ""
+    if level != proposed and not reason.strip():
+        raise InheritanceRefused(_("Quyết định khác đề xuất kế thừa: cần ghi lý do."))
+    with transaction.atomic():
+        if InheritanceDecision.objects.select_for_update().filter(commune=commune).exists():
+            raise InheritanceRefused(_("Xã này đã có quyết định kế thừa."))
+        recognition = None
+        if level:
+            recognition = Recognition.objects.create(
+                commune=commune,
+                level=level,
+                decision_number=decision_number,
+                decision_date=decision_date,
+            )
+        try:
+            decision = InheritanceDecision.objects.create(
+                commune=commune,
+                proposed_level=proposed,
+                level=level,
+                outcome=InheritanceDecision.Outcome.CONFIRMED
+                if level == proposed
+                else InheritanceDecision.Outcome.REPLACED,
+                decision_number=decision_number,
+                decision_date=decision_date,
+                reason=reason.strip(),
+                recognition=recognition,
+                decided_by=actor,
+            )
+        except IntegrityError:
+            raise InheritanceRefused(_("Xã này đã có quyết định kế thừa.")) from None
+        standings_refresh(commune_ids=[commune.pk])
+    logger.info(
+        "Inheritance of %s decided by %s: %s (proposed %s), %s",
+        commune,
+        actor,
+        level or "-",
+        proposed or "-",
+        decision_number,
+    )
+    return decision
