@@ -33,6 +33,18 @@ class Edition(models.IntegerChoices):
     def current(cls) -> Edition:
         return cls.TWO_TIER_2025
 
+    @classmethod
+    def on(cls, day: date) -> Edition:
+        """The edition whose units are the legal ones on that day."""
+        three_tier_end = cls.validity(cls.THREE_TIER_2024)[1]
+        return cls.THREE_TIER_2024 if day <= three_tier_end else cls.TWO_TIER_2025
+
+    @classmethod
+    def last_day(cls, edition: int, today: date) -> date:
+        """Today, or the edition's last day if it has ended: "now" as seen from that edition."""
+        end = cls.validity(edition)[1]
+        return min(today, end) if end else today
+
 
 class Region(models.TextChoices):
     """The seven socio-economic regions whose thresholds differ in the criteria sets."""
@@ -197,9 +209,6 @@ class Commune(AdministrativeUnit):
         choices=Region.choices,
         blank=True,
     )
-    ntm_group = models.PositiveSmallIntegerField(
-        _("nhóm xã (từ 2026)"), choices=CommuneGroup.choices, null=True, blank=True
-    )
 
     objects = CommuneQuerySet.as_manager()
 
@@ -220,9 +229,11 @@ class Commune(AdministrativeUnit):
     def is_rural(self) -> bool:
         return self.kind == self.Kind.RURAL
 
-    def place_label(self) -> str:
-        """How the plans write it: "Xã Ba Tầng - huyện Hướng Hóa"."""
-        parent = self.district or self.province
+    def place_label(self, on: date | None = None) -> str:
+        """How the plans write it: "Xã Ba Tầng - huyện Hướng Hóa". A text dated after
+        30/06/2025 names no district (there are none any more): "Xã Ba Tầng - tỉnh Quảng Trị"."""
+        district = self.district if on is None or Edition.on(on) == self.edition else None
+        parent = district or self.province
         return f"{self.name} - {lower_first(parent.name)}"
 
     def predecessors(self) -> CommuneQuerySet:

@@ -4,11 +4,13 @@ and the table of roles are in ntm_portal/access.py."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from communes.access import (
     can_change_commune,
     communes_visible_to,
+    get_province_or_404,
     in_province_scope,
     province_family,
 )
@@ -93,3 +95,19 @@ def can_decide_inheritance(user: User, province: Province) -> bool:
     if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
         return False
     return user.is_admin or in_province_scope(user, province.pk)
+
+
+def can_decide_commune_groups(user: User, province: Province) -> bool:
+    """A province's decisions on its xã's groups (QĐ 51/2025/QĐ-TTg): its office staff, and
+    admins; only provinces of the two-tier edition, whose xã have groups."""
+    if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
+        return False
+    return user.is_admin or in_province_scope(user, province.pk)
+
+
+def get_group_province_or_404(user: User, pk: int) -> Province:
+    """The province whose commune groups the user may see and record, or 404."""
+    province = get_province_or_404(user, pk)
+    if not can_decide_commune_groups(user, province):
+        raise Http404
+    return province

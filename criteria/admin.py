@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from .models import (
+    CommuneGroupDecision,
+    CommuneGroupSetting,
     CriteriaSet,
     Criterion,
     Evaluation,
@@ -80,3 +82,31 @@ class EvaluationLogAdmin(EvaluationAdmin):
     list_filter = ["action"]
     list_select_related = ["evaluation", "actor", "indicator"]
     raw_id_fields = []
+
+
+class CommuneGroupSettingInline(admin.TabularInline):
+    model = CommuneGroupSetting
+    extra = 0
+    raw_id_fields = ["commune"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CommuneGroupDecision)
+class CommuneGroupDecisionAdmin(EvaluationAdmin):
+    """Read-only: a decision is recorded on the province's group page or by roster, which
+    recompute the evaluations it changes; a correction is a new decision."""
+
+    list_display = ["number", "date", "applies_from", "province", "issuer"]
+    list_filter = ["applies_from"]
+    list_select_related = ["province"]
+    raw_id_fields = []
+    search_fields = ["number"]
+    inlines = [CommuneGroupSettingInline]

@@ -48,7 +48,8 @@ def _build_chunk(communes, criteria_set, criteria, rng) -> None:
     evaluations, per_evaluation = [], []
     for commune in communes:
         for index, (year, half) in enumerate(PERIODS):
-            subject = Subject(region=commune.region, group=commune.ntm_group, year=year)
+            # The national benchmark is the 2024 edition against QĐ 318: no commune groups.
+            subject = Subject(region=commune.region, group=None, year=year)
             values, results = _values(criteria, subject, rng)
             last = index == len(PERIODS) - 1
             evaluations.append(
@@ -60,6 +61,7 @@ def _build_chunk(communes, criteria_set, criteria, rng) -> None:
                     period_end=Evaluation.period_end_of(year, half),
                     status=Evaluation.Status.SUBMITTED if last else Evaluation.Status.APPROVED,
                     met_count=sum(1 for met in results.values() if met),
+                    undecided_count=sum(1 for met in results.values() if met is None),
                     criteria_count=len(results),
                 )
             )
@@ -162,6 +164,7 @@ def build_villages(
                     Evaluation.Status.APPROVED,
                     1,
                     count if rng.random() < 0.6 else rng.randint(0, count - 1),
+                    0,
                     count,
                     now,
                     "",
@@ -180,6 +183,7 @@ def build_villages(
                     "status",
                     "version",
                     "met_count",
+                    "undecided_count",
                     "criteria_count",
                     "created_at",
                     "return_reason",

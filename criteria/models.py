@@ -17,12 +17,21 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Commune, CommuneGroup, Region, Village
+from communes.models import Commune, CommuneGroup, Province, Region, Village
 from ntm_portal.text import format_number
 from ntm_portal.uploads import StoredUpload, file_suffix
 
 # How a yes/no indicator's answer is stored.
 YES, NO = Decimal(1), Decimal(0)
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> CriteriaSetQuerySet:
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+    def newest_first(self) -> CriteriaSetQuerySet:
+        """By period, the newest first: the set in force today heads a list."""
+        return self.order_by("-valid_from", "level", "code")
 
 
 class CriteriaSet(models.Model):
@@ -43,6 +52,8 @@ class CriteriaSet(models.Model):
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     needs_review = models.BooleanField(_("cần rà soát"), default=False)
     review_note = models.TextField(_("ghi chú rà soát"), blank=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bộ tiêu chí")
@@ -206,6 +217,8 @@ class Evaluation(models.Model):
     # Optimistic locking: every save states the version it started from.
     version = models.PositiveIntegerField(default=1)
     met_count = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
+    # Criteria neither met nor failed: values missing, or thresholds that need the commune group.
+    undecided_count = models.PositiveSmallIntegerField(_("số tiêu chí chưa xác định"), default=0)
     criteria_count = models.PositiveSmallIntegerField(_("số tiêu chí"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -241,6 +254,10 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 condition=Q(met_count__lte=F("criteria_count")), name="tally_within_total"
             ),
+            models.CheckConstraint(
+                condition=Q(undecided_count__lte=F("criteria_count") - F("met_count")),
+                name="undecided_within_total",
+            ),
         ]
         indexes = [models.Index(fields=["status", "period_end"])]
 
@@ -264,6 +281,11 @@ class Evaluation(models.Model):
     @staticmethod
     def period_end_of(year: int, half: int) -> date:
         return date(year, 6, 30) if half == Evaluation.Half.FIRST else date(year, 12, 31)
+
+    @property
+    def reference_day(self) -> date:
+        """The day whose commune group decides the thresholds: the end of the period."""
+        return self.period_end
 
 
 class IndicatorValue(models.Model):
@@ -458,6 +480,66 @@ class CommuneSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id}: {self.recognition_level or '-'}"
+
+
+class CommuneGroupDecision(models.Model):
+    """A decision of a province setting the commune group (QĐ 51/2025/QĐ-TTg) of some of its xã,
+    from a given day. Recorded by criteria.services.commune_groups_decide, never edited: a
+    correction is a new decision."""
+
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="group_decisions",
+        verbose_name=_("tỉnh"),
+    )
+    number = models.CharField(_("số quyết định"), max_length=50)
+    date = models.DateField(_("ngày quyết định"))
+    applies_from = models.DateField(_("áp dụng từ ngày"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định phân nhóm xã")
+        verbose_name_plural = _("quyết định phân nhóm xã")
+        ordering = ["-applies_from", "-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "number", "date"], name="group_decision_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Quyết định số %(number)s ngày %(date)s") % {
+            "number": self.number,
+            "date": f"{self.date:%d/%m/%Y}",
+        }
+
+
+class CommuneGroupSetting(models.Model):
+    """The group one decision sets for one xã."""
+
+    decision = models.ForeignKey(
+        CommuneGroupDecision, on_delete=models.CASCADE, related_name="settings"
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="group_settings", verbose_name=_("xã")
+    )
+    group = models.PositiveSmallIntegerField(_("nhóm xã"), choices=CommuneGroup.choices)
+
+    class Meta:
+        verbose_name = _("nhóm xã")
+        verbose_name_plural = _("nhóm xã")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "commune"], name="one_group_per_decision")
+        ]
+        indexes = [models.Index(fields=["commune", "decision"], name="group_setting_by_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.group}"
 
 
 class InheritanceRule(models.Model):

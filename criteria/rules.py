@@ -1,6 +1,7 @@
 """The rules that derive status from values. Each rule lives here and nowhere else.
 
-- which threshold applies to a commune (region, group, year: the most specific rule wins);
+- which threshold applies to a commune (region, group, year: the most specific rule wins), and
+  that an indicator whose thresholds differ by commune group has none for a xã without a group;
 - whether an indicator is met, a criterion is met (all its indicators met), and the tally;
 - when a recognised commune is at risk of revocation (DESIGN.md §5, QĐ 18/2022/QĐ-TTg).
 """
@@ -25,8 +26,23 @@ class Subject:
     year: int
 
 
+def depends_on_group(thresholds: Iterable[Threshold]) -> bool:
+    """Whether the thresholds differ by commune group (QĐ 51/2025/QĐ-TTg)."""
+    return any(threshold.commune_group for threshold in thresholds)
+
+
+def lacks_group(thresholds: Iterable[Threshold], subject: Subject) -> bool:
+    """A group-dependent indicator of a xã with no group in force: it cannot be judged."""
+    return subject.group is None and depends_on_group(thresholds)
+
+
 def applicable_threshold(thresholds: Iterable[Threshold], subject: Subject) -> Decimal | None:
-    """The most specific threshold matching the subject; None when the catalogue has none."""
+    """The most specific threshold matching the subject; None when the catalogue has none, or
+    when the thresholds differ by group and the xã has no group in force (a general threshold
+    beside them is not the xã's: using it would score a xã of unknown group)."""
+    thresholds = list(thresholds)
+    if lacks_group(thresholds, subject):
+        return None
     best: tuple[int, Threshold] | None = None
     for threshold in thresholds:
         if threshold.region and threshold.region != subject.region:
@@ -103,10 +119,19 @@ def revocation_risk(results: Sequence[tuple[Criterion, bool | None]]) -> str | N
     return None
 
 
-def unmet_sentence(short_names: Sequence[str]) -> str:
-    """ "Còn 3 tiêu chí chưa đạt gồm: giao thông, cơ sở vật chất văn hóa, nhà ở" (seed 000)."""
+def tally_sentence(met: int, total: int, undecided: int) -> str:
+    """ "Đạt 7/10 tiêu chí", and how many are still undecided: "(3 tiêu chí chưa xác định)"."""
+    sentence = _("Đạt %(met)s/%(total)s tiêu chí") % {"met": met, "total": total}
+    if undecided:
+        sentence += " " + _("(%(count)s tiêu chí chưa xác định)") % {"count": undecided}
+    return sentence
+
+
+def unmet_sentence(short_names: Sequence[str], undecided: int = 0) -> str:
+    """ "Còn 3 tiêu chí chưa đạt gồm: giao thông, cơ sở vật chất văn hóa, nhà ở" (seed 000).
+    With nothing unmet but criteria still undecided, nothing is claimed ("")."""
     if not short_names:
-        return _("Đạt tất cả các tiêu chí")
+        return "" if undecided else _("Đạt tất cả các tiêu chí")
     return _("Còn %(count)s tiêu chí chưa đạt gồm: %(names)s") % {
         "count": len(short_names),
         "names": ", ".join(short_names),

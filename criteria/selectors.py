@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -9,20 +10,31 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from communes.models import Commune
+from communes.models import Commune, Edition
 
-from .models import Criterion, Evaluation, Indicator, IndicatorValue, Recognition
-from .rules import Subject, applicable_threshold, revocation_risk
+from .models import CriteriaSet, Criterion, Evaluation, Indicator, IndicatorValue, Recognition
+from .rules import Subject, applicable_threshold, lacks_group, revocation_risk
 
 
 @dataclass
 class IndicatorRow:
     indicator: Indicator
     value: IndicatorValue | None
-    threshold: str
+    threshold: str  # "≥ 80 %", or "" when no threshold applies
+    # The thresholds differ by commune group and the xã has none in force.
+    needs_group: bool = False
     # Filled by the form view: what the user typed, and why it was refused.
     typed: str = ""
     error: str = ""
+
+    @property
+    def requirement(self) -> str:
+        """What the requirement column says; a number is never required to be "Đạt"."""
+        if self.indicator.is_yes_no:
+            return _("Đạt")
+        if self.needs_group:
+            return _("chưa xác định (xã chưa có nhóm)")
+        return self.threshold or _("chưa có ngưỡng")
 
     @property
     def met(self) -> bool | None:
@@ -51,6 +63,11 @@ class CriterionRow:
     met: bool | None
     indicators: list[IndicatorRow] = field(default_factory=list)
 
+    @property
+    def waits_for_group(self) -> bool:
+        """Undecided because the xã has no group, not because values are missing."""
+        return self.met is None and any(item.needs_group for item in self.indicators)
+
 
 def criteria_with_indicators(evaluation: Evaluation):
     return evaluation.criteria_set.criteria.prefetch_related(
@@ -66,19 +83,26 @@ def evaluation_grid(evaluation: Evaluation, subject: Subject) -> list[CriterionR
     for criterion in criteria_with_indicators(evaluation):
         row = CriterionRow(criterion=criterion, met=results.get(criterion.pk))
         for indicator in criterion.indicators.all():
-            threshold = applicable_threshold(indicator.thresholds.all(), subject)
+            thresholds = indicator.thresholds.all()
+            threshold = applicable_threshold(thresholds, subject)
             sign = "≤" if indicator.direction == Indicator.Direction.AT_MOST else "≥"
             row.indicators.append(
                 IndicatorRow(
                     indicator=indicator,
                     value=values.get(indicator.pk),
                     threshold=""
-                    if threshold is None
+                    if threshold is None or indicator.is_yes_no
                     else f"{sign} {indicator.display_value(threshold)}",
+                    needs_group=not indicator.is_yes_no and lacks_group(thresholds, subject),
                 )
             )
         rows.append(row)
     return rows
+
+
+def waits_for_group(grid: list[CriterionRow]) -> bool:
+    """Whether some indicator of the evaluation cannot be judged for want of a commune group."""
+    return any(item.needs_group for row in grid for item in row.indicators)
 
 
 def unmet_short_names(grid: list[CriterionRow]) -> list[str]:
@@ -153,3 +177,41 @@ def recognition_risk(grid: list[CriterionRow], recognitions: list[Recognition]) 
     if not grid or not any(r.revoked_on is None for r in recognitions):
         return None
     return revocation_risk([(row.criterion, row.met) for row in grid])
+
+
+def set_in_force(
+    edition: int,
+    today: date,
+    level: str = CriteriaSet.Level.XA_NTM,
+    among: Iterable[CriteriaSet] | None = None,
+) -> CriteriaSet | None:
+    """The national set of that level in force today for a unit of that edition: for the 2024
+    edition, the one in force on its last day (30/06/2025). `among`: sets already read (no
+    query)."""
+    day = Edition.last_day(edition, today)
+    if among is None:
+        return (
+            CriteriaSet.objects.filter(level=level, province_name="")
+            .valid_on(day)
+            .newest_first()
+            .first()
+        )
+    valid = [s for s in among if s.level == level and not s.province_name and s.is_valid_on(day)]
+    return max(valid, key=lambda s: s.valid_from, default=None)
+
+
+@dataclass(frozen=True)
+class NewPeriod:
+    """What the "new evaluation" form proposes for a commune."""
+
+    criteria_set: CriteriaSet | None
+    year: int
+    half: int
+
+
+def new_period_for(commune: Commune, today: date) -> NewPeriod:
+    """The set in force for the commune's edition, and the current half-year (as seen from the
+    edition: a 2024 unit's last half-year is I/2025)."""
+    day = Edition.last_day(commune.edition, today)
+    half = Evaluation.Half.FIRST if day.month <= 6 else Evaluation.Half.SECOND
+    return NewPeriod(set_in_force(commune.edition, today), day.year, half)

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import Commune, Village
+from communes.models import Commune, Edition, Province, Village
 from ntm_portal.models import User
 from ntm_portal.notifications import notify
+from ntm_portal.text import lower_first
 
 from .access import reviewers_of
+from .groups import YEARS, group_on, groups_on
 from .models import (
+    CommuneGroupDecision,
+    CommuneGroupSetting,
     CriteriaSet,
+    Criterion,
     CriterionResult,
     Evaluation,
     EvaluationLog,
@@ -48,7 +55,30 @@ class FieldErrors(EvaluationError):
 
 def subject_of(evaluation: Evaluation) -> Subject:
     commune = evaluation.commune
-    return Subject(region=commune.region, group=commune.ntm_group, year=evaluation.year)
+    return Subject(
+        region=commune.region,
+        group=group_on(commune.pk, evaluation.reference_day),
+        year=evaluation.year,
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """An evaluation's derived counts, as the history records them: "7/10 (3 chưa xác định)"."""
+
+    met: int
+    undecided: int
+    total: int
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> Tally:
+        return cls(evaluation.met_count, evaluation.undecided_count, evaluation.criteria_count)
+
+    def __str__(self) -> str:
+        text = f"{self.met}/{self.total}"
+        if self.undecided:
+            text += " " + _("(%(count)s chưa xác định)") % {"count": self.undecided}
+        return text
 
 
 # --- Creating and filling in --------------------------------------------------------------------
@@ -176,12 +206,12 @@ def evaluation_save_values(
     return len(changed)
 
 
-def evaluation_recompute(*, evaluation: Evaluation) -> None:
+def evaluation_recompute(*, evaluation: Evaluation) -> Tally:
     """Derive indicator and criterion status and the tally from the values and the catalogue."""
     subject = subject_of(evaluation)
     criteria = evaluation.criteria_set.criteria.prefetch_related("indicators__thresholds")
     values = {value.indicator_id: value for value in evaluation.values.all()}
-    results, met_count, stale_values = [], 0, []
+    results, met_count, undecided_count, stale_values = [], 0, 0, []
     for criterion in criteria:
         indicator_results = []
         for indicator in criterion.indicators.all():
@@ -195,6 +225,7 @@ def evaluation_recompute(*, evaluation: Evaluation) -> None:
                 stale_values.append(row)
         met = criterion_met(indicator_results)
         met_count += met is True
+        undecided_count += met is None
         results.append(CriterionResult(evaluation=evaluation, criterion=criterion, met=met))
     IndicatorValue.objects.bulk_update(stale_values, ["met"])
     CriterionResult.objects.bulk_create(
@@ -204,10 +235,281 @@ def evaluation_recompute(*, evaluation: Evaluation) -> None:
         update_fields=["met"],
     )
     evaluation.met_count, evaluation.criteria_count = met_count, len(results)
-    evaluation.save(update_fields=["met_count", "criteria_count"])
+    evaluation.undecided_count = undecided_count
+    evaluation.save(update_fields=["met_count", "undecided_count", "criteria_count"])
     if evaluation.is_locked:
         # An approved evaluation recomputed after a catalogue change moves the dashboards.
         standings_refresh(commune_ids=[evaluation.commune_id])
+    return Tally.of(evaluation)
+
+
+def evaluation_recompute_logged(
+    *, evaluation: Evaluation, reason: str, actor: User | None = None
+) -> bool:
+    """Recompute after a change elsewhere (thresholds, region, the commune group); a tally that
+    moves is a change of status, so it goes into the evaluation's history. True if it moved."""
+    before = Tally.of(evaluation)
+    after = evaluation_recompute(evaluation=evaluation)
+    if after == before:
+        return False
+    EvaluationLog.objects.create(
+        evaluation=evaluation,
+        actor=actor,
+        action=EvaluationLog.Action.RECOMPUTED,
+        old_value=str(before),
+        new_value=str(after),
+        reason=reason,
+    )
+    return True
+
+
+def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
+    """`evaluation_recompute` for many evaluations at once, in a fixed number of queries (the
+    evaluation roster and group decisions use it); approved ones are never passed here."""
+    evaluations = list(
+        Evaluation.objects.filter(pk__in=evaluation_ids)
+        .select_related("commune__province")
+        .only(
+            "pk",
+            "year",
+            "period_end",
+            "criteria_set_id",
+            "commune__region_override",
+            "commune__province__region",
+        )
+    )
+    groups = groups_on((e.commune_id, e.reference_day) for e in evaluations)
+    set_ids = {e.criteria_set_id for e in evaluations}
+    criteria_by_set = defaultdict(list)
+    for criterion in Criterion.objects.filter(criteria_set_id__in=set_ids).prefetch_related(
+        "indicators__thresholds"
+    ):
+        criteria_by_set[criterion.criteria_set_id].append(criterion)
+    values = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only(
+        "pk", "evaluation_id", "indicator_id", "value", "note", "met"
+    ):
+        values[value.evaluation_id][value.indicator_id] = value
+    results, stale_values = [], []
+    for evaluation in evaluations:
+        subject = Subject(
+            region=evaluation.commune.region,
+            group=groups[(evaluation.commune_id, evaluation.reference_day)],
+            year=evaluation.year,
+        )
+        met_count, undecided_count = 0, 0
+        criteria = criteria_by_set[evaluation.criteria_set_id]
+        for criterion in criteria:
+            indicator_results = []
+            for indicator in criterion.indicators.all():
+                row = values[evaluation.pk].get(indicator.pk)
+                met = indicator_met(
+                    indicator, row.value if row else None, indicator.thresholds.all(), subject
+                )
+                indicator_results.append(met)
+                if row and row.met != met:
+                    row.met = met
+                    stale_values.append(row)
+            met = criterion_met(indicator_results)
+            met_count += met is True
+            undecided_count += met is None
+            results.append(
+                CriterionResult(evaluation_id=evaluation.pk, criterion_id=criterion.pk, met=met)
+            )
+        evaluation.met_count, evaluation.criteria_count = met_count, len(criteria)
+        evaluation.undecided_count = undecided_count
+    IndicatorValue.objects.bulk_create(
+        stale_values,
+        update_conflicts=True,
+        unique_fields=["evaluation", "indicator"],
+        update_fields=["met"],
+        batch_size=2000,
+    )
+    CriterionResult.objects.bulk_create(
+        results,
+        update_conflicts=True,
+        unique_fields=["evaluation", "criterion"],
+        update_fields=["met"],
+        batch_size=2000,
+    )
+    Evaluation.objects.bulk_update(
+        evaluations, ["met_count", "undecided_count", "criteria_count"], batch_size=2000
+    )
+
+
+def evaluations_recompute_logged(
+    *, evaluation_ids: Collection[int], reason: str, actor: User | None = None
+) -> int:
+    """`evaluations_recompute`, with each tally that moves recorded in its evaluation's history
+    (as `evaluation_recompute_logged`). Returns how many moved."""
+
+    def tallies() -> dict[int, Tally]:
+        return {
+            pk: Tally(met, undecided, total)
+            for pk, met, undecided, total in Evaluation.objects.filter(
+                pk__in=evaluation_ids
+            ).values_list("pk", "met_count", "undecided_count", "criteria_count")
+        }
+
+    before = tallies()
+    evaluations_recompute(evaluation_ids=set(evaluation_ids))
+    after = tallies()
+    logs = [
+        EvaluationLog(
+            evaluation_id=pk,
+            actor=actor,
+            action=EvaluationLog.Action.RECOMPUTED,
+            old_value=str(before[pk]),
+            new_value=str(tally),
+            reason=reason,
+        )
+        for pk, tally in after.items()
+        if tally != before[pk]
+    ]
+    EvaluationLog.objects.bulk_create(logs, batch_size=2000)
+    return len(logs)
+
+
+# --- Commune groups (QĐ 51/2025/QĐ-TTg) ---------------------------------------------------------
+
+
+@dataclass
+class GroupDecisionRejected(Exception):
+    """A group decision that cannot be recorded: field → Vietnamese reason naming the field.
+    Nothing was written."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return " ".join(self.errors.values())
+
+
+def default_group_issuer(province: Province) -> str:
+    """ "UBND tỉnh Quảng Trị": who decides a xã's group."""
+    return _("UBND %(province)s") % {"province": lower_first(province.name)}
+
+
+def commune_groups_check(
+    *,
+    province: Province,
+    number: str,
+    day: date | None,
+    applies_from: date | None,
+    issuer: str,
+    groups: Mapping[int, int | None],
+) -> dict[str, str]:
+    """Why a group decision cannot be recorded (field → reason); empty when it can.
+    `applies_from` None means from the decision's own day."""
+    errors: dict[str, str] = {}
+    if not number:
+        errors["number"] = _("Số quyết định: không được để trống.")
+    elif len(number) > 50:
+        errors["number"] = _("Số quyết định: tối đa 50 ký tự.")
+    days = [("date", day, _("Ngày quyết định"))]
+    if applies_from is not None:  # none: from the decision's own day
+        days.append(("applies_from", applies_from, _("Áp dụng từ ngày")))
+    for key, value, label in days:
+        if value is None:
+            errors[key] = _("%(field)s: không được để trống (dd/mm/yyyy).") % {"field": label}
+        elif value.year not in YEARS:
+            errors[key] = _("%(field)s: phải trong khoảng năm %(first)s–%(last)s.") % {
+                "field": label,
+                "first": YEARS[0],
+                "last": YEARS[-1],
+            }
+    if len(issuer) > 200:
+        errors["issuer"] = _("Cơ quan ban hành: tối đa 200 ký tự.")
+    if province.edition != Edition.TWO_TIER_2025:
+        errors["province"] = _(
+            "Tỉnh: nhóm xã chỉ xác định cho các xã từ 01/07/2025 (tỉnh – xã), không cho đơn vị "
+            "trước sắp xếp."
+        )
+    if not groups:
+        errors["groups"] = _("Nhóm xã: chọn nhóm cho ít nhất một xã.")
+    bad_groups = [pk for pk, group in groups.items() if group not in (1, 2, 3)]
+    if bad_groups:
+        errors["groups"] = _("Nhóm xã: chỉ chọn nhóm 1, 2 hoặc 3.")
+    own = set(
+        Commune.objects.xa()
+        .filter(province=province, edition=Edition.TWO_TIER_2025, pk__in=list(groups))
+        .values_list("pk", flat=True)
+    )
+    outside = sorted(set(groups) - own)
+    if outside:
+        known = dict(Commune.objects.filter(pk__in=outside).values_list("pk", "name"))
+        errors["communes"] = _("Xã: %(names)s không phải xã từ 01/07/2025 của %(province)s.") % {
+            "names": ", ".join(
+                known.get(pk, _("(không có, mã %(pk)s)") % {"pk": pk}) for pk in outside
+            ),
+            "province": province.name,
+        }
+    if (
+        number
+        and day
+        and CommuneGroupDecision.objects.filter(
+            province=province, number__iexact=number, date=day
+        ).exists()
+    ):
+        errors["number"] = _(
+            "Số quyết định: %(province)s đã ghi nhận quyết định số %(number)s ngày %(date)s."
+        ) % {"province": province.name, "number": number, "date": f"{day:%d/%m/%Y}"}
+    return errors
+
+
+@transaction.atomic
+def commune_groups_decide(
+    *,
+    province: Province,
+    number: str,
+    day: date | None,
+    applies_from: date | None = None,
+    issuer: str = "",
+    groups: Mapping[int, int | None],
+    actor: User | None,
+) -> CommuneGroupDecision:
+    """Record a province's decision setting the group of some of its xã, then recompute their
+    open evaluations with the groups now in force (each changed tally in the history)."""
+    number, issuer = number.strip(), issuer.strip() or default_group_issuer(province)
+    # The province row is the lock: two staff recording the same decision at once get one.
+    Province.objects.select_for_update().filter(pk=province.pk).first()
+    errors = commune_groups_check(
+        province=province,
+        number=number,
+        day=day,
+        applies_from=applies_from,
+        issuer=issuer,
+        groups=groups,
+    )
+    if errors:
+        raise GroupDecisionRejected(errors)
+    decision = CommuneGroupDecision.objects.create(
+        province=province,
+        number=number,
+        date=day,
+        applies_from=applies_from or day,
+        issuer=issuer,
+        created_by=actor,
+    )
+    CommuneGroupSetting.objects.bulk_create(
+        CommuneGroupSetting(decision=decision, commune_id=pk, group=group)
+        for pk, group in groups.items()
+    )
+    commune_groups_recompute(commune_ids=groups, reason=str(decision), actor=actor)
+    return decision
+
+
+def commune_groups_recompute(
+    *, commune_ids: Collection[int], reason: str, actor: User | None
+) -> int:
+    """The open (not approved) evaluations of these xã, recomputed with the groups in force;
+    returns how many tallies moved. Approved ones stay locked (recompute_evaluations
+    --include-approved reopens the question on purpose)."""
+    open_ids = list(
+        Evaluation.objects.filter(commune_id__in=list(commune_ids))
+        .exclude(status=Evaluation.Status.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    return evaluations_recompute_logged(evaluation_ids=open_ids, reason=reason, actor=actor)
 
 
 # --- Workflow -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ urlpatterns = [
     path("tham-dinh/", views.review_queue, name="review_queue"),
     path("bo-tieu-chi/", views.criteria_set_list, name="criteria_set_list"),
     path("bo-tieu-chi/<int:pk>/", views.criteria_set_detail, name="criteria_set_detail"),
+    path("tinh/<int:pk>/nhom-xa/", views.commune_groups, name="commune_groups"),
     path("tinh/<int:pk>/ke-thua/", inheritance_views.inheritance_list, name="inheritance_list"),
     path(
         "xa/<int:pk>/ke-thua/",

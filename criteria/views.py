@@ -6,7 +6,7 @@ import logging
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes.access import can_change_commune, districts_visible_to, get_commune_or_404
-from communes.models import Commune
+from communes.models import Commune, Edition, Province
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
@@ -25,22 +25,31 @@ from .access import (
     can_review_commune,
     get_evaluation_or_404,
     get_evidence_or_404,
+    get_group_province_or_404,
     review_queue_for,
 )
+from .forms import GroupDecisionForm
+from .groups import group_descriptions, settings_in_force, with_group_on
 from .inheritance import inheritance_of
-from .models import CriteriaSet, Evaluation
-from .rules import unmet_sentence
+from .models import CommuneGroupDecision, CriteriaSet, Evaluation
+from .rules import Subject, tally_sentence, unmet_sentence
 from .selectors import (
     changes_since,
     evaluation_grid,
+    new_period_for,
     recognition_risk,
     unmet_short_names,
     village_tally,
+    waits_for_group,
 )
 from .services import (
     EvaluationConflict,
     EvaluationError,
     FieldErrors,
+    GroupDecisionRejected,
+    commune_groups_check,
+    commune_groups_decide,
+    default_group_issuer,
     evaluation_approve,
     evaluation_create,
     evaluation_log_refusal,
@@ -72,7 +81,8 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
     approved = next((e for e in evaluations if e.status == Evaluation.Status.APPROVED), None)
     shown = approved or (evaluations[0] if evaluations else None)
-    grid = evaluation_grid(shown, subject_of(shown)) if shown else []
+    subject = subject_of(shown) if shown else None
+    grid = evaluation_grid(shown, subject) if shown else []
     can_change = can_change_commune(request.user, commune)
     recognitions = list(commune.recognitions.all())
     return render(
@@ -85,16 +95,42 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "village_evaluations": village_evaluations,
             "village_list": commune.villages.order_by("search_name") if can_change else [],
             "grid": grid,
-            "unmet": unmet_sentence(unmet_short_names(grid)) if shown else "",
+            **(_tally_context(shown, grid, subject) if shown else {}),
+            "group_now": settings_in_force(timezone.localdate())
+            .filter(commune=commune)
+            .select_related("decision")
+            .first()
+            if commune.edition == Edition.TWO_TIER_2025
+            else None,
             "villages": village_tally(commune),
             "recognitions": recognitions,
             "inheritance": inheritance_of([commune]).get(commune.pk),
             "risk": recognition_risk(grid, recognitions) if approved else None,
             "can_change": can_change,
             "sets": _sets_for(commune) if can_change else [],
-            "this_year": timezone.localdate().year,
+            "new_period": new_period_for(commune, timezone.localdate()) if can_change else None,
         },
     )
+
+
+def _tally_context(evaluation: Evaluation, grid, subject: Subject) -> dict:
+    """ "Đạt 7/10 tiêu chí (3 tiêu chí chưa xác định)", what is still unmet, the commune group
+    its thresholds use, or that the xã lacks one (no query: all from the grid)."""
+    return {
+        "group": subject.group
+        if any(
+            threshold.commune_group
+            for row in grid
+            for item in row.indicators
+            for threshold in item.indicator.thresholds.all()
+        )
+        else None,
+        "tally": tally_sentence(
+            evaluation.met_count, evaluation.criteria_count, evaluation.undecided_count
+        ),
+        "unmet": unmet_sentence(unmet_short_names(grid), evaluation.undecided_count),
+        "missing_group": waits_for_group(grid),
+    }
 
 
 def _sets_for(commune: Commune):
@@ -102,7 +138,7 @@ def _sets_for(commune: Commune):
     return CriteriaSet.objects.filter(
         Q(level__in=COMMUNE_LEVELS)
         | Q(level=CriteriaSet.Level.THON, province_name=commune.province.short_name)
-    ).order_by("level", "-valid_from")
+    ).newest_first()
 
 
 @require_POST
@@ -142,7 +178,8 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation_or_404(request.user, pk)
-    grid = evaluation_grid(evaluation, subject_of(evaluation))
+    subject = subject_of(evaluation)
+    grid = evaluation_grid(evaluation, subject)
     previous = evaluation_previous(evaluation)
     can_review = can_review_commune(request.user, evaluation.commune)
     return render(
@@ -152,7 +189,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "commune": evaluation.commune,
             "grid": grid,
-            "unmet": unmet_sentence(unmet_short_names(grid)),
+            **_tally_context(evaluation, grid, subject),
             "previous": previous,
             "changes": changes_since(grid, previous),
             "log": evaluation.log.select_related("actor", "indicator")[:200],
@@ -416,10 +453,20 @@ def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for indicator in criterion.indicators.all()
             ),
         )
+    by_group = any(
+        threshold.commune_group
+        for criterion in criteria
+        for indicator in criterion.indicators.all()
+        for threshold in indicator.thresholds.all()
+    )
     return render(
         request,
         "criteria/criteria_set_detail.html",
-        {"criteria_set": criteria_set, "criteria": criteria},
+        {
+            "criteria_set": criteria_set,
+            "criteria": criteria,
+            "groups": group_descriptions() if by_group else [],
+        },
     )
 
 
@@ -457,4 +504,150 @@ def _refuse(request: HttpRequest, evaluation: Evaluation, action: str) -> None:
         actor=request.user,
         reason=_("Từ chối thao tác “%(action)s” của %(user)s")
         % {"action": action, "user": request.user},
+    )
+
+
+# --- Commune groups (QĐ 51/2025/QĐ-TTg) ---------------------------------------------------------
+
+GROUP_EXPORT_HEADERS = [
+    "Tỉnh",
+    "Mã xã",
+    "Xã",
+    "Nhóm",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Áp dụng từ ngày",
+    "Cơ quan ban hành",
+]
+
+
+def commune_groups(request: HttpRequest, pk: int) -> HttpResponse:
+    """A province's xã with the group in force today and the decision that set it; and the form
+    recording a new decision that sets the group of many xã at once."""
+    province = get_group_province_or_404(request.user, pk)
+    query = request.GET.get("q", "").strip()
+    communes = (
+        with_group_on(
+            Commune.objects.xa().filter(province=province, edition=Edition.TWO_TIER_2025),
+            timezone.localdate(),
+        )
+        .search(query)
+        .order_by("search_name", "code")
+    )
+    if fmt := requested_format(request):
+        return _commune_groups_export(fmt, province, communes)
+    form, chosen = GroupDecisionForm(), {}
+    if request.method == "POST":
+        form = GroupDecisionForm(request.POST)
+        chosen, unreadable = _posted_groups(request)
+        if unreadable:
+            form.add_error(None, unreadable)
+        if form.is_valid() and not unreadable:
+            try:
+                decision = commune_groups_decide(
+                    province=province,
+                    number=form.cleaned_data["number"],
+                    day=form.cleaned_data["date"],
+                    applies_from=form.cleaned_data["applies_from"],
+                    issuer=form.cleaned_data["issuer"],
+                    groups=chosen,
+                    actor=request.user,
+                )
+            except GroupDecisionRejected as error:
+                _form_errors(form, error.errors)
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi nhận %(decision)s: %(count)s xã.")
+                    % {"decision": decision, "count": len(chosen)},
+                )
+                return redirect("criteria:commune_groups", pk=province.pk)
+        else:
+            # Say everything that is wrong at once, not one field per attempt.
+            _form_errors(
+                form,
+                commune_groups_check(
+                    province=province,
+                    number=form.cleaned_data.get("number", ""),
+                    day=form.cleaned_data.get("date"),
+                    applies_from=form.cleaned_data.get("applies_from"),
+                    issuer=form.cleaned_data.get("issuer", ""),
+                    groups=chosen,
+                ),
+            )
+        messages.error(request, _("Chưa ghi nhận quyết định: xem các lỗi dưới đây."))
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form.fields["issuer"].widget.attrs["placeholder"] = default_group_issuer(province)
+    rows = list(communes)
+    for row in rows:
+        row.picked = chosen.get(row.pk)
+    decisions = (
+        CommuneGroupDecision.objects.filter(province=province)
+        .annotate(xa_count=Count("settings"))
+        .order_by("-applies_from", "-date", "-pk")[:50]
+    )
+    return render(
+        request,
+        "criteria/commune_groups.html",
+        {
+            "province": province,
+            "communes": rows,
+            "decisions": decisions,
+            "form": form,
+            "groups": group_descriptions(),
+            "query": query,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _posted_groups(request: HttpRequest) -> tuple[dict[int, int | None], str]:
+    """`group_<xã id>` → 1, 2, 3 (blank: not in this decision; anything else: None, refused),
+    and a message for fields that name no xã at all."""
+    chosen: dict[int, int | None] = {}
+    unreadable = []
+    for key, value in request.POST.items():
+        if not key.startswith("group_"):
+            continue
+        commune_id, value = key.removeprefix("group_"), value.strip()
+        if not commune_id.isdigit() or len(commune_id) > 12:
+            unreadable.append(commune_id[:20])
+            continue
+        if value:
+            chosen[int(commune_id)] = int(value) if value in ("1", "2", "3") else None
+    message = ""
+    if unreadable:
+        message = _("Xã: không xác định được xã «%(keys)s».") % {"keys": ", ".join(unreadable)}
+    return chosen, message
+
+
+def _form_errors(form: GroupDecisionForm, errors: dict[str, str]) -> None:
+    for key, message in errors.items():
+        if key in form.fields:
+            if key not in form.errors:
+                form.add_error(key, message)
+        elif message not in form.non_field_errors():
+            form.add_error(None, message)
+
+
+def _commune_groups_export(fmt: str, province: Province, communes) -> HttpResponse:
+    """The roster's own columns: the file can be corrected and imported back."""
+    return table_response(
+        fmt=fmt,
+        filename=f"nhom-xa-{province.short_name}",
+        headers=GROUP_EXPORT_HEADERS,
+        rows=(
+            (
+                province.name,
+                commune.code,
+                commune.name,
+                commune.group_in_force or "",
+                commune.group_decision_number or "",
+                commune.group_decision_date or "",
+                commune.group_applies_from or "",
+                commune.group_decision_issuer or "",
+            )
+            for commune in communes.iterator(chunk_size=2000)
+        ),
     )

@@ -173,7 +173,7 @@ def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = No
         objective = CommuneObjective(
             kind=assignment.kind,
             kind_label=assignment.get_kind_display(),
-            place=commune.place_label(),
+            place=commune.place_label(on=as_of),
             name=lower_first(commune.name),
             tally=(
                 f"đạt {evaluation.met_count}/{evaluation.criteria_count} tiêu chí"
@@ -241,8 +241,9 @@ class InspectionReportContent:
     missing: list[str] = field(default_factory=list)
 
 
-def inspection_report(inspection: Inspection) -> InspectionReportContent:
-    """The filed report of one inspection, as a BÁO CÁO kết quả kiểm tra."""
+def inspection_report(inspection: Inspection, on: date | None = None) -> InspectionReportContent:
+    """The filed report of one inspection, as a BÁO CÁO kết quả kiểm tra; `on`: the
+    document's date (no district named after 30/06/2025)."""
     report = InspectionReport.objects.filter(inspection=inspection).first()
     commune = inspection.assignment.commune
     period = (
@@ -252,7 +253,7 @@ def inspection_report(inspection: Inspection) -> InspectionReportContent:
     )
     if report is None:
         return InspectionReportContent(
-            commune.place_label(),
+            commune.place_label(on=on),
             period,
             NO_DATA,
             NO_DATA,
@@ -268,7 +269,7 @@ def inspection_report(inspection: Inspection) -> InspectionReportContent:
     if report.resources_in_kind:
         resources += f"; {report.resources_in_kind}"
     return InspectionReportContent(
-        commune=lower_first(commune.place_label()),
+        commune=lower_first(commune.place_label(on=on)),
         commune_name=lower_first(commune.name),
         period=period,
         inspected_on=f"{report.inspected_on:%d/%m/%Y}",
@@ -290,7 +291,7 @@ class InspectionPlanContent:
     missing: list[str] = field(default_factory=list)
 
 
-def inspection_plan(agency: Agency, start, end) -> InspectionPlanContent:
+def inspection_plan(agency: Agency, start, end, on: date | None = None) -> InspectionPlanContent:
     """The period's inspections of the agency: when, where, in which capacity; and who goes."""
     inspections = (
         Inspection.objects.filter(assignment__agency=agency, due_date__gte=start, due_date__lte=end)
@@ -301,7 +302,7 @@ def inspection_plan(agency: Agency, start, end) -> InspectionPlanContent:
     rows = [
         (
             f"{inspection.due_date:%d/%m/%Y}",
-            inspection.assignment.commune.place_label(),
+            inspection.assignment.commune.place_label(on=on),
             inspection.assignment.get_kind_display(),
             inspection.get_kind_display(),
         )
@@ -346,7 +347,9 @@ class AgencyReportContent:
     missing: list[str] = field(default_factory=list)
 
 
-def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent:
+def agency_report(
+    agency: Agency, start: date, end: date, on: date | None = None
+) -> AgencyReportContent:
     """The agency's half-year: its inspections, its communes' progress (criteria met at the start
     of the half and now, with a chart), and the resources it mobilised."""
     inspections = list(
@@ -361,7 +364,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
     rows = [
         (
             f"{i.due_date:%d/%m/%Y}",
-            i.assignment.commune.place_label(),
+            i.assignment.commune.place_label(on=on),
             i.get_kind_display(),
             i.get_status_display()
             + (" (quá hạn)" if i.overdue_since and i.status != Inspection.Status.DONE else ""),
@@ -379,7 +382,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
         for r in reports
         if r.resources_in_kind
     ]
-    progress, chart, missing = _communes_progress(agency, start, end)
+    progress, chart, missing = _communes_progress(agency, start, end, on)
     if not inspections:
         missing.append("Không có đợt kiểm tra nào trong kỳ")
     label = Period(start, end).label()
@@ -400,7 +403,7 @@ def agency_report(agency: Agency, start: date, end: date) -> AgencyReportContent
 
 
 def _communes_progress(
-    agency: Agency, start: date, end: date
+    agency: Agency, start: date, end: date, on: date | None = None
 ) -> tuple[list[CommuneProgress], Chart | None, list[str]]:
     assignments = list(
         agency.assignments.filter(start__lte=end)
@@ -429,7 +432,7 @@ def _communes_progress(
             missing.append(f"{commune.name}: chưa có đánh giá đã duyệt")
         progress.append(
             CommuneProgress(
-                place=commune.place_label(),
+                place=commune.place_label(on=on),
                 short_name=commune.short_name,
                 before=_tally(then),
                 after=_tally(now),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import Province
+from communes.models import Edition, Province
 from criteria.models import Evaluation
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.text import format_number
@@ -58,6 +58,7 @@ def _common(request: HttpRequest, filters: d.Filters, scope: d.Scope) -> dict:
         "filters": filters,
         "scope": scope,
         "provinces": provinces,
+        "editions": Edition.choices if request.user.is_admin and not filters.province else [],
         "periods": _period_choices(filters, timezone.localdate()),
         "list_url": reverse("dashboards:commune_list"),
         "overview_url": reverse("dashboards:overview"),

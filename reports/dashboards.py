@@ -16,11 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     FilteredRelation,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -33,6 +31,7 @@ from django.utils.translation import gettext as _
 from communes.access import communes_visible_to, districts_visible_to, provinces_visible_to
 from communes.models import Commune, CommuneQuerySet, District, Edition, Province
 from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
+from criteria.selectors import set_in_force
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to
 from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
@@ -77,7 +76,8 @@ class Filters:
     district: District | None = None
     agency: Agency | None = None
     period: tuple[int, int] | None = None
-    edition: int = Edition.THREE_TIER_2024
+    edition: int = Edition.current()
+    edition_asked: int | None = None  # ?phien_ban=, kept in every link
     districts: list[District] = field(default_factory=list)
     agencies: list[Agency] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -95,6 +95,8 @@ class Filters:
             params["co_quan"] = self.agency.pk
         if self.period:
             params["ky"] = f"{self.period[0]}-{self.period[1]}"
+        if self.edition_asked:
+            params["phien_ban"] = self.edition_asked
         for key, value in extra.items():
             if value is None or value == "":
                 params.pop(key, None)
@@ -146,9 +148,14 @@ def parse_period(raw: str) -> tuple[int, int] | None:
     return period
 
 
-def read_filters(user: User, params: QueryDict) -> Filters:
-    """The filters in the query string; unknown or out-of-scope ids are named and dropped."""
+def read_filters(user: User, params: QueryDict, today: date | None = None) -> Filters:
+    """The filters in the query string; unknown or out-of-scope ids are named and dropped.
+
+    With nothing chosen, the figures are today's: the user's edition (the current one for the
+    country) and the set in force for it.
+    """
     errors: list[str] = []
+    today = today or timezone.localdate()
 
     def wanted(key: str, label: str) -> int | None:
         try:
@@ -157,19 +164,12 @@ def read_filters(user: User, params: QueryDict) -> Filters:
             errors.append(_("%(what)s không hợp lệ: bỏ qua bộ lọc này.") % {"what": label})
             return None
 
-    sets = list(
-        CriteriaSet.objects.filter(level__in=COMMUNE_SET_LEVELS)
-        .annotate(
-            has_data=Exists(CommuneStanding.objects.filter(criteria_set=OuterRef("pk"))),
-        )
-        .order_by("-has_data", "-valid_from", "code")
-    )
+    sets = list(CriteriaSet.objects.filter(level__in=COMMUNE_SET_LEVELS).newest_first())
     set_id = wanted("bo", _("Bộ tiêu chí"))
-    criteria_set = next((s for s in sets if s.pk == set_id), None)
-    if set_id and criteria_set is None:
-        errors.append(_("Không có bộ tiêu chí đã chọn: hiển thị bộ mặc định."))
-    criteria_set = criteria_set or (sets[0] if sets else None)
-    filters = Filters(criteria_sets=sets, criteria_set=criteria_set, errors=errors)
+    chosen = next((s for s in sets if s.pk == set_id), None)
+    if set_id and chosen is None:
+        errors.append(_("Không có bộ tiêu chí đã chọn: hiển thị bộ đang áp dụng."))
+    filters = Filters(criteria_sets=sets, criteria_set=chosen, errors=errors)
 
     province_id = wanted("tinh", _("Tỉnh"))
     if province_id:
@@ -178,13 +178,10 @@ def read_filters(user: User, params: QueryDict) -> Filters:
             errors.append(_("Không tìm thấy tỉnh đã chọn trong phạm vi của bạn."))
     if user.role == Role.PROVINCE and not user.is_admin:
         filters.province = user.province
-    if filters.province:
-        filters.edition = filters.province.edition
-    elif user.role == Role.DISTRICT and not user.is_admin:
-        filters.edition = user.district.edition
-    elif criteria_set and criteria_set.valid_from >= TWO_TIER_FROM:
-        # History before 07/2025 is three-tier; sets that begin after it are scored on 2025 units.
-        filters.edition = Edition.TWO_TIER_2025
+    filters.edition = _edition(user, filters, params, chosen)
+    if chosen is None:
+        in_force = set_in_force(filters.edition, today, among=sets)
+        filters.criteria_set = next((s for s in sets if s == in_force), sets[0] if sets else None)
 
     if filters.province or user.role == Role.DISTRICT:
         districts = districts_visible_to(user)
@@ -221,6 +218,27 @@ def read_filters(user: User, params: QueryDict) -> Filters:
                 % {"period": raw_period[:20]}
             )
     return filters
+
+
+def _edition(user: User, filters: Filters, params: QueryDict, chosen: CriteriaSet | None) -> int:
+    """Whose units the figures count: the scope's edition; nationally the one asked for
+    (?phien_ban=), else the one a chosen set was scored on, else the current one."""
+    if filters.province:
+        return filters.province.edition
+    if user.role == Role.DISTRICT and not user.is_admin:
+        return user.district.edition
+    if user.role == Role.AGENCY and not user.is_admin:
+        return user.agency.province.edition
+    raw = params.get("phien_ban", "").strip()
+    if raw:
+        if raw.isdigit() and int(raw) in Edition.values:
+            filters.edition_asked = int(raw)
+            return int(raw)
+        filters.errors.append(_("Phiên bản đơn vị hành chính không hợp lệ: bỏ qua bộ lọc này."))
+    if chosen is not None and chosen.valid_from < TWO_TIER_FROM:
+        # History before 07/2025 is three-tier; sets that begin after it are scored on 2025 units.
+        return Edition.THREE_TIER_2024
+    return Edition.current()
 
 
 def scope_for(user: User, filters: Filters) -> Scope:

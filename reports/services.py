@@ -21,7 +21,8 @@ from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from communes.models import Commune, District, Province
+from communes.models import Commune, District, Edition, Province
+from criteria.selectors import set_in_force
 from ntm_portal.models import User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.text import lower_first
@@ -61,6 +62,8 @@ TEMPLATES = {
 }
 # Beat writes a half-year's report in the weeks after it ends, not for years long gone.
 REPORT_WINDOW_DAYS = 30
+# Plans of this year on are of the 2026–2030 programme and cite its criteria set.
+PRESENT_PROGRAMME_FROM = 2026
 FIRST_YEAR = 2010  # registers and dates before this are typing mistakes
 HIGHEST_NUMBER = 99_999
 
@@ -157,6 +160,13 @@ def proposed_citations(issuer: Issuer, kind: str, day: date, year: int) -> list[
         village_set = content.village_set_of(issuer.province)
         if village_set is not None:
             cited.append(legal_document_of_set(village_set, issuer.province))
+    elif year >= PRESENT_PROGRAMME_FROM and (
+        kind in content.AREA_PLAN_KINDS or kind == Kind.SPONSORSHIP_PLAN
+    ):
+        # A plan of 2026–2030 is measured by the set in force then (QĐ 51/2025/QĐ-TTg).
+        national = set_in_force(Edition.on(day), max(day, date(year, 12, 31)))
+        if national is not None:
+            cited.append(legal_document_of_set(national, issuer.province))
     area = issuer.area
     scope = Q(province__isnull=True) | Q(province=issuer.province)
     registered = (
@@ -245,6 +255,9 @@ def _next_version(document: Document, actor: User | None, **changes) -> Document
             f"Văn bản {latest.number_label} đã ban hành nên không sửa được; muốn đính chính "
             "hãy soạn văn bản mới."
         )
+    reason = issuers.of_document(document).cannot_issue_on(changes.get("dated_for") or latest.as_of)
+    if reason:
+        raise DocumentError(reason)
     citations = changes.pop("citations", None)
     fields = {
         name: getattr(document, name)
@@ -650,8 +663,13 @@ def documents_plan_period(*, today: date) -> int:
             issuer=agency, kind=Document.Kind.INSPECTION_PLAN, period_start=quarter.start
         ).exists()
         if not exists:
+            # Made on `today` (beat's day): the plan speaks for that day.
             document_create(
-                kind=Document.Kind.INSPECTION_PLAN, issuer=agency, actor=None, period=quarter
+                kind=Document.Kind.INSPECTION_PLAN,
+                issuer=agency,
+                actor=None,
+                period=quarter,
+                dated_for=today,
             )
             made += 1
     return made + documents_report_half_year(today=today)
@@ -678,7 +696,13 @@ def documents_report_half_year(*, today: date) -> int:
     )
     made = 0
     for agency in agencies:
-        document_create(kind=Document.Kind.AGENCY_REPORT, issuer=agency, actor=None, period=ended)
+        document_create(
+            kind=Document.Kind.AGENCY_REPORT,
+            issuer=agency,
+            actor=None,
+            period=ended,
+            dated_for=today,
+        )
         made += 1
     return made
 
@@ -813,16 +837,16 @@ def _body(document: Document):
     as_of = document.as_of
     match document.kind:
         case Kind.INSPECTION_REPORT:
-            body = content.inspection_report(document.inspection)
+            body = content.inspection_report(document.inspection, on=as_of)
             return body, {"report": body}
         case Kind.INSPECTION_PLAN:
             body = content.inspection_plan(
-                document.issuer, document.period_start, document.period_end
+                document.issuer, document.period_start, document.period_end, on=as_of
             )
             return body, {"inspections": body}
         case Kind.AGENCY_REPORT:
             body = content.agency_report(
-                document.issuer, document.period_start, document.period_end
+                document.issuer, document.period_start, document.period_end, on=as_of
             )
             return body, {"plan": body}
         case kind if kind in content.AREA_PLAN_KINDS:

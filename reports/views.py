@@ -164,7 +164,8 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
             messages.success(request, _("Đang tạo dự thảo; trang sẽ có tệp PDF sau ít giây."))
             return redirect("reports:document_detail", pk=document.pk)
     plan = content.area_plan(area, year, timezone.localdate())
-    series = issuers.of_area(area).series
+    issuer = issuers.of_area(area)
+    series = issuer.series
     documents = Document.objects.filter(series=series).order_by("-created_at", "-pk")[:20]
     return render(
         request,
@@ -176,6 +177,9 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
             "plan": plan,
             "documents": documents,
             "can_plan": can_plan,
+            # A body that no longer exists (district People's Committees after 30/06/2025)
+            # drafts nothing new; its plans stay readable.
+            "cannot_issue": issuer.cannot_issue_on(timezone.localdate()),
             "form": form,
             "kinds": [(k, Document.Kind(k).label) for k in kinds],
             "no_data": content.NO_DATA,

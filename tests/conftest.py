@@ -188,3 +188,76 @@ def personas(world: World) -> dict[str, User]:
         "agency": UserFactory(username="skhdt_p", role=Role.AGENCY, agency=world.agency_a),
         "norole": UserFactory(username="moi_p"),
     }
+
+
+@dataclass
+class TwoTierWorld:
+    """The 2025 edition: two provinces, no districts; QĐ 51/2025/QĐ-TTg loaded from its fixture.
+
+    province (Tỉnh Quảng Trị) ─ xa_1 (Xã Ba Tầng: its official), xa_2 (Xã Hướng Lập), ward
+    other_province (Tỉnh Gia Lai) ─ other_xa (Xã Ia Grai)
+    """
+
+    province: object
+    other_province: object
+    xa_1: object
+    xa_2: object
+    ward: object
+    other_xa: object
+    qd51: CriteriaSet
+    staff: User
+    other_staff: User
+    official: User
+
+
+def load_qd51(tmp_path) -> CriteriaSet:
+    """Only the QĐ 51 file, through the real loader (the other sets cost time and say nothing)."""
+    import shutil
+    from pathlib import Path
+
+    from criteria.catalogue import catalogue_load
+
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "criteria"
+    directory = tmp_path / "qd51"
+    directory.mkdir(exist_ok=True)
+    shutil.copy(source / "qd51-2025-xa-ntm.json", directory)
+    catalogue_load(directory=directory)
+    return CriteriaSet.objects.get(code="QD51-2025-XA-NTM")
+
+
+@pytest.fixture
+def two_tier(db, tmp_path) -> TwoTierWorld:
+    from communes.models import Commune, Edition
+
+    province = ProvinceFactory(
+        edition=Edition.TWO_TIER_2025, short_name="Quảng Trị", name="Tỉnh Quảng Trị"
+    )
+    other = ProvinceFactory(
+        edition=Edition.TWO_TIER_2025, short_name="Gia Lai", name="Tỉnh Gia Lai"
+    )
+
+    def xa(province, name: str, **extra) -> Commune:
+        return CommuneFactory(
+            district=None, province=province, short_name=name, name=f"Xã {name}", **extra
+        )
+
+    xa_1, xa_2 = xa(province, "Ba Tầng"), xa(province, "Hướng Lập")
+    ward = CommuneFactory(
+        district=None,
+        province=province,
+        short_name="Đông Hà",
+        name="Phường Đông Hà",
+        kind=Commune.Kind.WARD,
+    )
+    return TwoTierWorld(
+        province=province,
+        other_province=other,
+        xa_1=xa_1,
+        xa_2=xa_2,
+        ward=ward,
+        other_xa=xa(other, "Ia Grai"),
+        qd51=load_qd51(tmp_path),
+        staff=UserFactory(username="vpdp_2025", role=Role.PROVINCE, province=province),
+        other_staff=UserFactory(username="vpdp_gl", role=Role.PROVINCE, province=other),
+        official=UserFactory(username="xa_2025", role=Role.COMMUNE, commune=xa_1),
+    )

@@ -50,6 +50,12 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("notification_list", None, "get", SIGNED_IN),
     ("criteria:criteria_set_list", None, "get", SIGNED_IN),
     ("criteria:criteria_set_detail", "criteria_set", "get", SIGNED_IN),
+    # Commune groups (issue 12): only 2025 provinces have them; the personas' province is a 2024
+    # one, so its staff are refused the 2025 province (its own staff: tests/test_commune_groups.py).
+    ("criteria:commune_groups", "two_tier.province", "get", {"admin"}),
+    ("criteria:commune_groups", "two_tier.province", "post", {"admin"}),
+    ("criteria:commune_groups", "province_a", "get", set()),
+    ("criteria:commune_groups", "province_a", "post", set()),
     ("criteria:review_queue", None, "get", {"admin", "province", "district"}),
     ("criteria:commune_status", "commune_a1", "get", {"admin", "province", "district", "commune"}),
     ("criteria:commune_status", "commune_a2", "get", {"admin", "province", "district", "agency"}),
@@ -172,11 +178,15 @@ def _is_allowed(response, role: str) -> bool:
     ("name", "target", "method", "allowed"), MATRIX, ids=[f"{n}[{t or '-'}]" for n, t, *_ in MATRIX]
 )
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(client, world, personas, role, name, target, method, allowed):
+def test_role_matrix(request, client, world, personas, role, name, target, method, allowed):
     if role != ANON:
         client.force_login(personas[role])
     if name == "sponsorships:calendar_ics":
         url = reverse(name, args=[world.agency_a.calendar_token])
+    elif target and "." in target:
+        # "two_tier.province": an object of the 2025 world (tests/conftest.py::two_tier).
+        fixture, attribute = target.split(".")
+        url = reverse(name, args=[getattr(request.getfixturevalue(fixture), attribute).pk])
     else:
         url = reverse(name, args=[getattr(world, target).pk] if target else [])
     data = {"language": "vi", "next": "/"} if name == "set_language" else {}

@@ -214,7 +214,8 @@ def test_agency_filter_narrows_to_its_communes(client, data, personas):
 
 
 def test_national_dashboard_counts_every_province(client, data, personas):
-    context = _get(client, personas["admin"], OVERVIEW).context
+    # The world is of the 2024 edition; the country opens on the current one (2025).
+    context = _get(client, personas["admin"], OVERVIEW, phien_ban=2024).context
     total = context["total"]
     assert (total.total, total.all_met, total.nang_cao, total.ntm) == (4, 2, 1, 2)
     assert {g.name for g in context["groups"].rows} == {"Tỉnh Quảng Trị", "Tỉnh Lai Châu"}
@@ -261,7 +262,10 @@ def test_heat_map_cells_and_columns(client, data, personas):
 def test_scope_of_each_role(client, data, personas):
     expected = {"admin": 4, "province": 3, "district": 2, "agency": 1}
     for role, total in expected.items():
-        assert _get(client, personas[role], OVERVIEW).context["total"].total == total, role
+        # Province, district and agency see their own edition; the country picks one.
+        params = {"phien_ban": 2024} if role == "admin" else {}
+        context = _get(client, personas[role], OVERVIEW, **params).context
+        assert context["total"].total == total, role
 
 
 @pytest.mark.parametrize("role", ["commune", "norole"])
@@ -287,12 +291,26 @@ def test_commune_officials_and_users_without_role_get_no_dashboard(client, data,
         {"nhom": "<script>"},
         {"tieu_chi": "x", "trang_thai": "y"},
         {"xuat": "pdf"},
+        {"phien_ban": "2019"},
+        {"phien_ban": "hai"},
+        {"phien_ban": "99999999999999999999"},
     ],
 )
 def test_bad_input_gets_a_message_or_an_empty_result_never_a_500(client, data, personas, params):
     for url in (OVERVIEW, HEATMAP, LIST):
         response = _get(client, personas["province"], url, **params)
         assert "Xã Bình Lư" not in response.content.decode()
+
+
+def test_an_unknown_edition_is_named_and_the_current_one_shown(client, data, personas):
+    context = _get(client, personas["admin"], OVERVIEW, phien_ban="2019").context
+    assert (
+        "Phiên bản đơn vị hành chính không hợp lệ: bỏ qua bộ lọc này." in context["filters"].errors
+    )
+    assert context["filters"].edition == 2025
+    # Chosen on purpose, it stays in every link.
+    context = _get(client, personas["admin"], OVERVIEW, phien_ban="2024").context
+    assert "phien_ban=2024" in context["filters"].query()
 
 
 def test_out_of_scope_filters_are_named_and_dropped(client, data, personas):

@@ -102,7 +102,7 @@ def test_area_figures_match_a_hand_computed_district(world):
     """Hướng Hóa in the test world: two xã; Ba Tầng 7/10, Thuận 9/10 and recognised; two
     villages without an evaluation."""
     Evaluation.objects.filter(pk=world.evaluation_a1.pk).update(
-        status=Evaluation.Status.APPROVED, met_count=7, criteria_count=10
+        status=Evaluation.Status.APPROVED, met_count=7, undecided_count=0, criteria_count=10
     )
     thuan = evaluation_create(
         commune=world.commune_a2,
@@ -112,7 +112,7 @@ def test_area_figures_match_a_hand_computed_district(world):
         actor=None,
     )
     Evaluation.objects.filter(pk=thuan.pk).update(
-        status=Evaluation.Status.APPROVED, met_count=9, criteria_count=10
+        status=Evaluation.Status.APPROVED, met_count=9, undecided_count=0, criteria_count=10
     )
     Recognition.objects.create(
         commune=world.commune_a2,

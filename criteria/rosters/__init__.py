@@ -1,4 +1,5 @@
-"""The rosters that write criteria data: evaluation values (evaluations.py) and the catalogue
-(catalogue.py). resources.py and benchmark.py set the first beside django-import-export."""
+"""The rosters that write criteria data: evaluation values (evaluations.py), the catalogue
+(catalogue.py) and the commune groups set by province decisions (groups.py). resources.py and
+benchmark.py set the first beside django-import-export."""
 
-from . import catalogue, evaluations  # noqa: F401  (importing them registers them)
+from . import catalogue, evaluations, groups  # noqa: F401  (importing them registers them)

@@ -25,13 +25,12 @@ from communes.rosters import PLACE_COLUMNS, locate_commune
 from criteria.models import (
     CriteriaSet,
     Criterion,
-    CriterionResult,
     Evaluation,
     EvaluationLog,
     Indicator,
     IndicatorValue,
 )
-from criteria.rules import Subject, criterion_met, indicator_met
+from criteria.services import evaluations_recompute
 from criteria.values import ValueRejected, parse_value
 from ntm_portal import rosters
 from ntm_portal.models import User
@@ -487,70 +486,3 @@ def _period(year: int, half: int) -> str:
     if half == Evaluation.Half.WHOLE_YEAR:
         return _("năm %(year)s") % {"year": year}
     return f"{Evaluation.Half(half).label} {year}"
-
-
-def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
-    """`criteria.services.evaluation_recompute` for many evaluations at once, same rules."""
-    evaluations = list(
-        Evaluation.objects.filter(pk__in=evaluation_ids)
-        .select_related("commune__province")
-        .only(
-            "pk",
-            "year",
-            "criteria_set_id",
-            "commune__region_override",
-            "commune__ntm_group",
-            "commune__province__region",
-        )
-    )
-    set_ids = {e.criteria_set_id for e in evaluations}
-    criteria_by_set = defaultdict(list)
-    for criterion in Criterion.objects.filter(criteria_set_id__in=set_ids).prefetch_related(
-        "indicators__thresholds"
-    ):
-        criteria_by_set[criterion.criteria_set_id].append(criterion)
-    values = defaultdict(dict)
-    for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only(
-        "pk", "evaluation_id", "indicator_id", "value", "note", "met"
-    ):
-        values[value.evaluation_id][value.indicator_id] = value
-    results, stale_values = [], []
-    for evaluation in evaluations:
-        subject = Subject(
-            region=evaluation.commune.region,
-            group=evaluation.commune.ntm_group,
-            year=evaluation.year,
-        )
-        met_count, criteria = 0, criteria_by_set[evaluation.criteria_set_id]
-        for criterion in criteria:
-            indicator_results = []
-            for indicator in criterion.indicators.all():
-                row = values[evaluation.pk].get(indicator.pk)
-                met = indicator_met(
-                    indicator, row.value if row else None, indicator.thresholds.all(), subject
-                )
-                indicator_results.append(met)
-                if row and row.met != met:
-                    row.met = met
-                    stale_values.append(row)
-            met = criterion_met(indicator_results)
-            met_count += met is True
-            results.append(
-                CriterionResult(evaluation_id=evaluation.pk, criterion_id=criterion.pk, met=met)
-            )
-        evaluation.met_count, evaluation.criteria_count = met_count, len(criteria)
-    IndicatorValue.objects.bulk_create(
-        stale_values,
-        update_conflicts=True,
-        unique_fields=["evaluation", "indicator"],
-        update_fields=["met"],
-        batch_size=2000,
-    )
-    CriterionResult.objects.bulk_create(
-        results,
-        update_conflicts=True,
-        unique_fields=["evaluation", "criterion"],
-        update_fields=["met"],
-        batch_size=2000,
-    )
-    Evaluation.objects.bulk_update(evaluations, ["met_count", "criteria_count"], batch_size=2000)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from criteria.models import Evaluation, EvaluationLog
-from criteria.services import evaluation_recompute
+from criteria.models import Evaluation
+from criteria.services import evaluation_recompute_logged
 
 
 class Command(BaseCommand):
@@ -22,17 +22,6 @@ class Command(BaseCommand):
         changed = total = 0
         for evaluation in evaluations.iterator(chunk_size=500):
             with transaction.atomic():
-                before = evaluation.met_count
-                evaluation_recompute(evaluation=evaluation)
                 total += 1
-                if evaluation.met_count != before:
-                    changed += 1
-                    # A derived tally that moves is a change of status: it goes into the history.
-                    EvaluationLog.objects.create(
-                        evaluation=evaluation,
-                        action=EvaluationLog.Action.RECOMPUTED,
-                        old_value=f"{before}/{evaluation.criteria_count}",
-                        new_value=f"{evaluation.met_count}/{evaluation.criteria_count}",
-                        reason=reason,
-                    )
+                changed += evaluation_recompute_logged(evaluation=evaluation, reason=reason)
         self.stdout.write(f"evaluations={total} changed={changed}")
