@@ -62,21 +62,13 @@ def assignment_create(
             _("Ngày kết thúc (%(end)s) phải sau ngày bắt đầu (%(start)s).")
             % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"}
         )
+    for day in (start, end):
+        if day is not None and (reason := commune.absence_on(day)):
+            raise SponsorshipError(reason)
     # Lock the agency so that two simultaneous assignments cannot both pass the overlap check.
     Agency.objects.select_for_update().get(pk=agency.pk)
-    overlapping = Assignment.objects.filter(agency=agency, commune=commune).filter(
-        Q(end__isnull=True) | Q(end__gte=start)
-    )
-    if end is not None:
-        overlapping = overlapping.filter(start__lte=end)
-    clash = overlapping.first()
-    if clash:
-        raise SponsorshipError(
-            _(
-                "%(agency)s đã được phân công %(commune)s từ %(start)s: hai phân công không được trùng thời gian."
-            )
-            % {"agency": agency, "commune": commune, "start": f"{clash.start:%d/%m/%Y}"}
-        )
+    if clash := assignment_overlap(agency=agency, commune=commune, start=start, end=end):
+        raise SponsorshipError(clash)
     return Assignment.objects.create(
         agency=agency,
         commune=commune,
