@@ -217,17 +217,24 @@ def test_2024_page_says_where_it_went(client, national):
 
 @pytest.mark.django_db
 def test_links_to_the_other_edition_only_where_the_user_may_go(client, national):
+    chieng_ly = _commune(2024, "03751")
+    thuan_chau = _commune(2025, "03721")
+    # A 2025 province's office reads the 2024 units it was formed from: linked.
     son_la_2025 = Province.objects.get(edition=2025, short_name="Sơn La")
     client.force_login(
         UserFactory(username="vpdp_son_la", role=Role.PROVINCE, province=son_la_2025)
     )
-    thuan_chau = _commune(2025, "03721")
     page = client.get(reverse("communes:commune_detail", args=[thuan_chau.pk])).content.decode()
-    chieng_ly = _commune(2024, "03751")
-    assert "Xã Chiềng Ly" in page
-    assert reverse("communes:commune_detail", args=[chieng_ly.pk]) not in page
-    # The 2024 unit itself is outside this user's scope: refused like a missing page.
-    response = client.get(reverse("communes:commune_detail", args=[chieng_ly.pk]))
+    assert f'href="{reverse("communes:commune_detail", args=[chieng_ly.pk])}"' in page
+    # District staff (2024) see their district only: the 2025 successor is named, not linked.
+    client.force_login(
+        UserFactory(username="huyen_thuan_chau", role=Role.DISTRICT, district=chieng_ly.district)
+    )
+    page = client.get(reverse("communes:commune_detail", args=[chieng_ly.pk])).content.decode()
+    assert "Xã Thuận Châu" in page
+    assert reverse("communes:commune_detail", args=[thuan_chau.pk]) not in page
+    # The 2025 unit itself is outside this user's scope: refused like a missing page.
+    response = client.get(reverse("communes:commune_detail", args=[thuan_chau.pk]))
     assert response.status_code == 404
 
 
