@@ -196,6 +196,9 @@ class AssignmentRoster(Roster):
             decision = self._decision(row, decisions, agency)
             if row.outcome.status == ERROR or not (commune and agency and start and kind):
                 continue
+            if reason := agency.absence_on(start):
+                row.fail("agency", reason)
+                continue
             located.append((row, agency, commune, kind, start, end, target, target_year, decision))
         # As assignment_create refuses them: no assignment on a unit gone (or not yet there).
         refuse_units_not_in_force(
