@@ -104,6 +104,18 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("dashboards:overview", None, "get", {"admin", "province", "district", "agency"}),
     ("dashboards:heatmap", None, "get", {"admin", "province", "district", "agency"}),
     ("dashboards:commune_list", None, "get", {"admin", "province", "district", "agency"}),
+    # Agencies and assignments across the reorganisation (issue 12 §3). "reorganised…" targets
+    # come from the `reorganised` fixture (a 2025 province formed from province A).
+    ("sponsorships:agency_list", None, "get", {"admin", "province"}),
+    ("sponsorships:agency_merge", "agency_a", "get", {"admin", "province"}),
+    ("sponsorships:agency_merge", "agency_a", "post", {"admin", "province"}),
+    ("sponsorships:agency_merge", "agency_b", "get", {"admin"}),
+    ("sponsorships:agency_rehome", "agency_a", "get", {"admin", "province"}),
+    ("sponsorships:agency_rehome", "agency_a", "post", {"admin", "province"}),
+    ("sponsorships:agency_rehome", "agency_b", "post", {"admin"}),
+    ("sponsorships:transfer_index", "reorganised", "get", {"admin", "province"}),
+    ("sponsorships:transfer", "reorganised.province", "get", {"admin", "province"}),
+    ("sponsorships:transfer", "reorganised.province", "post", {"admin", "province"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {
@@ -152,11 +164,15 @@ def _is_allowed(response, role: str) -> bool:
     ("name", "target", "method", "allowed"), MATRIX, ids=[f"{n}[{t or '-'}]" for n, t, *_ in MATRIX]
 )
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(client, world, personas, role, name, target, method, allowed):
+def test_role_matrix(request, client, world, personas, role, name, target, method, allowed):
     if role != ANON:
         client.force_login(personas[role])
     if name == "sponsorships:calendar_ics":
         url = reverse(name, args=[world.agency_a.calendar_token])
+    elif target and target.startswith("reorganised"):
+        reorganised = request.getfixturevalue("reorganised")
+        attribute = target.partition(".")[2]
+        url = reverse(name, args=[getattr(reorganised, attribute).pk] if attribute else [])
     else:
         url = reverse(name, args=[getattr(world, target).pk] if target else [])
     data = {"language": "vi", "next": "/"} if name == "set_language" else {}
