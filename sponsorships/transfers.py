@@ -91,6 +91,7 @@ class TransferRow:
     blocked_reason: str = ""
     dropped_for: TransferRow | None = None  # a conflict kept another assignment instead
     error: str = ""
+    in_conflict: bool = False
 
     @property
     def is_split(self) -> bool:
@@ -326,6 +327,8 @@ def _conflicts(rows: list[TransferRow]) -> list[Conflict]:
                 )
         if reasons:
             conflicts.append(Conflict(successor=successor, rows=group, reasons=reasons))
+            for row in group:
+                row.in_conflict = True
     return conflicts
 
 
