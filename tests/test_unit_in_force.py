@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from criteria.models import Evaluation, EvaluationLog
 from criteria.services import EvaluationError, evaluation_create
@@ -120,3 +121,21 @@ def test_evaluation_roster_refuses_the_row_and_names_the_successors(world, reorg
     )
     assert _errors(validation) == [(4, "Xã", SPLIT)]
     assert validation.counts["new"] == 1
+
+
+def test_the_admin_form_refuses_it_too_instead_of_failing(client, world, reorganised, personas):
+    client.force_login(personas["admin"])
+    response = client.post(
+        reverse("admin:sponsorships_assignment_add"),
+        {
+            "agency": world.agency_a.pk,
+            "commune": world.commune_a1.pk,
+            "kind": "do_dau",
+            "start": "2025-09-01",
+            "target_level": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert MERGED in response.content.decode()
+    assert not Assignment.objects.filter(commune=world.commune_a1).exists()
