@@ -265,14 +265,6 @@ class Assignment(models.Model):
     def inspection_frequency(self) -> Frequency:
         return self.INSPECTION_FREQUENCY[self.kind]
 
-    def inspectable_span(self) -> tuple[date, date | None]:
-        """The days the calendar plans for: the assignment's own, within the commune's life
-        (a 2024 commune is not inspected after 30/06/2025, whatever its assignment says)."""
-        commune = self.commune
-        start = max(self.start, commune.valid_from) if commune.valid_from else self.start
-        ends = [day for day in (self.end, commune.valid_to) if day is not None]
-        return start, min(ends) if ends else None
-
 
 class AssignmentTransfer(models.Model):
     """An assignment on a 2024 commune, ended on 30/06/2025 and carried (or not) to a 2025

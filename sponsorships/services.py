@@ -161,9 +161,8 @@ def inspections_backfill(*, assignments, since: date, until: date) -> int:
         )
     )
     for assignment in assignments:
-        active_from, active_to = assignment.inspectable_span()
-        end = min(until, active_to) if active_to else until
-        start = max(since, active_from)
+        end = min(until, assignment.end) if assignment.end else until
+        start = max(since, assignment.start)
         for period in periods_between(start, end, assignment.inspection_frequency):
             if (assignment.pk, period.start) not in existing:
                 missing.append(
@@ -180,24 +179,16 @@ def inspections_backfill(*, assignments, since: date, until: date) -> int:
 
 def _plan_inspections(today: date) -> int:
     horizon = Period.containing(today, Frequency.HALF_YEAR).following().end
-    since = Period.containing(today, Frequency.QUARTER).start
-    # Only communes that exist in the periods planned: a 2024 commune ended on 30/06/2025.
-    assignments = (
-        Assignment.objects.filter(start__lte=horizon)
-        .filter(Q(end__isnull=True) | Q(end__gte=since))
-        .exclude(commune__valid_to__lt=since)
-        .exclude(commune__valid_from__gt=horizon)
-        .select_related("commune")
-        .only("pk", "kind", "start", "end", "commune__valid_from", "commune__valid_to")
+    assignments = Assignment.objects.filter(start__lte=horizon).filter(
+        Q(end__isnull=True) | Q(end__gte=Period.containing(today, Frequency.QUARTER).start)
     )
     wanted: dict[tuple[int, date], Inspection] = {}
-    for assignment in assignments:
-        active_from, active_to = assignment.inspectable_span()
+    for assignment in assignments.only("pk", "kind", "start", "end"):
         for period in periods_to_plan(
             today=today,
             frequency=assignment.inspection_frequency,
-            active_from=active_from,
-            active_to=active_to,
+            active_from=assignment.start,
+            active_to=assignment.end,
         ):
             wanted[(assignment.pk, period.start)] = Inspection(
                 assignment_id=assignment.pk,

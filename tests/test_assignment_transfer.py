@@ -363,16 +363,31 @@ def test_bad_choices_are_named_and_nothing_is_written(world, reorganised, assign
 
 
 def test_the_calendar_plans_the_new_communes_only(world, reorganised, assigned, office):
+    # Until the transfer is entered, beat keeps the old assignments' calendar going.
     inspections_plan(today=TODAY)
-    planned = Inspection.objects.filter(period_start__gt=LAST_DAY)
-    assert not planned.filter(assignment__commune__edition=2024).exists()
+    after = Inspection.objects.filter(period_start__gt=LAST_DAY)
+    old = set(after.values_list("assignment__commune__name", flat=True))
+    assert old == {"Xã Ba Tầng", "Xã Thuận", "Xã Triệu Long", "Xã Bình Lư"}
     _confirm(reorganised, office, _choices(reorganised, assigned))
-    result = inspections_plan(today=TODAY)
-    communes = set(planned.values_list("assignment__commune__name", flat=True))
-    assert communes == {"Xã Lìa", "Xã Triệu Phong"}
-    # Lìa is sponsored (each quarter), Triệu Phong supervised (each half-year).
-    assert result.created == 2 + 2
+    # What was planned follows the assignment that continues; the rest is cancelled.
+    planned = after.filter(status="planned")
+    assert set(planned.values_list("assignment__commune__name", flat=True)) == {
+        "Xã Lìa",
+        "Xã Triệu Phong",
+        "Xã Bình Lư",  # Lai Châu's, not this province's to transfer
+    }
+    assert after.filter(status="cancelled", assignment__commune=world.commune_a2).count() == 2
     assert inspections_plan(today=TODAY).created == 0
+    # The next quarter: Lìa (sponsored) is planned, the old communes are not.
+    next_quarter = date(2027, 4, 2)
+    before = set(Inspection.objects.values_list("pk", flat=True))
+    assert inspections_plan(today=next_quarter).created > 0
+    new = Inspection.objects.exclude(pk__in=before)
+    assert set(new.values_list("assignment__commune__name", flat=True)) == {
+        "Xã Lìa",
+        "Xã Triệu Phong",
+        "Xã Bình Lư",
+    }
 
 
 # --- The page --------------------------------------------------------------------------------
