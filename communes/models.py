@@ -8,10 +8,12 @@ name different units in the two editions.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.text import fold, lower_first
@@ -244,6 +246,42 @@ class Commune(AdministrativeUnit):
         """The 2025 unit(s) this 2024 unit went into from 01/07/2025."""
         return Commune.objects.filter(origins__predecessor=self)
 
+    def absence_on(self, day: date, *, successors: Iterable[Commune] | None = None) -> str:
+        """Why nothing can be assigned to or evaluated for this unit on `day`, in the words shown
+        to the user ("Xã Ba Tầng đã sáp nhập vào Xã Lìa từ 01/07/2025"); "" when it existed.
+
+        The one place that says whether a unit exists on a date: its validity dates, which the
+        loaded editions carry (2024 units end 30/06/2025, 2025 units start 01/07/2025).
+        `successors` spares the query when the caller has them already.
+        """
+        if self.valid_to is not None and day > self.valid_to:
+            since = f"{self.valid_to + timedelta(days=1):%d/%m/%Y}"
+            names = sorted(
+                (c.name for c in (self.successors() if successors is None else successors)),
+                key=fold,
+            )
+            if not names:
+                return gettext(
+                    "%(unit)s không còn từ %(since)s (chưa xác định đơn vị kế tiếp)."
+                ) % {"unit": self.name, "since": since}
+            if names == [self.name]:
+                # Kept as it was (giữ nguyên): the 2025 edition has its own row of that name.
+                return gettext(
+                    "%(unit)s từ %(since)s là đơn vị cùng tên của phiên bản hai cấp: hãy chọn "
+                    "đơn vị đó."
+                ) % {"unit": self.name, "since": since}
+            return gettext("%(unit)s đã sáp nhập vào %(successors)s từ %(since)s") % {
+                "unit": self.name,
+                "successors": ", ".join(names),
+                "since": since,
+            }
+        if self.valid_from is not None and day < self.valid_from:
+            return gettext("%(unit)s chỉ có từ %(since)s.") % {
+                "unit": self.name,
+                "since": f"{self.valid_from:%d/%m/%Y}",
+            }
+        return ""
+
 
 class Village(models.Model):
     """A village (thôn, bản, ấp, tổ dân phố). No package lists them: they come from rosters."""
@@ -310,6 +348,13 @@ class CommuneLineageQuerySet(models.QuerySet):
             "predecessor_district__province",
             "successor__province",
         )
+
+    def successors_of(self, commune_ids: Iterable[int]) -> dict[int, list[Commune]]:
+        """Each 2024 unit's 2025 successors, for many units in one query."""
+        found: dict[int, list[Commune]] = {}
+        for link in self.filter(predecessor__in=list(commune_ids)).select_related("successor"):
+            found.setdefault(link.predecessor_id, []).append(link.successor)
+        return found
 
 
 class CommuneLineage(models.Model):

@@ -3,11 +3,14 @@ and the place columns and commune lookup that every roster naming a commune shar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.models import Village
+from communes.models import Commune, CommuneLineage, Village
 from ntm_portal import rosters
 from ntm_portal.models import User
 from ntm_portal.rosters.base import (
@@ -213,3 +216,21 @@ def locate_commune(
     except NotMatched as error:
         row.fail(code_key if code else name_key, str(error))
         return None
+
+
+def refuse_units_not_in_force(checks: Iterable[tuple[RowChecker, int, str, date]]) -> None:
+    """Fail each (row, commune id, column, day) whose commune did not exist that day, with the
+    words of `Commune.absence_on` ("… đã sáp nhập vào Xã Lìa từ 01/07/2025"); a row fails once.
+    Two queries for the whole file."""
+    checks = list(checks)
+    communes = Commune.objects.only("pk", "name", "valid_from", "valid_to").in_bulk(
+        {pk for _row, pk, _column, _day in checks}
+    )
+    absent, failed = [], set()
+    for row, pk, column, day in checks:
+        if id(row) not in failed and communes[pk].absence_on(day, successors=()):
+            absent.append((row, communes[pk], column, day))
+            failed.add(id(row))
+    successors = CommuneLineage.objects.successors_of({commune.pk for _r, commune, *_ in absent})
+    for row, commune, column, day in absent:
+        row.fail(column, commune.absence_on(day, successors=successors.get(commune.pk, [])))

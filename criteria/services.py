@@ -95,6 +95,8 @@ def evaluation_create(
     village: Village | None = None,
 ) -> Evaluation:
     """A draft for one period, starting from the values of the latest earlier evaluation."""
+    if reason := commune.absence_on(Evaluation.period_end_of(year, half)):
+        raise EvaluationError(reason)
     subject_filter = {"village": village} if village else {"commune": commune, "village": None}
     if Evaluation.objects.filter(
         **subject_filter, criteria_set=criteria_set, year=year, half=half

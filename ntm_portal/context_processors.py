@@ -36,6 +36,8 @@ def navigation(request: HttpRequest) -> dict:
         links.append((_("Thẩm định"), reverse("criteria:review_queue")))
     if user.role != Role.NONE or user.is_admin:
         links.append((_("Lịch kiểm tra"), reverse("sponsorships:calendar")))
+    if user.is_admin or user.role == Role.PROVINCE:
+        links.append((_("Cơ quan"), reverse("sponsorships:agency_list")))
     links.append((_("Bộ tiêu chí"), reverse("criteria:criteria_set_list")))
     unread = user.notifications.filter(read_at=None).count()
     links.append(

@@ -91,6 +91,14 @@ class Issuer:
                 f"Từ 01/07/2025 không còn Ủy ban nhân dân cấp huyện: {area.name} không ban hành "
                 f"văn bản ngày {day:%d/%m/%Y}; văn bản do UBND tỉnh hoặc xã ban hành."
             )
+        if isinstance(area, Commune):
+            # The one rule of whether a unit exists on a date (and what it went into).
+            absence = area.absence_on(day)
+            return (
+                f"{absence.rstrip('.')}: {PEOPLES_COMMITTEE} {lower_first(area.name)} không ban hành văn bản ngày {day:%d/%m/%Y}."
+                if absence
+                else None
+            )
         if area.valid_to and day > area.valid_to:
             return (
                 f"{area.name} (danh mục trước 01/07/2025) không còn từ sau ngày "

@@ -1,17 +1,34 @@
 """Who sees which agencies and inspections, who files and acknowledges inspection reports, and
 which communes an agency member reaches. The scopes and the table of roles are in
-ntm_portal/access.py."""
+ntm_portal/access.py.
+
+An agency merged into another (Sở KH&ĐT into Sở Tài chính) stays readable: the surviving
+agency's members read its inspections and documents, under its own name. Reorganising agencies
+(mergers, moving to a 2025 province) and transferring assignments across 01/07/2025 are the
+province office's (and admins').
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from communes.access import communes_visible_to, in_province_scope, province_family
+from communes.models import Edition, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 
 from .models import Agency, Assignment, Inspection, InspectionAttachment
+
+
+def agency_family(agency_id: int | None) -> QuerySet:
+    """The agency and the agencies merged into it, down to Agency.MERGE_DEPTH steps (which
+    agency_merge keeps to), as a subquery of primary keys."""
+    reach = Q(pk=agency_id)
+    for depth in range(1, Agency.MERGE_DEPTH + 1):
+        reach |= Q(**{"__".join(["merged_into"] * depth): agency_id})
+    return Agency.objects.filter(reach).values("pk")
 
 
 def assigned_communes(user: User) -> QuerySet:
@@ -30,17 +47,18 @@ def agencies_visible_to(user: User) -> QuerySet[Agency]:
         case Role.PROVINCE:
             return agencies.filter(province_id__in=province_family(user.province_id))
         case Role.AGENCY:
-            return agencies.filter(pk=user.agency_id)
+            return agencies.filter(pk__in=agency_family(user.agency_id))
     return agencies.none()
 
 
 def inspections_visible_to(user: User) -> QuerySet[Inspection]:
-    """An agency sees its own inspections (past assignments too); others follow the communes."""
+    """An agency sees its own inspections (past assignments too, and those of the agencies merged
+    into it); others follow the communes."""
     inspections = Inspection.objects.all()
     if has_no_access(user):
         return inspections.none()
     if user.role == Role.AGENCY and not user.is_admin:
-        return inspections.filter(assignment__agency_id=user.agency_id)
+        return inspections.filter(assignment__agency_id__in=agency_family(user.agency_id))
     return inspections.filter(assignment__commune__in=communes_visible_to(user))
 
 
@@ -102,3 +120,46 @@ def can_issue_documents(user: User, agency: Agency) -> bool:
     if user.role == Role.AGENCY:
         return user.agency_id == agency.pk
     return in_province_scope(user, agency.province_id)
+
+
+def can_reorganise_agencies(user: User) -> bool:
+    """Province offices and admins look after agencies across the reorganisation."""
+    return not has_no_access(user) and (user.is_admin or user.role == Role.PROVINCE)
+
+
+def agencies_reorganised_by(user: User) -> QuerySet[Agency]:
+    """The agencies this user may merge or move: admins' all, an office's its province family's."""
+    if not can_reorganise_agencies(user):
+        return Agency.objects.none()
+    return agencies_visible_to(user)
+
+
+def can_reorganise_agency(user: User, agency: Agency) -> bool:
+    """Merging an agency into another, or moving it to its 2025 province: its province's office
+    (the 2025 office acts for the 2024 provinces it was formed from), and admins."""
+    if has_no_access(user):
+        return False
+    return user.is_admin or in_province_scope(user, agency.province_id)
+
+
+def get_agency_to_reorganise_or_404(user: User, pk: int) -> Agency:
+    agency = get_agency_or_404(user, pk)
+    if not can_reorganise_agency(user, agency):
+        raise Http404
+    return agency
+
+
+def transfer_provinces_for(user: User) -> QuerySet[Province]:
+    """The 2025 provinces whose transfer page the user opens: their office's, and admins' all."""
+    provinces = Province.objects.of_edition(Edition.TWO_TIER_2025)
+    if has_no_access(user):
+        return provinces.none()
+    if user.is_admin:
+        return provinces
+    if user.role == Role.PROVINCE:
+        return provinces.filter(pk__in=province_family(user.province_id))
+    return provinces.none()
+
+
+def get_transfer_province_or_404(user: User, pk: int) -> Province:
+    return get_object_or_404(transfer_provinces_for(user), pk=pk)

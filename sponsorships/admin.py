@@ -2,9 +2,11 @@ from django.contrib import admin
 
 from .models import (
     Agency,
+    AgencyChange,
     AgencyFormerName,
     Assignment,
     AssignmentDecision,
+    AssignmentTransfer,
     Inspection,
     SteeringMember,
 )
@@ -30,7 +32,49 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name"]
     raw_id_fields = ["province"]
     exclude = ["calendar_token"]
+    # A merger moves members and assignments: only agency_merge (the agencies page) records it.
+    readonly_fields = ["merged_into", "merged_on"]
     inlines = [FormerNameInline, SteeringMemberInline]
+
+
+@admin.register(AgencyChange)
+class AgencyChangeAdmin(admin.ModelAdmin):
+    list_display = ["on", "kind", "agency", "into", "from_province", "to_province", "actor", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["agency", "into", "from_province", "to_province", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AssignmentTransfer)
+class AssignmentTransferAdmin(admin.ModelAdmin):
+    list_display = ["previous", "outcome", "successor", "assignment", "decision", "created_by"]
+    list_filter = ["outcome"]
+    list_select_related = [
+        "previous__agency",
+        "previous__commune",
+        "successor",
+        "assignment__agency",
+        "assignment__commune",
+        "decision",
+        "created_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AssignmentDecision)
@@ -78,7 +122,12 @@ class AssignmentAdmin(admin.ModelAdmin):
             if start and end and end < start:
                 form_self.add_error("end", "Ngày kết thúc phải sau ngày bắt đầu.")
             elif start and cleaned.get("agency") and cleaned.get("commune"):
-                # The same rule as assignment_create, so the admin cannot save an overlap.
+                # The same rules as assignment_create, so the admin cannot save what it refuses.
+                commune, agency = cleaned["commune"], cleaned["agency"]
+                reasons = [commune.absence_on(day) for day in (start, end) if day]
+                if refusal := next(filter(None, [*reasons, agency.absence_on(start)]), ""):
+                    form_self.add_error(None, refusal)
+                    return cleaned
                 problem = assignment_overlap(
                     agency=cleaned["agency"],
                     commune=cleaned["commune"],

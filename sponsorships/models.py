@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
@@ -33,17 +34,54 @@ class Agency(models.Model):
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     # The secret in the agency's calendar feed address, for phones that cannot sign in.
     calendar_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    # A merged agency keeps its row, name, inspections and documents (history reads them under
+    # the old name); from `merged_on` the surviving agency carries on (services.agency_merge).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed",
+        verbose_name=_("đã sáp nhập vào"),
+    )
+    merged_on = models.DateField(_("sáp nhập từ ngày"), null=True, blank=True)
+    # How many mergers deep an agency's history may go (merged into one that merged in turn…):
+    # the reach of access.agency_family, far beyond what any agency has lived through.
+    MERGE_DEPTH = 4
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
         verbose_name_plural = _("cơ quan, đơn vị")
         ordering = ["province", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "name"], name="agency_name_per_province")
+            models.UniqueConstraint(fields=["province", "name"], name="agency_name_per_province"),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_on__isnull=True)
+                | (Q(merged_into__isnull=False, merged_on__isnull=False) & ~Q(merged_into=F("pk"))),
+                name="agency_merged_into_another_on_a_day",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def surviving_on(self, day: date) -> Agency:
+        """The agency that carries this one's work on `day`: itself, or the one it was merged
+        into (and so on, if that one was merged in turn)."""
+        agency = self
+        while agency.merged_into_id and agency.merged_on <= day:
+            agency = agency.merged_into
+        return agency
+
+    def absence_on(self, day: date) -> str:
+        """Why nothing new can be given to this agency on `day` ("" when it still works)."""
+        if self.merged_into_id and self.merged_on <= day:
+            return gettext("%(agency)s đã sáp nhập vào %(into)s từ %(since)s.") % {
+                "agency": self.name,
+                "into": self.merged_into.name,
+                "since": f"{self.merged_on:%d/%m/%Y}",
+            }
+        return ""
 
     def name_on(self, day: date) -> str:
         """The name the agency had that day (names change: Sở KH&ĐT joined Sở Tài chính)."""
@@ -67,6 +105,53 @@ class AgencyFormerName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgencyChange(models.Model):
+    """A merger (Sở Kế hoạch và Đầu tư into Sở Tài chính, 01/03/2025) or the move of an agency
+    of a 2024 province to the 2025 province it became part of: who recorded it and when, and
+    what moved with it (members, assignments) in `detail`."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Sáp nhập")
+        REHOME = "rehome", _("Chuyển sang tỉnh mới")
+
+    kind = models.CharField(_("loại thay đổi"), max_length=10, choices=Kind.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="changes", verbose_name=_("cơ quan")
+    )
+    into = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorptions",
+        verbose_name=_("sáp nhập vào"),
+    )
+    from_province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    on = models.DateField(_("từ ngày"))
+    detail = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thay đổi cơ quan")
+        verbose_name_plural = _("thay đổi cơ quan")
+        ordering = ["-on", "-pk"]
+        constraints = [
+            # A merger happens once: two confirmations (or two at once) cannot both record it.
+            models.UniqueConstraint(
+                fields=["agency"], condition=Q(kind="merge"), name="agency_merged_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.agency}"
 
 
 class SteeringMember(models.Model):
@@ -155,6 +240,10 @@ class Assignment(models.Model):
     )
     notes = models.TextField(_("ghi chú"), blank=True)
 
+    # Where assignments meet on one commune (communes or agencies merged), several agencies may
+    # supervise it, but one agency sponsors it: the rule the transfer across 01/07/2025 applies.
+    SHARED_KINDS = frozenset({Kind.SUPERVISED})
+
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -175,6 +264,56 @@ class Assignment(models.Model):
     @property
     def inspection_frequency(self) -> Frequency:
         return self.INSPECTION_FREQUENCY[self.kind]
+
+
+class AssignmentTransfer(models.Model):
+    """An assignment on a 2024 commune, ended on 30/06/2025 and carried (or not) to a 2025
+    commune by a transfer decision. One row per old assignment: a transfer happens once."""
+
+    class Outcome(models.TextChoices):
+        CARRIED = "carried", _("Chuyển sang xã mới")
+        ENDED = "ended", _("Kết thúc, không chuyển")
+
+    previous = models.OneToOneField(
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="transfer",
+        verbose_name=_("phân công cũ"),
+    )
+    decision = models.ForeignKey(
+        AssignmentDecision, on_delete=models.PROTECT, related_name="transfers"
+    )
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
+    successor = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("xã mới"),
+    )
+    # The assignment that continues it: its own new one, or the one kept instead of it.
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_from",
+        verbose_name=_("phân công mới"),
+    )
+    reason = models.TextField(_("lý do"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chuyển phân công")
+        verbose_name_plural = _("chuyển phân công")
+        ordering = ["decision", "previous__commune__search_name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.previous} → {self.successor or '—'}"
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -351,6 +490,7 @@ class InspectionLog(models.Model):
         CANCELLED = "cancelled", _("Hủy")
         ATTACHMENT_ADDED = "attachment", _("Thêm tệp")
         REFUSED = "refused", _("Bị từ chối")
+        TRANSFERRED = "transferred", _("Chuyển phân công")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="log")
     actor = models.ForeignKey(

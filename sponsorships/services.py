@@ -6,27 +6,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import Commune
+from communes.models import Commune, Province, ProvinceLineage, ProvinceQuerySet
 from criteria.models import CriterionResult, Evaluation
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
-from ntm_portal.text import parse_day, parse_decimal
+from ntm_portal.text import lower_first, parse_day, parse_decimal
 from ntm_portal.uploads import UploadRejected, accept_upload
 
 from .models import (
     Agency,
+    AgencyChange,
     AgencyReport,
     Assignment,
     AssignmentDecision,
+    AssignmentTransfer,
     Inspection,
     InspectionAttachment,
     InspectionFinding,
@@ -34,6 +37,14 @@ from .models import (
     InspectionReport,
 )
 from .periods import Frequency, Period, periods_between, periods_to_plan
+from .transfers import (
+    LAST_DAY_BEFORE,
+    REORGANISED_ON,
+    TransferChoices,
+    TransferPlan,
+    TransferRow,
+    transfer_plan,
+)
 
 
 class SponsorshipError(Exception):
@@ -62,21 +73,15 @@ def assignment_create(
             _("Ngày kết thúc (%(end)s) phải sau ngày bắt đầu (%(start)s).")
             % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"}
         )
+    for day in (start, end):
+        if day is not None and (reason := commune.absence_on(day)):
+            raise SponsorshipError(reason)
     # Lock the agency so that two simultaneous assignments cannot both pass the overlap check.
-    Agency.objects.select_for_update().get(pk=agency.pk)
-    overlapping = Assignment.objects.filter(agency=agency, commune=commune).filter(
-        Q(end__isnull=True) | Q(end__gte=start)
-    )
-    if end is not None:
-        overlapping = overlapping.filter(start__lte=end)
-    clash = overlapping.first()
-    if clash:
-        raise SponsorshipError(
-            _(
-                "%(agency)s đã được phân công %(commune)s từ %(start)s: hai phân công không được trùng thời gian."
-            )
-            % {"agency": agency, "commune": commune, "start": f"{clash.start:%d/%m/%Y}"}
-        )
+    locked = Agency.objects.select_for_update().get(pk=agency.pk)
+    if reason := locked.absence_on(start):
+        raise SponsorshipError(reason)
+    if clash := assignment_overlap(agency=agency, commune=commune, start=start, end=end):
+        raise SponsorshipError(clash)
     return Assignment.objects.create(
         agency=agency,
         commune=commune,
@@ -504,3 +509,490 @@ def _locked_report(report: InspectionReport, version: int) -> InspectionReport:
             _("Báo cáo vừa được người khác thay đổi. Tải lại trang rồi nhập lại phần của bạn.")
         )
     return current
+
+
+# --- Agencies across the reorganisation -------------------------------------------------------
+
+
+def current_provinces(province: Province) -> set[int]:
+    """The 2025 province(s) a province is part of now: itself, or what it went into."""
+    return set(province.successors().values_list("pk", flat=True)) or {province.pk}
+
+
+@dataclass(frozen=True)
+class MergeStep:
+    """What a merger does to one of the absorbed agency's running assignments."""
+
+    class Action(StrEnum):
+        CARRY = "carry"  # ended the day before; the same assignment continues for `into`
+        END = "end"  # ended the day before; `into` already has that commune
+        LEAVE = "leave"  # its commune ended with the reorganisation: the transfer page carries it
+
+    assignment: Assignment
+    action: Action
+    reason: str
+
+
+def agency_merge_preview(*, absorbed: Agency, into: Agency, on: date) -> list[MergeStep]:
+    """What `agency_merge` would do, or SponsorshipError saying why it cannot be done."""
+    if refusal := _merge_refusal(absorbed=absorbed, into=into, on=on):
+        raise SponsorshipError(refusal)
+    running = (
+        absorbed.assignments.filter(Q(end__isnull=True) | Q(end__gte=on))
+        .select_related("commune", "agency")
+        .order_by("commune__search_name", "pk")
+    )
+    theirs = {
+        a.commune_id: a
+        for a in into.assignments.filter(Q(end__isnull=True) | Q(end__gte=on)).order_by("-start")
+    }
+    steps = []
+    for assignment in running:
+        if assignment.commune.absence_on(max(on, assignment.start)):
+            steps.append(
+                MergeStep(
+                    assignment,
+                    MergeStep.Action.LEAVE,
+                    _(
+                        "%(commune)s không còn từ 01/07/2025: chuyển sang xã mới ở trang "
+                        "chuyển phân công (cơ quan nhận là %(into)s)."
+                    )
+                    % {"commune": assignment.commune.name, "into": into.name},
+                )
+            )
+        elif assignment.commune_id in theirs:
+            if assignment.start >= on:
+                raise SponsorshipError(
+                    _(
+                        "%(commune)s: cả hai cơ quan được phân công từ %(start)s; sửa một trong "
+                        "hai phân công trước khi sáp nhập."
+                    )
+                    % {"commune": assignment.commune.name, "start": f"{assignment.start:%d/%m/%Y}"}
+                )
+            kept = theirs[assignment.commune_id]
+            steps.append(
+                MergeStep(
+                    assignment,
+                    MergeStep.Action.END,
+                    _(
+                        "%(into)s đã %(kind)s %(commune)s từ %(start)s: giữ phân công đó, phân "
+                        "công này kết thúc ngày %(last)s."
+                    )
+                    % {
+                        "into": into.name,
+                        "kind": kept.get_kind_display().lower(),
+                        "commune": assignment.commune.name,
+                        "start": f"{kept.start:%d/%m/%Y}",
+                        "last": f"{on - timedelta(days=1):%d/%m/%Y}",
+                    },
+                )
+            )
+        else:
+            steps.append(
+                MergeStep(
+                    assignment,
+                    MergeStep.Action.CARRY,
+                    _("Chuyển cho %(into)s từ %(on)s.")
+                    % {"into": into.name, "on": f"{max(on, assignment.start):%d/%m/%Y}"},
+                )
+            )
+    return steps
+
+
+def _merge_refusal(*, absorbed: Agency, into: Agency, on: date) -> str:
+    if absorbed.pk == into.pk:
+        return _("Chọn một cơ quan khác để sáp nhập vào.")
+    if absorbed.merged_into_id:
+        return absorbed.absence_on(absorbed.merged_on)
+    if into.merged_into_id:
+        return _("%(into)s đã sáp nhập vào %(next)s: hãy chọn %(next)s.") % {
+            "into": into.name,
+            "next": into.merged_into.name,
+        }
+    if on > timezone.localdate():
+        return _("Ngày sáp nhập không được ở tương lai.")
+    deepest = "__".join(["merged_into"] * Agency.MERGE_DEPTH)
+    if Agency.objects.filter(**{deepest: absorbed}).exists():
+        return _("%(absorbed)s đã qua quá %(depth)s lần sáp nhập: liên hệ quản trị viên.") % {
+            "absorbed": absorbed.name,
+            "depth": Agency.MERGE_DEPTH,
+        }
+    if not current_provinces(absorbed.province) & current_provinces(into.province):
+        return _("%(absorbed)s và %(into)s không thuộc cùng một tỉnh (kể cả từ 01/07/2025).") % {
+            "absorbed": absorbed.name,
+            "into": into.name,
+        }
+    return ""
+
+
+@transaction.atomic
+def agency_merge(*, absorbed: Agency, into: Agency, on: date, actor: User) -> AgencyChange:
+    """Merge `absorbed` into `into` from `on` (Sở KH&ĐT into Sở Tài chính, 01/03/2025).
+
+    The absorbed agency keeps its row, name, inspections and documents; its members become
+    members of `into`; its assignments running on `on` end the day before and continue for
+    `into` (with their planned inspections), unless `into` already has that commune, or the
+    commune itself ended on 30/06/2025 (then the transfer page carries it to `into`)."""
+    locked = {
+        agency.pk: agency
+        for agency in Agency.objects.select_for_update(of=("self",))
+        .select_related("province", "merged_into")
+        .filter(pk__in=[absorbed.pk, into.pk])
+        .order_by("pk")
+    }
+    absorbed, into = locked[absorbed.pk], locked[into.pk]
+    steps = agency_merge_preview(absorbed=absorbed, into=into, on=on)
+    last_day = on - timedelta(days=1)
+    carried, ended = [], []
+    for step in steps:
+        old = step.assignment
+        if step.action == MergeStep.Action.LEAVE:
+            continue
+        if step.action == MergeStep.Action.END:
+            _assignment_end(old, last_day)
+            _inspections_follow(old=old, new=None, after=last_day, actor=actor, why=step.reason)
+            ended.append(old.pk)
+            continue
+        if old.start >= on:
+            # Not begun yet on the day of the merger: it simply belongs to `into`.
+            old.agency = into
+            old.save(update_fields=["agency"])
+            carried.append([old.pk, old.pk])
+            continue
+        _assignment_end(old, last_day)
+        new = assignment_create(
+            agency=into,
+            commune=old.commune,
+            kind=old.kind,
+            start=on,
+            end=old.end if old.end and old.end >= on else None,
+            decision=old.decision,
+            target_level=old.target_level,
+            target_year=old.target_year,
+            notes=_("Tiếp nhận từ %(absorbed)s (sáp nhập từ %(on)s).")
+            % {"absorbed": absorbed.name, "on": f"{on:%d/%m/%Y}"},
+            actor=actor,
+        )
+        new.criteria_to_support.set(old.criteria_to_support.all())
+        _inspections_follow(old=old, new=new, after=last_day, actor=actor, why=step.reason)
+        carried.append([old.pk, new.pk])
+    members = list(User.objects.filter(agency=absorbed).values_list("pk", "username"))
+    User.objects.filter(agency=absorbed).update(agency=into)
+    absorbed.merged_into, absorbed.merged_on = into, on
+    absorbed.save(update_fields=["merged_into", "merged_on"])
+    return AgencyChange.objects.create(
+        kind=AgencyChange.Kind.MERGE,
+        agency=absorbed,
+        into=into,
+        from_province=absorbed.province,
+        to_province=into.province,
+        on=on,
+        actor=actor,
+        detail={
+            "members": [{"id": pk, "username": name} for pk, name in members],
+            "carried": carried,
+            "ended": ended,
+            "left_for_transfer": [
+                s.assignment.pk for s in steps if s.action == MergeStep.Action.LEAVE
+            ],
+        },
+    )
+
+
+def agency_rehome_targets(agency: Agency) -> ProvinceQuerySet:
+    """The 2025 provinces an agency of a 2024 province may move to: what its province became."""
+    return agency.province.successors().order_by("search_name")
+
+
+@transaction.atomic
+def agency_rehome(*, agency: Agency, province: Province, actor: User) -> AgencyChange:
+    """An agency of a 2024 province carries on in the 2025 province its province went into
+    (Hội CCB tỉnh Quảng Trị after Quảng Bình joined Quảng Trị), from the province merger."""
+    agency = Agency.objects.select_for_update().select_related("province").get(pk=agency.pk)
+    if agency.merged_into_id:
+        raise SponsorshipError(agency.absence_on(agency.merged_on))
+    link = ProvinceLineage.objects.filter(predecessor=agency.province, successor=province).first()
+    if link is None:
+        raise SponsorshipError(
+            _("%(province)s không phải tỉnh mà %(old)s sáp nhập vào từ 01/07/2025.")
+            % {"province": province.name, "old": agency.province.name}
+        )
+    if Agency.objects.filter(province=province, name=agency.name).exists():
+        raise SponsorshipError(
+            _(
+                "%(province)s đã có cơ quan «%(name)s»: hãy sáp nhập hai cơ quan thay vì chuyển "
+                "tỉnh."
+            )
+            % {"province": province.name, "name": agency.name}
+        )
+    previous = agency.province
+    agency.province = province
+    agency.save(update_fields=["province"])
+    return AgencyChange.objects.create(
+        kind=AgencyChange.Kind.REHOME,
+        agency=agency,
+        from_province=previous,
+        to_province=province,
+        on=link.effective_on,
+        actor=actor,
+    )
+
+
+def _assignment_end(assignment: Assignment, day: date) -> None:
+    assignment.end = day
+    assignment.save(update_fields=["end"])
+
+
+def _inspections_follow(
+    *, old: Assignment, new: Assignment | None, after: date, actor: User, why: str
+) -> None:
+    """The old assignment's inspections still planned after its last day go with the one that
+    continues it (cancelled when none does, or when it has that period already)."""
+    planned = Inspection.objects.filter(
+        assignment=old, status=Inspection.Status.PLANNED, due_date__gt=after
+    )
+    taken = set()
+    if new is not None:
+        taken = set(
+            new.inspections.filter(kind=Inspection.Kind.SCHEDULED).values_list(
+                "period_start", flat=True
+            )
+        )
+    moved, cancelled = [], []
+    for inspection in planned:
+        if new is not None and not (
+            inspection.kind == Inspection.Kind.SCHEDULED and inspection.period_start in taken
+        ):
+            inspection.assignment = new
+            moved.append(inspection)
+        else:
+            inspection.status = Inspection.Status.CANCELLED
+            cancelled.append(inspection)
+    Inspection.objects.bulk_update(moved, ["assignment"])
+    Inspection.objects.bulk_update(cancelled, ["status"])
+    InspectionLog.objects.bulk_create(
+        [
+            InspectionLog(
+                inspection=inspection,
+                actor=actor,
+                action=InspectionLog.Action.TRANSFERRED,
+                detail=_("Chuyển từ phân công %(old)s") % {"old": old},
+            )
+            for inspection in moved
+        ]
+        + [
+            InspectionLog(
+                inspection=inspection,
+                actor=actor,
+                action=InspectionLog.Action.CANCELLED,
+                detail=why,
+            )
+            for inspection in cancelled
+        ]
+    )
+
+
+# --- Assignments across 01/07/2025 -------------------------------------------------------------
+
+
+@dataclass
+class TransferRefused(SponsorshipError):
+    """The confirmation cannot be written: field name → Vietnamese message. Nothing was written."""
+
+    errors: dict[str, str]
+    plan: TransferPlan | None = None
+
+    def __str__(self) -> str:
+        return _("Chưa chuyển được: có %(count)s mục cần sửa.") % {"count": len(self.errors)}
+
+
+class AlreadyTransferred(SponsorshipError):
+    """A second confirmation of the same proposal: nothing new is written."""
+
+
+def transfer_default_issuer(province: Province) -> str:
+    return _("UBND %(province)s") % {"province": lower_first(province.name)}
+
+
+def assignments_transfer(
+    *,
+    province: Province,
+    number: str,
+    day: str,
+    issuer: str,
+    choices: TransferChoices,
+    actor: User,
+) -> AssignmentDecision:
+    """Confirm the proposal of `transfers.transfer_plan` as one assignment decision of this 2025
+    province: the old assignments end on 30/06/2025, the carried ones start again on 01/07/2025
+    on their 2025 commune (kind and target carried over; criteria to support are not, since the
+    2025 commune is measured against another criteria set), with their planned inspections.
+
+    Once: the province's transfers are serialised, and each old assignment has at most one
+    transfer (a database constraint), so a second or concurrent confirmation writes nothing."""
+    try:
+        return _assignments_transfer(
+            province=province,
+            number=number,
+            day=day,
+            issuer=issuer,
+            choices=choices,
+            actor=actor,
+        )
+    except IntegrityError:
+        # Only where the lock is not available (SQLite): the constraint had the last word.
+        raise AlreadyTransferred(
+            _("Các phân công này vừa được chuyển: không ghi thêm gì.")
+        ) from None
+
+
+@transaction.atomic
+def _assignments_transfer(
+    *,
+    province: Province,
+    number: str,
+    day: str,
+    issuer: str,
+    choices: TransferChoices,
+    actor: User,
+) -> AssignmentDecision:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('assignments_transfer'), %s)", [province.pk]
+            )
+    plan = transfer_plan(province=province, choices=choices)
+    pending = {row.assignment.pk for row in plan.rows}
+    if choices.seen and not choices.seen & pending:
+        done = (
+            AssignmentTransfer.objects.filter(previous__in=choices.seen)
+            .select_related("decision")
+            .first()
+        )
+        if done:
+            raise AlreadyTransferred(
+                _("Các phân công này đã được chuyển theo quyết định %(decision)s: không ghi thêm.")
+                % {"decision": done.decision}
+            )
+    errors = dict(plan.errors)
+    if choices.seen != pending:
+        errors["assignment"] = _(
+            "Danh sách phân công vừa thay đổi (có phân công vừa được chuyển hoặc thêm): tải lại "
+            "trang rồi xác nhận lại."
+        )
+    decision_fields = _transfer_decision_fields(province, number, day, issuer, errors)
+    if not plan.decided and "assignment" not in errors:
+        errors["assignment"] = _("Không có phân công nào để chuyển.")
+    if errors:
+        raise TransferRefused(errors, plan)
+    decision = AssignmentDecision.objects.create(province=province, **decision_fields)
+    list(Assignment.objects.select_for_update().filter(pk__in=pending).order_by("pk"))
+    continued: dict[int, Assignment] = {}
+    transfers = []
+    decided = plan.decided
+    for row in decided:
+        old = row.assignment
+        _assignment_end(old, LAST_DAY_BEFORE)
+        if row.carried:
+            continued[old.pk] = _carry(row, decision, actor)
+    for row in decided:
+        old = row.assignment
+        if row.carried:
+            new, outcome, reason = continued[old.pk], AssignmentTransfer.Outcome.CARRIED, ""
+        elif row.blocked_by is not None:
+            new, outcome = row.blocked_by, AssignmentTransfer.Outcome.ENDED
+            reason = row.blocked_reason
+        elif row.dropped_for is not None:
+            new, outcome = (
+                continued[row.dropped_for.assignment.pk],
+                AssignmentTransfer.Outcome.ENDED,
+            )
+            reason = _("Giữ phân công của %(agency)s (%(commune)s) ở %(successor)s.") % {
+                "agency": row.dropped_for.agency.name,
+                "commune": row.dropped_for.assignment.commune.name,
+                "successor": row.successor.name,
+            }
+        else:
+            new, outcome = None, AssignmentTransfer.Outcome.ENDED
+            reason = _("Không chuyển: kết thúc ngày 30/06/2025.")
+        _inspections_follow(
+            old=old,
+            new=new if outcome == AssignmentTransfer.Outcome.CARRIED else None,
+            after=LAST_DAY_BEFORE,
+            actor=actor,
+            why=reason or old.commune.absence_on(REORGANISED_ON),
+        )
+        transfers.append(
+            AssignmentTransfer(
+                previous=old,
+                decision=decision,
+                outcome=outcome,
+                successor=row.successor,
+                assignment=new,
+                reason=reason,
+                created_by=actor,
+            )
+        )
+    AssignmentTransfer.objects.bulk_create(transfers)
+    return decision
+
+
+def _transfer_decision_fields(
+    province: Province, number: str, day: str, issuer: str, errors: dict[str, str]
+) -> dict:
+    number, issuer = number.strip(), issuer.strip() or transfer_default_issuer(province)
+    today = timezone.localdate()
+    if not number:
+        errors["number"] = _("Số quyết định: hãy ghi số quyết định (ví dụ 215/QĐ-UBND).")
+    elif len(number) > 50:
+        errors["number"] = _("Số quyết định: tối đa 50 ký tự.")
+    elif AssignmentDecision.objects.filter(province=province, number__iexact=number).exists():
+        errors["number"] = _("Số quyết định: %(province)s đã có quyết định số %(number)s.") % {
+            "province": province.name,
+            "number": number,
+        }
+    when = parse_day(day)
+    if when is None:
+        errors["date"] = _("Ngày quyết định: ghi theo dạng dd/mm/yyyy.")
+    elif not REORGANISED_ON <= when <= today:
+        errors["date"] = _("Ngày quyết định: từ 01/07/2025 đến hôm nay (%(today)s).") % {
+            "today": f"{today:%d/%m/%Y}"
+        }
+    if len(issuer) > 200:
+        errors["issuer"] = _("Cơ quan ban hành: tối đa 200 ký tự.")
+    return {
+        "number": number,
+        "date": when,
+        "issuer": issuer,
+        "subject": _("Chuyển phân công đỡ đầu, phụ trách sang đơn vị hành chính cấp xã mới"),
+    }
+
+
+def _carry(row: TransferRow, decision: AssignmentDecision, actor: User) -> Assignment:
+    old = row.assignment
+    notes = [
+        _("Chuyển từ phân công %(commune)s%(decision)s.")
+        % {
+            "commune": old.commune.name,
+            "decision": f" ({_('QĐ')} {old.decision.number})" if old.decision else "",
+        }
+    ]
+    left = [criterion.short_name or criterion.name for criterion in old.criteria_to_support.all()]
+    if left:
+        # Criteria belong to one criteria set; the 2025 commune is measured against another.
+        notes.append(
+            _("Tiêu chí cần hỗ trợ trước đây (chưa chuyển sang bộ tiêu chí mới): %(names)s.")
+            % {"names": ", ".join(left)}
+        )
+    return assignment_create(
+        agency=row.agency,
+        commune=row.successor,
+        kind=old.kind,
+        start=REORGANISED_ON,
+        end=old.end if old.end and old.end >= REORGANISED_ON else None,
+        decision=decision,
+        target_level=old.target_level,
+        target_year=old.target_year,
+        notes=" ".join(notes),
+        actor=actor,
+    )

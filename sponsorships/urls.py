@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import reorganisation_views, views
 
 app_name = "sponsorships"
 urlpatterns = [
+    path("", reorganisation_views.agency_list, name="agency_list"),
     path("<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("<int:pk>/sap-nhap/", reorganisation_views.agency_merge_view, name="agency_merge"),
+    path("<int:pk>/chuyen-tinh/", reorganisation_views.agency_rehome_view, name="agency_rehome"),
+    path("chuyen-giao/", reorganisation_views.transfer_index, name="transfer_index"),
+    path("chuyen-giao/<int:pk>/", reorganisation_views.transfer, name="transfer"),
     path("lich/", views.calendar, name="calendar"),
     path("lich/<str:token>.ics", views.calendar_ics, name="calendar_ics"),
     path("kiem-tra/<int:pk>/", views.inspection_detail, name="inspection_detail"),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import districts_visible_to
+from communes.models import Edition
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.text import parse_day
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, download_response
@@ -29,12 +31,13 @@ from .access import (
     can_file_report,
     can_issue_documents,
     can_plan_inspections,
+    can_reorganise_agency,
     get_agency_or_404,
     get_attachment_or_404,
     get_inspection_or_404,
     inspections_visible_to,
 )
-from .models import Agency, Inspection, InspectionReport
+from .models import Agency, AgencyChange, Inspection, InspectionReport
 from .periods import Frequency, Period
 from .services import (
     ReportFieldErrors,
@@ -61,6 +64,11 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Whoever may open the agency (its members, its province's office, admins) sees all of its
     # assignments: the page is about the agency.
     agency = get_agency_or_404(request.user, pk)
+    changes = (
+        AgencyChange.objects.filter(Q(agency=agency) | Q(into=agency))
+        .select_related("agency", "into", "from_province", "to_province", "actor")
+        .order_by("-on", "-pk")
+    )
     assignments = (
         agency.assignments.active_on()
         .select_related("commune__district", "commune__province", "decision")
@@ -78,6 +86,9 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": agency.documents.order_by("-year", "-number", "-version")[:20],
             "can_issue": can_issue_documents(request.user, agency),
             "former_names": agency.former_names.all(),
+            "changes": changes,
+            "can_reorganise": can_reorganise_agency(request.user, agency),
+            "edition_2024": Edition.THREE_TIER_2024,
             "is_member": request.user.agency_id == agency.pk,
             "feed_url": request.build_absolute_uri(f"/co-quan/lich/{agency.calendar_token}.ics")
             if request.user.agency_id == agency.pk or request.user.is_admin

@@ -4,6 +4,12 @@ The world (2024 edition):
     province_a ─ district_a1 ─ commune_a1 (the commune official's; villages), commune_a2 (agency_a's)
                └ district_a2 ─ commune_a3
     province_b ─ district_b1 ─ commune_b1 (agency_b's)
+
+`reorganised` adds 01/07/2025 on top (asked for by the tests that need it):
+    province_a + Quảng Bình → Tỉnh Quảng Trị (2025)
+    commune_a1 (Ba Tầng) + commune_a2 (Thuận) → Xã Lìa (whole)
+    commune_a3 (Triệu Long) → Xã Triệu Phong, Xã Ái Tử (split: part into each)
+    Quảng Bình's Xã Quảng Phú → Xã Quảng Phú (unchanged)
 """
 
 from __future__ import annotations
@@ -15,6 +21,14 @@ from datetime import date
 import pytest
 from django.core.files.base import ContentFile
 
+from communes.models import (
+    Commune,
+    CommuneLineage,
+    Edition,
+    LineageKind,
+    Province,
+    ProvinceLineage,
+)
 from criteria.models import CriteriaSet, Evaluation, Evidence
 from criteria.services import evaluation_create
 from ntm_portal.models import Role, User
@@ -261,3 +275,75 @@ def two_tier(db, tmp_path) -> TwoTierWorld:
         other_staff=UserFactory(username="vpdp_gl", role=Role.PROVINCE, province=other),
         official=UserFactory(username="xa_2025", role=Role.COMMUNE, commune=xa_1),
     )
+
+
+REORGANISED_ON = date(2025, 7, 1)
+
+
+@dataclass
+class Reorganised:
+    province: Province
+    neighbour: Province
+    lia: Commune
+    trieu_phong: Commune
+    ai_tu: Commune
+    quang_phu_2024: Commune
+    quang_phu: Commune
+
+
+@pytest.fixture
+def reorganised(world: World) -> Reorganised:
+    """The world's 01/07/2025 (see the module's docstring), with the validity dates the loaded
+    editions carry."""
+    neighbour = ProvinceFactory(short_name="Quảng Bình", name="Tỉnh Quảng Bình")
+    quang_phu_2024 = CommuneFactory(
+        district__province=neighbour, short_name="Quảng Phú", name="Xã Quảng Phú"
+    )
+    Province.objects.filter(edition=Edition.THREE_TIER_2024).update(valid_to=date(2025, 6, 30))
+    Commune.objects.filter(edition=Edition.THREE_TIER_2024).update(valid_to=date(2025, 6, 30))
+    province = ProvinceFactory(
+        edition=Edition.TWO_TIER_2025,
+        short_name="Quảng Trị",
+        name="Tỉnh Quảng Trị",
+        valid_from=REORGANISED_ON,
+    )
+    for old in (world.province_a, neighbour):
+        ProvinceLineage.objects.create(
+            predecessor=old, successor=province, kind=LineageKind.WHOLE, effective_on=REORGANISED_ON
+        )
+
+    def new_commune(name: str) -> Commune:
+        return CommuneFactory(
+            district=None,
+            province=province,
+            name=f"Xã {name}",
+            short_name=name,
+            valid_from=REORGANISED_ON,
+        )
+
+    lia, trieu_phong, ai_tu, quang_phu = (
+        new_commune(name) for name in ("Lìa", "Triệu Phong", "Ái Tử", "Quảng Phú")
+    )
+    links = [
+        (world.commune_a1, lia, LineageKind.WHOLE),
+        (world.commune_a2, lia, LineageKind.WHOLE),
+        (world.commune_a3, trieu_phong, LineageKind.PART),
+        (world.commune_a3, ai_tu, LineageKind.PART),
+        (quang_phu_2024, quang_phu, LineageKind.UNCHANGED),
+    ]
+    for old, new, kind in links:
+        CommuneLineage.objects.create(
+            predecessor=old, successor=new, kind=kind, effective_on=REORGANISED_ON, source="test"
+        )
+    for unit in (
+        world.province_a,
+        world.province_b,
+        neighbour,
+        world.commune_a1,
+        world.commune_a2,
+        world.commune_a3,
+        world.commune_b1,
+        quang_phu_2024,
+    ):
+        unit.refresh_from_db()
+    return Reorganised(province, neighbour, lia, trieu_phong, ai_tu, quang_phu_2024, quang_phu)

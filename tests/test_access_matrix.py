@@ -127,6 +127,18 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("dashboards:overview", None, "get", {"admin", "province", "district", "agency"}),
     ("dashboards:heatmap", None, "get", {"admin", "province", "district", "agency"}),
     ("dashboards:commune_list", None, "get", {"admin", "province", "district", "agency"}),
+    # Agencies and assignments across the reorganisation (issue 12 §3). "reorganised…" targets
+    # come from the `reorganised` fixture (a 2025 province formed from province A).
+    ("sponsorships:agency_list", None, "get", {"admin", "province"}),
+    ("sponsorships:agency_merge", "agency_a", "get", {"admin", "province"}),
+    ("sponsorships:agency_merge", "agency_a", "post", {"admin", "province"}),
+    ("sponsorships:agency_merge", "agency_b", "get", {"admin"}),
+    ("sponsorships:agency_rehome", "agency_a", "get", {"admin", "province"}),
+    ("sponsorships:agency_rehome", "agency_a", "post", {"admin", "province"}),
+    ("sponsorships:agency_rehome", "agency_b", "post", {"admin"}),
+    ("sponsorships:transfer_index", "reorganised", "get", {"admin", "province"}),
+    ("sponsorships:transfer", "reorganised.province", "get", {"admin", "province"}),
+    ("sponsorships:transfer", "reorganised.province", "post", {"admin", "province"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {
@@ -187,6 +199,10 @@ def test_role_matrix(request, client, world, personas, role, name, target, metho
         # "two_tier.province": an object of the 2025 world (tests/conftest.py::two_tier).
         fixture, attribute = target.split(".")
         url = reverse(name, args=[getattr(request.getfixturevalue(fixture), attribute).pk])
+    elif target and target.startswith("reorganised"):
+        reorganised = request.getfixturevalue("reorganised")
+        attribute = target.partition(".")[2]
+        url = reverse(name, args=[getattr(reorganised, attribute).pk] if attribute else [])
     else:
         url = reverse(name, args=[getattr(world, target).pk] if target else [])
     data = {"language": "vi", "next": "/"} if name == "set_language" else {}

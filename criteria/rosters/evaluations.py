@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from communes.models import Commune
 from communes.places import Places
-from communes.rosters import PLACE_COLUMNS, locate_commune
+from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
 from criteria.models import (
     CriteriaSet,
     Criterion,
@@ -169,6 +169,16 @@ class EvaluationRoster(Roster):
                 )
             if commune and criteria_set and year and half is not None:
                 located.append((row, commune.pk, criteria_set, year, int(half)))
+        # As evaluation_create refuses them: no evaluation of a unit gone by the period's end.
+        refuse_units_not_in_force(
+            (
+                row,
+                c,
+                "commune" if row.value("commune") else "commune_code",
+                Evaluation.period_end_of(y, h),
+            )
+            for row, c, _s, y, h in located
+        )
         if wide:
             duplicate_check([(row, (c, s.pk, y, h)) for row, c, s, y, h in located], "commune")
         else:

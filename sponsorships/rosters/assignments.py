@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.places import NotMatched, Places
-from communes.rosters import PLACE_COLUMNS, locate_commune
+from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
 from criteria.models import Recognition
 from ntm_portal import rosters
 from ntm_portal.models import User
@@ -196,7 +196,20 @@ class AssignmentRoster(Roster):
             decision = self._decision(row, decisions, agency)
             if row.outcome.status == ERROR or not (commune and agency and start and kind):
                 continue
+            if reason := agency.absence_on(start):
+                row.fail("agency", reason)
+                continue
             located.append((row, agency, commune, kind, start, end, target, target_year, decision))
+        # As assignment_create refuses them: no assignment on a unit gone (or not yet there).
+        refuse_units_not_in_force(
+            (row, commune.pk, column, day)
+            for row, _agency, commune, _kind, start, end, *_rest in located
+            for column, day in (
+                ("commune" if row.value("commune") else "commune_code", start),
+                ("end", end),
+            )
+            if day is not None
+        )
         duplicate_check([(item[0], (item[1].pk, item[2].pk, item[4])) for item in located], "start")
         self._compare(located)
 
