@@ -48,8 +48,10 @@ def demo_evaluation(
     submitter: User,
     reviewer: User,
     village: Village | None = None,
+    approve: bool = True,
 ) -> Evaluation:
-    """An approved evaluation whose unmet criteria are exactly `unmet_short_names`."""
+    """An approved evaluation whose unmet criteria are exactly `unmet_short_names` (with
+    `approve=False`, one submitted and waiting for review)."""
     existing = Evaluation.objects.filter(
         commune=commune, village=village, criteria_set=criteria_set, year=year, half=half
     ).first()
@@ -83,6 +85,8 @@ def demo_evaluation(
     evaluation = evaluation_submit(
         evaluation=evaluation, version=evaluation.version, actor=submitter
     )
+    if not approve:
+        return evaluation
     return evaluation_approve(evaluation=evaluation, version=evaluation.version, actor=reviewer)
 
 

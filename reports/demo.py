@@ -1,4 +1,5 @@
-"""Demo data for `make run`: the Quảng Trị world of the seed plans (2020), on the 2024 edition.
+"""Demo data for `make run`: the Quảng Trị world of the seed plans (2020), on the 2024 edition,
+and, when the two-tier map and its lineage are loaded, its present (reports/demo_present.py).
 
 Demo users share one published password, so load_demo refuses to run outside embedded set-ups
 (settings.ALLOW_DEMO_DATA). Everything here is created or updated by natural keys: running it
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from communes.models import Commune, District, Edition, Province, Village
 from criteria.demo import demo_evaluation, demo_recognition
@@ -17,6 +19,12 @@ from criteria.models import CriteriaSet, Recognition
 from ntm_portal.models import Role, User
 from ntm_portal.text import fold
 from reports.demo_documents import LUONG_PHONG, QUANG_THAI, demo_documents
+from reports.demo_present import (
+    demo_present_work,
+    demo_reorganisation,
+    present_commune,
+    present_province,
+)
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
 
@@ -120,18 +128,23 @@ def demo_load() -> list[User]:
     communes = {c.code: c for c in Commune.objects.filter(edition=EDITION, code__in=_codes())}
     if len(communes) != len(set(_codes())):
         raise LookupError("Thiếu xã của dữ liệu mẫu: chạy `load_divisions --edition 2024` trước.")
+    # With the two-tier map loaded, the province office and the commune official are today's:
+    # Quảng Trị from 01/07/2025 and Xã A Dơi (formed from Ba Tầng), reading their history.
+    present = present_province()
+    office_province = present or province
+    official_commune = present_commune() if present else communes[BA_TANG]
 
     agencies = {}
     for key, (name, short_name, kind) in AGENCIES.items():
-        agencies[key], _ = Agency.objects.update_or_create(
-            province=province, name=name, defaults={"short_name": short_name, "kind": kind}
-        )
+        # The agency may have moved to the 2025 province already (a second run).
+        agencies[key] = _agency(province, name, short_name, kind)
     for key, code, kind in ASSIGNMENTS:
-        Assignment.objects.update_or_create(
+        # Created once: a merger or the transfer of 01/07/2025 may have ended it since.
+        Assignment.objects.get_or_create(
             agency=agencies[key],
             commune=communes[code],
             start=DECISION_1841_DATE,
-            defaults={"kind": kind, "end": None},
+            defaults={"kind": kind},
         )
     for name in BA_TANG_VILLAGES:
         Village.objects.update_or_create(
@@ -142,11 +155,20 @@ def demo_load() -> list[User]:
 
     scopes = {
         "admin": (Role.ADMIN, {}, "Quản trị"),
-        "vpdp": (Role.PROVINCE, {"province": province}, "Văn phòng Điều phối NTM tỉnh"),
+        "vpdp": (Role.PROVINCE, {"province": office_province}, "Văn phòng Điều phối NTM tỉnh"),
         "huyen": (Role.DISTRICT, {"district": district}, "Phòng NN&PTNT huyện"),
-        "xa": (Role.COMMUNE, {"commune": communes[BA_TANG]}, "UBND xã Ba Tầng"),
+        "xa": (
+            Role.COMMUNE,
+            {"commune": official_commune},
+            f"UBND {official_commune.name.replace('Xã', 'xã', 1)}",
+        ),
         "ccb": (Role.AGENCY, {"agency": agencies["ccb"]}, "Hội CCB tỉnh"),
-        "skhdt": (Role.AGENCY, {"agency": agencies["skhdt"]}, "Sở KH&ĐT"),
+        # Sở KH&ĐT joined Sở Tài chính on 01/03/2025, and its members with it.
+        "skhdt": (
+            Role.AGENCY,
+            {"agency": agencies["skhdt"].surviving_on(timezone.localdate())},
+            "Sở KH&ĐT",
+        ),
         "bacgiang": (
             Role.PROVINCE,
             {"province": _get(Province, code=BAC_GIANG)},
@@ -195,6 +217,9 @@ def demo_load() -> list[User]:
         members={agencies["ccb"]: by_name["ccb"], agencies["skhdt"]: by_name["skhdt"]},
         reviewer=by_name["vpdp"],
     )
+    if present:
+        reorganised = demo_reorganisation(province=present, agencies=agencies, users=by_name)
+        demo_present_work(present=reorganised, users=by_name)
     demo_documents(communes=communes, agencies=agencies, users=by_name)
     return users
 
@@ -214,7 +239,9 @@ def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> N
             half=1,
             unmet_short_names=unmet,
             # Ba Tầng's own official files its evaluation; the others have no demo account.
-            submitter=users["xa"] if code == BA_TANG else users["admin"],
+            submitter=users["xa"]
+            if users["xa"].commune_id == communes[BA_TANG].pk and code == BA_TANG
+            else users["admin"],
             reviewer=users["vpdp"],
         )
     for code, day in RECOGNISED.items():
@@ -260,6 +287,15 @@ def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> N
             submitter=users["admin"],
             reviewer=users["bacgiang"],
         )
+
+
+def _agency(province: Province, name: str, short_name: str, kind: str) -> Agency:
+    found = Agency.objects.filter(
+        province__in=[province, *province.successors()], name=name
+    ).first()
+    if found:
+        return found
+    return Agency.objects.create(province=province, name=name, short_name=short_name, kind=kind)
 
 
 def _codes() -> list[str]:

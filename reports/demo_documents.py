@@ -312,6 +312,10 @@ def _present_day(agencies, users, ccb: Issuer, skhdt: Issuer) -> None:
     half = Period.containing(today, Frequency.HALF_YEAR)
     for key, issuer in (("ccb", ccb), ("skhdt", skhdt)):
         agency = agencies[key]
+        agency.refresh_from_db()
+        if (working := agency.surviving_on(today)) != agency:
+            # Sở KH&ĐT joined Sở Tài chính on 01/03/2025: this year's documents are the latter's.
+            agency, issuer = working, issuers.of_agency(working)
         if not agency.documents.filter(kind=Kind.AGENCY_REPORT, period_start=half.start).exists():
             document_create(kind=Kind.AGENCY_REPORT, issuer=agency, actor=users[key], period=half)
         current = agency.documents.filter(kind=Kind.SPONSORSHIP_PLAN, year=today.year)
@@ -334,7 +338,8 @@ def _present_day(agencies, users, ccb: Issuer, skhdt: Issuer) -> None:
         )
         plan_target_add(
             area=province,
-            data=_target(today.year, "average_criteria", "Bình quân đạt {}/xã", "17", "tiêu chí"),
+            # QĐ 51/2025/QĐ-TTg has ten criteria.
+            data=_target(today.year, "average_criteria", "Bình quân đạt {}/xã", "8", "tiêu chí"),
             actor=users["admin"],
         )
     issuer = issuers.of_area(province)
@@ -390,8 +395,10 @@ def _signer(issuer: Issuer, name: str, title: str, authority: str, actor: User) 
 
 
 def _legal(province: Province, data: dict, actor: User) -> None:
-    keys = {k: data.get(k) for k in ("kind", "number", "subject")}
-    if not LegalDocument.objects.filter(province=province, **keys).exists():
+    # A number left out is stored empty; the issuer's province may have become a 2025 one.
+    keys = {"kind": data["kind"], "number": data.get("number", ""), "subject": data["subject"]}
+    family = [province, *province.successors(), *province.predecessors()]
+    if not LegalDocument.objects.filter(province__in=family, **keys).exists():
         legal_document_add(data={"province": province, **data}, actor=actor)
 
 
