@@ -59,10 +59,9 @@ def inheritance_of(communes: Sequence[Commune]) -> dict[int, Inheritance]:
         )
     )
     best_level: dict[int, int] = defaultdict(int)
-    for recognition in Recognition.objects.filter(
-        commune_id__in={predecessor for _s, predecessor, _k in links},
-        decision_date__lte=LAST_DAY,
-    ).exclude(revoked_on__lte=LAST_DAY):
+    for recognition in Recognition.objects.in_force_on(LAST_DAY).filter(
+        commune_id__in={predecessor for _s, predecessor, _k in links}
+    ):
         rank = RANK.get(recognition.level, 0)
         best_level[recognition.commune_id] = max(best_level[recognition.commune_id], rank)
     ranks: dict[int, list[int]] = defaultdict(list)

@@ -382,6 +382,14 @@ class EvaluationLog(models.Model):
         return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"
 
 
+class RecognitionQuerySet(models.QuerySet):
+    def in_force_on(self, day: date) -> RecognitionQuerySet:
+        """Recognitions decided by that day and not revoked by then."""
+        return self.filter(decision_date__lte=day).filter(
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
+        )
+
+
 class Recognition(models.Model):
     """A decision recognising a commune (NTM, nâng cao, kiểu mẫu), and its revocation if any."""
 
@@ -399,6 +407,8 @@ class Recognition(models.Model):
     signer = models.CharField(_("người ký"), max_length=200, blank=True)
     revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
     revocation_decision = models.CharField(_("quyết định thu hồi"), max_length=50, blank=True)
+
+    objects = RecognitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("công nhận")

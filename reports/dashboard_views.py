@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Edition, Province
+from criteria.inheritance import inheritance_of
 from criteria.models import Evaluation
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.text import format_number
@@ -159,6 +160,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         agency_window=d.inspection_window(filters, timezone.localdate()),
         now=timezone.now(),
         drill_rows=[(g, _drill_link(scope, g)) for g in groups.rows],
+        predecessors=d.predecessor_recognitions(scope),
     )
     return render(request, "dashboards/overview.html", context)
 
@@ -362,7 +364,15 @@ def commune_list(request: HttpRequest) -> HttpResponse:
             rows=(_export_row(c) for c in rows.iterator(chunk_size=2000)),
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    inherited = filters.edition == Edition.TWO_TIER_2025
+    if inherited:
+        # "3/4 xã cũ đã đạt chuẩn": what each 2025 xã's predecessors stood at (a fixed few queries).
+        page.object_list = list(page.object_list)
+        found = inheritance_of(page.object_list)
+        for commune in page.object_list:
+            commune.inherited = found.get(commune.pk)
     context.update(
+        inherited=inherited,
         title=title,
         group=group,
         groups=d.GROUPS,

@@ -16,9 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     FilteredRelation,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -29,7 +31,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.access import communes_visible_to, districts_visible_to, provinces_visible_to
-from communes.models import Commune, CommuneQuerySet, District, Edition, Province
+from communes.models import (
+    Commune,
+    CommuneLineage,
+    CommuneQuerySet,
+    District,
+    Edition,
+    Province,
+)
 from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
 from criteria.selectors import set_in_force
 from ntm_portal.models import Role, User
@@ -678,3 +687,35 @@ def standing_state(commune: Commune, criterion: Criterion) -> bool | None:
     if (commune.st_unmet_mask or 0) & bit:
         return False
     return None
+
+
+# --- The communes they were formed from (2025 edition) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Predecessors:
+    """The 2024 xã the scope's 2025 xã were formed from, and how many stood recognised on
+    30/06/2025: "612/1.234 xã cũ đã đạt chuẩn"."""
+
+    recognised: int
+    total: int
+
+
+def predecessor_recognitions(scope: Scope) -> Predecessors | None:
+    """One query; None outside the 2025 edition."""
+    if scope.filters.edition != Edition.TWO_TIER_2025:
+        return None
+    last_day = Edition.validity(Edition.THREE_TIER_2024)[1]
+    recognised = Recognition.objects.in_force_on(last_day).filter(commune=OuterRef("pk"))
+    counts = (
+        Commune.objects.filter(
+            edition=Edition.THREE_TIER_2024,
+            kind=Commune.Kind.RURAL,
+            pk__in=CommuneLineage.objects.filter(successor__in=scope.communes).values(
+                "predecessor_id"
+            ),
+        )
+        .annotate(was_recognised=Exists(recognised))
+        .aggregate(total=Count("pk"), recognised=Count("pk", filter=Q(was_recognised=True)))
+    )
+    return Predecessors(recognised=counts["recognised"], total=counts["total"])

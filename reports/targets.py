@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from communes.models import Commune, District, Province, Village
@@ -75,9 +74,7 @@ def communes_of(area: Commune | District | Province):
 
 def recognised_on(day: date):
     """Recognitions in force that day."""
-    return Recognition.objects.filter(decision_date__lte=day).filter(
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
-    )
+    return Recognition.objects.in_force_on(day)
 
 
 def area_figures(area: Commune | District | Province, as_of: date | None = None) -> AreaFigures:
