@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 from communes.access import can_change_commune, districts_visible_to, get_commune_or_404
 from communes.models import Commune
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.security import log_refusal
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
 from . import evidence as evidence_rules
@@ -42,7 +41,6 @@ from .services import (
     FieldErrors,
     evaluation_approve,
     evaluation_create,
-    evaluation_log_refusal,
     evaluation_previous,
     evaluation_reopen,
     evaluation_return,
@@ -51,7 +49,7 @@ from .services import (
     subject_of,
 )
 
-security_log = logging.getLogger("ntm_portal.security")
+HISTORY_PAGE_SIZE = 50
 COMMUNE_LEVELS = [
     CriteriaSet.Level.XA_NTM,
     CriteriaSet.Level.XA_NANG_CAO,
@@ -153,7 +151,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unmet": unmet_sentence(unmet_short_names(grid)),
             "previous": previous,
             "changes": changes_since(grid, previous),
-            "log": evaluation.log.select_related("actor", "indicator")[:200],
+            "log": Paginator(
+                evaluation.log.history().select_related("actor", "indicator"), HISTORY_PAGE_SIZE
+            ).get_page(request.GET.get("lich_su")),
             "evidence": evaluation.evidence.select_related("indicator", "uploaded_by"),
             "can_edit": can_edit_evaluation(request.user, evaluation),
             "can_review": can_review and evaluation.status == Evaluation.Status.SUBMITTED,
@@ -165,10 +165,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _get_for_change(request, pk)
+    evaluation = _get_for_change(request, pk, "edit")
     if not can_edit_evaluation(request.user, evaluation):
-        _refuse(request, evaluation, "edit")
-        return render(request, "403.html", status=403)
+        return _refuse(request, evaluation, "edit")
     errors: dict[int, str] = {}
     posted: dict[int, str] = {}
     if request.method == "POST":
@@ -206,7 +205,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    evaluation = _get_for_change(request, pk)
+    evaluation = _get_for_change(request, pk, action)
     version = _version(request)
     reason = request.POST.get("reason", "")
     if action == "submit":
@@ -214,8 +213,7 @@ def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
     else:
         allowed = can_review_commune(request.user, evaluation.commune)
     if not allowed:
-        _refuse(request, evaluation, action)
-        return render(request, "403.html", status=403)
+        return _refuse(request, evaluation, action)
     transitions = {
         "submit": lambda: evaluation_submit(
             evaluation=evaluation, version=version, actor=request.user
@@ -249,10 +247,9 @@ def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
 
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _get_for_change(request, pk)
+    evaluation = _get_for_change(request, pk, "evidence")
     if not can_edit_evaluation(request.user, evaluation):
-        _refuse(request, evaluation, "evidence")
-        return render(request, "403.html", status=403)
+        return _refuse(request, evaluation, "evidence")
     try:
         evidence_rules.evidence_add(
             evaluation=evaluation,
@@ -436,23 +433,18 @@ def _version(request: HttpRequest) -> int:
         return -1
 
 
-def _get_for_change(request: HttpRequest, pk: int) -> Evaluation:
-    """The evaluation, or 404; an attempt on one outside the user's scope is logged first."""
+def _get_for_change(request: HttpRequest, pk: int, action: str) -> Evaluation:
+    """The evaluation, or 404; an attempt on one outside the user's scope goes to the security
+    log. Never to the evaluation's history: a refusal is not a change, and anyone could fill
+    the history with them."""
     try:
         return get_evaluation_or_404(request.user, pk)
     except Http404:
-        outside = Evaluation.objects.filter(pk=pk).first()
-        if outside is not None:
-            security_log.warning("User %s refused on evaluation %s", request.user.pk, pk)
-            _refuse(request, outside, request.method.lower())
+        log_refusal(request, what="evaluation", pk=pk, action=action)
         raise
 
 
-def _refuse(request: HttpRequest, evaluation: Evaluation, action: str) -> None:
-    """A user who can see an evaluation but not change it tried to: keep a trace."""
-    evaluation_log_refusal(
-        evaluation=evaluation,
-        actor=request.user,
-        reason=_("Từ chối thao tác “%(action)s” của %(user)s")
-        % {"action": action, "user": request.user},
-    )
+def _refuse(request: HttpRequest, evaluation: Evaluation, action: str) -> HttpResponse:
+    """A user who can see an evaluation but not change it tried to."""
+    log_refusal(request, what="evaluation", pk=evaluation.pk, action=action)
+    return render(request, "403.html", status=403)
