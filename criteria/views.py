@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from communes.access import can_change_commune, districts_visible_to, get_commune_or_404
 from communes.models import Commune
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.limits import parse_id, parse_year
 from ntm_portal.security import log_refusal
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
@@ -107,8 +108,8 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_change_commune(request.user, commune):
         return render(request, "403.html", status=403)
     try:
-        criteria_set = _sets_for(commune).get(pk=int(request.POST.get("criteria_set", "")))
-        year = int(request.POST.get("year", ""))
+        criteria_set = _sets_for(commune).get(pk=parse_id(request.POST.get("criteria_set")) or 0)
+        year = parse_year(request.POST.get("year")) or 0
         half = int(request.POST.get("half", "0"))
         if half not in Evaluation.Half.values or not 2010 <= year <= timezone.localdate().year + 1:
             raise ValueError
@@ -117,7 +118,7 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("criteria:commune_status", pk=commune.pk)
     village = None
     if criteria_set.level == CriteriaSet.Level.THON:
-        village = commune.villages.filter(pk=request.POST.get("village") or 0).first()
+        village = commune.villages.filter(pk=parse_id(request.POST.get("village")) or 0).first()
         if village is None:
             messages.error(request, _("Bộ tiêu chí thôn: hãy chọn thôn được đánh giá."))
             return redirect("criteria:commune_status", pk=commune.pk)
@@ -280,13 +281,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Evaluation.Status.SUBMITTED)
     if status in Evaluation.Status.values:
         evaluations = evaluations.filter(status=status)
-    filters = {"district": "commune__district_id", "set": "criteria_set_id", "year": "year"}
+    filters = {
+        "district": ("commune__district_id", parse_id),
+        "set": ("criteria_set_id", parse_id),
+        "year": ("year", parse_year),
+    }
     chosen = {}
-    for name, lookup in filters.items():
-        value = request.GET.get(name, "")
-        if value.isdigit():
-            evaluations = evaluations.filter(**{lookup: int(value)})
-            chosen[name] = int(value)
+    for name, (lookup, parse) in filters.items():
+        value = parse(request.GET.get(name))
+        if value is not None:
+            evaluations = evaluations.filter(**{lookup: value})
+            chosen[name] = value
     query = request.GET.get("q", "").strip()
     if query:
         evaluations = evaluations.filter(

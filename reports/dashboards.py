@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from communes.access import communes_visible_to, districts_visible_to, provinces_visible_to
 from communes.models import Commune, CommuneQuerySet, District, Edition, Province
 from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
+from ntm_portal.limits import parse_id
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to
 from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
@@ -131,8 +132,8 @@ def _int(params: QueryDict, key: str) -> int | None:
     raw = params.get(key, "").strip()
     if not raw:
         return None
-    value = int(raw)
-    if value <= 0:
+    value = parse_id(raw)
+    if value is None:
         raise ValueError(raw)
     return value
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ntm_portal.limits import decimal_fits
 from ntm_portal.text import nfc, parse_decimal
 
 from . import issuers
@@ -108,11 +109,20 @@ class PlanTargetForm(forms.ModelForm):
         if not raw and name == "actual":
             return None
         try:
-            return parse_decimal(raw)
+            value = parse_decimal(raw)
         except ValueError:
             raise forms.ValidationError(
                 _("“%(value)s” không phải là số (ví dụ: 61,5).") % {"value": raw}
             ) from None
+        column = PlanTarget._meta.get_field(name)
+        if not decimal_fits(
+            value, max_digits=column.max_digits, decimal_places=column.decimal_places
+        ):
+            raise forms.ValidationError(
+                _("Số quá lớn hoặc quá nhiều chữ số thập phân (tối đa %(places)s).")
+                % {"places": column.decimal_places}
+            )
+        return value
 
     def clean_target(self):
         return self._number("target")

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune
 from criteria.models import CriterionResult, Evaluation
+from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range, decimal_fits
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
-from ntm_portal.text import parse_day, parse_decimal
+from ntm_portal.text import format_number, parse_day, parse_decimal
 from ntm_portal.uploads import UploadRejected, accept_upload
 
 from .models import (
@@ -376,20 +377,28 @@ def report_save(
     inspected_on = parse_day(data.get("inspected_on", ""))
     if inspected_on is None:
         errors["inspected_on"] = _("Ngày kiểm tra phải có dạng dd/mm/yyyy.")
-    if inspected_on and inspected_on > timezone.localdate():
+    elif not day_in_range(inspected_on):
+        errors["inspected_on"] = _("Ngày kiểm tra phải từ năm %(first)s đến năm %(last)s.") % {
+            "first": YEAR_MIN,
+            "last": YEAR_MAX,
+        }
+    elif inspected_on > timezone.localdate():
         errors["inspected_on"] = _("Ngày kiểm tra không được ở tương lai.")
     participants = data.get("participants", "").strip()
     if not participants:
         errors["participants"] = _("Hãy ghi thành phần tham gia đoàn kiểm tra.")
     raw_vnd = data.get("resources_vnd", "").strip() or "0"
+    column = InspectionReport._meta.get_field("resources_vnd")
     try:
         resources_vnd = parse_decimal(raw_vnd)
-        if resources_vnd < 0 or resources_vnd != resources_vnd.to_integral():
+        if resources_vnd < 0 or not decimal_fits(
+            resources_vnd, max_digits=column.max_digits, decimal_places=column.decimal_places
+        ):
             raise ValueError
     except ValueError:
         errors["resources_vnd"] = _(
-            "Nguồn lực huy động phải là số đồng, không âm (ví dụ: 150.000.000)."
-        )
+            "Nguồn lực huy động phải là số đồng, không âm, dưới %(limit)s (ví dụ: 150.000.000)."
+        ) % {"limit": format_number(Decimal(10) ** column.max_digits)}
         resources_vnd = Decimal(0)
     if errors:
         raise ReportFieldErrors(errors)

@@ -18,6 +18,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import districts_visible_to
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.limits import (
+    ID_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    day_in_range,
+    parse_id,
+    parse_year,
+    years_message,
+)
 from ntm_portal.security import log_refusal
 from ntm_portal.text import parse_day
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, download_response
@@ -94,7 +103,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "assignment__commune__province",
         "report",
     )
-    year = _int(request.GET.get("year")) or today.year
+    year = parse_year(request.GET.get("year"))
+    if year is None:
+        if request.GET.get("year"):
+            messages.warning(request, years_message() + " " + _("Đang hiển thị năm nay."))
+        year = today.year
     quarter = _int(request.GET.get("quarter"))
     if quarter not in (1, 2, 3, 4):
         quarter = None
@@ -109,7 +122,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "district": "assignment__commune__district_id",
         "commune": "assignment__commune_id",
     }.items():
-        value = _int(request.GET.get(name))
+        value = parse_id(request.GET.get(name))
         if value:
             inspections = inspections.filter(**{lookup: value})
             chosen[name] = value
@@ -332,6 +345,13 @@ def inspection_ad_hoc(request: HttpRequest, pk: int) -> HttpResponse:
     if due is None:
         messages.error(request, _("Ngày kiểm tra đột xuất phải có dạng dd/mm/yyyy."))
         return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+    if not day_in_range(due):
+        messages.error(
+            request,
+            _("Ngày kiểm tra đột xuất phải từ năm %(first)s đến năm %(last)s.")
+            % {"first": YEAR_MIN, "last": YEAR_MAX},
+        )
+        return redirect("sponsorships:inspection_detail", pk=inspection.pk)
     created = inspection_create_ad_hoc(
         assignment=inspection.assignment, due_date=due, actor=request.user
     )
@@ -366,7 +386,9 @@ def _inspection_for_change(request: HttpRequest, pk: int, rule) -> Inspection:
 
 
 def _int(value: str | None) -> int | None:
+    """A small number (a version, a quarter); None when it is not one."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and abs(number) <= ID_MAX else None
