@@ -31,3 +31,15 @@ def _send(task: str, ids: list[int]) -> None:
             function.delay(pk)
         except Exception:
             logger.warning("Could not enqueue %s(%s); beat's sweep will send it", task, pk)
+
+
+def send_after_commit(task: str, *args: object) -> None:
+    """`task.delay(*args)` once, after the commit; a failed send is logged only."""
+    transaction.on_commit(lambda: _send_once(task, args))
+
+
+def _send_once(task: str, args: tuple) -> None:
+    try:
+        import_string(task).delay(*args)
+    except Exception:
+        logger.warning("Could not enqueue %s", task)

@@ -230,13 +230,27 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, in seconds
 # 1). With 0 the header is ignored: a client could write anything in it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Brute-force lockout: five failures for one user name from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Brute-force lockout (ntm_portal/lockout.py): (counted on, failures, window and lock time).
+LOGIN_LOCKOUT_RULES = [
+    # One user name from one address: an official mistyping, or one address guessing one account.
+    (("username", "ip_address"), env.int("AXES_FAILURE_LIMIT", default=5), timedelta(minutes=15)),
+    # One user name from many addresses: stopped too, and unlocked more slowly.
+    (("username",), 20, timedelta(hours=1)),
+    # One address trying many user names.
+    (("ip_address",), 30, timedelta(minutes=15)),
+]
+AXES_HANDLER = "ntm_portal.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "ntm_portal.security.client_address"
+AXES_LOCKOUT_PARAMETERS = [list(LOGIN_LOCKOUT_RULES[0][0])]
+AXES_FAILURE_LIMIT = LOGIN_LOCKOUT_RULES[0][1]
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_RULES[0][2]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Password-reset requests per client address in 15 minutes, and emails per address an hour.
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = 5
+PASSWORD_RESET_EMAILS_PER_HOUR = 3
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

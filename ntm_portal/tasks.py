@@ -122,3 +122,25 @@ def send_invitation_email(user_id: int) -> bool:
         recipient_list=[user.email],
     )
     return True
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_password_reset_email(email: str, nonce: str) -> int:
+    """The password-reset email for each active account with this address (none for an unknown
+    one); a redelivered message (same nonce) sends nothing more."""
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid() or not cache.add(f"password-reset-sent-{nonce}", 1, timeout=86400):
+        return 0
+    users = list(form.get_users(form.cleaned_data["email"]))
+    site = urlsplit(settings.SITE_URL)
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+    )
+    return len(users)
