@@ -92,6 +92,18 @@ def get_agency_or_404(user: User, pk: int) -> Agency:
     return get_object_or_404(agencies_visible_to(user).select_related("province"), pk=pk)
 
 
+def can_manage_calendar_feed(user: User, agency: Agency) -> bool:
+    """See and change the secret address of the agency's calendar feed: its members, its
+    province's office staff, and admins."""
+    if has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    if user.role == Role.AGENCY:
+        return user.agency_id == agency.pk
+    return user.role == Role.PROVINCE and user.province_id == agency.province_id
+
+
 def can_issue_documents(user: User, agency: Agency) -> bool:
     """An agency's own members, its province's office staff, and admins."""
     if has_no_access(user):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from criteria.models import CriterionResult, Evaluation
 from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range, decimal_fits
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
+from ntm_portal.security import security_log
 from ntm_portal.text import format_number, parse_day, parse_decimal
 from ntm_portal.uploads import UploadRejected, accept_upload
 
@@ -39,6 +41,19 @@ from .periods import Frequency, Period, periods_between, periods_to_plan
 
 class SponsorshipError(Exception):
     """A refused action; the message says why, in Vietnamese."""
+
+
+# --- Agencies ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agency_calendar_feed_rotate(*, agency: Agency, actor: User) -> Agency:
+    """A new secret address for the agency's calendar feed; the old one stops working at once."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency.calendar_token = secrets.token_urlsafe(32)
+    agency.save(update_fields=["calendar_token"])
+    security_log.info("Calendar feed of agency %s changed by user %s", agency.pk, actor.pk)
+    return agency
 
 
 # --- Assignments --------------------------------------------------------------------------------

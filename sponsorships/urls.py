@@ -5,6 +5,7 @@ from . import views
 app_name = "sponsorships"
 urlpatterns = [
     path("<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("<int:pk>/doi-dia-chi-lich/", views.calendar_feed_rotate, name="calendar_feed_rotate"),
     path("lich/", views.calendar, name="calendar"),
     path("lich/<str:token>.ics", views.calendar_ics, name="calendar_ics"),
     path("kiem-tra/<int:pk>/", views.inspection_detail, name="inspection_detail"),

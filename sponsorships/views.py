@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -37,6 +39,7 @@ from .access import (
     can_acknowledge_report,
     can_file_report,
     can_issue_documents,
+    can_manage_calendar_feed,
     can_plan_inspections,
     get_agency_or_404,
     get_attachment_or_404,
@@ -48,6 +51,7 @@ from .periods import Frequency, Period
 from .services import (
     ReportFieldErrors,
     SponsorshipError,
+    agency_calendar_feed_rotate,
     attachment_add,
     inspection_cancel,
     inspection_create_ad_hoc,
@@ -87,11 +91,27 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": can_issue_documents(request.user, agency),
             "former_names": agency.former_names.all(),
             "is_member": request.user.agency_id == agency.pk,
-            "feed_url": request.build_absolute_uri(f"/co-quan/lich/{agency.calendar_token}.ics")
-            if request.user.agency_id == agency.pk or request.user.is_admin
+            "feed_url": request.build_absolute_uri(
+                reverse("sponsorships:calendar_ics", args=[agency.calendar_token])
+            )
+            if can_manage_calendar_feed(request.user, agency)
             else "",
         },
     )
+
+
+@require_POST
+def calendar_feed_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_agency_or_404(request.user, pk)
+    if not can_manage_calendar_feed(request.user, agency):
+        log_refusal(request, what="agency", pk=pk, action="calendar_feed_rotate")
+        raise Http404
+    agency_calendar_feed_rotate(agency=agency, actor=request.user)
+    messages.success(
+        request,
+        _("Đã đổi địa chỉ lịch; địa chỉ cũ không còn dùng được. Hãy đăng ký lại trên điện thoại."),
+    )
+    return redirect("sponsorships:agency_detail", pk=agency.pk)
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
@@ -366,9 +386,12 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     agency = Agency.objects.filter(calendar_token=token).first()
     if agency is None or len(token) < 20:
         raise Http404
-    return HttpResponse(
+    response = HttpResponse(
         calendar_feed.agency_calendar(agency), content_type="text/calendar; charset=utf-8"
     )
+    # The address is the only key: no cache on the way may keep a copy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _inspection_for_change(request: HttpRequest, pk: int, rule) -> Inspection:
