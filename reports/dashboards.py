@@ -507,6 +507,7 @@ def at_risk(scope: Scope, limit: int | None = 10) -> QuerySet[CommuneStanding]:
 class AgencyRow:
     pk: int
     name: str
+    province_id: int
     due: int
     done_on_time: int
     done_late: int
@@ -547,7 +548,9 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
     on_time = done & Q(report__inspected_on__lte=F("due_date"))
     rows = (
         inspections.order_by()
-        .values("assignment__agency_id", "assignment__agency__name")
+        .values(
+            "assignment__agency_id", "assignment__agency__name", "assignment__agency__province_id"
+        )
         .annotate(
             due=Count("pk", filter=Q(due_date__lte=today) | done),
             done_on_time=Count("pk", filter=on_time),
@@ -560,6 +563,7 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
         row["assignment__agency_id"]: AgencyRow(
             pk=row["assignment__agency_id"],
             name=row["assignment__agency__name"],
+            province_id=row["assignment__agency__province_id"],
             **{k: row[k] for k in ("due", "done_on_time", "done_late", "overdue", "upcoming")},
         )
         for row in rows

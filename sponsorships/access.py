@@ -34,6 +34,21 @@ def agencies_visible_to(user: User) -> QuerySet[Agency]:
     return agencies.none()
 
 
+def can_open_agency(user: User, agency) -> bool:
+    """agencies_visible_to's rule for one agency (or any row with its pk and province_id), so
+    that a page links only the agencies its reader may open, without a query."""
+    if has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    match user.role:
+        case Role.PROVINCE:
+            return agency.province_id == user.province_id
+        case Role.AGENCY:
+            return agency.pk == user.agency_id
+    return False
+
+
 def inspections_visible_to(user: User) -> QuerySet[Inspection]:
     """An agency sees its own inspections (past assignments too); others follow the communes."""
     inspections = Inspection.objects.all()
