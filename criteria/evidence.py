@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ntm_portal.limits import parse_id
 from ntm_portal.models import User
-from ntm_portal.uploads import UploadRejected, accept_upload
+from ntm_portal.uploads import UploadRejected, accept_upload, store_with_file
 
 from .models import Evaluation, EvaluationLog, Evidence, Indicator
 
@@ -37,8 +37,7 @@ def evidence_add(
         evaluation=evaluation, indicator=indicator, note=note.strip()[:300], uploaded_by=actor
     )
     evidence.record(accepted)
-    evidence.file.save(upload.name, upload, save=False)
-    evidence.save()
+    store_with_file(evidence, "file", upload.name, upload)
     EvaluationLog.objects.create(
         evaluation=evaluation,
         actor=actor,

@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),
     },
+    # Invitations of roster-made accounts that could not be queued at the import's confirmation.
+    "send-pending-invitations": {
+        "task": "ntm_portal.tasks.send_pending_invitations",
+        "schedule": timedelta(minutes=10),
+    },
     # Dashboards (issue 7): the summary tables, for changes made outside the services.
     "refresh-standings": {
         "task": "criteria.tasks.refresh_standings",

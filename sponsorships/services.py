@@ -23,7 +23,7 @@ from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
 from ntm_portal.security import security_log
 from ntm_portal.text import format_number, parse_day, parse_decimal
-from ntm_portal.uploads import UploadRejected, accept_upload
+from ntm_portal.uploads import UploadRejected, accept_upload, store_with_file
 
 from .models import (
     Agency,
@@ -506,8 +506,10 @@ def attachment_add(
         raise SponsorshipError(str(error)) from None
     attachment = InspectionAttachment(report=report, uploaded_by=actor)
     attachment.record(accepted)
-    attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
+    try:
+        store_with_file(attachment, "file", upload.name, upload)
+    except UploadRejected as error:
+        raise SponsorshipError(str(error)) from None
     InspectionLog.objects.create(
         inspection=report.inspection,
         actor=actor,
