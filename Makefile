@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 VIETNAM_PROVINCES_2024 := 0.6.0
 
-.PHONY: install run test check lint format messages vendor-divisions benchmark clean
+.PHONY: install run test check lint format messages vendor-divisions benchmark backup restore clean
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,17 @@ vendor-divisions:
 benchmark: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) benchmark --scale national
+
+# The database (pg_dump, or the embedded SQLite file) and media/ into one folder with a manifest;
+# `make restore BACKUP=folder` puts both back and checks the row counts against the manifest.
+# Both use the settings of the environment (DATABASE_URL, VAR_DIR).
+BACKUP_DIR ?= var/backups
+backup:
+	$(MANAGE) backup --to $(BACKUP_DIR)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/ntm-..."; exit 2; }
+	$(MANAGE) restore --noinput $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
