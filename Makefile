@@ -11,7 +11,7 @@ VIETNAM_PROVINCES_2025 := 2026.9.0
 VIETNAMADMINUNITS := 1.0.4
 VENDOR := var/vendor-divisions
 
-.PHONY: install run test check lint format messages vendor-divisions benchmark clean
+.PHONY: install run test check lint format messages vendor-divisions benchmark backup restore clean
 
 install: $(VENV)/.installed
 
@@ -82,6 +82,17 @@ vendor-divisions:
 benchmark: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) benchmark --scale national
+
+# The database (pg_dump, or the embedded SQLite file) and media/ into one folder with a manifest;
+# `make restore BACKUP=folder` puts both back and checks the row counts against the manifest.
+# Both use the settings of the environment (DATABASE_URL, VAR_DIR).
+BACKUP_DIR ?= var/backups
+backup:
+	$(MANAGE) backup --to $(BACKUP_DIR)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/ntm-..."; exit 2; }
+	$(MANAGE) restore --noinput $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -348,6 +348,13 @@ class Evidence(StoredUpload):
         verbose_name_plural = _("minh chứng")
 
 
+class EvaluationLogQuerySet(models.QuerySet):
+    def history(self) -> EvaluationLogQuerySet:
+        """What happened to the evaluation. Refusals were once written here too; they belong to
+        the security log, and the rows left from then are not part of the history."""
+        return self.exclude(action=EvaluationLog.Action.REFUSED)
+
+
 class EvaluationLog(models.Model):
     """The audit history of an evaluation: every value change and every state change."""
 
@@ -359,6 +366,7 @@ class EvaluationLog(models.Model):
         APPROVED = "approved", _("Duyệt")
         REOPENED = "reopened", _("Mở lại")
         EVIDENCE_ADDED = "evidence_added", _("Thêm minh chứng")
+        # No longer written (see EvaluationLogQuerySet.history); kept for the rows of old.
         REFUSED = "refused", _("Bị từ chối")
         RECOMPUTED = "recomputed", _("Tính lại theo bộ tiêu chí")
 
@@ -374,6 +382,8 @@ class EvaluationLog(models.Model):
     old_value = models.CharField(max_length=100, blank=True)
     new_value = models.CharField(max_length=100, blank=True)
     reason = models.TextField(blank=True)
+
+    objects = EvaluationLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

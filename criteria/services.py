@@ -603,11 +603,6 @@ def evaluation_reopen(
     return evaluation
 
 
-def evaluation_log_refusal(*, evaluation: Evaluation, actor: User, reason: str) -> None:
-    """Keep a trace of a refused attempt to change an evaluation (e.g. another commune's)."""
-    _log(evaluation, actor, EvaluationLog.Action.REFUSED, reason)
-
-
 # --- Helpers ------------------------------------------------------------------------------------
 
 
@@ -630,7 +625,7 @@ def _locked(evaluation: Evaluation, version: int) -> Evaluation:
 
 
 def _last_actor(evaluation: Evaluation) -> str:
-    entry = evaluation.log.select_related("actor").first()
+    entry = evaluation.log.history().select_related("actor").first()
     return str(entry.actor) if entry and entry.actor else _("không rõ")
 
 

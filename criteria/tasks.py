@@ -1,10 +1,11 @@
 from celery import shared_task
-from django.db import OperationalError
+
+from ntm_portal.queue import RETRY_ON_OUTAGE
 
 from .standings import standings_refresh
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY_ON_OUTAGE)
 def refresh_standings() -> str:
     """Beat's sweep of the dashboards' summary tables, for changes made outside the services
     (recognitions in the admin, villages from rosters); idempotent."""

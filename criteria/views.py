@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -16,6 +14,8 @@ from django.views.decorators.http import require_POST
 from communes.access import can_change_commune, districts_visible_to, get_commune_or_404
 from communes.models import Commune, Edition, Province
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.limits import parse_id, parse_year
+from ntm_portal.security import log_refusal
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
 from . import evidence as evidence_rules
@@ -52,7 +52,6 @@ from .services import (
     default_group_issuer,
     evaluation_approve,
     evaluation_create,
-    evaluation_log_refusal,
     evaluation_previous,
     evaluation_reopen,
     evaluation_return,
@@ -61,7 +60,7 @@ from .services import (
     subject_of,
 )
 
-security_log = logging.getLogger("ntm_portal.security")
+HISTORY_PAGE_SIZE = 50
 COMMUNE_LEVELS = [
     CriteriaSet.Level.XA_NTM,
     CriteriaSet.Level.XA_NANG_CAO,
@@ -147,8 +146,8 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_change_commune(request.user, commune):
         return render(request, "403.html", status=403)
     try:
-        criteria_set = _sets_for(commune).get(pk=int(request.POST.get("criteria_set", "")))
-        year = int(request.POST.get("year", ""))
+        criteria_set = _sets_for(commune).get(pk=parse_id(request.POST.get("criteria_set")) or 0)
+        year = parse_year(request.POST.get("year")) or 0
         half = int(request.POST.get("half", "0"))
         if half not in Evaluation.Half.values or not 2010 <= year <= timezone.localdate().year + 1:
             raise ValueError
@@ -157,7 +156,7 @@ def evaluation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("criteria:commune_status", pk=commune.pk)
     village = None
     if criteria_set.level == CriteriaSet.Level.THON:
-        village = commune.villages.filter(pk=request.POST.get("village") or 0).first()
+        village = commune.villages.filter(pk=parse_id(request.POST.get("village")) or 0).first()
         if village is None:
             messages.error(request, _("Bộ tiêu chí thôn: hãy chọn thôn được đánh giá."))
             return redirect("criteria:commune_status", pk=commune.pk)
@@ -192,7 +191,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **_tally_context(evaluation, grid, subject),
             "previous": previous,
             "changes": changes_since(grid, previous),
-            "log": evaluation.log.select_related("actor", "indicator")[:200],
+            "log": Paginator(
+                evaluation.log.history().select_related("actor", "indicator"), HISTORY_PAGE_SIZE
+            ).get_page(request.GET.get("lich_su")),
             "evidence": evaluation.evidence.select_related("indicator", "uploaded_by"),
             "can_edit": can_edit_evaluation(request.user, evaluation),
             "can_review": can_review and evaluation.status == Evaluation.Status.SUBMITTED,
@@ -204,10 +205,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _get_for_change(request, pk)
+    evaluation = _get_for_change(request, pk, "edit")
     if not can_edit_evaluation(request.user, evaluation):
-        _refuse(request, evaluation, "edit")
-        return render(request, "403.html", status=403)
+        return _refuse(request, evaluation, "edit")
     errors: dict[int, str] = {}
     posted: dict[int, str] = {}
     if request.method == "POST":
@@ -245,7 +245,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    evaluation = _get_for_change(request, pk)
+    evaluation = _get_for_change(request, pk, action)
     version = _version(request)
     reason = request.POST.get("reason", "")
     if action == "submit":
@@ -253,8 +253,7 @@ def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
     else:
         allowed = can_review_commune(request.user, evaluation.commune)
     if not allowed:
-        _refuse(request, evaluation, action)
-        return render(request, "403.html", status=403)
+        return _refuse(request, evaluation, action)
     transitions = {
         "submit": lambda: evaluation_submit(
             evaluation=evaluation, version=version, actor=request.user
@@ -288,10 +287,9 @@ def evaluation_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
 
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _get_for_change(request, pk)
+    evaluation = _get_for_change(request, pk, "evidence")
     if not can_edit_evaluation(request.user, evaluation):
-        _refuse(request, evaluation, "evidence")
-        return render(request, "403.html", status=403)
+        return _refuse(request, evaluation, "evidence")
     try:
         evidence_rules.evidence_add(
             evaluation=evaluation,
@@ -322,13 +320,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Evaluation.Status.SUBMITTED)
     if status in Evaluation.Status.values:
         evaluations = evaluations.filter(status=status)
-    filters = {"district": "commune__district_id", "set": "criteria_set_id", "year": "year"}
+    filters = {
+        "district": ("commune__district_id", parse_id),
+        "set": ("criteria_set_id", parse_id),
+        "year": ("year", parse_year),
+    }
     chosen = {}
-    for name, lookup in filters.items():
-        value = request.GET.get(name, "")
-        if value.isdigit():
-            evaluations = evaluations.filter(**{lookup: int(value)})
-            chosen[name] = int(value)
+    for name, (lookup, parse) in filters.items():
+        value = parse(request.GET.get(name))
+        if value is not None:
+            evaluations = evaluations.filter(**{lookup: value})
+            chosen[name] = value
     query = request.GET.get("q", "").strip()
     if query:
         evaluations = evaluations.filter(
@@ -485,26 +487,21 @@ def _version(request: HttpRequest) -> int:
         return -1
 
 
-def _get_for_change(request: HttpRequest, pk: int) -> Evaluation:
-    """The evaluation, or 404; an attempt on one outside the user's scope is logged first."""
+def _get_for_change(request: HttpRequest, pk: int, action: str) -> Evaluation:
+    """The evaluation, or 404; an attempt on one outside the user's scope goes to the security
+    log. Never to the evaluation's history: a refusal is not a change, and anyone could fill
+    the history with them."""
     try:
         return get_evaluation_or_404(request.user, pk)
     except Http404:
-        outside = Evaluation.objects.filter(pk=pk).first()
-        if outside is not None:
-            security_log.warning("User %s refused on evaluation %s", request.user.pk, pk)
-            _refuse(request, outside, request.method.lower())
+        log_refusal(request, what="evaluation", pk=pk, action=action)
         raise
 
 
-def _refuse(request: HttpRequest, evaluation: Evaluation, action: str) -> None:
-    """A user who can see an evaluation but not change it tried to: keep a trace."""
-    evaluation_log_refusal(
-        evaluation=evaluation,
-        actor=request.user,
-        reason=_("Từ chối thao tác “%(action)s” của %(user)s")
-        % {"action": action, "user": request.user},
-    )
+def _refuse(request: HttpRequest, evaluation: Evaluation, action: str) -> HttpResponse:
+    """A user who can see an evaluation but not change it tried to."""
+    log_refusal(request, what="evaluation", pk=evaluation.pk, action=action)
+    return render(request, "403.html", status=403)
 
 
 # --- Commune groups (QĐ 51/2025/QĐ-TTg) ---------------------------------------------------------

@@ -11,10 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+
+# What a task meets when PostgreSQL restarts, a connection drops or the mail server is away: it
+# tries again with backoff (Celery's Django fixup closes the broken connection in between).
+# Every task is safe to run twice, so a retry never does the work twice.
+RETRY_ON_OUTAGE = {
+    "autoretry_for": (OSError, OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "max_retries": 6,
+}
 
 
 def enqueue_after_commit(task: str, ids: Iterable[int]) -> None:
@@ -31,3 +40,15 @@ def _send(task: str, ids: list[int]) -> None:
             function.delay(pk)
         except Exception:
             logger.warning("Could not enqueue %s(%s); beat's sweep will send it", task, pk)
+
+
+def send_after_commit(task: str, *args: object) -> None:
+    """`task.delay(*args)` once, after the commit; a failed send is logged only."""
+    transaction.on_commit(lambda: _send_once(task, args))
+
+
+def _send_once(task: str, args: tuple) -> None:
+    try:
+        import_string(task).delay(*args)
+    except Exception:
+        logger.warning("Could not enqueue %s", task)

@@ -72,10 +72,12 @@ MIDDLEWARE = [
     "ntm_portal.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ntm_portal.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says otherwise (@login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "ntm_portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of authentication.
@@ -199,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),
     },
+    # Invitations of roster-made accounts that could not be queued at the import's confirmation.
+    "send-pending-invitations": {
+        "task": "ntm_portal.tasks.send_pending_invitations",
+        "schedule": timedelta(minutes=10),
+    },
     # Dashboards (issue 7): the summary tables, for changes made outside the services.
     "refresh-standings": {
         "task": "criteria.tasks.refresh_standings",
@@ -226,13 +233,31 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, in seconds
 
-# Brute-force lockout: five failures for one user name from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (the documented nginx:
+# 1). With 0 the header is ignored: a client could write anything in it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Brute-force lockout (ntm_portal/lockout.py): (counted on, failures, window and lock time).
+LOGIN_LOCKOUT_RULES = [
+    # One user name from one address: an official mistyping, or one address guessing one account.
+    (("username", "ip_address"), env.int("AXES_FAILURE_LIMIT", default=5), timedelta(minutes=15)),
+    # One user name from many addresses: stopped too, and unlocked more slowly.
+    (("username",), 20, timedelta(hours=1)),
+    # One address trying many user names.
+    (("ip_address",), 30, timedelta(minutes=15)),
+]
+AXES_HANDLER = "ntm_portal.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "ntm_portal.security.client_address"
+AXES_LOCKOUT_PARAMETERS = [list(LOGIN_LOCKOUT_RULES[0][0])]
+AXES_FAILURE_LIMIT = LOGIN_LOCKOUT_RULES[0][1]
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_RULES[0][2]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Password-reset requests per client address in 15 minutes, and emails per address an hour.
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = 5
+PASSWORD_RESET_EMAILS_PER_HOUR = 3
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

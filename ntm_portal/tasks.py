@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Notification
+from .queue import RETRY_ON_OUTAGE
 
 HEARTBEAT_CACHE_KEY = "worker-heartbeat"
+INVITATION_SENT_KEY = "invitation-sent-{}"
 
 
 @shared_task
@@ -21,7 +23,7 @@ def heartbeat() -> str:
     return stamp
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY_ON_OUTAGE)
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification; a second run (or a run after beat's sweep) sends nothing more."""
     with transaction.atomic():
@@ -50,7 +52,7 @@ def send_notification_email(notification_id: int) -> bool:
     return True
 
 
-@shared_task
+@shared_task(**RETRY_ON_OUTAGE)
 def send_pending_emails() -> int:
     """Beat's sweep for emails that could not be enqueued (broker down) or were lost."""
     stale = timezone.now() - timedelta(minutes=2)
@@ -61,7 +63,7 @@ def send_pending_emails() -> int:
     return len(ids)
 
 
-@shared_task
+@shared_task(**RETRY_ON_OUTAGE)
 def validate_roster(record_id: int) -> bool:
     """Check an uploaded roster in the background; the preview page polls its progress."""
     from .rosters.services import roster_import_validate
@@ -69,7 +71,7 @@ def validate_roster(record_id: int) -> bool:
     return roster_import_validate(record_id=record_id) is not None
 
 
-@shared_task
+@shared_task(**RETRY_ON_OUTAGE)
 def validate_pending_rosters() -> int:
     """Beat's sweep for uploads whose check could not be enqueued (broker down) or was lost."""
     from .models import RosterImport
@@ -86,7 +88,34 @@ def validate_pending_rosters() -> int:
     return len(ids)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY_ON_OUTAGE)
+def send_pending_invitations() -> int:
+    """Beat's sweep for invitations that could not be enqueued (broker down during an import's
+    confirmation): accounts made in the last week that were never used nor invited."""
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    from .models import User
+
+    recent = timezone.now() - timedelta(days=7)
+    candidates = list(
+        User.objects.filter(
+            is_active=True,
+            last_login=None,
+            date_joined__gte=recent,
+            # make_password(None): no password was ever set.
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        )
+        .exclude(email="")
+        .values_list("pk", flat=True)[:1000]
+    )
+    sent = cache.get_many([INVITATION_SENT_KEY.format(pk) for pk in candidates])
+    pending = [pk for pk in candidates if INVITATION_SENT_KEY.format(pk) not in sent]
+    for user_id in pending:
+        send_invitation_email.delay(user_id)
+    return len(pending)
+
+
+@shared_task(**RETRY_ON_OUTAGE)
 def send_invitation_email(user_id: int) -> bool:
     """Invite a user created from a roster to set their password (a password-reset link).
 
@@ -102,7 +131,9 @@ def send_invitation_email(user_id: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email or user.has_usable_password():
         return False
-    if not cache.add(f"invitation-sent-{user_id}", timezone.now().isoformat(), timeout=7 * 86400):
+    if not cache.add(
+        INVITATION_SENT_KEY.format(user_id), timezone.now().isoformat(), timeout=8 * 86400
+    ):
         return False
     link = settings.SITE_URL + reverse(
         "password_reset_confirm",
@@ -122,3 +153,25 @@ def send_invitation_email(user_id: int) -> bool:
         recipient_list=[user.email],
     )
     return True
+
+
+@shared_task(**RETRY_ON_OUTAGE)
+def send_password_reset_email(email: str, nonce: str) -> int:
+    """The password-reset email for each active account with this address (none for an unknown
+    one); a redelivered message (same nonce) sends nothing more."""
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid() or not cache.add(f"password-reset-sent-{nonce}", 1, timeout=86400):
+        return 0
+    users = list(form.get_users(form.cleaned_data["email"]))
+    site = urlsplit(settings.SITE_URL)
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+    )
+    return len(users)

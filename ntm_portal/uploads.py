@@ -7,6 +7,7 @@ and served only as attachments through views that check access first.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 import filetype
@@ -28,6 +29,7 @@ ALLOWED = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ACCEPT_ATTRIBUTE = ",".join(f".{extension}" for extension in ALLOWED)
+logger = logging.getLogger(__name__)
 
 
 class UploadRejected(ValueError):
@@ -74,6 +76,42 @@ def accept_upload(upload: UploadedFile | None) -> AcceptedUpload:
         size=upload.size,
         sha256=digest.hexdigest(),
     )
+
+
+def store_with_file(instance: models.Model, field: str, name: str, content) -> None:
+    """Write the file, then save the row: nothing half-stored. A file the media volume cannot
+    take (read-only, full, gone) is UploadRejected with a clear message and no row; a row that
+    cannot be saved takes its new file away again."""
+    file = getattr(instance, field)
+    target = file.field.generate_filename(instance, name)
+    existed = file.storage.exists(target)
+    try:
+        file.save(name, content, save=False)
+    except OSError:
+        logger.exception("Could not write %s to the media storage", target)
+        if not existed:
+            _remove_quietly(file.storage, target)
+        raise UploadRejected(
+            _(
+                "Máy chủ chưa lưu được tệp “%(name)s” (nơi lưu tệp đang không ghi được): chưa có gì "
+                "được lưu. Hãy thử lại sau hoặc báo quản trị viên."
+            )
+            % {"name": name}
+        ) from None
+    try:
+        instance.save()
+    except Exception:
+        if not existed:
+            _remove_quietly(file.storage, file.name)
+        raise
+
+
+def _remove_quietly(storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except OSError:
+        logger.warning("Could not remove the partial file %s", name)
 
 
 def file_suffix(filename: str) -> str:

@@ -17,6 +17,11 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=forms.LoginForm),
         name="login",
     ),
+    path(
+        "tai-khoan/password_reset/",
+        views.PasswordResetRequestView.as_view(),
+        name="password_reset",
+    ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     # The language switch must work on the login page too.
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .forms import PasswordResetRequestForm
 from .models import Notification, Role
+from .security import client_address, is_over_rate
 from .tasks import HEARTBEAT_CACHE_KEY
 
 
@@ -54,3 +60,24 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         "ntm_portal/notification_list.html",
         {"notifications": notifications, "unread": set(unread)},
     )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Django's reset request, rate-limited per client address; the email goes from the worker."""
+
+    form_class = PasswordResetRequestForm
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if is_over_rate(
+            f"password-reset:address:{client_address(request)}",
+            limit=settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS,
+            seconds=15 * 60,
+        ):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(
+                None, _("Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần; hãy thử lại sau 15 phút.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)

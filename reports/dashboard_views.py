@@ -18,6 +18,7 @@ from criteria.inheritance import inheritance_of
 from criteria.models import Evaluation
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.text import format_number
+from sponsorships.access import can_open_agency
 
 from . import dashboards as d
 from .access import can_view_dashboards
@@ -156,6 +157,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         group_chart=group_chart,
         risky=risky,
         agencies=agencies[:TOP_AGENCIES],
+        # District staff see each agency's figures, not its page: link only what opens.
+        openable_agencies={a.pk for a in agencies if can_open_agency(request.user, a)},
         agency_count=len(agencies),
         agency_window=d.inspection_window(filters, timezone.localdate()),
         now=timezone.now(),

@@ -41,6 +41,7 @@ from communes.models import (
 )
 from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
 from criteria.selectors import set_in_force
+from ntm_portal.limits import parse_id
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to
 from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
@@ -142,8 +143,8 @@ def _int(params: QueryDict, key: str) -> int | None:
     raw = params.get(key, "").strip()
     if not raw:
         return None
-    value = int(raw)
-    if value <= 0:
+    value = parse_id(raw)
+    if value is None:
         raise ValueError(raw)
     return value
 
@@ -533,6 +534,7 @@ def at_risk(scope: Scope, limit: int | None = 10) -> QuerySet[CommuneStanding]:
 class AgencyRow:
     pk: int
     name: str
+    province_id: int
     due: int
     done_on_time: int
     done_late: int
@@ -573,7 +575,9 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
     on_time = done & Q(report__inspected_on__lte=F("due_date"))
     rows = (
         inspections.order_by()
-        .values("assignment__agency_id", "assignment__agency__name")
+        .values(
+            "assignment__agency_id", "assignment__agency__name", "assignment__agency__province_id"
+        )
         .annotate(
             due=Count("pk", filter=Q(due_date__lte=today) | done),
             done_on_time=Count("pk", filter=on_time),
@@ -586,6 +590,7 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
         row["assignment__agency_id"]: AgencyRow(
             pk=row["assignment__agency_id"],
             name=row["assignment__agency__name"],
+            province_id=row["assignment__agency__province_id"],
             **{k: row[k] for k in ("due", "done_on_time", "done_late", "overdue", "upcoming")},
         )
         for row in rows

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from ntm_portal.limits import decimal_fits
 from ntm_portal.text import nfc, parse_day, parse_decimal
 
 from . import content, issuers
@@ -410,9 +411,15 @@ class PlanTargetForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("“%(value)s” không phải là số (ví dụ: 61,5).") % {"value": raw}
             ) from None
-        if not -(10**11) < value < 10**11:
-            raise forms.ValidationError(_("Số quá lớn: phải nhỏ hơn 100 tỷ."))
-        return value.quantize(1) if value == value.to_integral() else round(value, 2)
+        column = PlanTarget._meta.get_field(name)
+        if not decimal_fits(
+            value, max_digits=column.max_digits, decimal_places=column.decimal_places
+        ):
+            raise forms.ValidationError(
+                _("Số quá lớn hoặc quá nhiều chữ số thập phân (tối đa %(places)s).")
+                % {"places": column.decimal_places}
+            )
+        return value.quantize(1) if value == value.to_integral() else value
 
     def clean_direction(self):
         return self.cleaned_data.get("direction") or PlanTarget.Direction.AT_LEAST

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from communes.access import get_commune_or_404, get_district_or_404, get_province_or_404
 from communes.models import Commune, District, Province
+from ntm_portal.limits import parse_id
 from ntm_portal.uploads import download_response
 from sponsorships.access import can_issue_documents, get_agency_or_404, get_inspection_or_404
 from sponsorships.periods import Frequency, Period
@@ -143,7 +144,7 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
                 return redirect(f"{request.path}?nam={form.cleaned_data['year']}")
         elif action == "delete_target":
             target = get_object_or_404(
-                PlanTarget.objects.for_area(area), pk=_int(request.POST.get("target"))
+                PlanTarget.objects.for_area(area), pk=parse_id(request.POST.get("target")) or 0
             )
             plan_target_delete(target=target, actor=request.user)
             messages.success(request, _("Đã xóa chỉ tiêu."))

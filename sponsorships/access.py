@@ -51,6 +51,21 @@ def agencies_visible_to(user: User) -> QuerySet[Agency]:
     return agencies.none()
 
 
+def can_open_agency(user: User, agency) -> bool:
+    """agencies_visible_to's rule for one agency (or any row with its pk and province_id), so
+    that a page links only the agencies its reader may open, without a query."""
+    if has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    match user.role:
+        case Role.PROVINCE:
+            return agency.province_id == user.province_id
+        case Role.AGENCY:
+            return agency.pk == user.agency_id
+    return False
+
+
 def inspections_visible_to(user: User) -> QuerySet[Inspection]:
     """An agency sees its own inspections (past assignments too, and those of the agencies merged
     into it); others follow the communes."""
@@ -109,6 +124,18 @@ def get_attachment_or_404(user: User, pk: int) -> InspectionAttachment:
 
 def get_agency_or_404(user: User, pk: int) -> Agency:
     return get_object_or_404(agencies_visible_to(user).select_related("province"), pk=pk)
+
+
+def can_manage_calendar_feed(user: User, agency: Agency) -> bool:
+    """See and change the secret address of the agency's calendar feed: its members, its
+    province's office staff, and admins."""
+    if has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    if user.role == Role.AGENCY:
+        return user.agency_id == agency.pk
+    return user.role == Role.PROVINCE and user.province_id == agency.province_id
 
 
 def can_issue_documents(user: User, agency: Agency) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -30,7 +30,9 @@ def agency_calendar(agency: Agency) -> bytes:
             f"Kiểm tra {inspection.assignment.commune.name} – {inspection.period.label()}",
         )
         event.add("dtstart", inspection.due_date)
-        event.add("dtend", inspection.due_date + timedelta(days=1))
+        if inspection.due_date < date.max:
+            # An all-day event ends the next day; the last day a calendar holds has none.
+            event.add("dtend", inspection.due_date + timedelta(days=1))
         event.add(
             "status", "CONFIRMED" if inspection.status == Inspection.Status.DONE else "TENTATIVE"
         )

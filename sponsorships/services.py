@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, Province, ProvinceLineage, ProvinceQuerySet
 from criteria.models import CriterionResult, Evaluation
+from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range, decimal_fits
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
-from ntm_portal.text import lower_first, parse_day, parse_decimal
-from ntm_portal.uploads import UploadRejected, accept_upload
+from ntm_portal.security import security_log
+from ntm_portal.text import format_number, lower_first, parse_day, parse_decimal
+from ntm_portal.uploads import UploadRejected, accept_upload, store_with_file
 
 from .models import (
     Agency,
@@ -49,6 +52,19 @@ from .transfers import (
 
 class SponsorshipError(Exception):
     """A refused action; the message says why, in Vietnamese."""
+
+
+# --- Agencies ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agency_calendar_feed_rotate(*, agency: Agency, actor: User) -> Agency:
+    """A new secret address for the agency's calendar feed; the old one stops working at once."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency.calendar_token = secrets.token_urlsafe(32)
+    agency.save(update_fields=["calendar_token"])
+    security_log.info("Calendar feed of agency %s changed by user %s", agency.pk, actor.pk)
+    return agency
 
 
 # --- Assignments --------------------------------------------------------------------------------
@@ -381,20 +397,28 @@ def report_save(
     inspected_on = parse_day(data.get("inspected_on", ""))
     if inspected_on is None:
         errors["inspected_on"] = _("Ngày kiểm tra phải có dạng dd/mm/yyyy.")
-    if inspected_on and inspected_on > timezone.localdate():
+    elif not day_in_range(inspected_on):
+        errors["inspected_on"] = _("Ngày kiểm tra phải từ năm %(first)s đến năm %(last)s.") % {
+            "first": YEAR_MIN,
+            "last": YEAR_MAX,
+        }
+    elif inspected_on > timezone.localdate():
         errors["inspected_on"] = _("Ngày kiểm tra không được ở tương lai.")
     participants = data.get("participants", "").strip()
     if not participants:
         errors["participants"] = _("Hãy ghi thành phần tham gia đoàn kiểm tra.")
     raw_vnd = data.get("resources_vnd", "").strip() or "0"
+    column = InspectionReport._meta.get_field("resources_vnd")
     try:
         resources_vnd = parse_decimal(raw_vnd)
-        if resources_vnd < 0 or resources_vnd != resources_vnd.to_integral():
+        if resources_vnd < 0 or not decimal_fits(
+            resources_vnd, max_digits=column.max_digits, decimal_places=column.decimal_places
+        ):
             raise ValueError
     except ValueError:
         errors["resources_vnd"] = _(
-            "Nguồn lực huy động phải là số đồng, không âm (ví dụ: 150.000.000)."
-        )
+            "Nguồn lực huy động phải là số đồng, không âm, dưới %(limit)s (ví dụ: 150.000.000)."
+        ) % {"limit": format_number(Decimal(10) ** column.max_digits)}
         resources_vnd = Decimal(0)
     if errors:
         raise ReportFieldErrors(errors)
@@ -487,8 +511,10 @@ def attachment_add(
         raise SponsorshipError(str(error)) from None
     attachment = InspectionAttachment(report=report, uploaded_by=actor)
     attachment.record(accepted)
-    attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
+    try:
+        store_with_file(attachment, "file", upload.name, upload)
+    except UploadRejected as error:
+        raise SponsorshipError(str(error)) from None
     InspectionLog.objects.create(
         inspection=report.inspection,
         actor=actor,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/chuyen-tinh/", reorganisation_views.agency_rehome_view, name="agency_rehome"),
     path("chuyen-giao/", reorganisation_views.transfer_index, name="transfer_index"),
     path("chuyen-giao/<int:pk>/", reorganisation_views.transfer, name="transfer"),
+    path("<int:pk>/doi-dia-chi-lich/", views.calendar_feed_rotate, name="calendar_feed_rotate"),
     path("lich/", views.calendar, name="calendar"),
     path("lich/<str:token>.ics", views.calendar_ics, name="calendar_ics"),
     path("kiem-tra/<int:pk>/", views.inspection_detail, name="inspection_detail"),

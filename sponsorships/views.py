@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from datetime import date
 
@@ -13,7 +12,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 from communes.access import districts_visible_to
 from communes.models import Edition
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.limits import (
+    ID_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    day_in_range,
+    parse_id,
+    parse_year,
+    years_message,
+)
+from ntm_portal.security import log_refusal
 from ntm_portal.text import parse_day
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, download_response
 
@@ -30,6 +41,7 @@ from .access import (
     can_acknowledge_report,
     can_file_report,
     can_issue_documents,
+    can_manage_calendar_feed,
     can_plan_inspections,
     can_reorganise_agency,
     get_agency_or_404,
@@ -42,6 +54,7 @@ from .periods import Frequency, Period
 from .services import (
     ReportFieldErrors,
     SponsorshipError,
+    agency_calendar_feed_rotate,
     attachment_add,
     inspection_cancel,
     inspection_create_ad_hoc,
@@ -51,7 +64,6 @@ from .services import (
     report_submit,
 )
 
-security_log = logging.getLogger("ntm_portal.security")
 STATES = {
     "planned": gettext_lazy("Chưa đến hạn"),
     "overdue": gettext_lazy("Quá hạn"),
@@ -90,11 +102,27 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reorganise": can_reorganise_agency(request.user, agency),
             "edition_2024": Edition.THREE_TIER_2024,
             "is_member": request.user.agency_id == agency.pk,
-            "feed_url": request.build_absolute_uri(f"/co-quan/lich/{agency.calendar_token}.ics")
-            if request.user.agency_id == agency.pk or request.user.is_admin
+            "feed_url": request.build_absolute_uri(
+                reverse("sponsorships:calendar_ics", args=[agency.calendar_token])
+            )
+            if can_manage_calendar_feed(request.user, agency)
             else "",
         },
     )
+
+
+@require_POST
+def calendar_feed_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_agency_or_404(request.user, pk)
+    if not can_manage_calendar_feed(request.user, agency):
+        log_refusal(request, what="agency", pk=pk, action="calendar_feed_rotate")
+        raise Http404
+    agency_calendar_feed_rotate(agency=agency, actor=request.user)
+    messages.success(
+        request,
+        _("Đã đổi địa chỉ lịch; địa chỉ cũ không còn dùng được. Hãy đăng ký lại trên điện thoại."),
+    )
+    return redirect("sponsorships:agency_detail", pk=agency.pk)
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
@@ -106,7 +134,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "assignment__commune__province",
         "report",
     )
-    year = _int(request.GET.get("year")) or today.year
+    year = parse_year(request.GET.get("year"))
+    if year is None:
+        if request.GET.get("year"):
+            messages.warning(request, years_message() + " " + _("Đang hiển thị năm nay."))
+        year = today.year
     quarter = _int(request.GET.get("quarter"))
     if quarter not in (1, 2, 3, 4):
         quarter = None
@@ -121,7 +153,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "district": "assignment__commune__district_id",
         "commune": "assignment__commune_id",
     }.items():
-        value = _int(request.GET.get(name))
+        value = parse_id(request.GET.get(name))
         if value:
             inspections = inspections.filter(**{lookup: value})
             chosen[name] = value
@@ -344,6 +376,13 @@ def inspection_ad_hoc(request: HttpRequest, pk: int) -> HttpResponse:
     if due is None:
         messages.error(request, _("Ngày kiểm tra đột xuất phải có dạng dd/mm/yyyy."))
         return redirect("sponsorships:inspection_detail", pk=inspection.pk)
+    if not day_in_range(due):
+        messages.error(
+            request,
+            _("Ngày kiểm tra đột xuất phải từ năm %(first)s đến năm %(last)s.")
+            % {"first": YEAR_MIN, "last": YEAR_MAX},
+        )
+        return redirect("sponsorships:inspection_detail", pk=inspection.pk)
     created = inspection_create_ad_hoc(
         assignment=inspection.assignment, due_date=due, actor=request.user
     )
@@ -358,26 +397,32 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     agency = Agency.objects.filter(calendar_token=token).first()
     if agency is None or len(token) < 20:
         raise Http404
-    return HttpResponse(
+    response = HttpResponse(
         calendar_feed.agency_calendar(agency), content_type="text/calendar; charset=utf-8"
     )
+    # The address is the only key: no cache on the way may keep a copy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _inspection_for_change(request: HttpRequest, pk: int, rule) -> Inspection:
-    """The inspection if this user may change it; 404/403 otherwise, with a trace in the log."""
+    """The inspection if this user may change it; 404/403 otherwise, with a line in the
+    security log (never in the inspection's history)."""
     try:
         inspection = get_inspection_or_404(request.user, pk)
     except Http404:
-        security_log.warning("User %s refused on inspection %s", request.user.pk, pk)
+        log_refusal(request, what="inspection", pk=pk, action=rule.__name__)
         raise
     if not rule(request.user, inspection):
-        security_log.warning("User %s may not change inspection %s", request.user.pk, pk)
+        log_refusal(request, what="inspection", pk=pk, action=rule.__name__)
         raise PermissionDenied
     return inspection
 
 
 def _int(value: str | None) -> int | None:
+    """A small number (a version, a quarter); None when it is not one."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and abs(number) <= ID_MAX else None

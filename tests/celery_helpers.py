@@ -10,6 +10,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
 
+from ntm_portal.queue import RETRY_ON_OUTAGE
 from sponsorships.services import inspections_plan
 
 ATTEMPTS_KEY = "test-kill-attempts"
@@ -27,3 +28,22 @@ def slow_inspections_plan(day: str, pause_seconds: float) -> None:
         if attempt == 1:
             time.sleep(pause_seconds)  # the test kills the worker process here, before commit
     cache.set(CREATED_KEY, result.created)
+
+
+OUTAGE_ATTEMPTS_KEY = "test-outage-attempts"
+OUTAGE_STARTED_KEY = "test-outage-started"
+OUTAGE_CREATED_KEY = "test-outage-created"
+
+
+@shared_task(**RETRY_ON_OUTAGE)
+def inspections_plan_through_an_outage(day: str, pause_seconds: float) -> None:
+    """The real planning job with the real tasks' retry policy; its first attempt waits inside
+    its transaction, where the fault test restarts PostgreSQL under it."""
+    cache.add(OUTAGE_ATTEMPTS_KEY, 0)
+    attempt = cache.incr(OUTAGE_ATTEMPTS_KEY)
+    with transaction.atomic():
+        result = inspections_plan(today=date.fromisoformat(day))
+        if attempt == 1:
+            cache.set(OUTAGE_STARTED_KEY, 1)
+            time.sleep(pause_seconds)
+    cache.set(OUTAGE_CREATED_KEY, result.created)

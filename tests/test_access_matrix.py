@@ -71,6 +71,8 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("criteria:evaluation_reopen", "evaluation_a1", "post", REVIEWERS_A1),
     ("criteria:evidence_upload", "evaluation_a1", "post", {"admin", "commune"}),
     ("criteria:evidence_download", "evidence_a1", "get", READERS_A1),
+    ("sponsorships:calendar_feed_rotate", "agency_a", "post", {"admin", "province", "agency"}),
+    ("sponsorships:calendar_feed_rotate", "agency_b", "post", {"admin"}),
     ("sponsorships:calendar", None, "get", SIGNED_IN),
     ("sponsorships:calendar_ics", "agency_a", "get", ALL),
     ("sponsorships:inspection_detail", "inspection_a2", "get", READERS_A2),

@@ -222,8 +222,18 @@ def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
     except csv.Error:
         dialect = csv.excel
     for row in csv.reader(io.StringIO(text), dialect):
-        # In a CSV nothing is a formula; a leading "=" is text and is kept as typed.
-        yield [(value, False) for value in row]
+        # A CSV has no formulas, but the spreadsheet that opens it runs what looks like one: such
+        # a cell is refused as a formula in an .xlsx is.
+        yield [(value, looks_like_formula(value)) for value in row]
+
+
+# "=…" or "@…", or a sign before a name or a bracket ("+A1", "-HYPERLINK(…)"). A sign before a
+# digit or a space ("-5", "+84 912…", "- ghi chú") is a number or text, as officials type them.
+_FORMULA_LIKE = re.compile(r"[=@]|[+-][^\d\s.,]")
+
+
+def looks_like_formula(text: str) -> bool:
+    return bool(_FORMULA_LIKE.match(text.strip()))
 
 
 # --- Finding the table --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ntm_portal.models import RosterImport, User
 from ntm_portal.queue import enqueue_after_commit
+from ntm_portal.uploads import UploadRejected, store_with_file
 
 from .base import Validation
 from .reading import MAX_BYTES, RosterFileError, Table, read_table
@@ -70,8 +71,10 @@ def roster_import_create(
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
     )
-    record.file.save(upload.name, ContentFile(data), save=False)
-    record.save()
+    try:
+        store_with_file(record, "file", upload.name, ContentFile(data))
+    except UploadRejected as error:
+        raise RosterError(str(error)) from None
     # If the broker is down, beat's `validate_pending_rosters` picks it up.
     enqueue_after_commit("ntm_portal.tasks.validate_roster", [record.pk])
     return record

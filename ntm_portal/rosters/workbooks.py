@@ -80,7 +80,8 @@ def marked_workbook(table: Table, errors: list[dict]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Kết quả kiểm tra")
-    sheet.append([_("Dòng"), *[label for _i, label, _k in headers], _("Lỗi")])
+    # Headers are the file's own text: escaped like every cell (a header can be a formula).
+    sheet.append([_("Dòng"), *[safe_cell(label) for _i, label, _k in headers], _("Lỗi")])
     for cell in sheet[1]:
         cell.font = HEADER
     for row in table.rows:
@@ -98,7 +99,7 @@ def marked_workbook(table: Table, errors: list[dict]) -> bytes:
             if label in row_errors:
                 cell = sheet.cell(row=excel_row, column=position)
                 cell.fill = BAD
-                cell.comment = Comment("\n".join(row_errors[label]), "Cổng NTM")
+                cell.comment = Comment(str(safe_cell("\n".join(row_errors[label]))), "Cổng NTM")
                 placed.add(label)
         # Errors about a column the file does not have are shown on the row number.
         if set(row_errors) - placed:
