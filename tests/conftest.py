@@ -477,6 +477,20 @@ def cases(world, personas) -> Cases:
             actor=reviewer,
         )
         case.refresh_from_db()
+    from reports.models import IssuerProfile, Signatory
+    from reports.services import dossier_document_create
+
+    # The decision's draft, proposed with the Chairman who signs it (the matrix decides it).
+    profile, _ = IssuerProfile.objects.get_or_create(
+        province=world.province_a, defaults={"abbreviation": "UBND", "place": "Quảng Trị"}
+    )
+    Signatory.objects.get_or_create(
+        profile=profile,
+        full_name="Nguyễn Văn Chủ",
+        title="Chủ tịch",
+        authority="TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
+    )
+    dossier_document_create(case=made["decision"], kind="recognition_decision", actor=reviewer)
     attachment = RecognitionAttachment.objects.create(
         case=made["draft"],
         step=made["draft"].step,
@@ -488,3 +502,41 @@ def cases(world, personas) -> Cases:
         uploaded_by=personas["commune"],
     )
     return Cases(**made, attachment=attachment, submitter=personas["commune"])
+
+
+@dataclass
+class Decisions:
+    """What province A's office decided in the portal (issue 16): an assignment decision with
+    the world's assignment of agency A to commune A2, and agency A's steering team; and one
+    decision of province B."""
+
+    decision_a: object
+    assignment_a2: object
+    member_a: object
+    decision_b: object
+    assignment_b1: object
+
+
+@pytest.fixture
+def decisions(world) -> Decisions:
+    from sponsorships.models import Assignment, AssignmentDecision, SteeringMember
+
+    decision_a = AssignmentDecision.objects.create(
+        province=world.province_a,
+        number="1841/QĐ-UBND",
+        date=date(2020, 7, 14),
+        issuer="UBND tỉnh Quảng Trị",
+    )
+    decision_b = AssignmentDecision.objects.create(
+        province=world.province_b, number="12/QĐ-UBND", date=date(2020, 3, 2), issuer="UBND tỉnh"
+    )
+    assignment_a2 = Assignment.objects.get(agency=world.agency_a, commune=world.commune_a2)
+    assignment_a2.decision = decision_a
+    assignment_a2.save(update_fields=["decision"])
+    assignment_b1 = Assignment.objects.get(agency=world.agency_b)
+    assignment_b1.decision = decision_b
+    assignment_b1.save(update_fields=["decision"])
+    member_a = SteeringMember.objects.create(
+        agency=world.agency_a, full_name="Lê Văn Phó", position="Phó Giám đốc", is_head=True
+    )
+    return Decisions(decision_a, assignment_a2, member_a, decision_b, assignment_b1)

@@ -41,10 +41,10 @@ def _rows() -> tuple:
 
 def _signer(province) -> None:
     """The province's People's Committee can sign (its decisions take its register's numbers)."""
-    profile = IssuerProfile.objects.create(
-        province=province, abbreviation="UBND", place="Quảng Trị"
+    profile, _ = IssuerProfile.objects.get_or_create(
+        province=province, defaults={"abbreviation": "UBND", "place": "Quảng Trị"}
     )
-    Signatory.objects.create(
+    Signatory.objects.get_or_create(
         profile=profile,
         full_name="Nguyễn Văn Chủ",
         title="Chủ tịch",
