@@ -276,6 +276,7 @@ def agency_team(request: HttpRequest, pk: int) -> HttpResponse:
             "name_form": name_form,
             "steering_team": agency.steering_team.all(),
             "former_names": agency.former_names.all(),
+            "members": agency.members.filter(is_active=True).order_by("last_name", "username"),
             "log": SponsorshipLog.objects.filter(
                 agency=agency,
                 action__in=[SponsorshipLog.Action.TEAM, SponsorshipLog.Action.NAME],

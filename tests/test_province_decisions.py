@@ -308,3 +308,13 @@ def test_the_decision_list_costs_the_same_queries_for_more_decisions(client, wor
             province=world.province_a, number=f"{n}/QĐ", date=date(2021, 1, n), issuer="UBND"
         )
     assert count() == first
+
+
+def test_a_date_out_of_the_portals_years_is_named(client, world, personas):
+    client.force_login(personas["province"])
+    url = reverse("sponsorships:decision_list", args=[world.province_a.pk])
+    before = _rows()
+    response = client.post(url, {"number": "7/QĐ", "date": "01/01/0001", "issuer": "UBND"})
+    assert response.status_code == 200
+    assert "Ngày quyết định: năm phải từ" in _text(response)
+    assert _rows() == before

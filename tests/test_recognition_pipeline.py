@@ -171,3 +171,40 @@ def test_case_list_and_pipeline_cost_the_same_queries_for_more_cases(
     large = [_queries(client, url) for url in urls]
     assert small == large
     assert max(large[:2]) <= 12, large
+
+
+def test_attachments_keep_the_upload_limits(client, personas, cases):
+    """Photos and scanned signed pages on the case: accepted within the limits that exist
+    (ntm_portal.uploads), refused by name otherwise, nothing written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from criteria.models import RecognitionAttachment, RecognitionCaseLog
+
+    from .conftest import PDF_BYTES
+
+    client.force_login(personas["commune"])
+    url = reverse("criteria:case_attach", args=[cases.draft.pk])
+    before = (RecognitionAttachment.objects.count(), RecognitionCaseLog.objects.count())
+    response = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 not a pdf"),
+            "kind": "signed_scan",
+        },
+        follow=True,
+    )
+    assert "Nội dung tệp “bien-ban.pdf” không khớp đuôi .pdf." in response.content.decode()
+    response = client.post(
+        url,
+        {"file": SimpleUploadedFile("cai-dat.exe", PDF_BYTES), "kind": "signed_scan"},
+        follow=True,
+    )
+    assert "chỉ nhận PDF, JPG, PNG, DOCX, XLSX" in response.content.decode()
+    assert (RecognitionAttachment.objects.count(), RecognitionCaseLog.objects.count()) == before
+    response = client.post(
+        url,
+        {"file": SimpleUploadedFile("Biên bản họp xã.pdf", PDF_BYTES), "kind": "signed_scan"},
+        follow=True,
+    )
+    assert "Biên bản họp xã.pdf" in response.content.decode()
+    assert RecognitionCaseLog.objects.filter(case=cases.draft, action="attached").exists()
