@@ -16,17 +16,35 @@ from django.utils import timezone
 
 from communes.models import Commune
 
-from .models import CriteriaSet, CriterionResult, Evaluation, IndicatorValue, Recognition
+from .models import (
+    CommuneGroupDecision,
+    CommuneGroupSetting,
+    CriteriaSet,
+    CriterionResult,
+    Evaluation,
+    IndicatorValue,
+    Recognition,
+)
 from .rules import Subject, criterion_met, indicator_met
 
 PERIODS = [(year, half) for year in range(2021, 2026) for half in (1, 2)]
 CHUNK = 250  # communes per transaction: bounded memory at national scale
 
 
+# The 2025 edition against QĐ 51/2025/QĐ-TTg: four half-years, thresholds by commune group.
+PERIODS_2025 = [(2025, 1), (2025, 2), (2026, 1), (2026, 2)]
+
+
 def build_evaluations(
-    *, criteria_set: CriteriaSet, communes: Iterable[Commune], seed: int = 2026
+    *,
+    criteria_set: CriteriaSet,
+    communes: Iterable[Commune],
+    seed: int = 2026,
+    periods: list[tuple[int, int]] = PERIODS,
+    groups: dict[int, int] | None = None,
 ) -> int:
-    """Ten half-year evaluations per commune (2021–2025), the last one awaiting review.
+    """Half-year evaluations per commune (ten: 2021–2025, by default), the last one awaiting
+    review; `groups` (commune id → group) decides the thresholds of a set by commune group.
 
     Skips communes that already have them, so a second run adds nothing.
     """
@@ -40,18 +58,18 @@ def build_evaluations(
     todo = [commune for commune in communes if commune.pk not in done]
     for start in range(0, len(todo), CHUNK):
         with transaction.atomic():
-            _build_chunk(todo[start : start + CHUNK], criteria_set, criteria, rng)
-    return len(todo) * len(PERIODS)
+            _build_chunk(todo[start : start + CHUNK], criteria_set, criteria, rng, periods, groups)
+    return len(todo) * len(periods)
 
 
-def _build_chunk(communes, criteria_set, criteria, rng) -> None:
+def _build_chunk(communes, criteria_set, criteria, rng, periods, groups) -> None:
     evaluations, per_evaluation = [], []
     for commune in communes:
-        for index, (year, half) in enumerate(PERIODS):
-            # The national benchmark is the 2024 edition against QĐ 318: no commune groups.
-            subject = Subject(region=commune.region, group=None, year=year)
+        group = (groups or {}).get(commune.pk)
+        for index, (year, half) in enumerate(periods):
+            subject = Subject(region=commune.region, group=group, year=year)
             values, results = _values(criteria, subject, rng)
-            last = index == len(PERIODS) - 1
+            last = index == len(periods) - 1
             evaluations.append(
                 Evaluation(
                     commune=commune,
@@ -217,3 +235,39 @@ def build_recognitions(*, criteria_set: CriteriaSet, seed: int = 11) -> int:
     ]
     Recognition.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def build_group_decisions(*, communes: Iterable[Commune], seed: int = 51) -> dict[int, int]:
+    """One decision per province setting every xã's group (QĐ 51/2025/QĐ-TTg); the groups
+    (commune id → group) are returned for the evaluations. A second run reuses them."""
+    rng = random.Random(seed)
+    by_province: dict[int, list[Commune]] = {}
+    for commune in communes:
+        by_province.setdefault(commune.province_id, []).append(commune)
+    groups = dict(
+        CommuneGroupSetting.objects.filter(
+            commune__in=[c for members in by_province.values() for c in members]
+        ).values_list("commune_id", "group")
+    )
+    day = date(2026, 2, 20)
+    with transaction.atomic():
+        for province_id, members in by_province.items():
+            todo = [commune for commune in members if commune.pk not in groups]
+            if not todo:
+                continue
+            decision = CommuneGroupDecision.objects.create(
+                province_id=province_id,
+                number=f"BM-{province_id}/QĐ-UBND",
+                date=day,
+                applies_from=day,
+                issuer="UBND tỉnh (dữ liệu đo)",
+            )
+            settings = [
+                CommuneGroupSetting(
+                    decision=decision, commune=commune, group=rng.choices((1, 2, 3), (2, 5, 3))[0]
+                )
+                for commune in todo
+            ]
+            CommuneGroupSetting.objects.bulk_create(settings, batch_size=2000)
+            groups.update({setting.commune_id: setting.group for setting in settings})
+    return groups

@@ -48,6 +48,21 @@ def settings_in_force(day: date) -> QuerySet[CommuneGroupSetting]:
     )
 
 
+def settings_of(commune_id: int) -> list[CommuneGroupSetting]:
+    """Every setting of one xã with its decision, the one in force first (for several days of
+    one page: one query)."""
+    return list(
+        CommuneGroupSetting.objects.filter(commune_id=commune_id)
+        .select_related("decision")
+        .order_by(*NEWEST_FIRST)
+    )
+
+
+def setting_in_force(settings: list[CommuneGroupSetting], day: date) -> CommuneGroupSetting | None:
+    """Of `settings_of`, the one applying on that day (the order of `settings_in_force`)."""
+    return next((s for s in settings if s.decision.applies_from <= day), None)
+
+
 def group_on(commune_id: int, day: date) -> int | None:
     """The group of one xã on that day; None when no decision sets one yet."""
     return (

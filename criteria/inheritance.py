@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,35 +48,38 @@ class Inheritance:
         }
 
 
+DECISION_FIELDS = ("pk", "level", "outcome", "decision_number", "decision_date", "reason")
+
+
 def inheritance_of(communes: Sequence[Commune]) -> dict[int, Inheritance]:
-    """For 2025 communes: four queries, whatever their number."""
+    """For 2025 communes: two queries, whatever their number (the lineage with each
+    predecessor's recognitions and the commune's decision; the rules)."""
     ids = [commune.pk for commune in communes if commune.edition == Edition.TWO_TIER_2025]
     found = {pk: Inheritance() for pk in ids}
     if not ids:
         return found
-    links = list(
-        CommuneLineage.objects.filter(successor_id__in=ids, predecessor__isnull=False).values_list(
-            "successor_id", "predecessor_id", "kind"
-        )
+    in_force = Recognition.objects.in_force_on(LAST_DAY).filter(commune=OuterRef("predecessor"))
+    decision = InheritanceDecision.objects.filter(commune=OuterRef("successor"))
+    links = CommuneLineage.objects.filter(successor_id__in=ids, predecessor__isnull=False).annotate(
+        **{f"at_{level}": Exists(in_force.filter(level=level)) for level in RANK},
+        **{f"decision_{name}": Subquery(decision.values(name)[:1]) for name in DECISION_FIELDS},
     )
-    best_level: dict[int, int] = defaultdict(int)
-    for recognition in Recognition.objects.in_force_on(LAST_DAY).filter(
-        commune_id__in={predecessor for _s, predecessor, _k in links}
-    ):
-        rank = RANK.get(recognition.level, 0)
-        best_level[recognition.commune_id] = max(best_level[recognition.commune_id], rank)
     ranks: dict[int, list[int]] = defaultdict(list)
-    for successor, predecessor, kind in links:
-        inheritance = found[successor]
+    for link in links:
+        inheritance = found[link.successor_id]
+        rank = max((RANK[level] for level in RANK if getattr(link, f"at_{level}")), default=0)
         inheritance.predecessors += 1
-        inheritance.partial += kind == LineageKind.PART
-        inheritance.recognised += best_level[predecessor] > 0
-        ranks[successor].append(best_level[predecessor])
+        inheritance.partial += link.kind == LineageKind.PART
+        inheritance.recognised += rank > 0
+        ranks[link.successor_id].append(rank)
+        if link.decision_pk and inheritance.decision is None:
+            inheritance.decision = InheritanceDecision(
+                commune_id=link.successor_id,
+                **{name: getattr(link, f"decision_{name}") for name in DECISION_FIELDS},
+            )
     rules = sorted(InheritanceRule.objects.all(), key=lambda rule: -RANK[rule.level])
     for pk, inheritance in found.items():
         inheritance.proposed = _proposal(rules, inheritance, ranks[pk])
-    for decision in InheritanceDecision.objects.filter(commune_id__in=ids):
-        found[decision.commune_id].decision = decision
     return found
 
 

@@ -155,20 +155,37 @@ class VillageTally:
 def met_village_ids(communes, as_of: date | None = None) -> set[int]:
     """The villages of these communes whose latest approved evaluation (of a period ended by
     `as_of`, when given) meets every criterion."""
-    met: dict[int, bool] = {}
     evaluations = Evaluation.objects.approved().filter(commune__in=communes, village__isnull=False)
     if as_of is not None:
         evaluations = evaluations.filter(period_end__lte=as_of)
-    for village_id, met_count, count in evaluations.latest_first().values_list(
-        "village_id", "met_count", "criteria_count"
-    ):
+    return villages_met_by(
+        evaluations.latest_first().values_list("village_id", "met_count", "criteria_count")
+    )
+
+
+def villages_met_by(latest_first: Iterable[tuple[int, int, int]]) -> set[int]:
+    """Of approved village evaluations (village, met, criteria), latest first: the villages
+    whose latest one meets every criterion."""
+    met: dict[int, bool] = {}
+    for village_id, met_count, count in latest_first:
         met.setdefault(village_id, bool(count) and met_count == count)
     return {village_id for village_id, is_met in met.items() if is_met}
 
 
-def village_tally(commune: Commune) -> VillageTally:
-    """ "11/13 thôn đạt chuẩn": villages whose latest approved evaluation meets every criterion."""
-    return VillageTally(met=len(met_village_ids([commune])), total=commune.villages.count())
+def village_tally(
+    commune: Commune, evaluations: Iterable[Evaluation] | None = None
+) -> VillageTally:
+    """ "11/13 thôn đạt chuẩn": villages whose latest approved evaluation meets every criterion;
+    `evaluations` (the commune's village evaluations, latest first) spares that query."""
+    if evaluations is None:
+        met = met_village_ids([commune])
+    else:
+        met = villages_met_by(
+            (e.village_id, e.met_count, e.criteria_count)
+            for e in evaluations
+            if e.status == Evaluation.Status.APPROVED
+        )
+    return VillageTally(met=len(met), total=commune.villages.count())
 
 
 def recognition_risk(grid: list[CriterionRow], recognitions: list[Recognition]) -> str | None:

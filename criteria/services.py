@@ -18,7 +18,7 @@ from ntm_portal.notifications import notify
 from ntm_portal.text import lower_first
 
 from .access import reviewers_of
-from .groups import YEARS, group_on, groups_on
+from .groups import YEARS, group_on, groups_on, setting_in_force
 from .models import (
     CommuneGroupDecision,
     CommuneGroupSetting,
@@ -53,13 +53,16 @@ class FieldErrors(EvaluationError):
         return _("Có %(count)s giá trị chưa hợp lệ.") % {"count": len(self.errors)}
 
 
-def subject_of(evaluation: Evaluation) -> Subject:
+def subject_of(evaluation: Evaluation, *, settings: list | None = None) -> Subject:
+    """What decides the evaluation's thresholds; `settings` (criteria.groups.settings_of) spares
+    the query when the page has them already."""
     commune = evaluation.commune
-    return Subject(
-        region=commune.region,
-        group=group_on(commune.pk, evaluation.reference_day),
-        year=evaluation.year,
-    )
+    if settings is None:
+        group = group_on(commune.pk, evaluation.reference_day)
+    else:
+        found = setting_in_force(settings, evaluation.reference_day)
+        group = found.group if found else None
+    return Subject(region=commune.region, group=group, year=evaluation.year)
 
 
 @dataclass(frozen=True)

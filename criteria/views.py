@@ -29,7 +29,12 @@ from .access import (
     review_queue_for,
 )
 from .forms import GroupDecisionForm
-from .groups import group_descriptions, settings_in_force, with_group_on
+from .groups import (
+    group_descriptions,
+    setting_in_force,
+    settings_of,
+    with_group_on,
+)
 from .inheritance import inheritance_of
 from .models import CommuneGroupDecision, CriteriaSet, Evaluation
 from .recognition import opening_proposals
@@ -71,17 +76,14 @@ COMMUNE_LEVELS = [
 
 def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     commune = get_commune_or_404(request.user, pk)
-    evaluations = list(
-        commune.evaluations.filter(village=None).select_related("criteria_set").latest_first()
-    )
-    village_evaluations = (
-        commune.evaluations.filter(village__isnull=False)
-        .select_related("criteria_set", "village")
-        .latest_first()[:100]
-    )
+    # One query for the commune's and its villages' evaluations, one for its group decisions.
+    every = list(commune.evaluations.select_related("criteria_set", "village").latest_first())
+    evaluations = [e for e in every if e.village_id is None]
+    village_evaluations = [e for e in every if e.village_id is not None]
+    settings = settings_of(commune.pk) if commune.edition == Edition.TWO_TIER_2025 else []
     approved = next((e for e in evaluations if e.status == Evaluation.Status.APPROVED), None)
     shown = approved or (evaluations[0] if evaluations else None)
-    subject = subject_of(shown) if shown else None
+    subject = subject_of(shown, settings=settings) if shown else None
     grid = evaluation_grid(shown, subject) if shown else []
     can_change = can_change_commune(request.user, commune)
     recognitions = list(commune.recognitions.all())
@@ -92,17 +94,12 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "commune": commune,
             "evaluation": shown,
             "evaluations": evaluations,
-            "village_evaluations": village_evaluations,
+            "village_evaluations": village_evaluations[:100],
             "village_list": commune.villages.order_by("search_name") if can_change else [],
             "grid": grid,
             **(_tally_context(shown, grid, subject) if shown else {}),
-            "group_now": settings_in_force(timezone.localdate())
-            .filter(commune=commune)
-            .select_related("decision")
-            .first()
-            if commune.edition == Edition.TWO_TIER_2025
-            else None,
-            "villages": village_tally(commune),
+            "group_now": setting_in_force(settings, timezone.localdate()),
+            "villages": village_tally(commune, village_evaluations),
             "recognitions": recognitions,
             "inheritance": inheritance_of([commune]).get(commune.pk),
             "risk": recognition_risk(grid, recognitions) if approved else None,

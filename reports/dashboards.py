@@ -205,7 +205,9 @@ def read_filters(user: User, params: QueryDict, today: date | None = None) -> Fi
         in_force = set_in_force(filters.edition, today, among=sets)
         filters.criteria_set = next((s for s in sets if s == in_force), sets[0] if sets else None)
 
-    if filters.province or user.role == Role.DISTRICT:
+    # A 2025 province has no districts: no query for an empty list.
+    has_districts = filters.province and filters.province.edition == Edition.THREE_TIER_2024
+    if has_districts or user.role == Role.DISTRICT:
         districts = districts_visible_to(user)
         if filters.province:
             districts = districts.filter(province=filters.province)

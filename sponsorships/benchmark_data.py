@@ -30,7 +30,9 @@ SINCE = date(2021, 1, 1)
 
 
 @transaction.atomic
-def build_sponsorships(*, communes: list[Commune], today: date, seed: int = 2026) -> dict[str, int]:
+def build_sponsorships(
+    *, communes: list[Commune], today: date, seed: int = 2026, since: date = SINCE
+) -> dict[str, int]:
     """Agencies, assignments, inspections and reports for these xã; returns what was created."""
     rng = random.Random(seed)
     created = {"agencies": 0, "assignments": 0, "inspections": 0, "reports": 0}
@@ -70,7 +72,7 @@ def build_sponsorships(*, communes: list[Commune], today: date, seed: int = 2026
             agency=agencies[commune.province_id][index % len(agencies[commune.province_id])],
             commune=commune,
             kind=Assignment.Kind.SPONSORED if commune.pk % 2 else Assignment.Kind.SUPERVISED,
-            start=SINCE,
+            start=since,
         )
         for province_members in by_province.values()
         for index, commune in enumerate(province_members)
@@ -91,7 +93,15 @@ def build_sponsorships(*, communes: list[Commune], today: date, seed: int = 2026
     ]
     created["inspections"] = _inspections(todo, today, rng)
     created["reports"] = _agency_reports(
-        [a for members in agencies.values() for a in members], today, rng
+        [
+            a
+            for province_id, members in agencies.items()
+            if province_id in by_province
+            for a in members
+        ],
+        today,
+        rng,
+        since,
     )
     return created
 
@@ -104,7 +114,7 @@ def _inspections(assignments: list[Assignment], today: date, rng: random.Random)
     rows, done = [], []
     for assignment in assignments:
         frequency = assignment.inspection_frequency
-        for period in periods_between(SINCE, today, frequency):
+        for period in periods_between(max(SINCE, assignment.start), today, frequency):
             roll = rng.random()
             if period.end >= today:
                 status, inspected_on = Inspection.Status.PLANNED, None
@@ -195,7 +205,9 @@ def _inspections(assignments: list[Assignment], today: date, rng: random.Random)
     return len(rows)
 
 
-def _agency_reports(agencies: list[Agency], today: date, rng: random.Random) -> int:
+def _agency_reports(
+    agencies: list[Agency], today: date, rng: random.Random, since: date = SINCE
+) -> int:
     have = set(
         AgencyReport.objects.filter(agency__in=agencies).values_list("agency_id", "period_start")
     )
@@ -209,7 +221,7 @@ def _agency_reports(agencies: list[Agency], today: date, rng: random.Random) -> 
             submitted_at=now if period.end < today and rng.random() < 0.9 else None,
         )
         for agency in agencies
-        for period in periods_between(SINCE, today, Frequency.HALF_YEAR)
+        for period in periods_between(since, today, Frequency.HALF_YEAR)
         if (agency.pk, period.start) not in have
     ]
     AgencyReport.objects.bulk_create(rows, batch_size=5000)

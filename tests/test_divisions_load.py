@@ -153,33 +153,38 @@ def test_unsupported_database_url_scheme_is_a_one_line_error():
 def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
     out = StringIO()
     call_command("benchmark", requests=50, communes=12, stdout=out)
-    lines = out.getvalue().splitlines()
+    text = out.getvalue()
+    lines = text.splitlines()
     assert lines[0].startswith("load_divisions 2024:")
-    start = lines.index(next(line for line in lines if line.startswith("page")))
-    end = next(i for i, line in enumerate(lines) if line.startswith("national breakdown"))
-    pages = {line[:22].strip(): line.split() for line in lines[start + 1 : end]}
-    assert set(pages) >= {
-        "province list",
-        "province page",
-        "commune page",
-        "commune status",
-        "evaluation",
-        "review queue",
-        "calendar",
-        "national dashboard",
-        "province dashboard",
-        "heat map",
-        "xã behind a figure",
-        "import preview",
-    }
-    assert "plan_inspections re-run (12 assignments)" in out.getvalue()
+    assert "plan_inspections re-run (12 assignments)" in text
     assert "created=0" in next(line for line in lines if "re-run" in line)
-    assert "evaluations (10 half-years per xã):" in out.getvalue()
-    assert "(120)" in next(line for line in lines if line.startswith("evaluations"))
-    for name, columns in pages.items():
-        # … p50 p95 queries floor p95/floor target url
-        p50, p95, queries = float(columns[-7]), float(columns[-6]), int(columns[-5])
-        assert 0 < p50 <= p95, name
-        assert 0 < queries <= 15, name
-    # Nothing the benchmark made (its user) outlives it.
-    assert not User.objects.filter(username="benchmark-admin").exists()
+    assert "(120)" in next(line for line in lines if line.startswith("evaluations (10 half-years"))
+    # The 2025 edition: its lineage, groups, four QĐ 51 half-years per xã.
+    assert "(48)" in next(line for line in lines if line.startswith("2025: evaluations (4"))
+    tables = [index for index, line in enumerate(lines) if line.startswith("page")]
+    editions = [lines[index - 1] for index in tables]
+    assert editions == ["edition 2024, QD318-2022-XA-NTM", "edition 2025, QD51-2025-XA-NTM"]
+    for start in tables:
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith("national breakdown"))
+        pages = {line[:22].strip(): line.split() for line in lines[start + 1 : end]}
+        assert set(pages) >= {
+            "province list",
+            "province page",
+            "commune page",
+            "commune status",
+            "evaluation",
+            "review queue",
+            "calendar",
+            "national dashboard",
+            "province dashboard",
+            "heat map",
+            "xã behind a figure",
+            "import preview",
+        }
+        for name, columns in pages.items():
+            # … p50 p95 queries floor p95/floor target url
+            p50, p95, queries = float(columns[-7]), float(columns[-6]), int(columns[-5])
+            assert 0 < p50 <= p95, name
+            assert 0 < queries <= 15, name
+    # Nothing the benchmark made (its users) outlives it.
+    assert not User.objects.filter(username__startswith="benchmark-admin").exists()

@@ -2,9 +2,11 @@
 
 `--scale national` builds every xã of the 2024 edition with about 8 villages each, ten QĐ 318
 half-year evaluations each, about 2,000 agencies with an assignment for every xã and five years of
-inspections; then it measures p50/p95 over at least 50 requests of each page in PAGES, its SQL
-query count, and the floor: the time of raw SQL computing the same aggregates. It prints a table
-and writes the same figures to var/benchmark.json. The data stays (a second run reuses it): point
+inspections; and every xã of the 2025 edition (with the lineage) in a commune group, with four
+QĐ 51/2025 half-year evaluations, villages, and its own agencies and inspections from 01/07/2025.
+Then, for each edition (`--edition`), it measures p50/p95 over at least 50 requests of each page
+in PAGES, its SQL query count, and the floor: the time of raw SQL computing the same aggregates.
+It prints a table per edition and writes the same figures to var/benchmark.json. The data stays (a second run reuses it): point
 it at a throwaway database (`.ci/with-services .venv/bin/python manage.py benchmark`).
 """
 
@@ -16,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -27,8 +30,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune, Edition, Province
-from communes.services import divisions_load
-from criteria.benchmark_data import build_evaluations, build_recognitions, build_villages
+from communes.services import divisions_load, lineage_load
+from criteria.benchmark_data import (
+    PERIODS_2025,
+    build_evaluations,
+    build_group_decisions,
+    build_recognitions,
+    build_villages,
+)
 from criteria.catalogue import catalogue_load
 from criteria.models import CommuneStanding, CriteriaSet, Evaluation
 from criteria.rosters.benchmark import previewable_import
@@ -39,6 +48,9 @@ from sponsorships.models import Assignment
 from sponsorships.services import inspections_plan
 
 NATIONAL_SET = "QD318-2022-XA-NTM"
+# The set each edition is measured against: QĐ 318 for 2024, QĐ 51 (by commune group) for 2025.
+EDITION_SETS = {Edition.THREE_TIER_2024: NATIONAL_SET, Edition.TWO_TIER_2025: "QD51-2025-XA-NTM"}
+REORGANISED_ON = date(2025, 7, 1)
 SMALL_SCALE = 300  # xã built by --scale small: a quick try of the whole run
 
 
@@ -52,6 +64,7 @@ class Context:
     evaluation_id: int | None
     criterion_numbers: list[int]
     criterion_id: int
+    edition: int = Edition.THREE_TIER_2024
     roster_import_id: int | None = None
     clients: dict[str, Client] = field(default_factory=dict)
 
@@ -88,8 +101,8 @@ class Measurement:
 # --- The floors: raw SQL computing what each page shows -------------------------------------------
 
 
-def _xa(where: str = "") -> str:
-    return f"c.kind = 'xa' AND c.edition = {Edition.THREE_TIER_2024} {where}"
+def _xa(ctx: Context, where: str = "") -> str:
+    return f"c.kind = 'xa' AND c.edition = {int(ctx.edition)} {where}"
 
 
 def _dashboard_sql(ctx: Context, province_id: int | None) -> SQL:
@@ -115,20 +128,20 @@ def _dashboard_sql(ctx: Context, province_id: int | None) -> SQL:
             LEFT JOIN criteria_communestanding s
                 ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
             LEFT JOIN criteria_communesummary m ON m.commune_id = c.id
-            WHERE {_xa(where)} GROUP BY {group}""",
+            WHERE {_xa(ctx, where)} GROUP BY {group}""",
             [set_id],
         ),
         (
             f"""SELECT count(*), {per_criterion} FROM criteria_communestanding s
             JOIN communes_commune c ON c.id = s.commune_id
-            WHERE s.criteria_set_id = %s AND s.is_latest AND {_xa(where)}""",
+            WHERE s.criteria_set_id = %s AND s.is_latest AND {_xa(ctx, where)}""",
             [set_id],
         ),
         (
             f"""SELECT s.year, s.half, count(*), count(*) FILTER (WHERE s.all_met),
                 sum(s.met_count), count(*) FILTER (WHERE s.at_risk)
             FROM criteria_communestanding s JOIN communes_commune c ON c.id = s.commune_id
-            WHERE s.criteria_set_id = %s AND {_xa(where)} GROUP BY s.year, s.half""",
+            WHERE s.criteria_set_id = %s AND {_xa(ctx, where)} GROUP BY s.year, s.half""",
             [set_id],
         ),
         (
@@ -139,7 +152,7 @@ def _dashboard_sql(ctx: Context, province_id: int | None) -> SQL:
             JOIN sponsorships_assignment a ON a.id = i.assignment_id
             JOIN communes_commune c ON c.id = a.commune_id
             LEFT JOIN sponsorships_inspectionreport r ON r.inspection_id = i.id
-            WHERE i.status <> 'cancelled' AND i.due_date BETWEEN %s AND %s AND {_xa(where)}
+            WHERE i.status <> 'cancelled' AND i.due_date BETWEEN %s AND %s AND {_xa(ctx, where)}
             GROUP BY a.agency_id""",
             [f"{year}-01-01", f"{year}-12-31"],
         ),
@@ -159,7 +172,7 @@ def _national_from_base_tables(ctx: Context) -> SQL:
             SELECT c.province_id, count(*), count(l.commune_id),
                 count(*) FILTER (WHERE l.met_count = l.criteria_count), sum(l.met_count)
             FROM communes_commune c LEFT JOIN latest l ON l.commune_id = c.id
-            WHERE {_xa()} GROUP BY c.province_id""",
+            WHERE {_xa(ctx)} GROUP BY c.province_id""",
             [ctx.criteria_set.pk],
         )
     ]
@@ -172,7 +185,7 @@ def _heatmap_sql(ctx: Context) -> SQL:
         (
             f"""SELECT count(*) FROM communes_commune c JOIN criteria_communestanding s
                 ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
-            WHERE {_xa(where)}""",
+            WHERE {_xa(ctx, where)}""",
             [ctx.criteria_set.pk],
         ),
         (
@@ -180,7 +193,7 @@ def _heatmap_sql(ctx: Context) -> SQL:
             FROM communes_commune c JOIN criteria_communestanding s
                 ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
             LEFT JOIN communes_district d ON d.id = c.district_id
-            WHERE {_xa(where)} ORDER BY d.search_name, c.search_name, c.code LIMIT 40""",
+            WHERE {_xa(ctx, where)} ORDER BY d.search_name, c.search_name, c.code LIMIT 40""",
             [ctx.criteria_set.pk],
         ),
     ]
@@ -191,7 +204,7 @@ def _list_sql(ctx: Context) -> SQL:
     bit = 1 << ctx.criterion_numbers[0]
     body = f"""FROM communes_commune c JOIN criteria_communestanding s
             ON s.commune_id = c.id AND s.criteria_set_id = %s AND s.is_latest
-        WHERE {_xa(where)} AND s.unmet_mask & {bit} > 0"""
+        WHERE {_xa(ctx, where)} AND s.unmet_mask & {bit} > 0"""
     return [
         (f"SELECT count(*) {body}", [ctx.criteria_set.pk]),
         (f"SELECT c.*, s.* {body} ORDER BY c.search_name LIMIT 50", [ctx.criteria_set.pk]),
@@ -250,8 +263,8 @@ def _province_list_sql(ctx: Context) -> SQL:
                 WHERE d.province_id = p.id), (SELECT count(*) FROM communes_commune c
                 WHERE c.province_id = p.id AND c.kind = 'xa'), (SELECT count(*)
                 FROM communes_commune c WHERE c.province_id = p.id)
-            FROM communes_province p WHERE p.edition = 2024 ORDER BY p.search_name""",
-            [],
+            FROM communes_province p WHERE p.edition = %s ORDER BY p.search_name""",
+            [ctx.edition],
         )
     ]
 
@@ -283,15 +296,19 @@ def _import_sql(ctx: Context) -> SQL:
     ]
 
 
-def _dashboard(name: str) -> Callable[[Context], str]:
-    # The benchmark's data is QĐ 318 on the 2024 edition; the dashboards open on today's set.
-    return lambda ctx: f"{reverse(name)}?bo={ctx.criteria_set.pk}"
+def _dashboard(name: str, national: bool = False) -> Callable[[Context], str]:
+    # The set of the edition measured; nationally, the edition too (a province has its own).
+    def url(ctx: Context) -> str:
+        edition = f"&phien_ban={ctx.edition}" if national else ""
+        return f"{reverse(name)}?bo={ctx.criteria_set.pk}{edition}"
+
+    return url
 
 
 PAGES: list[Page] = [
     Page(
         "national dashboard",
-        _dashboard("dashboards:overview"),
+        _dashboard("dashboards:overview", national=True),
         lambda ctx: _dashboard_sql(ctx, None),
         user="admin",
         target_ms=300,
@@ -330,7 +347,7 @@ PAGES: list[Page] = [
     ),
     Page(
         "province list",
-        lambda ctx: reverse("communes:province_list") + "?edition=2024",
+        lambda ctx: reverse("communes:province_list") + f"?edition={ctx.edition}",
         _province_list_sql,
         user="admin",
     ),
@@ -364,37 +381,80 @@ class Command(BaseCommand):
             "--communes",
             type=int,
             default=None,
-            help="chỉ dựng N xã đầu tiên (mặc định theo --scale)",
+            help="chỉ dựng N xã đầu tiên của mỗi phiên bản (mặc định theo --scale)",
+        )
+        parser.add_argument(
+            "--edition",
+            choices=["2024", "2025", "both"],
+            default="both",
+            help="phiên bản đo (mặc định: cả hai)",
         )
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "benchmark.json"))
 
     def handle(
-        self, *args, scale: str, requests: int, communes: int | None, output: str, **options
+        self,
+        *args,
+        scale: str,
+        requests: int,
+        communes: int | None,
+        edition: str,
+        output: str,
+        **options,
     ):
         requests = max(requests, 50)
         limit = communes or (SMALL_SCALE if scale == "small" else None)
-        build, criteria_set, rural = self._build(limit)
+        editions = (
+            [Edition.THREE_TIER_2024, Edition.TWO_TIER_2025]
+            if edition == "both"
+            else [Edition(int(edition))]
+        )
+        # The 2024 edition is always built: the 2025 one is formed from it (the lineage).
+        build = {}
+        rural = {Edition.THREE_TIER_2024: self._build(build, limit)}
+        if Edition.TWO_TIER_2025 in editions:
+            rural[Edition.TWO_TIER_2025] = self._build_2025(build, limit)
         self.stdout.write(f"database: {connection.vendor}; {requests} requests per page\n")
         # Static files as in development: the hashed manifest would need `collectstatic` first.
         storages = {
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
-        with (
-            transaction.atomic(),
-            override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages),
-        ):
-            ctx = self._context(criteria_set, rural)
-            measurements = [self._measure(ctx, page, requests) for page in PAGES]
-            base = (
-                self._floor(_national_from_base_tables(ctx), requests)
-                if connection.vendor == "postgresql"
-                else 0.0
-            )
-            transaction.set_rollback(True)  # the users made for measuring do not outlive it
+        report = {
+            "scale": scale,
+            "database": connection.vendor,
+            "requests_per_page": requests,
+            "build": build,
+            "editions": {},
+        }
+        for measured in editions:
+            criteria_set = CriteriaSet.objects.get(code=EDITION_SETS[measured])
+            with (
+                transaction.atomic(),
+                override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages),
+            ):
+                ctx = self._context(criteria_set, rural[measured], measured)
+                measurements = [self._measure(ctx, page, requests) for page in PAGES]
+                base = (
+                    self._floor(_national_from_base_tables(ctx), requests)
+                    if connection.vendor == "postgresql"
+                    else 0.0
+                )
+                transaction.set_rollback(True)  # the users made for measuring do not outlive it
+            self._print(measured, criteria_set, measurements, base)
+            report["editions"][str(int(measured))] = {
+                "criteria_set": criteria_set.code,
+                "communes": len(rural[measured]),
+                "pages": [{**asdict(m), "p95_over_floor": m.ratio} for m in measurements],
+                "national_breakdown_from_base_tables_ms": round(base, 1),
+            }
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        self.stdout.write(f"written: {output}")
 
+    def _print(self, edition: int, criteria_set: CriteriaSet, measurements, base: float) -> None:
+        self.stdout.write(f"\nedition {int(edition)}, {criteria_set.code}")
         self.stdout.write(
-            f"\n{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'floor ms':>10}"
+            f"{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'floor ms':>10}"
             f"{'p95/floor':>10}{'target':>8}  url"
         )
         for m in measurements:
@@ -407,17 +467,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"national breakdown from base tables, no summary table (p50): {base:.1f} ms"
         )
-        report = {
-            "scale": scale,
-            "database": connection.vendor,
-            "requests_per_page": requests,
-            "build": build,
-            "pages": [{**asdict(m), "p95_over_floor": m.ratio} for m in measurements],
-            "national_breakdown_from_base_tables_ms": round(base, 1),
-        }
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-        self.stdout.write(f"written: {output}")
 
     # --- Building -------------------------------------------------------------------------------
 
@@ -429,8 +478,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{name}: {seconds:.1f} s ({result})")
         return result
 
-    def _build(self, limit: int | None):
-        build: dict[str, dict] = {}
+    def _build(self, build: dict, limit: int | None) -> list[Commune]:
         started = time.perf_counter()
         self._step(
             build,
@@ -483,20 +531,71 @@ class Command(BaseCommand):
             self._step(build, "ANALYZE", lambda: connection.cursor().execute("ANALYZE"))
         build["total_seconds"] = round(time.perf_counter() - started, 1)
         self.stdout.write(f"build total: {build['total_seconds']:.1f} s")
-        return build, criteria_set, rural
+        return rural
+
+    def _build_2025(self, build: dict, limit: int | None) -> list[Commune]:
+        """The 2025 edition as it is today: its lineage, the xã in groups, four QĐ 51
+        half-years, villages, and agencies and inspections from 01/07/2025."""
+        started = time.perf_counter()
+        step = self._step
+        step(
+            build,
+            "2025: load_divisions",
+            lambda: divisions_load(edition=Edition.TWO_TIER_2025).summary(),
+        )
+        step(build, "2025: load_lineage", lambda: lineage_load().summary())
+        criteria_set = CriteriaSet.objects.get(code=EDITION_SETS[Edition.TWO_TIER_2025])
+        village_set = CriteriaSet.objects.filter(level=CriteriaSet.Level.THON).first()
+        rural = list(
+            Commune.objects.of_edition(Edition.TWO_TIER_2025)
+            .xa()
+            .select_related("province")
+            .order_by("pk")[:limit]
+        )
+        groups = step(build, "2025: commune groups", lambda: build_group_decisions(communes=rural))
+        step(
+            build,
+            "2025: evaluations (4 half-years of QĐ 51 per xã)",
+            lambda: build_evaluations(
+                criteria_set=criteria_set, communes=rural, periods=PERIODS_2025, groups=groups
+            ),
+        )
+        step(
+            build,
+            "2025: villages and their evaluations",
+            lambda: build_villages(communes=rural, village_set=village_set),
+        )
+        step(build, "2025: recognitions", lambda: build_recognitions(criteria_set=criteria_set))
+        today = timezone.localdate()
+        step(
+            build,
+            "2025: agencies, assignments, inspections since 01/07/2025",
+            lambda: build_sponsorships(communes=rural, today=today, since=REORGANISED_ON),
+        )
+        approved = Evaluation.objects.approved().filter(village=None).count()
+        if CommuneStanding.objects.count() != approved:
+            step(build, "2025: summary tables (standings_refresh)", standings_refresh)
+        step(build, "2025: plan_inspections", lambda: inspections_plan(today=today).summary())
+        if connection.vendor == "postgresql":
+            step(build, "2025: ANALYZE", lambda: connection.cursor().execute("ANALYZE"))
+        build["total_seconds_2025"] = round(time.perf_counter() - started, 1)
+        self.stdout.write(f"build total (2025): {build['total_seconds_2025']:.1f} s")
+        return rural
 
     # --- Measuring ------------------------------------------------------------------------------
 
-    def _context(self, criteria_set: CriteriaSet, rural: list[Commune]) -> Context:
+    def _context(self, criteria_set: CriteriaSet, rural: list[Commune], edition: int) -> Context:
         # The largest province of the build.
         sizes = Counter(commune.province_id for commune in rural)
         province = Province.objects.get(pk=sizes.most_common(1)[0][0])
         # A commune page as the province office opens it: a xã of that province.
         commune = next(c for c in rural if c.province_id == province.pk)
         criteria = list(criteria_set.criteria.order_by("number"))
-        admin = User.objects.create(username="benchmark-admin", role=Role.ADMIN, is_superuser=True)
+        admin = User.objects.create(
+            username=f"benchmark-admin-{edition}", role=Role.ADMIN, is_superuser=True
+        )
         office = User.objects.create(
-            username="benchmark-province", role=Role.PROVINCE, province=province
+            username=f"benchmark-province-{edition}", role=Role.PROVINCE, province=province
         )
         clients = {}
         for name, user in (("admin", admin), ("province", office)):
@@ -511,6 +610,7 @@ class Command(BaseCommand):
             .first(),
             criterion_numbers=[c.number for c in criteria],
             criterion_id=criteria[0].pk,
+            edition=edition,
             # A checked 10,000-row evaluation roster, in a province of its own (issue 6).
             roster_import_id=previewable_import(actor=admin, rows=10_000).pk,
             clients=clients,
