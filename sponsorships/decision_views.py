@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from communes.access import province_family
 from communes.models import Commune, Edition, Province
+from ntm_portal.access import can_import_rosters
 
 from .access import (
     get_agency_team_or_404,
@@ -276,6 +277,7 @@ def agency_team(request: HttpRequest, pk: int) -> HttpResponse:
             "name_form": name_form,
             "steering_team": agency.steering_team.all(),
             "former_names": agency.former_names.all(),
+            "can_import": can_import_rosters(request.user),
             "members": agency.members.filter(is_active=True).order_by("last_name", "username"),
             "log": SponsorshipLog.objects.filter(
                 agency=agency,
