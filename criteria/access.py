@@ -18,7 +18,15 @@ from communes.models import Commune, Edition, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 
-from .models import Evaluation, EvaluationQuerySet, Evidence
+from .models import (
+    Evaluation,
+    EvaluationQuerySet,
+    Evidence,
+    RecognitionAttachment,
+    RecognitionCase,
+    RecognitionCaseQuerySet,
+    RecognitionStep,
+)
 
 
 def evaluations_visible_to(user: User) -> EvaluationQuerySet:
@@ -109,5 +117,101 @@ def get_group_province_or_404(user: User, pk: int) -> Province:
     """The province whose commune groups the user may see and record, or 404."""
     province = get_province_or_404(user, pk)
     if not can_decide_commune_groups(user, province):
+        raise Http404
+    return province
+
+
+# --- Recognition cases (QĐ 18/2022/QĐ-TTg) ------------------------------------------------------
+
+
+def recognition_cases_visible_to(user: User) -> RecognitionCaseQuerySet:
+    """Whoever reads the commune reads its cases."""
+    return RecognitionCase.objects.filter(commune__in=communes_visible_to(user))
+
+
+def get_recognition_case_or_404(user: User, pk: int) -> RecognitionCase:
+    return get_object_or_404(
+        recognition_cases_visible_to(user).select_related(
+            "commune__province",
+            "commune__district",
+            "procedure",
+            "step",
+            "evaluation__criteria_set",
+            "recognition",
+            "created_by",
+            "submitted_by",
+        ),
+        pk=pk,
+    )
+
+
+def get_recognition_attachment_or_404(user: User, pk: int) -> RecognitionAttachment:
+    return get_object_or_404(
+        RecognitionAttachment.objects.filter(case__in=recognition_cases_visible_to(user)), pk=pk
+    )
+
+
+def acts_for(user: User, actor: str, commune: Commune) -> bool:
+    """Whether the user acts for this level of government on the commune: its own officials
+    (UBND xã), its district's staff (before 07/2025), its province's office (UBND tỉnh and the
+    departments it coordinates); admins for any."""
+    if has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    match actor:
+        case RecognitionStep.Actor.COMMUNE:
+            return can_change_commune(user, commune)
+        case RecognitionStep.Actor.DISTRICT:
+            return (
+                user.role == Role.DISTRICT
+                and commune.edition == Edition.THREE_TIER_2024
+                and commune.district_id == user.district_id
+            )
+        case RecognitionStep.Actor.PROVINCE:
+            return user.role == Role.PROVINCE and in_province_scope(user, commune.province_id)
+    return False
+
+
+def can_act_on_case(user: User, case: RecognitionCase) -> bool:
+    """The case's current step is this user's to act on (whether they may, having submitted the
+    case themselves, is the workflow's rule: criteria/recognition.py)."""
+    return case.is_open and acts_for(user, case.step.actor, case.commune)
+
+
+def can_open_case(user: User, commune: Commune, kind: str) -> bool:
+    """A recognition case is the commune's own request; a revocation case may also be opened by
+    its province's office, which watches the communes at risk."""
+    if acts_for(user, RecognitionStep.Actor.COMMUNE, commune):
+        return True
+    return kind == RecognitionCase.Kind.REVOCATION and acts_for(
+        user, RecognitionStep.Actor.PROVINCE, commune
+    )
+
+
+def case_actors(case: RecognitionCase, step: RecognitionStep) -> QuerySet[User]:
+    """Who is told when a case reaches this step."""
+    commune = case.commune
+    match step.actor:
+        case RecognitionStep.Actor.COMMUNE:
+            rule = Q(role=Role.COMMUNE, commune_id=commune.pk)
+        case RecognitionStep.Actor.DISTRICT:
+            rule = Q(role=Role.DISTRICT, district_id=commune.district_id)
+        case _:
+            rule = Q(role=Role.PROVINCE, province_id__in=province_family(commune.province_id))
+    return User.objects.filter(rule, is_active=True)
+
+
+def can_record_recognitions(user: User, province: Province) -> bool:
+    """Recognition decisions of past years, entered from paper: the province's office (for its
+    own province and the provinces it was formed from), and admins."""
+    if has_no_access(user):
+        return False
+    return user.is_admin or in_province_scope(user, province.pk)
+
+
+def get_recognition_province_or_404(user: User, pk: int) -> Province:
+    province = get_province_or_404(user, pk)
+    if not can_record_recognitions(user, province):
         raise Http404
     return province

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, Province, Region, Village
-from ntm_portal.text import format_number
+from ntm_portal.text import format_number, lower_first
 from ntm_portal.uploads import StoredUpload, file_suffix
 
 # How a yes/no indicator's answer is stored.
@@ -418,6 +418,22 @@ class Recognition(models.Model):
     revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
     revocation_decision = models.CharField(_("quyết định thu hồi"), max_length=50, blank=True)
 
+    class Source(models.TextChoices):
+        PAPER = "paper", _("Nhập từ quyết định trên giấy")
+        CASE = "case", _("Theo hồ sơ xét công nhận")
+        INHERITED = "inherited", _("Quyết định kế thừa")
+
+    # Who entered it, and how (rows from before these fields say nothing: blank).
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    revocation_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revocation_recorded_at = models.DateTimeField(null=True, blank=True)
+
     objects = RecognitionQuerySet.as_manager()
 
     class Meta:
@@ -628,3 +644,341 @@ class InheritanceDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id}: {self.get_outcome_display()} – {self.decision_number}"
+
+
+# --- Recognition cases (QĐ 18/2022/QĐ-TTg) ------------------------------------------------------
+
+
+class RecognitionProcedureQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> RecognitionProcedureQuerySet:
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+class RecognitionProcedure(models.Model):
+    """How a commune is recognised (or its recognition revoked) in a period: the steps of QĐ
+    18/2022/QĐ-TTg in order, who acts on each, how long each may take, and the conditions'
+    thresholds. Data, editable in the admin, because the rules of 2026–2030 may differ and
+    districts no longer review after 30/06/2025: each period has its own list of steps."""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
+    # How documents cite it after its number: "ban hành Quy định điều kiện, trình tự, …".
+    legal_subject = models.CharField(_("trích yếu văn bản căn cứ"), max_length=500, blank=True)
+    valid_from = models.DateField(_("áp dụng từ"))
+    valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    # The results are posted publicly for comments at least this many days (QĐ 18, Điều 7).
+    posting_days = models.PositiveSmallIntegerField(
+        _("số ngày công khai lấy ý kiến tối thiểu"),
+        default=15,
+        validators=[MaxValueValidator(365)],
+    )
+    # The appraisal council passes a case with at least this share of its members for it.
+    council_approval_percent = models.PositiveSmallIntegerField(
+        _("tỷ lệ thành viên hội đồng đồng ý tối thiểu (%)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    needs_review = models.BooleanField(_("cần rà soát"), default=True)
+    review_note = models.TextField(_("ghi chú rà soát"), blank=True)
+
+    objects = RecognitionProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quy trình xét công nhận")
+        verbose_name_plural = _("quy trình xét công nhận")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecognitionStep(models.Model):
+    """One step of a procedure. What each kind of step records is fixed (the case's fields);
+    their order, names, who acts and the time allowed are the procedure's data."""
+
+    class Kind(models.TextChoices):
+        SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá, đề nghị")
+        REVIEW = "review", _("Thẩm tra")
+        APPRAISAL = "appraisal", _("Thẩm định")
+        DECISION = "decision", _("Quyết định")
+
+    class Actor(models.TextChoices):
+        COMMUNE = "commune", _("UBND xã")
+        DISTRICT = "district", _("UBND huyện")
+        PROVINCE = "province", _("UBND tỉnh, sở ngành chủ trì")
+
+    procedure = models.ForeignKey(
+        RecognitionProcedure, on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"))
+    kind = models.CharField(_("loại bước"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("tên bước"), max_length=200)
+    actor = models.CharField(_("cấp thực hiện"), max_length=10, choices=Actor.choices)
+    days_allowed = models.PositiveSmallIntegerField(
+        _("số ngày tối đa"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Để trống: không giới hạn."),
+    )
+
+    class Meta:
+        verbose_name = _("bước xét công nhận")
+        verbose_name_plural = _("bước xét công nhận")
+        ordering = ["procedure", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "position"], name="step_position_once"),
+            models.UniqueConstraint(fields=["procedure", "kind"], name="step_kind_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class RecognitionRequirement(models.Model):
+    """The thresholds of a procedure's conditions for one level (resident satisfaction)."""
+
+    procedure = models.ForeignKey(
+        RecognitionProcedure, on_delete=models.CASCADE, related_name="requirements"
+    )
+    level = models.CharField(_("mức"), max_length=10, choices=Recognition.Level.choices)
+    satisfaction_percent = models.DecimalField(
+        _("tỷ lệ người dân hài lòng tối thiểu (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    needs_review = models.BooleanField(_("cần rà soát"), default=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("điều kiện xét công nhận")
+        verbose_name_plural = _("điều kiện xét công nhận")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "level"], name="requirement_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ≥ {self.satisfaction_percent}%"
+
+
+class RecognitionCaseQuerySet(models.QuerySet):
+    def open(self) -> RecognitionCaseQuerySet:
+        return self.filter(status__in=RecognitionCase.OPEN_STATUSES)
+
+    def overdue_on(self, day: date) -> RecognitionCaseQuerySet:
+        """Open cases past their step's time, or whose year has ended undecided."""
+        return self.open().filter(Q(step_due__lt=day) | Q(year__lt=day.year))
+
+
+class RecognitionCase(models.Model):
+    """A recognition dossier (hồ sơ xét công nhận) of one commune for a level and a year — or a
+    revocation case for a recognised commune at risk — moving through its procedure's steps.
+    Written only by criteria/recognition.py, which records every change in its history."""
+
+    class Kind(models.TextChoices):
+        RECOGNITION = "recognition", _("Xét công nhận")
+        REVOCATION = "revocation", _("Xét thu hồi công nhận")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Xã đang lập hồ sơ")
+        RETURNED = "returned", _("Trả lại xã")
+        IN_PROGRESS = "in_progress", _("Đang xét")
+        DECIDED = "decided", _("Đã có quyết định")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.RETURNED, Status.IN_PROGRESS)
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="recognition_cases", verbose_name=_("xã")
+    )
+    kind = models.CharField(
+        _("loại hồ sơ"), max_length=12, choices=Kind.choices, default=Kind.RECOGNITION
+    )
+    level = models.CharField(_("mức"), max_length=10, choices=Recognition.Level.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    procedure = models.ForeignKey(
+        RecognitionProcedure, on_delete=models.PROTECT, related_name="cases"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="recognition_cases"
+    )
+    # Recognition: the one the decision made. Revocation: the one being revoked.
+    recognition = models.ForeignKey(
+        Recognition, on_delete=models.PROTECT, related_name="cases", null=True, blank=True
+    )
+    step = models.ForeignKey(RecognitionStep, on_delete=models.PROTECT, related_name="cases")
+    step_since = models.DateTimeField(_("ở bước này từ"))
+    step_due = models.DateField(_("hạn của bước"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(default=1)
+    review_round = models.PositiveSmallIntegerField(default=0)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+
+    # 1. Self-assessment by the UBND xã.
+    satisfaction_percent = models.DecimalField(
+        _("tỷ lệ người dân hài lòng (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    satisfaction_surveyed_on = models.DateField(
+        _("ngày khảo sát sự hài lòng"), null=True, blank=True
+    )
+    debt_vnd = models.DecimalField(
+        _("nợ đọng xây dựng cơ bản (đồng)"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    security_stable = models.BooleanField(
+        _("an ninh, trật tự ổn định, không có khiếu kiện đông người kéo dài"), null=True
+    )
+    security_note = models.TextField(_("ghi chú về an ninh, trật tự"), blank=True)
+    posted_from = models.DateField(_("công khai lấy ý kiến từ ngày"), null=True, blank=True)
+    posted_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    posted_where = models.CharField(_("nơi công khai"), max_length=300, blank=True)
+    comments_count = models.PositiveIntegerField(_("số ý kiến nhận được"), null=True, blank=True)
+    comments_summary = models.TextField(_("tổng hợp ý kiến tham gia"), blank=True)
+    meeting_on = models.DateField(_("ngày họp UBND xã đề nghị"), null=True, blank=True)
+    meeting_participants = models.TextField(_("thành phần cuộc họp xã"), blank=True)
+
+    # 3. Appraisal by the lead provincial department and its council.
+    lead_department = models.CharField(_("sở, ngành chủ trì thẩm định"), max_length=200, blank=True)
+    council_met_on = models.DateField(_("ngày họp hội đồng thẩm định"), null=True, blank=True)
+    council_members = models.TextField(_("thành viên hội đồng dự họp"), blank=True)
+    council_size = models.PositiveSmallIntegerField(
+        _("số thành viên dự họp"), null=True, blank=True
+    )
+    votes_for = models.PositiveSmallIntegerField(_("số phiếu đồng ý"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(
+        _("số phiếu không đồng ý"), null=True, blank=True
+    )
+    appraisal_conclusion = models.TextField(_("kết luận của hội đồng"), blank=True)
+
+    # 4. Decision by the Chairman of UBND tỉnh.
+    decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_signer = models.CharField(_("người ký"), max_length=200, blank=True)
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
+    published_where = models.CharField(_("nơi công bố"), max_length=200, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecognitionCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ xét công nhận")
+        verbose_name_plural = _("hồ sơ xét công nhận")
+        ordering = ["-year", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "kind", "level", "year"], name="one_case_per_level_and_year"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "step"], name="case_by_status_step")]
+
+    def __str__(self) -> str:
+        return gettext("%(kind)s %(commune)s – %(level)s năm %(year)s") % {
+            "kind": self.get_kind_display(),
+            "commune": self.commune,
+            "level": lower_first(self.get_level_display()),
+            "year": self.year,
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_revocation(self) -> bool:
+        return self.kind == self.Kind.REVOCATION
+
+
+class RecognitionCriterionCheck(models.Model):
+    """The review of one criterion of a case, in one round: confirmed, or returned with a reason
+    (and the commune's answer to it before the next round)."""
+
+    case = models.ForeignKey(RecognitionCase, on_delete=models.CASCADE, related_name="checks")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    confirmed = models.BooleanField()
+    reason = models.TextField(_("lý do trả lại"), blank=True)
+    response = models.TextField(_("giải trình của xã"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "criterion", "round"], name="one_check_per_criterion_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.criterion_id}#{self.round}: {self.confirmed}"
+
+
+class RecognitionCaseLog(models.Model):
+    """The history of a case: every change of its data and every step, who and when."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Mở hồ sơ")
+        SAVED = "saved", _("Cập nhật tự đánh giá")
+        RESPONDED = "responded", _("Giải trình tiêu chí bị trả lại")
+        SUBMITTED = "submitted", _("Gửi hồ sơ")
+        REVIEWED = "reviewed", _("Thẩm tra đạt")
+        RETURNED = "returned", _("Trả lại xã")
+        APPRAISED = "appraised", _("Thẩm định")
+        DECIDED = "decided", _("Quyết định")
+        ATTACHED = "attached", _("Thêm tệp")
+        DOCUMENT = "document", _("Văn bản của hồ sơ")
+
+    case = models.ForeignKey(RecognitionCase, on_delete=models.CASCADE, related_name="log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    step = models.ForeignKey(
+        RecognitionStep, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"
+
+
+def case_attachment_path(instance: RecognitionAttachment, filename: str) -> str:
+    return f"recognition/{instance.case_id}/{instance.sha256[:16]}{file_suffix(filename)}"
+
+
+class RecognitionAttachment(StoredUpload):
+    """A photo, a scanned signed page or another file of a case, served only through the
+    permission-checked view."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Ảnh")
+        SIGNED_SCAN = "signed_scan", _("Bản chụp văn bản đã ký")
+        OTHER = "other", _("Tài liệu khác")
+
+    case = models.ForeignKey(RecognitionCase, on_delete=models.CASCADE, related_name="attachments")
+    step = models.ForeignKey(
+        RecognitionStep, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    kind = models.CharField(_("loại tệp"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(upload_to=case_attachment_path, max_length=200)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("tệp của hồ sơ")
+        verbose_name_plural = _("tệp của hồ sơ")

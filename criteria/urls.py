@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inheritance_views, views
+from . import inheritance_views, recognition_views, views
 
 app_name = "criteria"
 urlpatterns = [
@@ -34,4 +34,27 @@ urlpatterns = [
         inheritance_views.inheritance_decide_view,
         name="inheritance_decide",
     ),
+    # Recognition cases (QĐ 18/2022/QĐ-TTg).
+    path("xa/<int:pk>/xet-cong-nhan/", recognition_views.case_open, name="case_open"),
+    path("ho-so-cong-nhan/", recognition_views.case_list, name="case_list"),
+    path("ho-so-cong-nhan/<int:pk>/", recognition_views.case_detail, name="case_detail"),
+    path(
+        "ho-so-cong-nhan/<int:pk>/tu-danh-gia/",
+        recognition_views.case_assessment,
+        name="case_assessment",
+    ),
+    path("ho-so-cong-nhan/<int:pk>/gui/", recognition_views.case_submit, name="case_submit"),
+    path("ho-so-cong-nhan/<int:pk>/tham-tra/", recognition_views.case_review, name="case_review"),
+    path(
+        "ho-so-cong-nhan/<int:pk>/tham-dinh/",
+        recognition_views.case_appraise,
+        name="case_appraise",
+    ),
+    path("ho-so-cong-nhan/<int:pk>/tep/", recognition_views.case_attach, name="case_attach"),
+    path(
+        "ho-so-cong-nhan/tep/<int:pk>/",
+        recognition_views.case_attachment_download,
+        name="case_attachment_download",
+    ),
+    path("tinh/<int:pk>/cong-nhan/", recognition_views.recognitions, name="recognitions"),
 ]

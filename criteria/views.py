@@ -37,6 +37,7 @@ from .groups import (
 )
 from .inheritance import inheritance_of
 from .models import CommuneGroupDecision, CriteriaSet, Evaluation
+from .recognition import opening_proposals
 from .rules import Subject, tally_sentence, unmet_sentence
 from .selectors import (
     changes_since,
@@ -105,6 +106,8 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "sets": _sets_for(commune) if can_change else [],
             "new_period": new_period_for(commune, timezone.localdate()) if can_change else None,
+            "cases": commune.recognition_cases.select_related("step").order_by("-year", "-pk")[:20],
+            "case_proposals": opening_proposals(commune, request.user, timezone.localdate()),
         },
     )
 

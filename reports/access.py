@@ -19,6 +19,7 @@ from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to, can_issue_documents, get_agency_or_404
 
+from .dossier import issuer_area, reached
 from .issuers import Issuer, of_agency, of_area
 from .models import Document, LegalDocument
 
@@ -133,3 +134,10 @@ def legal_document_scope(user: User) -> dict:
     if user.role == Role.PROVINCE and user.province_id:
         return {"province_id": user.province_id}
     return {}
+
+
+def can_draft_dossier_document(user: User, case, kind: str) -> bool:
+    """A document of a recognition dossier: those who draft the plans of the People's Committee
+    that issues it (the commune's for its self-assessment, the province's for the appraisal and
+    the decision), once the case has reached its step."""
+    return reached(case, kind) and can_plan_for_area(user, issuer_area(case, kind))

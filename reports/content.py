@@ -701,6 +701,15 @@ SECTIONS = {
     Kind.ADVANCED_PLAN: ("subject", "general_objective", "tasks", "organisation", "closing"),
     Kind.AREA_PLAN: ("subject", "purposes", "requirements", "tasks", "closing"),
     Kind.CAMPAIGN_PLAN: ("subject", "purposes", "requirements", "tasks", "solutions", "closing"),
+    # A recognition dossier's documents say what the case holds; only the subject is rewritten.
+    Kind.RECOGNITION_REQUEST: ("subject",),
+    Kind.RECOGNITION_RESULTS: ("subject",),
+    Kind.RECOGNITION_COMMENTS: ("subject",),
+    Kind.RECOGNITION_COMMUNE_MINUTES: ("subject",),
+    Kind.RECOGNITION_REVIEW: ("subject",),
+    Kind.RECOGNITION_COUNCIL_MINUTES: ("subject",),
+    Kind.RECOGNITION_APPRAISAL: ("subject",),
+    Kind.RECOGNITION_DECISION: ("subject",),
 }
 RESPONSIBILITY_KINDS = (Kind.SPONSORSHIP_PLAN, *AREA_PLAN_KINDS)
 

@@ -5,6 +5,7 @@ reports/dashboards.py; every table exports with ?xuat=xlsx|csv (&bang= names the
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Edition, Province
+from criteria.access import can_record_recognitions
 from criteria.inheritance import inheritance_of
 from criteria.models import Evaluation
 from ntm_portal.exports import requested_format, table_response
@@ -164,8 +166,46 @@ def overview(request: HttpRequest) -> HttpResponse:
         now=timezone.now(),
         drill_rows=[(g, _drill_link(scope, g)) for g in groups.rows],
         predecessors=d.predecessor_recognitions(scope),
+        **_pipeline_context(request, filters, scope),
     )
     return render(request, "dashboards/overview.html", context)
+
+
+def _pipeline_context(request: HttpRequest, filters: d.Filters, scope: d.Scope) -> dict:
+    """The recognition pipeline with the link of every figure: the case list filtered as the
+    figure counts, and the province's recognitions for those who keep them."""
+    pipeline = d.recognition_pipeline(scope)
+    area = {"tinh": filters.province.pk} if filters.province else {}
+    if filters.district:
+        area["huyen"] = filters.district.pk
+
+    def cases_link(**extra: object) -> str:
+        return f"{reverse('criteria:case_list')}?{urlencode({**area, **extra})}"
+
+    if filters.province and can_record_recognitions(request.user, filters.province):
+        recognised_link = (
+            reverse("criteria:recognitions", args=[filters.province.pk]) + f"?nam={pipeline.year}"
+        )
+    else:
+        recognised_link = cases_link(trang_thai="da-quyet-dinh", nam=pipeline.year)
+    return {
+        "pipeline": pipeline,
+        "pipeline_rows": [
+            (
+                step,
+                cases_link(buoc=step.kind),
+                cases_link(buoc=step.kind, qua_han=1),
+                cases_link(buoc=step.kind, trang_thai="tra-lai"),
+            )
+            for step in pipeline.steps
+        ],
+        "pipeline_open_link": cases_link(trang_thai="dang-xet"),
+        "pipeline_overdue_link": cases_link(qua_han=1),
+        "pipeline_recognised_link": recognised_link,
+        "pipeline_target_label": format_number(pipeline.target)
+        if pipeline.target is not None
+        else "",
+    }
 
 
 def _drill_link(scope: d.Scope, group: d.GroupRow) -> str:

@@ -15,8 +15,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    Avg,
     Count,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     Max,
@@ -24,6 +27,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
 )
 from django.db.models.lookups import GreaterThan
 from django.http import QueryDict
@@ -39,7 +43,15 @@ from communes.models import (
     Edition,
     Province,
 )
-from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
+from criteria.models import (
+    CommuneStanding,
+    CriteriaSet,
+    Criterion,
+    Evaluation,
+    Recognition,
+    RecognitionCase,
+    RecognitionStep,
+)
 from criteria.selectors import set_in_force
 from ntm_portal.limits import parse_id
 from ntm_portal.models import Role, User
@@ -726,3 +738,85 @@ def predecessor_recognitions(scope: Scope) -> Predecessors | None:
         .aggregate(total=Count("pk"), recognised=Count("pk", filter=Q(was_recognised=True)))
     )
     return Predecessors(recognised=counts["recognised"], total=counts["total"])
+
+
+# --- Recognition pipeline (QĐ 18/2022/QĐ-TTg) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PipelineStep:
+    kind: str
+    label: str
+    open: int
+    returned: int
+    overdue: int
+    average_days: int | None
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The scope's open recognition cases per step (how many, how long they have waited, how many
+    are late: past the step's time or the year's plan), and the recognitions decided this year
+    against the plan's target number of xã."""
+
+    year: int
+    steps: list[PipelineStep]
+    recognised: int
+    target: Decimal | None
+
+    @property
+    def open(self) -> int:
+        return sum(step.open for step in self.steps)
+
+    @property
+    def overdue(self) -> int:
+        return sum(step.overdue for step in self.steps)
+
+
+def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
+    """Three queries, whatever the number of cases: the steps, the recognitions, the target."""
+    today = today or timezone.localdate()
+    year = scope.filters.period[0] if scope.filters.period else today.year
+    now = timezone.now()
+    waited = ExpressionWrapper(Value(now) - F("step_since"), output_field=DurationField())
+    rows = {
+        row["step__kind"]: row
+        for row in RecognitionCase.objects.filter(commune__in=scope.communes)
+        .open()
+        .values("step__kind")
+        .annotate(
+            total=Count("pk"),
+            returned=Count("pk", filter=Q(status=RecognitionCase.Status.RETURNED)),
+            overdue=Count("pk", filter=Q(step_due__lt=today) | Q(year__lt=today.year)),
+            waited=Avg(waited),
+        )
+        .order_by()
+    }
+    steps = []
+    for kind, label in RecognitionStep.Kind.choices:
+        row = rows.get(kind, {})
+        average = row.get("waited")
+        steps.append(
+            PipelineStep(
+                kind=kind,
+                label=str(label),
+                open=row.get("total", 0),
+                returned=row.get("returned", 0),
+                overdue=row.get("overdue", 0),
+                average_days=average.days if average is not None else None,
+            )
+        )
+    recognised = Recognition.objects.filter(
+        commune__in=scope.communes, decision_date__year=year
+    ).count()
+    area = scope.filters.district or scope.filters.province
+    target = None
+    if area is not None:
+        target = (
+            PlanTarget.objects.for_area(area)
+            .filter(year=year, measure=PlanTarget.Measure.XA_NTM_COUNT)
+            .order_by("-pk")
+            .values_list("target", flat=True)
+            .first()
+        )
+    return Pipeline(year=year, steps=steps, recognised=recognised, target=target)

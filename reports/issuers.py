@@ -30,6 +30,14 @@ SYMBOL_PREFIX = {
     Document.Kind.ADVANCED_PLAN: "KH",
     Document.Kind.AREA_PLAN: "KH",
     Document.Kind.CAMPAIGN_PLAN: "KH",
+    Document.Kind.RECOGNITION_REQUEST: "TTr",
+    Document.Kind.RECOGNITION_RESULTS: "BC",
+    Document.Kind.RECOGNITION_COMMENTS: "BC",
+    Document.Kind.RECOGNITION_COMMUNE_MINUTES: "BB",
+    Document.Kind.RECOGNITION_REVIEW: "BC",
+    Document.Kind.RECOGNITION_COUNCIL_MINUTES: "BB",
+    Document.Kind.RECOGNITION_APPRAISAL: "BC",
+    Document.Kind.RECOGNITION_DECISION: "QĐ",
 }
 
 

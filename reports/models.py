@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province, Village
-from criteria.models import CriteriaSet
+from criteria.models import CriteriaSet, RecognitionCase
 from sponsorships.models import Agency, AssignmentDecision, Inspection
 
 
@@ -345,6 +345,30 @@ class Document(models.Model):
                 "Kế hoạch thực hiện Cuộc vận động “Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh”"
             ),
         )
+        # The dossier of a recognition case (QĐ 18/2022/QĐ-TTg), generated from the case.
+        RECOGNITION_REQUEST = (
+            "recognition_request",
+            _("Tờ trình đề nghị thẩm tra, xét công nhận xã đạt chuẩn"),
+        )
+        RECOGNITION_RESULTS = (
+            "recognition_results",
+            _("Báo cáo kết quả xây dựng nông thôn mới của xã"),
+        )
+        RECOGNITION_COMMENTS = (
+            "recognition_comments",
+            _("Báo cáo tổng hợp ý kiến tham gia"),
+        )
+        RECOGNITION_COMMUNE_MINUTES = (
+            "recognition_commune_minutes",
+            _("Biên bản họp của UBND xã đề nghị xét công nhận"),
+        )
+        RECOGNITION_REVIEW = ("recognition_review", _("Báo cáo kết quả thẩm tra"))
+        RECOGNITION_COUNCIL_MINUTES = (
+            "recognition_council_minutes",
+            _("Biên bản họp hội đồng thẩm định"),
+        )
+        RECOGNITION_APPRAISAL = ("recognition_appraisal", _("Báo cáo kết quả thẩm định"))
+        RECOGNITION_DECISION = ("recognition_decision", _("Quyết định công nhận (thu hồi)"))
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Đang tạo")
@@ -406,6 +430,10 @@ class Document(models.Model):
     )
     replaces = models.ForeignKey(
         "self", on_delete=models.PROTECT, related_name="corrections", null=True, blank=True
+    )
+    # The recognition cases a dossier document is about (a decision: every case in its annex).
+    recognition_cases = models.ManyToManyField(
+        RecognitionCase, related_name="documents", blank=True
     )
     # The editable narrative sections; an issued document holds all of them, frozen.
     narrative = models.JSONField(default=dict, blank=True)

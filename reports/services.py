@@ -22,6 +22,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from communes.models import Commune, District, Edition, Province
+from criteria.models import RecognitionCase
+from criteria.recognition import (
+    decision_errors,
+    recognition_case_decide,
+    recognition_case_note_document,
+)
 from criteria.selectors import set_in_force
 from ntm_portal.models import User
 from ntm_portal.queue import enqueue_after_commit
@@ -29,7 +35,7 @@ from ntm_portal.text import lower_first
 from sponsorships.models import Agency, Inspection
 from sponsorships.periods import Frequency, Period
 
-from . import content, issuers
+from . import content, dossier, issuers
 from .docx_export import html_to_docx
 from .issuers import Issuer
 from .models import (
@@ -59,6 +65,7 @@ TEMPLATES = {
     Kind.ADVANCED_PLAN: "reports/print/commune_plan.html",
     Kind.AREA_PLAN: "reports/print/area_plan.html",
     Kind.CAMPAIGN_PLAN: "reports/print/area_plan.html",
+    **dossier.TEMPLATES,
 }
 # Beat writes a half-year's report in the weeks after it ends, not for years long gone.
 REPORT_WINDOW_DAYS = 30
@@ -89,9 +96,11 @@ def document_create(
     period: Period | None = None,
     year: int | None = None,
     dated_for: date | None = None,
+    recognition_case: RecognitionCase | None = None,
 ) -> Document:
     """A new draft (no number yet), with the sections, căn cứ, tasks and signer proposed from
-    the data; rendered after the commit by a worker. `year` is the year a plan is for."""
+    the data; rendered after the commit by a worker. `year` is the year a plan is for; a
+    document of a recognition dossier names its case."""
     if isinstance(issuer, Agency):
         issuer = issuers.of_agency(issuer)
     day = dated_for or timezone.localdate()
@@ -119,7 +128,13 @@ def document_create(
         narrative=_proposed_narrative(issuer, kind, plan_year, unit),
         created_by=actor,
     )
-    _cite(document, proposed_citations(issuer, kind, day, plan_year))
+    cited = proposed_citations(issuer, kind, day, plan_year)
+    if recognition_case is not None:
+        document.recognition_cases.add(recognition_case)
+        document.narrative["subject"] = dossier.default_subject(recognition_case, kind)
+        document.save(update_fields=["narrative"])
+        cited = [*dossier_citations(recognition_case, issuer), *cited]
+    _cite(document, cited)
     enqueue_after_commit("reports.tasks.render_document", [document.pk])
     return document
 
@@ -236,6 +251,31 @@ def legal_document_of_set(criteria_set, province: Province) -> LegalDocument:
     )
 
 
+def dossier_citations(case: RecognitionCase, issuer: Issuer) -> list[LegalDocument]:
+    """A dossier's căn cứ: the procedure's own decision (QĐ 18/2022/QĐ-TTg) and the criteria set
+    the case's evaluation was scored against."""
+    procedure = case.procedure
+    cited = []
+    match = LEGAL_BASIS.match(procedure.legal_basis)
+    if match:
+        day = date(int(match["year"]), int(match["month"]), int(match["day"]))
+        legal, _ = LegalDocument.objects.get_or_create(
+            province=None,
+            kind={str(label): value for value, label in LegalDocument.Kind.choices}.get(
+                match["kind"], LegalDocument.Kind.OTHER
+            ),
+            number=match["number"],
+            date=day,
+            defaults={
+                "issuer": match["issuer"],
+                "subject": procedure.legal_subject or procedure.name,
+            },
+        )
+        cited.append(legal)
+    cited.append(legal_document_of_set(case.evaluation.criteria_set, issuer.province))
+    return cited
+
+
 def _cite(document: Document, legal_documents) -> None:
     DocumentCitation.objects.bulk_create(
         DocumentCitation(document=document, legal_document=legal, position=position)
@@ -283,6 +323,7 @@ def _next_version(document: Document, actor: User | None, **changes) -> Document
     }
     fields |= changes
     new = Document.objects.create(**fields, version=latest.version + 1, created_by=actor)
+    new.recognition_cases.set(document.recognition_cases.all())
     if citations is None:
         citations = [row.legal_document for row in document.citation_rows.select_related()]
     _cite(new, citations)
@@ -375,7 +416,17 @@ def document_issue(*, document: Document, actor: User | None, issued_on: date | 
     """Issue the latest draft: check it can be signed, take the next number of the issuer's
     register for the year of `issued_on` (default today) and write the final version with its
     text frozen. Two issues at the same moment queue on the register's row; the database's
-    unique constraints refuse a duplicate number even if they did not."""
+    unique constraints refuse a duplicate number even if they did not. A recognition decision
+    is issued by `dossier_decision_issue`, which decides its cases with the number."""
+    if document.kind == Kind.RECOGNITION_DECISION:
+        raise DocumentError(
+            "Quyết định công nhận (thu hồi) ban hành ở bước Quyết định của hồ sơ xét công nhận: "
+            "mở trang văn bản của hồ sơ."
+        )
+    return _issue(document, actor, issued_on)
+
+
+def _issue(document: Document, actor: User | None, issued_on: date | None) -> Document:
     draft = Document.objects.select_for_update().get(pk=document.pk)
     latest = document_versions(draft).first()
     if latest.is_issued:
@@ -835,6 +886,9 @@ def _date_line(document: Document, place: str) -> str:
 
 def _body(document: Document):
     as_of = document.as_of
+    if document.kind in dossier.DOSSIER_KINDS:
+        body = dossier.dossier_content(document, on=as_of)
+        return body, {"d": body, "f": body.facts}
     match document.kind:
         case Kind.INSPECTION_REPORT:
             body = content.inspection_report(document.inspection, on=as_of)
@@ -855,3 +909,91 @@ def _body(document: Document):
             return body, {"plan": body}
     body = content.sponsorship_plan(document.issuer, as_of, document.period_start)
     return body, {"plan": body}
+
+
+# ---------------------------------------------------------------- recognition dossiers --
+
+
+def dossier_documents(case: RecognitionCase) -> dict[str, Document]:
+    """The latest version of each kind of document of the case."""
+    latest: dict[str, Document] = {}
+    for document in case.documents.order_by("kind", "-created_at", "-version", "-pk"):
+        latest.setdefault(document.kind, document)
+    return latest
+
+
+@transaction.atomic
+def dossier_document_create(*, case: RecognitionCase, kind: str, actor: User) -> Document:
+    """A draft of one document of the case's dossier, issued by the People's Committee whose
+    step it belongs to; an existing one is returned instead (corrections go through it)."""
+    if kind not in dossier.DOSSIER_KINDS:
+        raise DocumentError("Loại văn bản không thuộc hồ sơ xét công nhận.")
+    if not dossier.reached(case, kind):
+        raise DocumentError(
+            f"{Document.Kind(kind).label}: hồ sơ chưa đến bước "
+            f"“{case.procedure.steps.get(kind=dossier.STEP_OF[kind]).name}”."
+        )
+    if kind == Kind.RECOGNITION_DECISION and not case.is_open:
+        raise DocumentError("Hồ sơ đã có quyết định.")
+    existing = dossier_documents(case).get(kind)
+    if existing is not None:
+        return existing
+    document = document_create(
+        kind=kind,
+        issuer=issuers.of_area(dossier.issuer_area(case, kind)),
+        actor=actor,
+        year=case.year,
+        recognition_case=case,
+    )
+    recognition_case_note_document(
+        case=case, detail=f"Soạn dự thảo: {document.get_kind_display()}", actor=actor
+    )
+    return document
+
+
+@transaction.atomic
+def dossier_decision_issue(
+    *,
+    document: Document,
+    issued_on: date,
+    published_on: date | None,
+    published_where: str,
+    actor: User,
+) -> Document:
+    """Issue a recognition (or revocation) decision through the UBND tỉnh's register, and decide
+    with its number every case of its annex (each becomes its commune's recognition). Every case
+    is checked first: a refusal takes no number and writes nothing."""
+    if document.kind != Kind.RECOGNITION_DECISION:
+        raise DocumentError("Văn bản này không phải quyết định công nhận.")
+    first = document.recognition_cases.order_by("pk").first()
+    if first is None:
+        raise DocumentError("Quyết định chưa gắn với hồ sơ xét công nhận nào.")
+    cases = dossier.annex_cases(first, lock=True)
+    if not cases:
+        raise DocumentError("Không có hồ sơ nào ở bước quyết định.")
+    errors = []
+    for case in cases:
+        # The number comes from the register: only the rest is checked here.
+        problems = decision_errors(case, number="…", day=issued_on, actor=actor)
+        errors += [f"{case.commune.name}: {message}" for message in problems.values()]
+    if errors:
+        raise DocumentError(*errors)
+    issued = _issue(document, actor, issued_on)
+    issued.recognition_cases.set(cases)
+    signer = issued.signatory
+    for case in cases:
+        recognition_case_decide(
+            case=case,
+            number=issued.number_label,
+            day=issued.issued_on,
+            signer=f"{signer.title} {signer.full_name}" if signer else "",
+            published_on=published_on,
+            published_where=published_where,
+            actor=actor,
+        )
+        recognition_case_note_document(
+            case=case,
+            detail=f"Ban hành {issued.get_kind_display()} số {issued.number_label}",
+            actor=actor,
+        )
+    return issued

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dossier_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("huyen/<int:pk>/thong-tin/", views.district_settings, name="district_settings"),
     path("tinh/<int:pk>/thong-tin/", views.province_settings, name="province_settings"),
     path("can-cu/", views.legal_documents, name="legal_documents"),
+    path("ho-so-cong-nhan/<int:pk>/", dossier_views.case_dossier, name="case_dossier"),
+    path("ho-so-cong-nhan/<int:pk>/quyet-dinh/", dossier_views.case_decide, name="case_decide"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/ban-hanh/", views.document_issue_view, name="document_issue"),
     path("<int:pk>/dinh-chinh/", views.document_correct_view, name="document_correct"),

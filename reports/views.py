@@ -260,6 +260,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "issue_form": IssueForm(initial={"issued_on": f"{timezone.localdate():%d/%m/%Y}"}),
             "area": issuers.area_of(document),
             "corrections": document.corrections.all(),
+            "dossier_case": document.recognition_cases.order_by("pk").first(),
         },
     )
 

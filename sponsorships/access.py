@@ -190,3 +190,60 @@ def transfer_provinces_for(user: User) -> QuerySet[Province]:
 
 def get_transfer_province_or_404(user: User, pk: int) -> Province:
     return get_object_or_404(transfer_provinces_for(user), pk=pk)
+
+
+# --- Decisions made by the province office (assignment decisions, assignments, steering teams) ---
+
+
+def sponsorship_provinces_for(user: User) -> QuerySet[Province]:
+    """The provinces whose assignment decisions, assignments and agencies' teams the user keeps:
+    an office's own province and the units of the other edition it was formed from; admins' all.
+    Nobody else (agencies, districts, communes read them, never write them)."""
+    provinces = Province.objects.all()
+    if has_no_access(user):
+        return provinces.none()
+    if user.is_admin:
+        return provinces
+    if user.role == Role.PROVINCE:
+        return provinces.filter(pk__in=province_family(user.province_id))
+    return provinces.none()
+
+
+def get_sponsorship_province_or_404(user: User, pk: int) -> Province:
+    return get_object_or_404(sponsorship_provinces_for(user), pk=pk)
+
+
+def get_assignment_decision_or_404(user: User, pk: int):
+    from .models import AssignmentDecision
+
+    return get_object_or_404(
+        AssignmentDecision.objects.filter(
+            province__in=sponsorship_provinces_for(user)
+        ).select_related("province"),
+        pk=pk,
+    )
+
+
+def get_assignment_to_manage_or_404(user: User, pk: int) -> Assignment:
+    """An assignment of an agency or a commune in the user's provinces."""
+    provinces = sponsorship_provinces_for(user)
+    return get_object_or_404(
+        Assignment.objects.filter(
+            Q(agency__province__in=provinces) | Q(commune__province__in=provinces)
+        ).select_related("agency__province", "commune", "decision__province"),
+        pk=pk,
+    )
+
+
+def can_manage_agency_team(user: User, agency: Agency) -> bool:
+    """The steering team and former names of an agency: its province's office, and admins."""
+    if has_no_access(user):
+        return False
+    return user.is_admin or in_province_scope(user, agency.province_id)
+
+
+def get_agency_team_or_404(user: User, pk: int) -> Agency:
+    agency = get_agency_or_404(user, pk)
+    if not can_manage_agency_team(user, agency):
+        raise Http404
+    return agency

@@ -505,3 +505,37 @@ class InspectionLog(models.Model):
 
     def __str__(self) -> str:
         return self.get_action_display()
+
+
+class SponsorshipLog(models.Model):
+    """The history of what a province office decides in the portal: assignment decisions, the
+    assignments they make, end and transfer, and agencies' steering teams and former names."""
+
+    class Action(models.TextChoices):
+        DECISION = "decision", _("Ghi quyết định phân công")
+        ASSIGNED = "assigned", _("Phân công")
+        ENDED = "ended", _("Kết thúc phân công")
+        TRANSFERRED = "transferred", _("Chuyển phân công")
+        TEAM = "team", _("Ban chỉ đạo")
+        NAME = "name", _("Tên cũ")
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        AssignmentDecision, on_delete=models.PROTECT, related_name="log", null=True, blank=True
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="log", null=True, blank=True
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="log", null=True, blank=True
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    detail = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"

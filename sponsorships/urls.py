@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reorganisation_views, views
+from . import decision_views, reorganisation_views, views
 
 app_name = "sponsorships"
 urlpatterns = [
@@ -8,6 +8,24 @@ urlpatterns = [
     path("<int:pk>/", views.agency_detail, name="agency_detail"),
     path("<int:pk>/sap-nhap/", reorganisation_views.agency_merge_view, name="agency_merge"),
     path("<int:pk>/chuyen-tinh/", reorganisation_views.agency_rehome_view, name="agency_rehome"),
+    # What the province office decides (issue 16): decisions, assignments, steering teams.
+    path(
+        "tinh/<int:pk>/quyet-dinh-phan-cong/",
+        decision_views.decision_list,
+        name="decision_list",
+    ),
+    path(
+        "quyet-dinh-phan-cong/<int:pk>/",
+        decision_views.decision_detail,
+        name="decision_detail",
+    ),
+    path("phan-cong/<int:pk>/", decision_views.assignment_manage, name="assignment_manage"),
+    path("<int:pk>/ban-chi-dao/", decision_views.agency_team, name="agency_team"),
+    path(
+        "<int:pk>/ban-chi-dao/<int:member_pk>/bo/",
+        decision_views.steering_member_remove_view,
+        name="steering_member_remove",
+    ),
     path("chuyen-giao/", reorganisation_views.transfer_index, name="transfer_index"),
     path("chuyen-giao/<int:pk>/", reorganisation_views.transfer, name="transfer"),
     path("<int:pk>/doi-dia-chi-lich/", views.calendar_feed_rotate, name="calendar_feed_rotate"),

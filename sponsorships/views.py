@@ -41,6 +41,7 @@ from .access import (
     can_acknowledge_report,
     can_file_report,
     can_issue_documents,
+    can_manage_agency_team,
     can_manage_calendar_feed,
     can_plan_inspections,
     can_reorganise_agency,
@@ -100,6 +101,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "former_names": agency.former_names.all(),
             "changes": changes,
             "can_reorganise": can_reorganise_agency(request.user, agency),
+            "can_manage_team": can_manage_agency_team(request.user, agency),
             "edition_2024": Edition.THREE_TIER_2024,
             "is_member": request.user.agency_id == agency.pk,
             "feed_url": request.build_absolute_uri(

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from communes.models import (
     Commune,
@@ -347,3 +349,194 @@ def reorganised(world: World) -> Reorganised:
     ):
         unit.refresh_from_db()
     return Reorganised(province, neighbour, lia, trieu_phong, ai_tu, quang_phu_2024, quang_phu)
+
+
+# --- Recognition cases (issue 16) ---------------------------------------------------------------
+
+ALL_MET = {"1.1": "1", "2.1": "80", "3.1": "2"}  # small_catalogue: every criterion met
+
+
+def approved_evaluation(commune, criteria_set, year, half, values, *, submitter, reviewer):
+    """An evaluation of the small catalogue filled by indicator number, submitted, approved."""
+    from criteria.models import Indicator
+    from criteria.services import evaluation_approve, evaluation_save_values, evaluation_submit
+
+    evaluation = evaluation_create(
+        commune=commune, criteria_set=criteria_set, year=year, half=half, actor=submitter
+    )
+    ids = dict(
+        Indicator.objects.filter(criterion__criteria_set=criteria_set).values_list("number", "pk")
+    )
+    evaluation_save_values(
+        evaluation=evaluation,
+        raw_values={ids[number]: raw for number, raw in values.items()},
+        notes={},
+        version=evaluation.version,
+        actor=submitter,
+    )
+    evaluation.refresh_from_db()
+    evaluation_submit(evaluation=evaluation, version=evaluation.version, actor=submitter)
+    evaluation.refresh_from_db()
+    return evaluation_approve(evaluation=evaluation, version=evaluation.version, actor=reviewer)
+
+
+def fill_assessment(case, actor, **changes):
+    """A self-assessment that meets every condition (QĐ 18/2022), with `changes` on top."""
+    from criteria.recognition import recognition_case_save
+
+    today = timezone.localdate()
+    data = {
+        "satisfaction_percent": Decimal("96.5"),
+        "satisfaction_surveyed_on": today - timedelta(days=50),
+        "debt_vnd": Decimal(0),
+        "security_stable": True,
+        "posted_from": today - timedelta(days=60),
+        "posted_to": today - timedelta(days=40),
+        "posted_where": "Trụ sở UBND xã, nhà văn hóa các thôn",
+        "comments_count": 12,
+        "comments_summary": "12 ý kiến đồng thuận đề nghị công nhận.",
+        "meeting_on": today - timedelta(days=30),
+        "meeting_participants": "Chủ tịch UBND xã\nBan quản lý NTM xã",
+        **changes,
+    }
+    case.refresh_from_db()
+    recognition_case_save(case=case, data=data, responses={}, version=case.version, actor=actor)
+    case.refresh_from_db()
+    return case
+
+
+@dataclass
+class Cases:
+    """Cases of the shared (2024) world, one at each step, for the role matrix: the commune
+    official's own at self-assessment; the others submitted by their communes' officials."""
+
+    draft: object
+    review: object
+    appraisal: object
+    decision: object
+    attachment: object
+    submitter: User
+
+
+@pytest.fixture
+def cases(world, personas) -> Cases:
+    from criteria.models import RecognitionAttachment
+    from criteria.recognition import (
+        recognition_case_appraise,
+        recognition_case_open,
+        recognition_case_review,
+        recognition_case_submit,
+    )
+
+    reviewer = UserFactory(username="duyet_hs", role=Role.PROVINCE, province=world.province_a)
+    extra = CommuneFactory(district=world.district_a1, short_name="Hướng Tân", name="Xã Hướng Tân")
+    year = timezone.localdate().year
+    made = {}
+    for key, commune in (
+        ("draft", world.commune_a1),
+        ("review", world.commune_a2),
+        ("appraisal", world.commune_a3),
+        ("decision", extra),
+    ):
+        official = (
+            personas["commune"]
+            if key == "draft"
+            else UserFactory(username=f"xa_hs_{key}", role=Role.COMMUNE, commune=commune)
+        )
+        approved_evaluation(
+            commune, world.criteria_set, year, 1, ALL_MET, submitter=official, reviewer=reviewer
+        )
+        case = recognition_case_open(
+            commune=commune, kind="recognition", level="ntm", year=year, actor=official
+        )
+        made[key] = case
+        if key == "draft":
+            continue
+        fill_assessment(case, official)
+        recognition_case_submit(case=case, version=case.version, actor=official)
+        case.refresh_from_db()
+        if key == "review":
+            continue
+        verdicts = {c.pk: (True, "") for c in world.criteria_set.criteria.all()}
+        recognition_case_review(case=case, verdicts=verdicts, version=case.version, actor=reviewer)
+        case.refresh_from_db()
+        if key == "appraisal":
+            continue
+        recognition_case_appraise(
+            case=case,
+            data={
+                "lead_department": "Sở Nông nghiệp và Môi trường",
+                "council_met_on": timezone.localdate(),
+                "council_members": "Giám đốc Sở\nPhó Giám đốc Sở",
+                "council_size": 10,
+                "votes_for": 10,
+                "votes_against": 0,
+                "appraisal_conclusion": "",
+            },
+            version=case.version,
+            actor=reviewer,
+        )
+        case.refresh_from_db()
+    from reports.models import IssuerProfile, Signatory
+    from reports.services import dossier_document_create
+
+    # The decision's draft, proposed with the Chairman who signs it (the matrix decides it).
+    profile, _ = IssuerProfile.objects.get_or_create(
+        province=world.province_a, defaults={"abbreviation": "UBND", "place": "Quảng Trị"}
+    )
+    Signatory.objects.get_or_create(
+        profile=profile,
+        full_name="Nguyễn Văn Chủ",
+        title="Chủ tịch",
+        authority="TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
+    )
+    dossier_document_create(case=made["decision"], kind="recognition_decision", actor=reviewer)
+    attachment = RecognitionAttachment.objects.create(
+        case=made["draft"],
+        step=made["draft"].step,
+        file=ContentFile(PDF_BYTES, name="anh.pdf"),
+        original_name="Biên bản đã ký.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="4" * 64,
+        uploaded_by=personas["commune"],
+    )
+    return Cases(**made, attachment=attachment, submitter=personas["commune"])
+
+
+@dataclass
+class Decisions:
+    """What province A's office decided in the portal (issue 16): an assignment decision with
+    the world's assignment of agency A to commune A2, and agency A's steering team; and one
+    decision of province B."""
+
+    decision_a: object
+    assignment_a2: object
+    member_a: object
+    decision_b: object
+    assignment_b1: object
+
+
+@pytest.fixture
+def decisions(world) -> Decisions:
+    from sponsorships.models import Assignment, AssignmentDecision, SteeringMember
+
+    decision_a = AssignmentDecision.objects.create(
+        province=world.province_a,
+        number="1841/QĐ-UBND",
+        date=date(2020, 7, 14),
+        issuer="UBND tỉnh Quảng Trị",
+    )
+    decision_b = AssignmentDecision.objects.create(
+        province=world.province_b, number="12/QĐ-UBND", date=date(2020, 3, 2), issuer="UBND tỉnh"
+    )
+    assignment_a2 = Assignment.objects.get(agency=world.agency_a, commune=world.commune_a2)
+    assignment_a2.decision = decision_a
+    assignment_a2.save(update_fields=["decision"])
+    assignment_b1 = Assignment.objects.get(agency=world.agency_b)
+    assignment_b1.decision = decision_b
+    assignment_b1.save(update_fields=["decision"])
+    member_a = SteeringMember.objects.create(
+        agency=world.agency_a, full_name="Lê Văn Phó", position="Phó Giám đốc", is_head=True
+    )
+    return Decisions(decision_a, assignment_a2, member_a, decision_b, assignment_b1)

@@ -141,6 +141,46 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("sponsorships:transfer_index", "reorganised", "get", {"admin", "province"}),
     ("sponsorships:transfer", "reorganised.province", "get", {"admin", "province"}),
     ("sponsorships:transfer", "reorganised.province", "post", {"admin", "province"}),
+    # Recognition cases (issue 16): "cases.…" are cases of the shared world at each step
+    # (tests/conftest.py::cases), reviewed by the province from 07/2025 (no district step).
+    ("criteria:case_open", "commune_a1", "post", {"admin", "commune"}),
+    ("criteria:case_open", "commune_a2", "post", {"admin"}),
+    ("criteria:case_list", None, "get", SIGNED_IN - {"norole"}),
+    ("criteria:case_detail", "cases.draft", "get", READERS_A1),
+    ("criteria:case_detail", "cases.review", "get", READERS_A2),
+    ("criteria:case_assessment", "cases.draft", "post", {"admin", "commune"}),
+    ("criteria:case_assessment", "cases.review", "post", set()),
+    ("criteria:case_submit", "cases.draft", "post", {"admin", "commune"}),
+    ("criteria:case_review", "cases.review", "post", {"admin", "province"}),
+    ("criteria:case_review", "cases.draft", "post", set()),
+    ("criteria:case_appraise", "cases.appraisal", "post", {"admin", "province"}),
+    ("criteria:case_attach", "cases.draft", "post", {"admin", "commune"}),
+    ("criteria:case_attach", "cases.review", "post", {"admin", "province"}),
+    ("criteria:case_attachment_download", "cases.attachment", "get", READERS_A1),
+    ("criteria:recognitions", "province_a", "get", {"admin", "province"}),
+    ("criteria:recognitions", "province_a", "post", {"admin", "province"}),
+    ("criteria:recognitions", "province_b", "get", {"admin"}),
+    ("reports:case_dossier", "cases.draft", "get", READERS_A1),
+    ("reports:case_dossier", "cases.decision", "get", {"admin", "province", "district"}),
+    # A draft needs its kind (the matrix posts none): refused to everyone, as any bad kind.
+    ("reports:case_dossier", "cases.draft", "post", set()),
+    ("reports:case_decide", "cases.decision", "post", {"admin", "province"}),
+    ("reports:case_decide", "cases.draft", "post", set()),
+    # Decisions the province office makes in the portal (issue 16), "decisions.…" in
+    # tests/conftest.py::decisions. The matrix posts nothing: a refused form answers 200.
+    ("sponsorships:decision_list", "province_a", "get", {"admin", "province"}),
+    ("sponsorships:decision_list", "province_a", "post", {"admin", "province"}),
+    ("sponsorships:decision_list", "province_b", "get", {"admin"}),
+    ("sponsorships:decision_detail", "decisions.decision_a", "get", {"admin", "province"}),
+    ("sponsorships:decision_detail", "decisions.decision_a", "post", {"admin", "province"}),
+    ("sponsorships:decision_detail", "decisions.decision_b", "get", {"admin"}),
+    ("sponsorships:assignment_manage", "decisions.assignment_a2", "get", {"admin", "province"}),
+    ("sponsorships:assignment_manage", "decisions.assignment_a2", "post", {"admin", "province"}),
+    ("sponsorships:assignment_manage", "decisions.assignment_b1", "post", {"admin"}),
+    ("sponsorships:agency_team", "agency_a", "get", {"admin", "province"}),
+    ("sponsorships:agency_team", "agency_a", "post", {"admin", "province"}),
+    ("sponsorships:agency_team", "agency_b", "get", {"admin"}),
+    ("sponsorships:steering_member_remove", "decisions.member_a", "post", {"admin", "province"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {
@@ -197,6 +237,9 @@ def test_role_matrix(request, client, world, personas, role, name, target, metho
         client.force_login(personas[role])
     if name == "sponsorships:calendar_ics":
         url = reverse(name, args=[world.agency_a.calendar_token])
+    elif name == "sponsorships:steering_member_remove":
+        member = request.getfixturevalue("decisions").member_a
+        url = reverse(name, args=[member.agency_id, member.pk])
     elif target and "." in target:
         # "two_tier.province": an object of the 2025 world (tests/conftest.py::two_tier).
         fixture, attribute = target.split(".")

@@ -432,7 +432,8 @@ def test_query_count_is_constant_and_small(client, data, personas, role):
     _grow(data, 6)
     large = [_count(client, url, **params) for url, params in pages]
     assert small == large
-    assert max(large) <= 15, large
+    # 15 before issue 16; the recognition pipeline adds its steps, recognitions and target.
+    assert max(large) <= 18, large
 
 
 def test_agency_performance_helper_without_filters_uses_the_current_year(data):

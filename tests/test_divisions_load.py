@@ -185,6 +185,7 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
             # … p50 p95 queries floor p95/floor target url
             p50, p95, queries = float(columns[-7]), float(columns[-6]), int(columns[-5])
             assert 0 < p50 <= p95, name
-            assert 0 < queries <= 15, name
+            # 15 before issue 16; the dashboard's recognition pipeline adds three.
+            assert 0 < queries <= 18, name
     # Nothing the benchmark made (its users) outlives it.
     assert not User.objects.filter(username__startswith="benchmark-admin").exists()

@@ -1,0 +1,364 @@
+"""What a province office decides about sponsorship, in the portal rather than the admin: its
+assignment decisions, the assignments each makes (create, end, transfer to another agency) and
+its agencies' steering teams and former names. Every write is a transaction, refuses with a
+Vietnamese message naming the field (SponsorshipRefused, nothing written) and goes into the
+SponsorshipLog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from communes.access import province_family
+from communes.models import Commune, Province
+from ntm_portal.models import User
+
+from .models import (
+    Agency,
+    AgencyFormerName,
+    Assignment,
+    AssignmentDecision,
+    SponsorshipLog,
+    SteeringMember,
+)
+from .services import SponsorshipError, _inspections_follow, assignment_create
+
+
+@dataclass
+class SponsorshipRefused(SponsorshipError):
+    """field name → Vietnamese message; nothing was written."""
+
+    errors: dict[str, str]
+
+    def __str__(self) -> str:
+        return " ".join(self.errors.values())
+
+
+def _day(value: date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def _in_family(province: Province, province_id: int) -> bool:
+    return province_family(province.pk).filter(pk=province_id).exists()
+
+
+def _log(*, province: Province, action: str, actor: User, detail: str = "", **about) -> None:
+    SponsorshipLog.objects.create(
+        province=province, action=action, actor=actor, detail=detail, **about
+    )
+
+
+@transaction.atomic
+def assignment_decision_create(
+    *, province: Province, number: str, day: date, issuer: str, subject: str, actor: User
+) -> AssignmentDecision:
+    number = " ".join(number.split())
+    errors = {}
+    if not number:
+        errors["number"] = _("Số quyết định: không được để trống.")
+    elif AssignmentDecision.objects.filter(province=province, number__iexact=number).exists():
+        errors["number"] = _("Số quyết định: %(province)s đã có quyết định số %(number)s.") % {
+            "province": province.name,
+            "number": number,
+        }
+    if not issuer.strip():
+        errors["issuer"] = _("Cơ quan ban hành: không được để trống.")
+    if errors:
+        raise SponsorshipRefused(errors)
+    decision = AssignmentDecision.objects.create(
+        province=province, number=number, date=day, issuer=issuer.strip(), subject=subject.strip()
+    )
+    _log(
+        province=province,
+        action=SponsorshipLog.Action.DECISION,
+        actor=actor,
+        decision=decision,
+        detail=f"{decision.number} ({_day(decision.date)}) – {decision.issuer}",
+    )
+    return decision
+
+
+def _sponsor_clash(
+    commune: Commune, start: date, end: date | None, exclude_pk: int | None = None
+) -> str:
+    """One agency sponsors (đỡ đầu) a commune at a time; several may supervise it
+    (Assignment.SHARED_KINDS)."""
+    others = Assignment.objects.filter(commune=commune, kind=Assignment.Kind.SPONSORED).filter(
+        Q(end__isnull=True) | Q(end__gte=start)
+    )
+    if end is not None:
+        others = others.filter(start__lte=end)
+    clash = others.exclude(pk=exclude_pk).select_related("agency").first()
+    if clash is None:
+        return ""
+    return _(
+        "Hình thức: %(commune)s đã do %(agency)s đỡ đầu từ %(start)s; mỗi thời điểm chỉ một cơ "
+        "quan đỡ đầu một xã (kết thúc hoặc chuyển phân công đó trước)."
+    ) % {"commune": commune.name, "agency": clash.agency.name, "start": _day(clash.start)}
+
+
+@transaction.atomic
+def assignment_add(
+    *,
+    decision: AssignmentDecision,
+    agency: Agency,
+    commune: Commune,
+    kind: str,
+    start: date,
+    end: date | None,
+    target_level: str,
+    target_year: int | None,
+    notes: str,
+    actor: User,
+) -> Assignment:
+    """An assignment made by the decision: the agency and commune of the decision's province
+    (or the units of the other edition it was formed from), no overlap (services.assignment_overlap),
+    one sponsor at a time."""
+    errors = {}
+    if not _in_family(decision.province, agency.province_id):
+        errors["agency"] = _("Cơ quan: %(agency)s không thuộc %(province)s.") % {
+            "agency": agency.name,
+            "province": decision.province.name,
+        }
+    if not _in_family(decision.province, commune.province_id):
+        errors["commune"] = _("Xã: %(commune)s không thuộc %(province)s.") % {
+            "commune": commune.name,
+            "province": decision.province.name,
+        }
+    if start < decision.date:
+        errors["start"] = _("Từ ngày: %(start)s trước ngày quyết định %(date)s.") % {
+            "start": _day(start),
+            "date": _day(decision.date),
+        }
+    if kind not in Assignment.SHARED_KINDS and (clash := _sponsor_clash(commune, start, end)):
+        errors["kind"] = clash
+    if errors:
+        raise SponsorshipRefused(errors)
+    try:
+        assignment = assignment_create(
+            agency=agency,
+            commune=commune,
+            kind=kind,
+            start=start,
+            end=end,
+            decision=decision,
+            target_level=target_level,
+            target_year=target_year,
+            notes=notes.strip(),
+            actor=actor,
+        )
+    except SponsorshipError as error:
+        if isinstance(error, SponsorshipRefused):
+            raise
+        raise SponsorshipRefused({"start": str(error)}) from error
+    _log(
+        province=decision.province,
+        action=SponsorshipLog.Action.ASSIGNED,
+        actor=actor,
+        decision=decision,
+        assignment=assignment,
+        agency=agency,
+        detail=f"{assignment} từ {_day(start)}" + (f" đến {_day(end)}" if end else ""),
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, end: date, reason: str, actor: User) -> Assignment:
+    """End an assignment on `end` (its last day); inspections planned after it are cancelled."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("agency", "commune")
+        .get(pk=assignment.pk)
+    )
+    if end < assignment.start:
+        raise SponsorshipRefused(
+            {
+                "end": _("Đến ngày: %(end)s trước ngày bắt đầu phân công %(start)s.")
+                % {"end": _day(end), "start": _day(assignment.start)}
+            }
+        )
+    if assignment.end is not None and end >= assignment.end:
+        raise SponsorshipRefused(
+            {
+                "end": _("Đến ngày: phân công đã kết thúc ngày %(end)s.")
+                % {"end": _day(assignment.end)}
+            }
+        )
+    if not reason.strip():
+        raise SponsorshipRefused({"reason": _("Lý do: ghi lý do kết thúc phân công.")})
+    assignment.end = end
+    assignment.save(update_fields=["end"])
+    _inspections_follow(
+        old=assignment,
+        new=None,
+        after=end,
+        actor=actor,
+        why=_("Phân công kết thúc ngày %(end)s") % {"end": _day(end)},
+    )
+    _log(
+        province=_province_of(assignment),
+        action=SponsorshipLog.Action.ENDED,
+        actor=actor,
+        assignment=assignment,
+        agency=assignment.agency,
+        detail=_("Đến ngày %(end)s. Lý do: %(reason)s")
+        % {"end": _day(end), "reason": reason.strip()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_transfer_to(
+    *,
+    assignment: Assignment,
+    agency: Agency,
+    on: date,
+    decision: AssignmentDecision,
+    actor: User,
+) -> Assignment:
+    """Another agency takes the commune over from `on` (by `decision`): the assignment ends the
+    day before, the new one keeps its kind, target and criteria, and the inspections still planned
+    go with it. Refused as a whole when the new one could not be made."""
+    old = (
+        Assignment.objects.select_for_update()
+        .select_related("agency", "commune")
+        .get(pk=assignment.pk)
+    )
+    errors = {}
+    if agency.pk == old.agency_id:
+        errors["agency"] = _("Cơ quan nhận: hãy chọn một cơ quan khác %(agency)s.") % {
+            "agency": old.agency.name
+        }
+    if on <= old.start:
+        errors["on"] = _("Từ ngày: phải sau ngày bắt đầu phân công %(start)s.") % {
+            "start": _day(old.start)
+        }
+    elif old.end is not None and on > old.end:
+        errors["on"] = _("Từ ngày: phân công đã kết thúc ngày %(end)s.") % {"end": _day(old.end)}
+    if errors:
+        raise SponsorshipRefused(errors)
+    old_end = old.end
+    old.end = on - timedelta(days=1)
+    old.save(update_fields=["end"])
+    new = assignment_add(
+        decision=decision,
+        agency=agency,
+        commune=old.commune,
+        kind=old.kind,
+        start=on,
+        end=old_end,
+        target_level=old.target_level,
+        target_year=old.target_year,
+        notes=old.notes,
+        actor=actor,
+    )
+    new.criteria_to_support.set(old.criteria_to_support.all())
+    _inspections_follow(
+        old=old,
+        new=new,
+        after=old.end,
+        actor=actor,
+        why=_("Phân công chuyển cho %(agency)s") % {"agency": agency.name},
+    )
+    _log(
+        province=decision.province,
+        action=SponsorshipLog.Action.TRANSFERRED,
+        actor=actor,
+        decision=decision,
+        assignment=old,
+        agency=old.agency,
+        detail=_("Chuyển %(commune)s cho %(agency)s từ %(on)s (QĐ %(number)s)")
+        % {
+            "commune": old.commune.name,
+            "agency": agency.name,
+            "on": _day(on),
+            "number": decision.number,
+        },
+    )
+    return new
+
+
+def _province_of(assignment: Assignment) -> Province:
+    return assignment.decision.province if assignment.decision_id else assignment.agency.province
+
+
+@transaction.atomic
+def steering_member_add(
+    *, agency: Agency, full_name: str, position: str, team_role: str, is_head: bool, actor: User
+) -> SteeringMember:
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise SponsorshipRefused({"full_name": _("Họ tên: không được để trống.")})
+    if is_head and agency.steering_team.filter(is_head=True).exists():
+        raise SponsorshipRefused(
+            {"is_head": _("Trưởng ban: ban chỉ đạo đã có trưởng ban; bỏ người cũ ra trước.")}
+        )
+    member = SteeringMember.objects.create(
+        agency=agency,
+        full_name=full_name,
+        position=position.strip(),
+        team_role=team_role.strip(),
+        is_head=is_head,
+    )
+    _log(
+        province=agency.province,
+        action=SponsorshipLog.Action.TEAM,
+        actor=actor,
+        agency=agency,
+        detail=_("Thêm %(name)s") % {"name": member.full_name},
+    )
+    return member
+
+
+@transaction.atomic
+def steering_member_remove(*, member: SteeringMember, actor: User) -> None:
+    agency = member.agency
+    name = member.full_name
+    member.delete()
+    _log(
+        province=agency.province,
+        action=SponsorshipLog.Action.TEAM,
+        actor=actor,
+        agency=agency,
+        detail=_("Bỏ %(name)s khỏi ban") % {"name": name},
+    )
+
+
+@transaction.atomic
+def former_name_add(
+    *,
+    agency: Agency,
+    name: str,
+    short_name: str,
+    valid_from: date | None,
+    valid_to: date,
+    actor: User,
+) -> AgencyFormerName:
+    name = " ".join(name.split())
+    errors = {}
+    if not name:
+        errors["name"] = _("Tên cũ: không được để trống.")
+    if valid_from is not None and valid_from > valid_to:
+        errors["valid_from"] = _("Từ ngày: phải trước ngày %(to)s.") % {"to": _day(valid_to)}
+    if errors:
+        raise SponsorshipRefused(errors)
+    former = AgencyFormerName.objects.create(
+        agency=agency,
+        name=name,
+        short_name=short_name.strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    _log(
+        province=agency.province,
+        action=SponsorshipLog.Action.NAME,
+        actor=actor,
+        agency=agency,
+        detail=_("Tên cũ “%(name)s” đến %(to)s") % {"name": name, "to": _day(valid_to)},
+    )
+    return former
