@@ -151,6 +151,23 @@ def evaluation_previous(evaluation: Evaluation) -> Evaluation | None:
     return before.latest_first().first()
 
 
+def evaluation_earlier_of_another_set(evaluation: Evaluation) -> Evaluation | None:
+    """The latest earlier evaluation of the same commune (or village) against another set: not
+    compared with (two sets never in one comparison), but named, so that "no previous period"
+    is not read as "never evaluated"."""
+    return (
+        Evaluation.objects.filter(
+            commune=evaluation.commune,
+            village=evaluation.village,
+            period_end__lte=evaluation.period_end,
+        )
+        .exclude(criteria_set=evaluation.criteria_set)
+        .select_related("criteria_set")
+        .latest_first()
+        .first()
+    )
+
+
 @transaction.atomic
 def evaluation_save_values(
     *,
