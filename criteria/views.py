@@ -101,7 +101,7 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "commune": commune,
             "evaluation": shown,
-            "open_evaluation": open_evaluation if open_evaluation != shown else None,
+            "open_evaluation": open_evaluation,
             "open_tally": tally_sentence(
                 open_evaluation.met_count,
                 open_evaluation.criteria_count,

@@ -25,10 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_admin:
         return redirect("communes:province_list")
     match user.role:
-        case Role.PROVINCE:
-            return redirect("communes:province_detail", pk=user.province_id)
-        case Role.DISTRICT:
-            return redirect("communes:district_detail", pk=user.district_id)
+        # Province and district staff start from the figures of their area (issue 14.7); their
+        # geography is one link away ("Tỉnh của tôi", "Huyện của tôi").
+        case Role.PROVINCE | Role.DISTRICT:
+            return redirect("dashboards:overview")
         case Role.COMMUNE:
             return redirect("criteria:commune_status", pk=user.commune_id)
         case Role.AGENCY:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
@@ -163,7 +163,15 @@ class SteeringMember(models.Model):
     )
     full_name = models.CharField(_("họ tên"), max_length=100)
     position = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    # Free text; the usual roles are in the catalogue, so an English reader sees them translated.
     team_role = models.CharField(_("nhiệm vụ trong ban"), max_length=100, blank=True)
+    USUAL_ROLES = (
+        gettext_noop("Thành viên"),
+        gettext_noop("Phó Trưởng ban"),
+        gettext_noop("Phó Trưởng ban thường trực"),
+        gettext_noop("Thư ký"),
+        gettext_noop("Thường trực"),
+    )
     is_head = models.BooleanField(_("trưởng ban"), default=False)
 
     class Meta:

@@ -62,9 +62,7 @@ def test_an_empty_draft_says_values_are_missing_and_offers_no_submit(client, wor
     assert world.evaluation_a1.status == Evaluation.Status.DRAFT
 
 
-def test_a_partly_filled_draft_counts_its_values_and_its_decided_criteria(
-    client, world, personas
-):
+def test_a_partly_filled_draft_counts_its_values_and_its_decided_criteria(client, world, personas):
     _fill(world.evaluation_a1, personas["commune"], i1_1="1", i2_1="40")
     client.force_login(personas["commune"])
     text = _text(client.get(reverse("criteria:evaluation_detail", args=[world.evaluation_a1.pk])))
