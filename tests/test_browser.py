@@ -185,3 +185,23 @@ def test_agency_member_files_the_quarters_inspection_and_province_acknowledges(
     page.goto(f"{live_server.url}/co-quan/lich/?state=done")
     row = page.locator("tr", has_text="Xã Thuận").filter(has_text=quarter.label())
     assert "Tỉnh đã ghi nhận" in row.inner_text()
+
+
+@pytest.mark.browser
+def test_province_staff_land_on_the_dashboard_and_the_english_header_fits_a_laptop(
+    live_server, world, personas, page
+):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _sign_in(page, live_server.url, "vpdp_p")
+    assert page.url.endswith("/tong-quan/")
+    page.select_option("#language", "en")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Overview")
+    # One row: the brand, every menu entry and the account on the same line.
+    header = page.locator("header.topbar").bounding_box()
+    assert header["height"] < 70, header
+    last_link = page.locator(".mainnav a").last.bounding_box()
+    language = page.locator("#language").bounding_box()
+    assert abs(last_link["y"] - page.locator(".brand").bounding_box()["y"]) < 20
+    assert language["x"] + language["width"] <= 1366
+    page.screenshot(path=_shot("laptop-english-dashboard.png"), full_page=False)
