@@ -5,8 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -34,6 +35,14 @@ def home(request: HttpRequest) -> HttpResponse:
         case Role.AGENCY:
             return redirect("sponsorships:agency_detail", pk=user.agency_id)
     return render(request, "ntm_portal/no_role.html", status=403)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says (the name is looked up at request
+    time: the static manifest may not exist when the URL conf is imported)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @login_not_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
 from criteria.models import Criterion, Recognition
+from ntm_portal.text import retranslate
 from ntm_portal.uploads import StoredUpload, file_suffix
 
 from .periods import Frequency, Period
@@ -508,8 +509,23 @@ class InspectionLog(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     detail = models.TextField(blank=True)
 
+    # Details the portal writes itself (in Vietnamese), shown in the reader's language.
+    SYSTEM_DETAILS = (
+        gettext_noop("Chuyển từ phân công %(old)s"),
+        gettext_noop("Bắt đầu báo cáo (%(period)s)"),
+        gettext_noop("Bắt đầu báo cáo"),
+    )
+
     class Meta:
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return self.get_action_display()
+
+    @property
+    def detail_text(self) -> str:
+        """The portal's own sentences translated; what a person typed (a cancellation's reason)
+        as typed."""
+        if self.action in (self.Action.TRANSFERRED, self.Action.REPORT_SAVED):
+            return retranslate(self.detail, self.SYSTEM_DETAILS)
+        return self.detail

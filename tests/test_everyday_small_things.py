@@ -136,3 +136,58 @@ def test_the_demo_leaves_a_handful_of_unread_notifications(demo):  # noqa: F811
     assert unread.exists()
     for user_id in set(unread.values_list("user_id", flat=True)):
         assert unread.filter(user_id=user_id).count() <= DEMO_UNREAD
+
+
+def test_notifications_are_read_in_the_readers_language(client, world, personas):
+    from ntm_portal.notifications import notify
+
+    notify(
+        users=[personas["commune"]],
+        template="Đánh giá %(period)s đã được duyệt",
+        params={"period": "năm 2026"},
+        url="/",
+    )
+    stored = Notification.objects.get(user=personas["commune"])
+    assert stored.message == "Đánh giá năm 2026 đã được duyệt"
+    client.force_login(personas["commune"])
+    assert (
+        "Đánh giá năm 2026 đã được duyệt"
+        in client.get(reverse("notification_list")).content.decode()
+    )
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("notification_list")).content.decode()
+    assert "Đánh giá năm 2026 đã được duyệt" not in html
+    with translation.override("en"):
+        assert stored.text in html
+        assert stored.text != stored.message
+
+
+def test_history_lines_the_portal_wrote_are_read_in_english(client, world, personas):
+    from criteria.models import EvaluationLog
+    from criteria.services import evaluation_create
+
+    later = evaluation_create(
+        commune=world.commune_a1,
+        criteria_set=world.criteria_set,
+        year=2025,
+        half=1,
+        actor=personas["commune"],
+    )
+    created = later.log.get(action=EvaluationLog.Action.CREATED)
+    assert created.reason == "Bắt đầu từ số liệu 6 tháng cuối năm 2024"
+    client.force_login(personas["commune"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("criteria:evaluation_detail", args=[later.pk])).content.decode()
+    assert "Started from the figures for Second half of 2024" in html
+    assert "Bắt đầu từ số liệu" not in html
+
+
+def test_a_reason_a_person_typed_is_never_retranslated():
+    from ntm_portal.text import retranslate
+
+    templates = ("Bắt đầu từ số liệu %(period)s",)
+    with translation.override("en"):
+        assert retranslate("Bắt đầu từ số liệu năm 2020", templates) == (
+            "Started from the figures for year 2020"
+        )
+        assert retranslate("Thiếu biên bản", templates) == "Thiếu biên bản"
