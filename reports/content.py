@@ -452,15 +452,26 @@ def _communes_progress(
         if now is None:
             missing.append(f"{commune.name}: chưa có đánh giá đã duyệt")
         if now is not None:
-            bars.append(Bar(commune.name, now.met_count, now.criteria_count))
+            bars.append((now.criteria_set, Bar(commune.name, now.met_count, now.criteria_count)))
+    # One set per chart: with communes on different sets, the chart shows the newest set's and
+    # says so; the others are in the table, each against its own set.
+    newest = max((s for s, _ in bars), key=lambda s: (s.valid_from, s.pk), default=None)
+    shown = [bar for criteria_set, bar in bars if criteria_set == newest]
+    note = (
+        f" (theo {newest.code}; xã đánh giá theo bộ khác xem bảng)"
+        if len(shown) < len(bars)
+        else ""
+    )
     chart = (
         horizontal_bars(
             title="Số tiêu chí đạt của các xã",
-            bars=bars,
-            summary="Số tiêu chí nông thôn mới đạt của từng xã theo đánh giá đã duyệt gần nhất: "
-            + "; ".join(f"{b.label} {b.value}/{b.total}" for b in bars),
+            bars=shown,
+            summary="Số tiêu chí nông thôn mới đạt của từng xã theo đánh giá đã duyệt gần nhất"
+            + note
+            + ": "
+            + "; ".join(f"{b.label} {b.value}/{b.total}" for b in shown),
         )
-        if bars
+        if shown
         else None
     )
     if not assignments:

@@ -205,3 +205,21 @@ def test_province_staff_land_on_the_dashboard_and_the_english_header_fits_a_lapt
     assert abs(last_link["y"] - page.locator(".brand").bounding_box()["y"]) < 20
     assert language["x"] + language["width"] <= 1366
     page.screenshot(path=_shot("laptop-english-dashboard.png"), full_page=False)
+
+
+@pytest.mark.browser
+def test_a_document_being_rendered_shows_its_files_without_a_reload(
+    live_server, world, personas, page
+):
+    from reports.models import Document
+
+    document = world.document_a
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.PENDING)
+    _sign_in(page, live_server.url, "skhdt_p")
+    page.goto(f"{live_server.url}/van-ban/{document.pk}/")
+    assert page.get_by_text("trang tự cập nhật sau vài giây").is_visible()
+    assert page.get_by_role("link", name="Tải PDF").count() == 0
+    # The worker finishes: the page shows the files by itself.
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.DONE)
+    page.get_by_role("link", name="Tải PDF").wait_for()
+    assert page.get_by_text("trang tự cập nhật sau vài giây").count() == 0

@@ -103,4 +103,20 @@ def test_the_six_monthly_report_never_compares_two_sets(world, personas):
     content = agency_report(world.agency_a, date(2024, 7, 1), date(2024, 12, 31))
     row = next(p for p in content.progress if p.short_name == "Ba Tầng")
     assert (row.before, row.after, row.note) == ("3/3", "0/3", "")
+
+
+def test_the_reports_chart_holds_one_set(world, personas):
+    """Two communes on two sets: the chart shows the newest set's, and says the other is in
+    the table."""
+    newer = small_catalogue(code="QD51-THU")
+    CriteriaSet.objects.filter(pk=newer.pk).update(valid_from=date(2025, 12, 29))
+    newer.refresh_from_db()
+    for commune in (world.commune_a1, world.commune_a3):
+        AssignmentFactory(agency=world.agency_a, commune=commune, start=date(2020, 1, 1))
+    _approved(type("W", (), {"criteria_set": newer}), world.commune_a1, 2026, 1, ALL_MET)
+    _approved(world, world.commune_a3, 2026, 1, ALL_MET)
+    content = agency_report(world.agency_a, date(2026, 1, 1), date(2026, 6, 30))
+    assert [label for label, _ in content.chart.rows] == ["Xã Ba Tầng"]
+    assert "(theo QD51-THU; xã đánh giá theo bộ khác xem bảng)" in content.chart.summary
+    assert {p.short_name for p in content.progress} >= {"Ba Tầng", "Triệu Long"}
     assert Evaluation.objects.filter(commune=world.commune_a1).count() >= 3
