@@ -17,14 +17,19 @@ install: $(VENV)/.installed
 
 # Reinstall only when the pinned dependencies change.
 $(VENV)/.installed: pyproject.toml
+	@echo "Cài đặt môi trường Python vào $(VENV) (lần đầu mất vài phút, không in gì trong lúc tải)…"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Cài các thư viện của cổng (pyproject.toml)…"
 	$(BIN)/python -m pip install --quiet ".[dev]"
+	@echo "Đã cài xong."
 	touch $@
 
 run: install
+	@echo "Tạo, cập nhật cơ sở dữ liệu…"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Nạp đơn vị hành chính (hai phiên bản), bộ tiêu chí và dữ liệu mẫu…"
 	$(MANAGE) load_divisions --edition 2024
 	$(MANAGE) load_divisions --edition 2025
 	$(MANAGE) load_lineage
@@ -32,8 +37,9 @@ run: install
 	$(MANAGE) load_demo
 	@echo
 	@echo "Cổng NTM: http://127.0.0.1:8000 (web, Celery worker và beat; Ctrl-C để dừng tất cả)"
+	@echo "Thư điện tử của bản chạy thử được ghi vào var/mail/, không gửi đi."
 	@echo
-	$(BIN)/honcho --procfile ntm_portal/Procfile.local --app-root . start
+	TZ=Asia/Ho_Chi_Minh $(BIN)/honcho --procfile ntm_portal/Procfile.local --app-root . start
 
 # Starts throwaway PostgreSQL and Redis (installing them, Chromium and fonts when missing),
 # or uses DATABASE_URL / REDIS_URL when set, then runs every check and the whole suite.

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, Province, Region, Village
-from ntm_portal.text import format_number, lower_first
+from ntm_portal.text import format_number, lower_first, retranslate
 from ntm_portal.uploads import StoredUpload, file_suffix
 
 # How a yes/no indicator's answer is stored.
@@ -385,11 +385,22 @@ class EvaluationLog(models.Model):
 
     objects = EvaluationLogQuerySet.as_manager()
 
+    # Reasons the portal writes itself (in Vietnamese), shown in the reader's language.
+    SYSTEM_REASONS = (gettext_noop("Bắt đầu từ số liệu %(period)s"),)
+
     class Meta:
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as the reader reads it: the portal's own sentences translated, what a
+        person typed (a return, a reopening) as typed."""
+        if self.action in (self.Action.CREATED, self.Action.RECOMPUTED):
+            return retranslate(self.reason, self.SYSTEM_REASONS)
+        return self.reason
 
 
 class RecognitionQuerySet(models.QuerySet):

@@ -127,6 +127,15 @@ def tally_sentence(met: int, total: int, undecided: int) -> str:
     return sentence
 
 
+def data_sentence(filled: int, total: int) -> str:
+    """ "Chưa đủ số liệu: 0/47 chỉ tiêu có giá trị": said instead of a tally while values are
+    missing, so an empty draft never reads as "Đạt 0/10" (issue 14)."""
+    return _("Chưa đủ số liệu: %(filled)s/%(total)s chỉ tiêu có giá trị") % {
+        "filled": filled,
+        "total": total,
+    }
+
+
 def unmet_sentence(short_names: Sequence[str], undecided: int = 0) -> str:
     """ "Còn 3 tiêu chí chưa đạt gồm: giao thông, cơ sở vật chất văn hóa, nhà ở" (seed 000).
     With nothing unmet but criteria still undecided, nothing is claimed ("")."""

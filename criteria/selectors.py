@@ -105,6 +105,48 @@ def waits_for_group(grid: list[CriterionRow]) -> bool:
     return any(item.needs_group for row in grid for item in row.indicators)
 
 
+def missing_indicators(grid: list[CriterionRow]) -> list[Indicator]:
+    """Indicators with no value yet, in the catalogue's order (no query: from the grid)."""
+    return [
+        item.indicator
+        for row in grid
+        for item in row.indicators
+        if item.value is None or item.value.value is None
+    ]
+
+
+def indicator_count(grid: list[CriterionRow]) -> int:
+    return sum(len(row.indicators) for row in grid)
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A criterion that is neither met nor unmet, and why (for the reviewer, before approving)."""
+
+    criterion: Criterion
+    reason: str
+
+
+def undecided_criteria(grid: list[CriterionRow]) -> list[Undecided]:
+    undecided = []
+    for row in grid:
+        if row.met is not None:
+            continue
+        missing = [
+            item.indicator.number
+            for item in row.indicators
+            if item.value is None or item.value.value is None
+        ]
+        if missing:
+            reason = _("chưa có giá trị: %(numbers)s") % {"numbers": ", ".join(missing)}
+        elif row.waits_for_group:
+            reason = _("xã chưa có nhóm (Quyết định số 51/2025/QĐ-TTg): chưa có ngưỡng")
+        else:
+            reason = _("chỉ tiêu chưa có ngưỡng áp dụng cho xã")
+        undecided.append(Undecided(row.criterion, reason))
+    return undecided
+
+
 def unmet_short_names(grid: list[CriterionRow]) -> list[str]:
     return [row.criterion.short_name for row in grid if row.met is False]
 

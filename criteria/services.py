@@ -9,8 +9,9 @@ from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communes.models import Commune, Edition, Province, Village
 from ntm_portal.models import User
@@ -130,7 +131,9 @@ def evaluation_create(
         evaluation=evaluation,
         actor=actor,
         action=EvaluationLog.Action.CREATED,
-        reason=_("Bắt đầu từ số liệu %(period)s") % {"period": previous.period_label()}
+        # Stored in Vietnamese whoever creates it; read in the reader's language (reason_text).
+        reason=gettext_noop("Bắt đầu từ số liệu %(period)s")
+        % {"period": _vietnamese(previous.period_label)}
         if previous
         else "",
     )
@@ -149,6 +152,23 @@ def evaluation_previous(evaluation: Evaluation) -> Evaluation | None:
         period_end=evaluation.period_end, half__gt=evaluation.half
     )
     return before.latest_first().first()
+
+
+def evaluation_earlier_of_another_set(evaluation: Evaluation) -> Evaluation | None:
+    """The latest earlier evaluation of the same commune (or village) against another set: not
+    compared with (two sets never in one comparison), but named, so that "no previous period"
+    is not read as "never evaluated"."""
+    return (
+        Evaluation.objects.filter(
+            commune=evaluation.commune,
+            village=evaluation.village,
+            period_end__lte=evaluation.period_end,
+        )
+        .exclude(criteria_set=evaluation.criteria_set)
+        .select_related("criteria_set")
+        .latest_first()
+        .first()
+    )
 
 
 @transaction.atomic
@@ -545,8 +565,8 @@ def evaluation_submit(*, evaluation: Evaluation, version: int, actor: User) -> E
     _log(evaluation, actor, EvaluationLog.Action.SUBMITTED)
     notify(
         users=reviewers_of(evaluation.commune),
-        message=_("%(subject)s gửi đánh giá %(period)s chờ thẩm định")
-        % {
+        template=gettext_noop("%(subject)s gửi đánh giá %(period)s chờ thẩm định"),
+        params={
             "subject": evaluation.village or evaluation.commune,
             "period": evaluation.period_label(),
         },
@@ -569,7 +589,9 @@ def evaluation_return(
     evaluation.return_reason = reason
     _bump(evaluation, "status", "reviewed_by", "reviewed_at", "return_reason")
     _log(evaluation, actor, EvaluationLog.Action.RETURNED, reason)
-    _notify_submitter(evaluation, _("Đánh giá %(period)s bị trả lại: %(reason)s"), reason)
+    _notify_submitter(
+        evaluation, gettext_noop("Đánh giá %(period)s bị trả lại: %(reason)s"), reason
+    )
     return evaluation
 
 
@@ -582,7 +604,7 @@ def evaluation_approve(*, evaluation: Evaluation, version: int, actor: User) -> 
     _bump(evaluation, "status", "reviewed_by", "reviewed_at")
     _log(evaluation, actor, EvaluationLog.Action.APPROVED)
     standings_refresh(commune_ids=[evaluation.commune_id])
-    _notify_submitter(evaluation, _("Đánh giá %(period)s đã được duyệt"))
+    _notify_submitter(evaluation, gettext_noop("Đánh giá %(period)s đã được duyệt"))
     return evaluation
 
 
@@ -602,7 +624,9 @@ def evaluation_reopen(
     _bump(evaluation, "status", "return_reason")
     _log(evaluation, actor, EvaluationLog.Action.REOPENED, reason)
     standings_refresh(commune_ids=[evaluation.commune_id])
-    _notify_submitter(evaluation, _("Đánh giá %(period)s được mở lại: %(reason)s"), reason)
+    _notify_submitter(
+        evaluation, gettext_noop("Đánh giá %(period)s được mở lại: %(reason)s"), reason
+    )
     return evaluation
 
 
@@ -637,6 +661,12 @@ def _bump(evaluation: Evaluation, *fields: str) -> None:
     evaluation.save(update_fields=["version", *fields])
 
 
+def _vietnamese(text) -> str:
+    """A label made in Vietnamese, whatever language the actor reads in."""
+    with translation.override("vi"):
+        return str(text())
+
+
 def _log(evaluation: Evaluation, actor: User, action: str, reason: str = "") -> None:
     EvaluationLog.objects.create(evaluation=evaluation, actor=actor, action=action, reason=reason)
 
@@ -652,6 +682,7 @@ def _notify_submitter(evaluation: Evaluation, template: str, reason: str = "") -
     if evaluation.submitted_by_id:
         notify(
             users=[evaluation.submitted_by],
-            message=template % {"period": evaluation.period_label(), "reason": reason},
+            template=template,
+            params={"period": evaluation.period_label(), "reason": reason},
             url=reverse("criteria:evaluation_detail", args=[evaluation.pk]),
         )

@@ -38,12 +38,15 @@ from .groups import (
 from .inheritance import inheritance_of
 from .models import CommuneGroupDecision, CriteriaSet, Evaluation
 from .recognition import opening_proposals
-from .rules import Subject, tally_sentence, unmet_sentence
+from .rules import Subject, data_sentence, tally_sentence, unmet_sentence
 from .selectors import (
     changes_since,
     evaluation_grid,
+    indicator_count,
+    missing_indicators,
     new_period_for,
     recognition_risk,
+    undecided_criteria,
     unmet_short_names,
     village_tally,
     waits_for_group,
@@ -58,6 +61,7 @@ from .services import (
     default_group_issuer,
     evaluation_approve,
     evaluation_create,
+    evaluation_earlier_of_another_set,
     evaluation_previous,
     evaluation_reopen,
     evaluation_return,
@@ -82,7 +86,12 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     village_evaluations = [e for e in every if e.village_id is not None]
     settings = settings_of(commune.pk) if commune.edition == Edition.TWO_TIER_2025 else []
     approved = next((e for e in evaluations if e.status == Evaluation.Status.APPROVED), None)
-    shown = approved or (evaluations[0] if evaluations else None)
+    # The evaluation the commune is working on (draft, in review, returned) comes first: a
+    # returned one must not hide behind the last approved result (issue 14).
+    open_evaluation = next((e for e in evaluations if e.status != Evaluation.Status.APPROVED), None)
+    if approved and open_evaluation and open_evaluation.period_end < approved.period_end:
+        open_evaluation = None
+    shown = approved or open_evaluation
     subject = subject_of(shown, settings=settings) if shown else None
     grid = evaluation_grid(shown, subject) if shown else []
     can_change = can_change_commune(request.user, commune)
@@ -93,6 +102,14 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "commune": commune,
             "evaluation": shown,
+            "open_evaluation": open_evaluation,
+            "open_tally": tally_sentence(
+                open_evaluation.met_count,
+                open_evaluation.criteria_count,
+                open_evaluation.undecided_count,
+            )
+            if open_evaluation
+            else "",
             "evaluations": evaluations,
             "village_evaluations": village_evaluations[:100],
             "village_list": commune.villages.order_by("search_name") if can_change else [],
@@ -113,8 +130,14 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _tally_context(evaluation: Evaluation, grid, subject: Subject) -> dict:
-    """ "Đạt 7/10 tiêu chí (3 tiêu chí chưa xác định)", what is still unmet, the commune group
-    its thresholds use, or that the xã lacks one (no query: all from the grid)."""
+    """ "Đạt 7/10 tiêu chí (3 tiêu chí chưa xác định)", or while values are missing "Chưa đủ số
+    liệu: 12/47 chỉ tiêu có giá trị"; what is still unmet, the commune group its thresholds
+    use, or that the xã lacks one (no query: all from the grid)."""
+    missing = missing_indicators(grid)
+    total = indicator_count(grid)
+    criteria_tally = tally_sentence(
+        evaluation.met_count, evaluation.criteria_count, evaluation.undecided_count
+    )
     return {
         "group": subject.group
         if any(
@@ -124,11 +147,15 @@ def _tally_context(evaluation: Evaluation, grid, subject: Subject) -> dict:
             for threshold in item.indicator.thresholds.all()
         )
         else None,
-        "tally": tally_sentence(
-            evaluation.met_count, evaluation.criteria_count, evaluation.undecided_count
-        ),
+        "tally": data_sentence(total - len(missing), total) if missing else criteria_tally,
+        # With values missing, the criteria tally is a detail, and only when something is decided.
+        "tally_detail": criteria_tally
+        if missing and evaluation.undecided_count < evaluation.criteria_count
+        else "",
         "unmet": unmet_sentence(unmet_short_names(grid), evaluation.undecided_count),
         "missing_group": waits_for_group(grid),
+        "missing": missing,
+        "undecided": undecided_criteria(grid),
     }
 
 
@@ -190,6 +217,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grid": grid,
             **_tally_context(evaluation, grid, subject),
             "previous": previous,
+            "earlier_other_set": None
+            if previous
+            else evaluation_earlier_of_another_set(evaluation),
             "changes": changes_since(grid, previous),
             "log": Paginator(
                 evaluation.log.history().select_related("actor", "indicator"), HISTORY_PAGE_SIZE

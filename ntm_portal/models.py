@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .rosters.registry import kind_choices
+from .text import PERIOD_TEMPLATES, retranslate
 
 
 class Role(models.TextChoices):
@@ -109,6 +111,10 @@ class User(AbstractUser):
 class Notification(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     message = models.CharField(_("nội dung"), max_length=500)
+    # The sentence as a catalogue entry and its values, so each reader sees it in their own
+    # language; `message` is the Vietnamese text (the email, and rows from before).
+    template = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -122,6 +128,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The notification in the reader's language (the active one)."""
+        if not self.template:
+            return self.message
+        params = {
+            key: retranslate(str(value), PERIOD_TEMPLATES, ()) for key, value in self.params.items()
+        }
+        try:
+            return gettext(self.template) % params
+        except (KeyError, TypeError, ValueError):
+            return self.message
 
 
 def roster_path(instance: RosterImport, filename: str) -> str:

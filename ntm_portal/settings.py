@@ -284,7 +284,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- Email ---------------------------------------------------------------------------------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if "EMAIL_URL" in env.ENVIRON:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    # Without a mail server (a development machine, the demo): each message is a file under
+    # var/mail/, not a page of text in the console.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NTM Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -308,7 +314,15 @@ if USE_HTTPS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line with its time and offset, in the portal's time zone (Django sets the process's
+    # TZ to TIME_ZONE; `make run` starts honcho in it too, so all its lines share one clock).
+    "formatters": {
+        "local": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S%z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "local"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -1,12 +1,15 @@
 """Vietnamese text as people type and read it, for every floor of the house: NFC everywhere, a
 folded form for search, dd/mm/yyyy dates, comma decimals, Đạt/Chưa đạt ticks."""
 
+import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
 
 
 def nfc(text: str) -> str:
@@ -92,3 +95,37 @@ def parse_yes_no(text: str) -> bool:
     if word in NO_WORDS:
         return False
     raise ValueError(text)
+
+
+# --- Sentences the portal stored in Vietnamese, read in the reader's language --------------------
+
+# Period labels as they are stored inside such sentences (criteria and inspections).
+PERIOD_TEMPLATES = (
+    gettext_noop("6 tháng đầu năm %(year)s"),
+    gettext_noop("6 tháng cuối năm %(year)s"),
+    gettext_noop("Quý %(quarter)s/%(year)s"),
+    gettext_noop("năm %(year)s"),
+)
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern[str]:
+    escaped = re.escape(template)
+    return re.compile(re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", escaped))
+
+
+def retranslate(
+    text: str, templates: Sequence[str], nested: Sequence[str] = PERIOD_TEMPLATES
+) -> str:
+    """A sentence the portal wrote in Vietnamese from one of `templates` (catalogue entries), in
+    the active language; its values are retranslated from `nested` (period labels). Anything
+    else, such as a reason a person typed, is returned as it is."""
+    for template in templates:
+        match = _pattern(template).fullmatch(text)
+        if match:
+            params = {
+                name: retranslate(value, nested, ()) if nested else value
+                for name, value in match.groupdict().items()
+            }
+            return gettext(template) % params
+    return text

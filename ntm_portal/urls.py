@@ -12,6 +12,8 @@ admin.site.site_title = "Cổng NTM"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon),
     path(
         "tai-khoan/login/",
         auth_views.LoginView.as_view(authentication_form=forms.LoginForm),

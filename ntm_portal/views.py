@@ -5,8 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -25,15 +26,23 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_admin:
         return redirect("communes:province_list")
     match user.role:
-        case Role.PROVINCE:
-            return redirect("communes:province_detail", pk=user.province_id)
-        case Role.DISTRICT:
-            return redirect("communes:district_detail", pk=user.district_id)
+        # Province and district staff start from the figures of their area (issue 14.7); their
+        # geography is one link away ("Tỉnh của tôi", "Huyện của tôi").
+        case Role.PROVINCE | Role.DISTRICT:
+            return redirect("dashboards:overview")
         case Role.COMMUNE:
             return redirect("criteria:commune_status", pk=user.commune_id)
         case Role.AGENCY:
             return redirect("sponsorships:agency_detail", pk=user.agency_id)
     return render(request, "ntm_portal/no_role.html", status=403)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says (the name is looked up at request
+    time: the static manifest may not exist when the URL conf is imported)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @login_not_required

@@ -24,6 +24,24 @@ BAR_HEIGHT = 18
 ROW_GAP = 8
 TOP = 8
 COLOURS = ("#1f5fa8", "#c8d6e8")  # the value, and the rest of the total
+# The rest of the total is an outline, not a pale bar: "0/1" must read as empty, not as full.
+REMAINDER = f'fill="#f4f7fb" stroke="{COLOURS[1]}" stroke-width="1"'
+# What fits left of the bars at 13 units per character's height (about 7 units per character);
+# a longer label is shortened with "…", whole in the tooltip and in the table beside the chart.
+LABEL_CHARACTERS = 30
+# The document's font for the PDF; on screen the portal's stylesheet overrides it with the page's
+# font (a CSS rule outranks an SVG presentation attribute).
+FONT = 'font-size="13" font-family="Liberation Serif, Times New Roman, serif"'
+
+
+def fitted(label: str, limit: int = LABEL_CHARACTERS) -> str:
+    """The label, or its start cut at a word and ended with "…", to fit left of the bars."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.–-") + "…"
 
 
 @dataclass(frozen=True)
@@ -69,14 +87,15 @@ def horizontal_bars(*, title: str, bars: list[Bar], unit: str = "", summary: str
         remainder = track * (whole / scale) - filled
         figure = _figure(bar, unit)
         shapes = [
-            f'<text x="{LABEL_WIDTH - 6}" y="{text_y}" text-anchor="end">{escape(bar.label)}</text>',
+            f'<text x="{LABEL_WIDTH - 6}" y="{text_y}" text-anchor="end">'
+            f"{escape(fitted(bar.label))}</text>",
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{filled:.1f}" height="{BAR_HEIGHT}" '
             f'fill="{COLOURS[0]}"/>',
         ]
         if bar.total is not None and remainder > 0:
             shapes.append(
-                f'<rect x="{LABEL_WIDTH + filled:.1f}" y="{y}" width="{remainder:.1f}" '
-                f'height="{BAR_HEIGHT}" fill="{COLOURS[1]}"/>'
+                f'<rect x="{LABEL_WIDTH + filled:.1f}" y="{y + 0.5}" '
+                f'width="{remainder - 0.5:.1f}" height="{BAR_HEIGHT - 1}" {REMAINDER}/>'
             )
         shapes.append(f'<text x="{LABEL_WIDTH + track + 8}" y="{text_y}">{escape(figure)}</text>')
         row = "".join(shapes)
@@ -87,7 +106,7 @@ def horizontal_bars(*, title: str, bars: list[Bar], unit: str = "", summary: str
     svg = (
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{escape(summary)}" '
-        f'font-size="13" font-family="Liberation Serif, Times New Roman, serif">'
+        f"{FONT}>"
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )
     rows = [(bar.label, _figure(bar, unit)) for bar in bars]
@@ -126,7 +145,7 @@ def columns(
         if bar.total is not None and full > filled:
             shapes.append(
                 f'<rect x="{x:.1f}" y="{base - full:.1f}" width="{width:.1f}" '
-                f'height="{full - filled:.1f}" fill="{COLOURS[1]}"/>'
+                f'height="{full - filled:.1f}" {REMAINDER}/>'
             )
         shapes += [
             f'<rect x="{x:.1f}" y="{base - filled:.1f}" width="{width:.1f}" height="{filled:.1f}" '
@@ -145,7 +164,7 @@ def columns(
     svg = (
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{escape(summary)}" '
-        f'font-size="13" font-family="Liberation Serif, Times New Roman, serif">'
+        f"{FONT}>"
         f"<title>{escape(title)}</title>"
         f'<line x1="4" y1="{COLUMN_TOP + COLUMN_HEIGHT}" x2="{WIDTH - 4}" '
         f'y2="{COLUMN_TOP + COLUMN_HEIGHT}" stroke="#888"/>{"".join(parts)}</svg>'

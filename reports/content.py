@@ -329,6 +329,8 @@ class CommuneProgress:
     before: str
     after: str
     unmet: str
+    # Said when the criteria set changed in the half-year: each end is against its own set.
+    note: str = ""
 
 
 @dataclass
@@ -416,39 +418,60 @@ def _communes_progress(
         Evaluation.objects.approved()
         .of_communes()
         .filter(commune__in=communes, period_end__lte=end)
+        .select_related("criteria_set")
         .latest_first()
     )
-    before: dict[int, Evaluation] = {}
     after: dict[int, Evaluation] = {}
+    earlier: dict[int, list[Evaluation]] = {}
     for evaluation in evaluations:
         after.setdefault(evaluation.commune_id, evaluation)
         if evaluation.period_end < start:
-            before.setdefault(evaluation.commune_id, evaluation)
+            earlier.setdefault(evaluation.commune_id, []).append(evaluation)
     unmet = _unmet_by_evaluation([e.pk for e in after.values()])
     progress, bars, missing = [], [], []
     for commune in communes:
-        now, then = after.get(commune.pk), before.get(commune.pk)
-        if now is None:
-            missing.append(f"{commune.name}: chưa có đánh giá đã duyệt")
+        now = after.get(commune.pk)
+        then = _start_of_half(earlier.get(commune.pk, []), now)
+        changed = (
+            then is not None and now is not None and then.criteria_set_id != now.criteria_set_id
+        )
         progress.append(
             CommuneProgress(
                 place=commune.place_label(on=on),
                 short_name=commune.short_name,
-                before=_tally(then),
-                after=_tally(now),
+                # Two sets are never put in one comparison: each end names its own.
+                before=_tally(then, with_set=changed),
+                after=_tally(now, with_set=changed),
                 unmet=unmet_sentence(unmet.get(now.pk, [])) if now else "",
+                note=f"đổi bộ tiêu chí trong kỳ (từ {then.criteria_set.code} sang "
+                f"{now.criteria_set.code}): đầu kỳ và cuối kỳ không so sánh được với nhau"
+                if changed
+                else "",
             )
         )
+        if now is None:
+            missing.append(f"{commune.name}: chưa có đánh giá đã duyệt")
         if now is not None:
-            bars.append(Bar(commune.name, now.met_count, now.criteria_count))
+            bars.append((now.criteria_set, Bar(commune.name, now.met_count, now.criteria_count)))
+    # One set per chart: with communes on different sets, the chart shows the newest set's and
+    # says so; the others are in the table, each against its own set.
+    newest = max((s for s, _ in bars), key=lambda s: (s.valid_from, s.pk), default=None)
+    shown = [bar for criteria_set, bar in bars if criteria_set == newest]
+    note = (
+        f" (theo {newest.code}; xã đánh giá theo bộ khác xem bảng)"
+        if len(shown) < len(bars)
+        else ""
+    )
     chart = (
         horizontal_bars(
             title="Số tiêu chí đạt của các xã",
-            bars=bars,
-            summary="Số tiêu chí nông thôn mới đạt của từng xã theo đánh giá đã duyệt gần nhất: "
-            + "; ".join(f"{b.label} {b.value}/{b.total}" for b in bars),
+            bars=shown,
+            summary="Số tiêu chí nông thôn mới đạt của từng xã theo đánh giá đã duyệt gần nhất"
+            + note
+            + ": "
+            + "; ".join(f"{b.label} {b.value}/{b.total}" for b in shown),
         )
-        if bars
+        if shown
         else None
     )
     if not assignments:
@@ -456,10 +479,21 @@ def _communes_progress(
     return progress, chart, missing
 
 
-def _tally(evaluation: Evaluation | None) -> str:
+def _start_of_half(earlier: list[Evaluation], now: Evaluation | None) -> Evaluation | None:
+    """The commune's standing at the start of the half (its approved evaluations before it,
+    latest first): against the set of `now` when there is one, else the latest of any set."""
+    if now is not None:
+        same = next((e for e in earlier if e.criteria_set_id == now.criteria_set_id), None)
+        if same is not None:
+            return same
+    return earlier[0] if earlier else None
+
+
+def _tally(evaluation: Evaluation | None, with_set: bool = False) -> str:
     if evaluation is None:
         return NO_DATA
-    return f"{evaluation.met_count}/{evaluation.criteria_count}"
+    tally = f"{evaluation.met_count}/{evaluation.criteria_count}"
+    return f"{tally} ({evaluation.criteria_set.code})" if with_set else tally
 
 
 # ---------------------------------------------------------------- plans of an area and targets --

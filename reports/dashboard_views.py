@@ -148,6 +148,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     context.update(
         groups=groups,
         total=total,
+        with_data=_latest_set_with_data(request, filters, scope) if not total.evaluated else None,
+        progress_sentence=_progress_sentence(periods),
         target=target,
         target_label=format_number(target) if target is not None else "",
         levels=levels,
@@ -206,6 +208,37 @@ def _pipeline_context(request: HttpRequest, filters: d.Filters, scope: d.Scope) 
         if pipeline.target is not None
         else "",
     }
+
+
+def _latest_set_with_data(request: HttpRequest, filters: d.Filters, scope: d.Scope):
+    """When the set shown has no approved evaluation in the area: the newest set that has one,
+    to offer instead of a page of zeros (one query, only then)."""
+    pk = (
+        Evaluation.objects.approved()
+        .filter(village__isnull=True, commune__in=scope.communes)
+        .exclude(criteria_set=filters.criteria_set)
+        .order_by("-criteria_set__valid_from", "-criteria_set__pk")
+        .values_list("criteria_set", flat=True)
+        .first()
+    )
+    chosen = next((s for s in filters.criteria_sets if s.pk == pk), None)
+    if chosen is None:
+        return None
+    return {"set": chosen, "url": f"{reverse('dashboards:overview')}?{filters.query(bo=pk, ky='')}"}
+
+
+def _progress_sentence(periods) -> str:
+    """A column chart needs two periods with data; with one, a sentence says it (no empty box)."""
+    evaluated = [p for p in periods if p.evaluated]
+    if periods and not evaluated:
+        return _("Chưa có đánh giá nào được duyệt trong các kỳ này.")
+    if len(evaluated) != 1:
+        return ""
+    only = evaluated[0]
+    return _(
+        "Mới có số liệu của một kỳ (%(period)s): %(all_met)s/%(evaluated)s xã được đánh giá đạt "
+        "đủ tiêu chí. Biểu đồ tiến độ hiện khi có từ hai kỳ."
+    ) % {"period": only.label, "all_met": only.all_met, "evaluated": only.evaluated}
 
 
 def _drill_link(scope: d.Scope, group: d.GroupRow) -> str:

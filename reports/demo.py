@@ -221,7 +221,21 @@ def demo_load() -> list[User]:
         reorganised = demo_reorganisation(province=present, agencies=agencies, users=by_name)
         demo_present_work(present=reorganised, users=by_name)
     demo_documents(communes=communes, agencies=agencies, users=by_name)
+    _leave_few_unread(users)
     return users
+
+
+# What a user finds unread on first signing in to the demo: the latest few, not every message the
+# loader's own work produced (issue 14.15).
+DEMO_UNREAD = 5
+
+
+def _leave_few_unread(users: list[User]) -> None:
+    for user in users:
+        older = user.notifications.filter(read_at=None).order_by("-created_at", "-pk")[DEMO_UNREAD:]
+        user.notifications.filter(pk__in=list(older.values_list("pk", flat=True))).update(
+            read_at=timezone.now()
+        )
 
 
 def _demo_evaluations(communes: dict[str, Commune], users: dict[str, User]) -> None:

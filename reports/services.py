@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from communes.models import Commune, District, Edition, Province
 from criteria.models import RecognitionCase
@@ -846,7 +847,7 @@ def _compose(document: Document, issuer: Issuer) -> tuple[str, dict]:
     text.setdefault("authority", signatory.authority if signatory else "")
     missing = list(body.missing)
     if not text["signer_name"]:
-        missing.append("Chưa có người ký")
+        missing.append(gettext_noop("Chưa có người ký"))
     legal = [row.legal_document for row in document.citation_rows.select_related("legal_document")]
     document.missing = missing
     html = render_to_string(

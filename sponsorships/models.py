@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
 from criteria.models import Criterion, Recognition
+from ntm_portal.text import retranslate
 from ntm_portal.uploads import StoredUpload, file_suffix
 
 from .periods import Frequency, Period
@@ -163,7 +164,15 @@ class SteeringMember(models.Model):
     )
     full_name = models.CharField(_("họ tên"), max_length=100)
     position = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    # Free text; the usual roles are in the catalogue, so an English reader sees them translated.
     team_role = models.CharField(_("nhiệm vụ trong ban"), max_length=100, blank=True)
+    USUAL_ROLES = (
+        gettext_noop("Thành viên"),
+        gettext_noop("Phó Trưởng ban"),
+        gettext_noop("Phó Trưởng ban thường trực"),
+        gettext_noop("Thư ký"),
+        gettext_noop("Thường trực"),
+    )
     is_head = models.BooleanField(_("trưởng ban"), default=False)
 
     class Meta:
@@ -500,11 +509,26 @@ class InspectionLog(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     detail = models.TextField(blank=True)
 
+    # Details the portal writes itself (in Vietnamese), shown in the reader's language.
+    SYSTEM_DETAILS = (
+        gettext_noop("Chuyển từ phân công %(old)s"),
+        gettext_noop("Bắt đầu báo cáo (%(period)s)"),
+        gettext_noop("Bắt đầu báo cáo"),
+    )
+
     class Meta:
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return self.get_action_display()
+
+    @property
+    def detail_text(self) -> str:
+        """The portal's own sentences translated; what a person typed (a cancellation's reason)
+        as typed."""
+        if self.action in (self.Action.TRANSFERRED, self.Action.REPORT_SAVED):
+            return retranslate(self.detail, self.SYSTEM_DETAILS)
+        return self.detail
 
 
 class SponsorshipLog(models.Model):

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 
 class Frequency(StrEnum):
     QUARTER = "quarter"
@@ -32,6 +34,19 @@ class Period:
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
         start = self.end + timedelta(days=1)
         return Period(start, _last_day(start, months))
+
+    def display_label(self) -> str:
+        """The label in the reader's language, for screens ("Quý 1/2026", "Quarter 1/2026");
+        `label` stays Vietnamese, for documents."""
+        months = (self.end.month - self.start.month) + 1
+        if months == 3:
+            return _("Quý %(quarter)s/%(year)s") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        if self.start.month == 1:
+            return _("6 tháng đầu năm %(year)s") % {"year": self.start.year}
+        return _("6 tháng cuối năm %(year)s") % {"year": self.start.year}
 
     def label(self) -> str:
         months = (self.end.month - self.start.month) + 1

@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communes.models import Commune, Province, ProvinceLineage, ProvinceQuerySet
 from criteria.models import CriterionResult, Evaluation
@@ -246,15 +247,15 @@ def _send_reminders(today: date) -> int:
     for inspection in due_soon:
         notify(
             users=members.get(inspection.assignment.agency_id, []),
-            message=_("Sắp đến hạn kiểm tra %(commune)s (%(period)s): hạn %(due)s")
-            % _inspection_words(inspection),
+            template=gettext_noop("Sắp đến hạn kiểm tra %(commune)s (%(period)s): hạn %(due)s"),
+            params=_inspection_words(inspection),
             url=reverse("sponsorships:inspection_detail", args=[inspection.pk]),
         )
     for inspection in late:
         notify(
             users=members.get(inspection.assignment.agency_id, []),
-            message=_("Quá hạn kiểm tra %(commune)s (%(period)s): hạn %(due)s")
-            % _inspection_words(inspection),
+            template=gettext_noop("Quá hạn kiểm tra %(commune)s (%(period)s): hạn %(due)s"),
+            params=_inspection_words(inspection),
             url=reverse("sponsorships:inspection_detail", args=[inspection.pk]),
         )
     Inspection.objects.filter(pk__in=[i.pk for i in due_soon]).update(reminded_at=now)
@@ -286,6 +287,12 @@ def _members_by_agency(agency_ids: set[int]) -> dict[int, list[User]]:
     for user in User.objects.filter(role=Role.AGENCY, agency_id__in=agency_ids, is_active=True):
         members.setdefault(user.agency_id, []).append(user)
     return members
+
+
+def _vietnamese(evaluation) -> str:
+    """An evaluation's period label in Vietnamese, whatever language the actor reads in."""
+    with translation.override("vi"):
+        return str(evaluation.period_label())
 
 
 def _inspection_words(inspection: Inspection) -> dict[str, str]:
@@ -367,7 +374,10 @@ def report_start(*, inspection: Inspection, actor: User) -> InspectionReport:
         inspection=inspection,
         actor=actor,
         action=InspectionLog.Action.REPORT_SAVED,
-        detail=_("Bắt đầu báo cáo") + (f" ({latest.period_label()})" if latest else ""),
+        # Stored in Vietnamese; read in the reader's language (InspectionLog.detail_text).
+        detail=gettext_noop("Bắt đầu báo cáo (%(period)s)") % {"period": _vietnamese(latest)}
+        if latest
+        else gettext_noop("Bắt đầu báo cáo"),
     )
     return report
 
@@ -466,8 +476,8 @@ def report_submit(*, report: InspectionReport, version: int, actor: User) -> Ins
         users=User.objects.filter(
             role=Role.PROVINCE, province_id=commune.province_id, is_active=True
         ),
-        message=_("%(agency)s nộp báo cáo kiểm tra %(commune)s (%(period)s)")
-        % {
+        template=gettext_noop("%(agency)s nộp báo cáo kiểm tra %(commune)s (%(period)s)"),
+        params={
             "agency": inspection.assignment.agency,
             "commune": commune,
             "period": inspection.period.label(),
@@ -492,8 +502,8 @@ def report_acknowledge(*, report: InspectionReport, version: int, actor: User) -
     if report.submitted_by_id:
         notify(
             users=[report.submitted_by],
-            message=_("Tỉnh đã ghi nhận báo cáo kiểm tra %(commune)s")
-            % {"commune": report.inspection.assignment.commune},
+            template=gettext_noop("Tỉnh đã ghi nhận báo cáo kiểm tra %(commune)s"),
+            params={"commune": report.inspection.assignment.commune},
             url=reverse("sponsorships:inspection_detail", args=[report.inspection_id]),
         )
     return report
@@ -802,7 +812,7 @@ def _inspections_follow(
                 inspection=inspection,
                 actor=actor,
                 action=InspectionLog.Action.TRANSFERRED,
-                detail=_("Chuyển từ phân công %(old)s") % {"old": old},
+                detail=gettext_noop("Chuyển từ phân công %(old)s") % {"old": old},
             )
             for inspection in moved
         ]

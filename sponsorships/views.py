@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import Calendar
 from collections import defaultdict
 from datetime import date
 
@@ -43,6 +44,7 @@ from .access import (
     can_issue_documents,
     can_manage_agency_team,
     can_manage_calendar_feed,
+    can_open_agency,
     can_plan_inspections,
     can_reorganise_agency,
     get_agency_or_404,
@@ -207,6 +209,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     months: dict[date, list[Inspection]] = defaultdict(list)
     for inspection in page.object_list:
         inspection.state = inspection.state_on(today)
+        inspection.agency_openable = can_open_agency(request.user, inspection.assignment.agency)
         months[inspection.due_date.replace(day=1)].append(inspection)
     return render(
         request,
@@ -214,6 +217,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "months": sorted(months.items()),
+            "month_grids": [_month_grid(month, items) for month, items in sorted(months.items())],
             "view": view,
             "year": year,
             "quarter": quarter,
@@ -226,6 +230,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def _month_grid(month: date, inspections: list[Inspection]) -> tuple[date, list[list[tuple]]]:
+    """A month as weeks (Monday first) of (day, in this month, its inspections)."""
+    by_day: dict[date, list[Inspection]] = defaultdict(list)
+    for inspection in inspections:
+        by_day[inspection.due_date].append(inspection)
+    weeks = Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    return month, [
+        [(day, day.month == month.month, by_day.get(day, [])) for day in week] for week in weeks
+    ]
 
 
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:

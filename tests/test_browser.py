@@ -57,6 +57,18 @@ def test_commune_official_logs_in_sees_their_commune_and_is_refused_another(
     assert "Xã Bình Lư" not in page.content()
 
 
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")
+
+
+def _shot(name: str) -> str:
+    """Where a journey's screenshot goes: SCREENSHOT_DIR when set (to look at them), else a
+    throwaway folder."""
+    import tempfile
+
+    folder = SCREENSHOTS or tempfile.mkdtemp(prefix="ntm-shots-")
+    return os.path.join(folder, name)
+
+
 def _sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/tai-khoan/login/")
     page.fill("#id_username", username)
@@ -86,7 +98,11 @@ def test_evaluation_is_filled_on_a_phone_returned_corrected_and_approved(
     page.wait_for_url(evaluation_url)
     assert "Đạt 2/3 tiêu chí" in page.content()
     assert "Còn 1 tiêu chí chưa đạt gồm: giao thông" in page.content()
-    page.get_by_role("button", name="Gửi thẩm định").click()
+    # Sending is irreversible for the commune: it asks once more, saying what is sent.
+    page.get_by_text("Gửi thẩm định…").click()
+    assert page.get_by_text("Gửi «Đạt 2/3 tiêu chí» lên tỉnh thẩm định?").is_visible()
+    page.screenshot(path=_shot("phone-submit-confirm.png"), full_page=True)
+    page.get_by_role("button", name="Xác nhận gửi thẩm định").click()
     assert page.get_by_text("Đã gửi thẩm định.").is_visible()
     _sign_out(page)
 
@@ -99,21 +115,29 @@ def test_evaluation_is_filled_on_a_phone_returned_corrected_and_approved(
     assert page.get_by_text("Đã trả lại đánh giá cho xã.").is_visible()
     _sign_out(page)
 
-    # The official sees why, corrects the value and submits again.
+    # The official's home shows the returned evaluation first, with the reason.
     _sign_in(page, live_server.url, "xa_p")
+    open_card = page.locator(".open-evaluation")
+    assert "Bị trả lại" in open_card.inner_text()
+    assert "Tỷ lệ đường cứng hóa chưa khớp biên bản nghiệm thu" in open_card.inner_text()
+    page.screenshot(path=_shot("phone-home-returned.png"), full_page=True)
     page.goto(evaluation_url)
     assert "Tỷ lệ đường cứng hóa chưa khớp biên bản nghiệm thu" in page.content()
     page.get_by_role("link", name="Nhập, sửa giá trị").click()
     page.get_by_label("2.1 Tỷ lệ đường được cứng hóa").fill("72")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(evaluation_url)
-    page.get_by_role("button", name="Gửi thẩm định").click()
+    page.get_by_text("Gửi thẩm định…").click()
+    page.get_by_role("button", name="Xác nhận gửi thẩm định").click()
     _sign_out(page)
 
     # The reviewer approves; the tally appears on the commune's page.
     _sign_in(page, live_server.url, "vpdp_p")
     page.goto(evaluation_url)
-    page.get_by_role("button", name="Duyệt", exact=True).click()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_text("Duyệt…").click()
+    page.screenshot(path=_shot("desktop-review-confirm.png"), full_page=True)
+    page.get_by_role("button", name="Xác nhận duyệt").click()
     assert page.get_by_text("Đã duyệt đánh giá.").is_visible()
     page.goto(f"{live_server.url}/tieu-chi/xa/{world.commune_a1.pk}/")
     assert "Đạt 3/3 tiêu chí" in page.content()
@@ -161,3 +185,41 @@ def test_agency_member_files_the_quarters_inspection_and_province_acknowledges(
     page.goto(f"{live_server.url}/co-quan/lich/?state=done")
     row = page.locator("tr", has_text="Xã Thuận").filter(has_text=quarter.label())
     assert "Tỉnh đã ghi nhận" in row.inner_text()
+
+
+@pytest.mark.browser
+def test_province_staff_land_on_the_dashboard_and_the_english_header_fits_a_laptop(
+    live_server, world, personas, page
+):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _sign_in(page, live_server.url, "vpdp_p")
+    assert page.url.endswith("/tong-quan/")
+    page.select_option("#language", "en")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Overview")
+    # One row: the brand, every menu entry and the account on the same line.
+    header = page.locator("header.topbar").bounding_box()
+    assert header["height"] < 70, header
+    last_link = page.locator(".mainnav a").last.bounding_box()
+    language = page.locator("#language").bounding_box()
+    assert abs(last_link["y"] - page.locator(".brand").bounding_box()["y"]) < 20
+    assert language["x"] + language["width"] <= 1366
+    page.screenshot(path=_shot("laptop-english-dashboard.png"), full_page=False)
+
+
+@pytest.mark.browser
+def test_a_document_being_rendered_shows_its_files_without_a_reload(
+    live_server, world, personas, page
+):
+    from reports.models import Document
+
+    document = world.document_a
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.PENDING)
+    _sign_in(page, live_server.url, "skhdt_p")
+    page.goto(f"{live_server.url}/van-ban/{document.pk}/")
+    assert page.get_by_text("trang tự cập nhật sau vài giây").is_visible()
+    assert page.get_by_role("link", name="Tải PDF").count() == 0
+    # The worker finishes: the page shows the files by itself.
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.DONE)
+    page.get_by_role("link", name="Tải PDF").wait_for()
+    assert page.get_by_text("trang tự cập nhật sau vài giây").count() == 0

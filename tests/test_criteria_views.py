@@ -213,7 +213,7 @@ def test_the_page_shows_what_changed_since_the_previous_evaluation(client, world
     client.post(reverse("criteria:evaluation_edit", args=[later.pk]), _form_data(later, i2_1="75"))
     page = client.get(reverse("criteria:evaluation_detail", args=[later.pk])).content.decode()
     assert "Thay đổi so với kỳ trước" in page
-    assert "(6 tháng cuối năm 2024)" in page
+    assert "So với 6 tháng cuối năm 2024, cùng bộ tiêu chí" in page
     assert "<td>2. Giao thông</td><td>Chưa đạt</td><td>Đạt</td>" in page
     assert "<td>65 %</td><td>75 %</td>" in page
 

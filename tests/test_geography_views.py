@@ -34,8 +34,9 @@ def test_commune_official_cannot_open_other_commune(client, world, personas):
 def test_home_sends_each_role_to_its_scope(client, world, personas):
     expected = {
         "admin": reverse("communes:province_list"),
-        "province": reverse("communes:province_detail", args=[world.province_a.pk]),
-        "district": reverse("communes:district_detail", args=[world.district_a1.pk]),
+        # Province and district staff land on their dashboard (issue 14.7).
+        "province": reverse("dashboards:overview"),
+        "district": reverse("dashboards:overview"),
         "commune": reverse("criteria:commune_status", args=[world.commune_a1.pk]),
         "agency": reverse("sponsorships:agency_detail", args=[world.agency_a.pk]),
     }

@@ -55,7 +55,8 @@ def test_embedded_defaults_need_no_server(tmp_path):
         "cache": "django.core.cache.backends.filebased.FileBasedCache",
         "demo": True,
         "debug": False,
-        "email": "django.core.mail.backends.console.EmailBackend",
+        # Without EMAIL_URL mail is written under var/mail/, not printed (issue 14.15).
+        "email": "django.core.mail.backends.filebased.EmailBackend",
         "lang": "vi",
         "key": 67,
     }
