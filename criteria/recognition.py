@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communes.models import Commune
 from ntm_portal.limits import day_in_range, decimal_fits
@@ -550,7 +551,7 @@ def recognition_case_submit(*, case: RecognitionCase, version: int, actor: User)
     following = _next_step(case)
     _move(case, following, Status.IN_PROGRESS, "submitted_by", "submitted_at", "return_reason")
     _log(case, actor, Action.SUBMITTED, following.name)
-    _notify_step(case, following, _("%(case)s chờ %(step)s"))
+    _notify_step(case, following, gettext_noop("%(case)s chờ %(step)s"))
     return case
 
 
@@ -614,7 +615,7 @@ def recognition_case_review(
         first = case.procedure.steps.get(kind=Step.SELF_ASSESSMENT)
         _move(case, first, Status.RETURNED, "review_round", "return_reason")
         _log(case, actor, Action.RETURNED, case.return_reason)
-        _notify_step(case, first, _("%(case)s bị trả lại: %(reason)s"))
+        _notify_step(case, first, gettext_noop("%(case)s bị trả lại: %(reason)s"))
         return case
     following = _next_step(case)
     _move(case, following, Status.IN_PROGRESS, "review_round")
@@ -624,7 +625,7 @@ def recognition_case_review(
         Action.REVIEWED,
         _("Xác nhận %(count)s/%(count)s tiêu chí.") % {"count": len(rows)},
     )
-    _notify_step(case, following, _("%(case)s chờ %(step)s"))
+    _notify_step(case, following, gettext_noop("%(case)s chờ %(step)s"))
     return case
 
 
@@ -710,13 +711,13 @@ def recognition_case_appraise(
         following = _next_step(case)
         _move(case, following, Status.IN_PROGRESS, *APPRAISAL_FIELDS)
         _log(case, actor, Action.APPRAISED, f"{detail} {conclusion}".strip())
-        _notify_step(case, following, _("%(case)s chờ %(step)s"))
+        _notify_step(case, following, gettext_noop("%(case)s chờ %(step)s"))
         return case
     case.return_reason = conclusion
     first = case.procedure.steps.get(kind=Step.SELF_ASSESSMENT)
     _move(case, first, Status.RETURNED, *APPRAISAL_FIELDS, "return_reason")
     _log(case, actor, Action.RETURNED, f"{detail} {conclusion}")
-    _notify_step(case, first, _("%(case)s bị trả lại: %(reason)s"))
+    _notify_step(case, first, gettext_noop("%(case)s bị trả lại: %(reason)s"))
     return case
 
 
@@ -837,7 +838,8 @@ def recognition_case_decide(
     standings_refresh(commune_ids=[case.commune_id])
     notify(
         users=case_actors(case, case.procedure.steps.get(kind=Step.SELF_ASSESSMENT)),
-        message=_("%(case)s: đã có quyết định số %(number)s") % {"case": case, "number": number},
+        template=gettext_noop("%(case)s: đã có quyết định số %(number)s"),
+        params={"case": case, "number": number},
         url=reverse("criteria:case_detail", args=[case.pk]),
     )
     return case
@@ -1074,8 +1076,8 @@ def _log(case: RecognitionCase, actor: User | None, action: str, detail: str = "
 def _notify_step(case: RecognitionCase, step: RecognitionStep, template: str) -> None:
     notify(
         users=case_actors(case, step),
-        message=template
-        % {"case": case, "step": lower_first(step.name), "reason": case.return_reason},
+        template=template,
+        params={"case": case, "step": lower_first(step.name), "reason": case.return_reason},
         url=reverse("criteria:case_detail", args=[case.pk]),
     )
 
