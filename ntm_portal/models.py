@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .rosters.registry import kind_choices
 
@@ -186,7 +186,9 @@ class RosterImport(models.Model):
 
     @property
     def has_errors(self) -> bool:
-        return self.status == self.Status.VALIDATED and (self.error_count > 0 or bool(self.file_error))
+        return self.status == self.Status.VALIDATED and (
+            self.error_count > 0 or bool(self.file_error)
+        )
 
     @property
     def status_label(self) -> str:
