@@ -445,3 +445,26 @@ def test_the_preview_lists_rows_a_page_at_a_time_with_matches_and_changes(
     updated = client.get(url, {"status": "updated"}).content.decode()
     assert updated.count('<tr class="row-') == 1
     assert 'id="row-4"' in updated
+
+
+def test_the_import_list_states_the_order_and_reads_no_rows(client, world, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas["admin"])
+    RosterImport.objects.create(
+        kind="villages",
+        original_name="x.xlsx",
+        size=1,
+        sha256="b" * 64,
+        result={"rows": [{"row": 2, "status": "new", "label": "x"}] * 1000},
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("rosters:import_list")).content.decode()
+    listing = [q["sql"] for q in queries.captured_queries if "ntm_portal_rosterimport" in q["sql"]]
+    assert listing
+    assert not any('"result"' in sql or '"table"' in sql for sql in listing)
+    order = re.sub(r"\s+", " ", page.split('id="import-order">')[1].split("</p>")[0])
+    assert "1. Thôn, bản" in order
+    assert order.index("Cơ quan đỡ đầu, phụ trách") < order.index("Quyết định và phân công")
+    assert order.index("Bộ tiêu chí") < order.index("Kết quả đánh giá tiêu chí")

@@ -19,7 +19,7 @@ from ntm_portal.models import RosterImport
 
 from .base import ERROR, NEW, UNCHANGED, UPDATED, WHOLE_ROW
 from .reading import Table
-from .registry import kind_choices, roster_for
+from .registry import import_order, kind_choices, roster_for
 from .services import RosterError, roster_import_confirm, roster_import_create
 from .workbooks import marked_workbook, template_workbook
 
@@ -36,13 +36,19 @@ def _refuse(request: HttpRequest) -> HttpResponse:
 def import_list(request: HttpRequest) -> HttpResponse:
     if not access.can_import_rosters(request.user):
         return _refuse(request)
-    imports = access.roster_imports_visible_to(request.user).select_related("uploaded_by")
+    # The rows as read and every row's outcome are large: the list needs neither.
+    imports = (
+        access.roster_imports_visible_to(request.user)
+        .select_related("uploaded_by")
+        .defer("table", "result")
+    )
     return render(
         request,
         "rosters/import_list.html",
         {
             "page": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page")),
             "kinds": kind_choices(),
+            "order": import_order(),
         },
     )
 
