@@ -213,9 +213,13 @@ class CommuneGroupRoster(Roster):
             return None
         try:
             province = places.province(name=row.value("province"))
-            return places.commune(code=code, name=name, province=province)
+            found = places.commune(code=code, name=name, province=province)
         except NotMatched as error:
             reason = str(error)
+        else:
+            if found is not None:
+                row.matched("commune_code" if code else "commune", places.describe(found))
+            return found
         if not earlier:
             earlier.append(Places(edition=Edition.THREE_TIER_2024))
         try:

@@ -274,12 +274,16 @@ class UserRoster(Roster):
             if role == Role.PROVINCE:
                 if province is None:
                     row.fail("province", _("Cán bộ tỉnh cần ghi Tỉnh."), "")
-                return province.pk if province else None
+                    return None
+                row.matched("province", places.describe(province))
+                return province.pk
             if role == Role.DISTRICT:
                 district = places.district(name=row.value("district"), province=province)
                 if district is None:
                     row.fail("district", _("Cán bộ huyện cần ghi Huyện."), "")
-                return district.pk if district else None
+                    return None
+                row.matched("district", places.describe(district))
+                return district.pk
         except NotMatched as error:
             row.fail("district" if role == Role.DISTRICT else "province", str(error))
             return None
