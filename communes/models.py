@@ -287,10 +287,22 @@ class Village(models.Model):
     """A village (thôn, bản, ấp, tổ dân phố). No package lists them: they come from rosters."""
 
     class Kind(models.TextChoices):
+        """The words people use for a village, kept as they write them: "Xóm" in the north,
+        "Buôn" and "Bon" in the Central Highlands, "Phum" and "Sóc" in the Khmer south, …"""
+
         THON = "thon", _("Thôn")
         BAN = "ban", _("Bản")
         AP = "ap", _("Ấp")
         LANG = "lang", _("Làng")
+        XOM = "xom", _("Xóm")
+        BUON = "buon", _("Buôn")
+        BON = "bon", _("Bon")
+        PLEI = "plei", _("Plei")
+        PHUM = "phum", _("Phum")
+        SOC = "soc", _("Sóc")
+        KHOM = "khom", _("Khóm")
+        KHU = "khu", _("Khu")
+        TO = "to", _("Tổ")
         RESIDENTIAL_GROUP = "to_dan_pho", _("Tổ dân phố")
         QUARTER = "khu_pho", _("Khu phố")
 

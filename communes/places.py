@@ -17,9 +17,10 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rapidfuzz import fuzz, process
 
 from communes.models import Commune, CommuneLineage, District, Edition, Province
-from ntm_portal.text import fold
+from ntm_portal.text import fold, lower_first
 
 PREFIX = re.compile(
     r"^(?:(?:tinh|thanh pho|tp|thi xa|tx|huyen|quan|xa|phuong|thi tran|tt|dac khu)(?:\s*\.\s*|\s+)"
@@ -35,6 +36,35 @@ class NotMatched(ValueError):
 cached_fold = lru_cache(maxsize=65_536)(fold)
 
 PROVINCE, DISTRICT, COMMUNE = gettext_lazy("tỉnh"), gettext_lazy("huyện"), gettext_lazy("xã")
+# How alike a written name and a unit's name must be to be offered: rapidfuzz's plain ratio
+# (0–100, an edit distance): a slip of one or two letters, not a shared word ("Sở …").
+SUGGEST_SCORE = 75
+SUGGEST_COUNT = 3
+
+
+def suggestions(written: str, names: list[str], *, limit: int = SUGGEST_COUNT) -> list[str]:
+    """The names nearest to what was written ("Huong Phung" → "Xã Hướng Phùng"), best first,
+    compared without diacritics, case or prefix; only those alike enough to be a slip."""
+    keys: dict[str, str] = {}
+    for name in names:
+        keys.setdefault(name, name_key(name))
+    found = process.extract(
+        name_key(written),
+        keys,
+        scorer=fuzz.ratio,
+        processor=None,
+        limit=limit,
+        score_cutoff=SUGGEST_SCORE,
+    )
+    return [name for _key, _score, name in found]
+
+
+def did_you_mean(written: str, names: list[str]) -> str:
+    """ " Có phải «Xã Hướng Phùng»?" to end a "not found" reason, or nothing."""
+    near = suggestions(written, names)
+    if not near:
+        return ""
+    return " " + _("Có phải %(names)s?") % {"names": _(" hoặc ").join(f"«{name}»" for name in near)}
 
 
 @lru_cache(maxsize=65_536)
@@ -105,6 +135,7 @@ class Places:
         self.province_by_pk = {unit.pk: unit for unit in self.provinces}
         self.commune_by_pk = {unit.pk: unit for unit in self.communes}
         self._successors: dict[int, list[int]] | None = None
+        self._not_found: dict[tuple, str] = {}
         self.district_by_pk = {unit.pk: unit for unit in self.districts}
         self._index_provinces = self._index(self.provinces)
         self._index_districts = self._index(self.districts)
@@ -117,12 +148,29 @@ class Places:
             by_code[unit.code].append(unit)
             by_full[fold(unit.name)].append(unit)
             by_key[name_key(unit.name)].append(unit)
-        return {"code": by_code, "full": by_full, "key": by_key}
+        return {"code": by_code, "full": by_full, "key": by_key, "all": units}
+
+    def describe(self, unit: Unit) -> str:
+        """What a row's place was found to be: "Xã Triệu Phước – Huyện Triệu Phong, mã 19xxx",
+        with "(trước 01/07/2025)" for a unit of the three-tier map."""
+        if unit.district_id:
+            parent = self.district_by_pk.get(unit.district_id)
+        elif unit.province_id:
+            parent = self.province_by_pk.get(unit.province_id)
+        else:
+            parent = None
+        text = f"{unit.name} – {parent.name}" if parent else unit.name
+        text += ", " + _("mã %(code)s") % {"code": unit.code}
+        if unit.edition != Edition.current():
+            text += " " + _("(trước 01/07/2025)")
+        if unit.former_name:
+            text += " " + _("(từ %(name)s)") % {"name": unit.former_name}
+        return text
 
     # --- one level at a time ---
 
     def province(self, *, code: str = "", name: str = "") -> Unit | None:
-        return self._find(self._index_provinces, code, name, 2, lambda unit: True, PROVINCE)
+        return self._find(self._index_provinces, code, name, 2, lambda unit: True, PROVINCE, None)
 
     def district(
         self, *, code: str = "", name: str = "", province: Unit | None = None
@@ -130,7 +178,7 @@ class Places:
         def inside(unit: Unit) -> bool:
             return province is None or self._same_province(unit, province)
 
-        return self._find(self._index_districts, code, name, 3, inside, DISTRICT)
+        return self._find(self._index_districts, code, name, 3, inside, DISTRICT, province)
 
     def commune(
         self,
@@ -149,7 +197,9 @@ class Places:
                 return False
             return province is None or self._same_province(unit, province)
 
-        found = self._find(self._index_communes, code, name, 5, inside, COMMUNE)
+        found = self._find(
+            self._index_communes, code, name, 5, inside, COMMUNE, district or province
+        )
         if follow_lineage and found and not code and district is None:
             return self._present(found)
         return found
@@ -189,8 +239,11 @@ class Places:
         current = [unit for unit in candidates if unit.edition == Edition.current()]
         return current[0] if len(current) == 1 else None
 
-    def _find(self, index, code, name, width, inside, what) -> Unit | None:
-        """The one unit; None when neither code nor name was given; NotMatched otherwise."""
+    def _find(self, index, code, name, width, inside, what, scope: Unit | None) -> Unit | None:
+        """The one unit; None when neither code nor name was given; NotMatched otherwise,
+        saying where it looked (`scope`, the district or province written) and offering the
+        nearest names there."""
+        where = lower_first(scope.name) if scope else _("danh mục đơn vị hành chính")
         code, name = code.strip(), name.strip()
         if code:
             candidates = [
@@ -204,8 +257,8 @@ class Places:
                     return named[0]
             if not candidates:
                 raise NotMatched(
-                    _("Không có %(what)s nào mang mã %(code)s trong phạm vi đã ghi.")
-                    % {"what": what, "code": code}
+                    _("Không có %(what)s nào mang mã %(code)s trong %(where)s.")
+                    % {"what": what, "code": code, "where": where}
                 )
             raise NotMatched(
                 _("Mã %(code)s ứng với nhiều %(what)s: %(candidates)s. Hãy ghi thêm tỉnh.")
@@ -231,7 +284,13 @@ class Places:
                     )
                     % {"name": name, "what": what, "candidates": _describe(candidates, self)}
                 )
-        raise NotMatched(
-            _("Không tìm thấy %(what)s «%(name)s» trong phạm vi đã ghi.")
-            % {"what": what, "name": name}
-        )
+        # The same wrong name comes back on many rows: look for the nearest names once.
+        memo = (str(what), name_key(name), scope)
+        if memo not in self._not_found:
+            nearby = [unit.name for unit in index["all"] if inside(unit)]
+            self._not_found[memo] = _("Không có %(what)s «%(name)s» trong %(where)s.") % {
+                "what": what,
+                "name": name,
+                "where": where,
+            } + did_you_mean(name, nearby)
+        raise NotMatched(self._not_found[memo])

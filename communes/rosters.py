@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,37 +25,95 @@ from ntm_portal.rosters.base import (
     report_progress,
 )
 from ntm_portal.rosters.reading import Column
-from ntm_portal.text import fold
+from ntm_portal.text import fold, nfc
 
 from .places import NotMatched, Places, Unit
 
-# The kinds as officials write them (folded); the labels shown are translated, these are not.
+# The kinds as officials write them (folded, in Vietnamese whatever the interface's language);
+# the labels shown are translated, these are not.
 KIND_WORDS = {
     "thon": Village.Kind.THON,
     "ban": Village.Kind.BAN,
     "ap": Village.Kind.AP,
     "lang": Village.Kind.LANG,
+    "xom": Village.Kind.XOM,
+    "buon": Village.Kind.BUON,
+    "bon": Village.Kind.BON,
+    "plei": Village.Kind.PLEI,
+    "ploi": Village.Kind.PLEI,
+    "phum": Village.Kind.PHUM,
+    "soc": Village.Kind.SOC,
+    "khom": Village.Kind.KHOM,
+    "khu": Village.Kind.KHU,
+    "to": Village.Kind.TO,
     "to dan pho": Village.Kind.RESIDENTIAL_GROUP,
     "tdp": Village.Kind.RESIDENTIAL_GROUP,
     "khu pho": Village.Kind.QUARTER,
+    "kp": Village.Kind.QUARTER,
 }
+KIND_NAMES = (
+    "Thôn, Bản, Ấp, Làng, Xóm, Buôn, Bon, Plei, Phum, Sóc, Khóm, Khu, Tổ, Tổ dân phố, Khu phố"
+)
+
+
+# The words a village's name may begin with, with their diacritics ("Tô Hạp" is no "Tổ"),
+# the longest first so that "Khu phố 2" is not a "Khu".
+NAME_WORDS = sorted(
+    ((word.lower(), KIND_WORDS[fold(word)]) for word in KIND_NAMES.split(", ")),
+    key=lambda item: -len(item[0]),
+)
+
+
+def kind_in_name(name: str) -> str | None:
+    """The kind a village's name begins with: "Xóm Đông" is a xóm, "Tổ dân phố 3" a tổ dân
+    phố, "Bản Xa Doan" a bản."""
+    text = nfc(name).lower()
+    for word, kind in NAME_WORDS:
+        if text == word or text.startswith(word + " "):
+            return kind
+    return None
+
 
 PLACE_COLUMNS = [
     Column(
-        "province", "Tỉnh", aliases=["Tỉnh/thành phố", "Tỉnh, thành phố"], example="Tỉnh Quảng Trị"
+        "province",
+        "Tỉnh",
+        aliases=["Tỉnh/thành phố", "Tỉnh, thành phố"],
+        example="Tỉnh Quảng Trị",
+        help=gettext_lazy(
+            "Tên tỉnh, có hay không có chữ «Tỉnh», «Thành phố», «TP.» («Tỉnh Quảng Trị», «Quảng "
+            "Trị», «TP. Huế»): xã được tìm trong tỉnh này."
+        ),
     ),
     Column(
         "district",
         "Huyện",
         aliases=["Huyện/thị xã", "Quận/huyện", "Huyện, thị xã, thành phố"],
         example="Huyện Hướng Hóa",
+        help=gettext_lazy(
+            "Chỉ cho xã trước 01/07/2025: tên huyện, thị xã, thành phố thuộc tỉnh («Huyện Hướng "
+            "Hóa», «Hướng Hóa», «TX. Quảng Trị»). Từ 01/07/2025 không còn huyện: để trống."
+        ),
     ),
-    Column("commune_code", "Mã xã", aliases=["Mã đơn vị", "Mã xã/phường"], example="10144"),
+    Column(
+        "commune_code",
+        "Mã xã",
+        aliases=["Mã đơn vị", "Mã xã/phường"],
+        example="10144",
+        help=gettext_lazy(
+            "Mã đơn vị hành chính của xã, phường (5 chữ số; Excel bỏ số 0 đầu cũng được). Có mã "
+            "thì không cần tên xã."
+        ),
+    ),
     Column(
         "commune",
         "Xã",
         aliases=["Tên xã", "Xã/phường", "Xã, phường, thị trấn"],
         example="Xã Ba Tầng",
+        help=gettext_lazy(
+            "Tên xã, phường, thị trấn, có hay không có chữ «Xã», «Phường», «TT.» («Xã Ba Tầng», "
+            "«Ba Tầng»), không phân biệt hoa thường và dấu gõ theo kiểu nào. Cần khi không ghi mã xã."
+        ),
     ),
 ]
 
@@ -75,19 +132,45 @@ class VillageRoster(Roster):
             required=True,
             aliases=["Thôn", "Thôn/bản", "Tên thôn/bản", "Tên thôn, bản"],
             example="Bản Xa Doan",
+            help=gettext_lazy(
+                "Tên thôn như địa phương viết («Bản Xa Doan», «Xóm 3», «Thôn Tân Hòa»); thôn đã có "
+                "trong xã được nhận theo tên này."
+            ),
         ),
-        Column("kind", "Loại", aliases=["Loại thôn"], example="Bản"),
-        Column("code", "Mã thôn", example="BT-01"),
+        Column(
+            "kind",
+            "Loại",
+            aliases=["Loại thôn"],
+            example="Bản",
+            help=gettext_lazy(
+                "Loại thôn, ghi như địa phương vẫn gọi: Thôn, Bản, Ấp, Làng, Xóm, Buôn, Bon, "
+                "Plei, Phum, Sóc, Khóm, Khu, Tổ, Tổ dân phố (TDP), Khu phố. Để trống: theo chữ "
+                "đầu của tên («Xóm Đông» là xóm), không có thì là Thôn; thôn đã có giữ loại cũ."
+            ),
+        ),
+        Column(
+            "code",
+            "Mã thôn",
+            example="BT-01",
+            help=gettext_lazy(
+                "Mã riêng của thôn trong xã (nếu tỉnh có đặt), không trùng giữa hai thôn của một "
+                "xã. Để trống: thôn đã có giữ mã cũ."
+            ),
+        ),
     ]
     instructions = [
-        gettext_lazy("Mỗi dòng là một thôn (bản, ấp, làng, tổ dân phố, khu phố)."),
+        gettext_lazy("Mỗi dòng là một thôn (bản, ấp, làng, xóm, buôn, phum, sóc, tổ dân phố, …)."),
         gettext_lazy(
             "Xã được tìm theo mã xã, hoặc theo tên xã trong huyện và tỉnh ghi trên cùng dòng."
         ),
         gettext_lazy(
-            "Thôn đã có (cùng xã, cùng tên) được cập nhật loại và mã; thôn chưa có được thêm mới."
+            "Thôn đã có (cùng xã, cùng tên) được cập nhật loại và mã; ô để trống giữ giá trị đã có; thôn chưa có được thêm mới."
         ),
-        gettext_lazy("Loại: Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố (để trống là Thôn)."),
+        gettext_lazy(
+            "Loại: Thôn, Bản, Ấp, Làng, Xóm, Buôn, Bon, Plei, Phum, Sóc, Khóm, Khu, Tổ, Tổ dân "
+            "phố, Khu phố, giữ đúng chữ đã ghi; để trống thì theo chữ đầu của tên thôn, không có "
+            "thì là Thôn."
+        ),
         gettext_lazy(
             "Xã ghi theo tên cũ (trước 01/07/2025) mà không ghi huyện là xã mới hình thành từ xã đó; ghi cả huyện là xã cũ."
         ),
@@ -104,20 +187,20 @@ class VillageRoster(Roster):
         located = []
         for row in rows:
             name = row.required("name")
-            kind = Village.Kind.THON
+            # "" until known: a blank cell keeps an existing village's kind (below).
+            kind = ""
             if row.value("kind"):
                 kind = KIND_WORDS.get(fold(row.value("kind")))
                 if kind is None:
                     row.fail(
                         "kind",
-                        _("Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố."),
+                        _("Loại thôn «%(kind)s» không có trong danh mục: ghi một trong %(kinds)s.")
+                        % {"kind": row.value("kind"), "kinds": KIND_NAMES},
                     )
             commune = locate_commune(row, places, follow_lineage=True)
-            if commune and name and kind:
+            if commune and name and kind is not None:
                 located.append((row, commune, name, kind))
-        duplicate_check(
-            [(row, (commune.pk, fold(name))) for row, commune, name, _k in located], "name"
-        )
+        duplicate_check([(row, (commune.pk, fold(name))) for row, commune, name, _k in located])
         duplicate_check(
             [
                 (row, (commune.pk, row.value("code")))
@@ -154,11 +237,15 @@ class VillageRoster(Roster):
                 else ""
             )
             if village is None:
+                kind = kind or kind_in_name(name) or Village.Kind.THON
                 row.outcome.status = NEW
-            elif village.kind == kind and (not code or village.code == code):
-                row.outcome.status = UNCHANGED
             else:
-                row.outcome.status = UPDATED
+                # Blank cells keep what the portal has.
+                kind, code = kind or village.kind, code or village.code
+                labels = dict(Village.Kind.choices)
+                changed = row.compare("kind", village.kind, kind, labels)
+                changed = row.compare("code", village.code, code) or changed
+                row.outcome.status = UPDATED if changed else UNCHANGED
             row.outcome.payload = (commune.pk, name, kind, code, village.pk if village else None)
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
@@ -171,11 +258,7 @@ class VillageRoster(Roster):
             village.refresh_search_name()
             (changed if pk else new).append(village)
         Village.objects.bulk_create(new, batch_size=1000)
-        if changed:
-            current = {v.pk: v for v in Village.objects.filter(Q(pk__in=[v.pk for v in changed]))}
-            for village in changed:
-                village.code = village.code or current[village.pk].code
-            Village.objects.bulk_update(changed, ["kind", "code"], batch_size=1000)
+        Village.objects.bulk_update(changed, ["kind", "code"], batch_size=1000)
 
 
 def locate_commune(
@@ -206,7 +289,7 @@ def locate_commune(
         row.fail(name_key, _("Cần ghi mã xã hoặc tên xã."))
         return None
     try:
-        return places.commune(
+        found = places.commune(
             code=code,
             name=name,
             province=province,
@@ -216,6 +299,9 @@ def locate_commune(
     except NotMatched as error:
         row.fail(code_key if code else name_key, str(error))
         return None
+    if found is not None:
+        row.matched(code_key if code else name_key, places.describe(found))
+    return found
 
 
 def refuse_units_not_in_force(checks: Iterable[tuple[RowChecker, int, str, date]]) -> None:

@@ -203,6 +203,23 @@ class RosterImport(models.Model):
         return self.status in (self.Status.VALIDATED, self.Status.REJECTED, self.Status.IMPORTED)
 
     @property
+    def has_errors(self) -> bool:
+        return self.status == self.Status.VALIDATED and (
+            self.error_count > 0 or bool(self.file_error)
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The badge: a checked file with errors is never "waiting for confirmation"."""
+        if self.has_errors:
+            return gettext("Có lỗi, chưa ghi gì")
+        return self.get_status_display()
+
+    @property
+    def status_class(self) -> str:
+        return "has-errors" if self.has_errors else self.status
+
+    @property
     def can_confirm(self) -> bool:
         return (
             self.status == self.Status.VALIDATED and self.error_count == 0 and not self.file_error

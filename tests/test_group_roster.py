@@ -132,8 +132,8 @@ def test_every_bad_cell_is_named_and_nothing_is_written(two_tier, world):
         (7, "Ngày quyết định", "01/04/2024", "Ngày phải trong khoảng năm 2025–2100."),
         (8, "Áp dụng từ ngày", "01/01/2101", "Ngày phải trong khoảng năm 2025–2100."),
         (9, "Cơ quan ban hành", "U" * 201, "Cơ quan ban hành tối đa 200 ký tự."),
-        (10, "Xã", "Xã Không Có", "Không tìm thấy xã «Xã Không Có» trong phạm vi đã ghi."),
-        (11, "Xã", "Xã Ia Grai", "Không tìm thấy xã «Xã Ia Grai» trong phạm vi đã ghi."),
+        (10, "Xã", "Xã Không Có", "Không có xã «Xã Không Có» trong tỉnh Quảng Trị."),
+        (11, "Xã", "Xã Ia Grai", "Không có xã «Xã Ia Grai» trong tỉnh Quảng Trị."),
         (
             12,
             "Xã",
@@ -143,7 +143,7 @@ def test_every_bad_cell_is_named_and_nothing_is_written(two_tier, world):
         ),
         (13, "Xã", "Phường Đông Hà", "Phường Đông Hà không phải là xã: chỉ xã mới được xếp nhóm."),
         (14, "Xã", "", "Cần ghi mã xã hoặc tên xã."),
-        (15, "Xã", "Xã Hướng Lập", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
+        (15, "", "", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
         (16, "Áp dụng từ ngày", "15/04/2026", "Khác với dòng 2 của cùng quyết định."),
         (
             17,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,8 @@ from .roster_files import nfd, workbook_bytes
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Looked at before closing a change; kept out of the repository.
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
 @pytest.fixture
@@ -61,6 +64,7 @@ def test_admin_uploads_two_bad_rows_downloads_the_marked_file_fixes_and_confirms
     live_server, world, personas, admin_page, worker, tmp_path
 ):
     page = admin_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/tai-khoan/login/")
     page.fill("#id_username", "admin_p")
     page.fill("#id_password", PASSWORD)
@@ -74,20 +78,36 @@ def test_admin_uploads_two_bad_rows_downloads_the_marked_file_fixes_and_confirms
         ["Quảng Trị", "Hướng Hóa", "Ba Tầng", "Thôn Khánh", "Thôn"],
         ["Quảng Trị", "Hướng Hóa", "Ba Tang Moi", "Thôn Mới", "Thôn"],
         ["Quảng Trị", "Hướng Hóa", "Thuận", "Bản Cát", "Phố"],
+        ["Quảng Trị", "Hướng Hóa", "ba tầng", "Bản Xa Doan", "Bản"],
+        ["Quảng Trị", "Hướng Hóa", "Thuận", "Xóm Đông", "Xóm"],
     ]
     _upload(page, rows, "thon-ba-tang.xlsx")
-    assert page.locator("#count-new").inner_text() == "2"
+    assert page.locator("#count-new").inner_text() == "3"
+    assert page.locator("#count-updated").inner_text() == "1"
     assert page.locator("#count-error").inner_text() == "2"
+    # A checked file with errors never reads "waiting for confirmation".
+    assert page.locator("#status").inner_text() == "Có lỗi, chưa ghi gì"
     errors = page.locator("table.errors-table tbody tr")
     assert errors.count() == 2
     assert errors.nth(0).inner_text().split("\t") == [
         "6",
         "Xã",
         "Ba Tang Moi",
-        "Không tìm thấy xã «Ba Tang Moi» trong phạm vi đã ghi.",
+        "Không có xã «Ba Tang Moi» trong huyện Hướng Hóa. Có phải «Xã Ba Tầng»?",
     ]
-    assert "Loại thôn không hợp lệ" in errors.nth(1).inner_text()
+    assert "Loại thôn «Phố» không có trong danh mục" in errors.nth(1).inner_text()
     assert page.get_by_role("button", name="Xác nhận nhập").count() == 0
+    # Every row, with what it was matched to and, for an update, the old and new values.
+    preview = page.locator("table.rows-table tbody tr")
+    assert preview.count() == 6
+    updated = page.locator("#row-8")
+    assert "Cập nhật" in updated.inner_text()
+    assert "«ba tầng» → Xã Ba Tầng – Huyện Hướng Hóa" in updated.inner_text()
+    assert "Loại: Thôn → Bản" in updated.inner_text()
+    assert "Xóm Đông – Xã Thuận" in page.locator("#row-9").inner_text()
+    page.locator("#rows").screenshot(path=str(SCREENSHOTS / "roster-preview-with-errors.png"))
+    page.get_by_role("link", name="Cập nhật (1)").click()
+    assert page.locator("table.rows-table tbody tr").count() == 1
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải tệp đánh dấu lỗi (.xlsx)").click()
@@ -101,10 +121,13 @@ def test_admin_uploads_two_bad_rows_downloads_the_marked_file_fixes_and_confirms
     page.get_by_role("link", name="Nhập liệu từ Excel").click()
     _upload(page, rows, "thon-ba-tang-da-sua.xlsx")
     assert page.locator("#count-error").inner_text() == "0"
-    assert page.locator("#count-new").inner_text() == "4"
+    assert page.locator("#count-new").inner_text() == "5"
+    assert page.locator("#status").inner_text() == "Đã kiểm tra, chờ xác nhận"
+    page.screenshot(path=str(SCREENSHOTS / "roster-preview-ready.png"), full_page=True)
     page.get_by_role("button", name="Xác nhận nhập").click()
     assert page.get_by_text("Đã nhập xong danh sách.").is_visible()
-    assert "4 dòng mới, 0 dòng cập nhật, 0 dòng không đổi" in page.locator("#summary").inner_text()
+    assert "5 dòng mới, 1 dòng cập nhật, 0 dòng không đổi" in page.locator("#summary").inner_text()
+    assert Village.objects.get(name="Xóm Đông").get_kind_display() == "Xóm"
 
     assert set(
         Village.objects.filter(

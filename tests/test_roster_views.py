@@ -114,8 +114,8 @@ def test_upload_preview_marked_file_fix_and_confirm(
     assert len(record.sha256) == 64
 
     page = client.get(reverse("rosters:import_detail", args=[record.pk])).content.decode()
-    assert "Không tìm thấy xã «Không Có» trong phạm vi đã ghi." in page
-    assert "Loại thôn không hợp lệ" in page
+    assert "Không có xã «Không Có» trong" in page
+    assert "Loại thôn «Phố» không có trong danh mục" in page
     assert "Xác nhận nhập" not in page
 
     # Confirming a file with errors writes nothing.
@@ -141,11 +141,12 @@ def test_upload_preview_marked_file_fix_and_confirm(
         if cell.comment
     }
     assert bad == {
-        (4, "D"): "Không tìm thấy xã «Không Có» trong phạm vi đã ghi.",
-        (5, "F"): "Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố.",
+        (4, "D"): "Không có xã «Không Có» trong huyện Hướng Hóa.",
+        (5, "F"): "Loại thôn «Phố» không có trong danh mục: ghi một trong Thôn, Bản, Ấp, Làng, "
+        "Xóm, Buôn, Bon, Plei, Phum, Sóc, Khóm, Khu, Tổ, Tổ dân phố, Khu phố.",
     }
     assert sheet["A4"].value == 6
-    assert sheet["G4"].value.startswith("Xã: Không tìm thấy")
+    assert sheet["G4"].value.startswith("Xã: Không có xã")
 
     fixed = [row[:] for row in VILLAGE_ROWS]
     fixed[3][2], fixed[4][4] = "Thuận", "Bản"

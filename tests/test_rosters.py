@@ -52,10 +52,17 @@ def test_villages_from_a_two_level_merged_header_with_nfd_names_and_stray_spaces
             8,
             "Loại",
             "Phố",
-            "Loại thôn không hợp lệ: chọn Thôn, Bản, Ấp, Làng, Tổ dân phố, Khu phố.",
+            "Loại thôn «Phố» không có trong danh mục: ghi một trong Thôn, Bản, Ấp, Làng, Xóm, "
+            "Buôn, Bon, Plei, Phum, Sóc, Khóm, Khu, Tổ, Tổ dân phố, Khu phố.",
         ),
-        (8, "Huyện", "Đa Krông", "Không tìm thấy huyện «Đa Krông» trong phạm vi đã ghi."),
-        (10, "Xã", "Xã Không Có", "Không tìm thấy xã «Xã Không Có» trong phạm vi đã ghi."),
+        # Where it looked, said as people say it: no province written, the whole map.
+        (
+            8,
+            "Huyện",
+            "Đa Krông",
+            "Không có huyện «Đa Krông» trong danh mục đơn vị hành chính.",
+        ),
+        (10, "Xã", "Xã Không Có", "Không có xã «Xã Không Có» trong huyện Hướng Hóa."),
     ]
 
 
@@ -182,10 +189,10 @@ def test_evaluation_rows_with_errors_name_row_column_value_and_reason(world, per
     )
     validation = validate("evaluations", data)
     assert errors_of(validation) == [
-        (3, "Chỉ tiêu", "2.1", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
+        (3, "", "", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
         (4, "Chỉ tiêu", "9.9", "Bộ tiêu chí QD318-THU không có chỉ tiêu 9.9."),
         (5, "Giá trị", "có lẽ", "«có lẽ»: chọn Đạt hoặc Chưa đạt."),
-        (6, "Chỉ tiêu", "2.1", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
+        (6, "", "", "Trùng với dòng 2 trong tệp: mỗi đối tượng chỉ ghi một lần."),
         (7, "Xã", "Thuận", "Đánh giá đã duyệt, không sửa được."),
         (8, "Năm", "năm ngoái", "Năm phải là số có bốn chữ số (ví dụ 2024)."),
     ]
@@ -394,7 +401,7 @@ def test_command_line_checks_imports_and_writes_the_template(world, tmp_path, ca
     assert exit_code.value.code == 1
     output = capsys.readouterr().out.splitlines()
     assert output == [
-        "Dòng 5, cột «Xã», giá trị «Không Có»: Không tìm thấy xã «Không Có» trong phạm vi đã ghi.",
+        "Dòng 5, cột «Xã», giá trị «Không Có»: Không có xã «Không Có» trong danh mục đơn vị hành chính.",
         "Có lỗi: không ghi gì.",
         "new=1 updated=0 unchanged=0 errors=1",
     ]
@@ -455,19 +462,15 @@ def test_agencies_new_updated_and_matched_by_former_name(world):
     validation = validate("agencies", data)
     assert [o.status for o in validation.outcomes] == ["new", "updated", "error", "error"]
     assert errors_of(validation) == [
-        (
-            6,
-            "Tên cơ quan",
-            "Hội Cựu chiến binh tỉnh Quảng Trị",
-            "Trùng với dòng 4 trong tệp: mỗi đối tượng chỉ ghi một lần.",
-        ),
+        # A duplicate is the whole row's error, not one cell's.
+        (6, "", "", "Trùng với dòng 4 trong tệp: mỗi đối tượng chỉ ghi một lần."),
         (
             7,
             "Loại",
             "Bộ",
             "Loại cơ quan không hợp lệ: chọn Sở, ban, ngành; Mặt trận, đoàn thể; Doanh nghiệp; Khác.",
         ),
-        (7, "Tỉnh", "Hà Tây", "Không tìm thấy tỉnh «Hà Tây» trong phạm vi đã ghi."),
+        (7, "Tỉnh", "Hà Tây", "Không có tỉnh «Hà Tây» trong danh mục đơn vị hành chính."),
     ]
     validation.outcomes = validation.outcomes[:2]
     roster_for("agencies").apply(validation, actor=None)
@@ -566,7 +569,7 @@ def test_users_get_role_and_scope_and_new_ones_an_invitation(
             "Quản trị",
             "Vai trò không hợp lệ: chọn Cán bộ tỉnh, Cán bộ huyện, Cán bộ xã hoặc Thành viên cơ quan.",
         ),
-        (11, "Cơ quan", "Sở Không Có", "Không tìm thấy cơ quan này trong tỉnh đã ghi."),
+        (11, "Cơ quan", "Sở Không Có", "Không có cơ quan «Sở Không Có» trong tỉnh Quảng Trị."),
     ]
     assert [o.status for o in validation.outcomes[:4]] == ["new", "new", "new", "updated"]
     validation.outcomes = validation.outcomes[:4]
@@ -701,7 +704,7 @@ def test_assignments_with_their_decision_overlaps_refused(world):
     assert (decision.number, decision.date.isoformat(), decision.issuer) == (
         "1841/QĐ-UBND",
         "2020-07-14",
-        "UBND Tỉnh Quảng Trị",
+        "UBND tỉnh Quảng Trị",  # as people write it
     )
     sponsored = Assignment.objects.get(commune=world.commune_a1)
     assert (sponsored.kind, sponsored.decision, sponsored.target_level, sponsored.target_year) == (

@@ -23,6 +23,7 @@ from ntm_portal.rosters.base import (
     Validation,
     duplicate_check,
     report_progress,
+    shown,
 )
 from ntm_portal.rosters.reading import Column
 from ntm_portal.text import fold, parse_decimal
@@ -40,7 +41,7 @@ KIND_WORDS = {
     "so": Indicator.Kind.NUMBER,
 }
 DIRECTION_WORDS = {
-    "": Indicator.Direction.AT_LEAST,
+    "": "",  # a new indicator: at least; an existing one keeps its direction
     "toi thieu": Indicator.Direction.AT_LEAST,
     "toi thieu (>=)": Indicator.Direction.AT_LEAST,
     ">=": Indicator.Direction.AT_LEAST,
@@ -65,6 +66,9 @@ class CriteriaRoster(Roster):
             required=True,
             aliases=["Bộ tiêu chí"],
             example="QD318-2022-XA-NTM",
+            help=gettext_lazy(
+                "Mã của bộ tiêu chí đã tạo trong trang quản trị (QD318-2022-XA-NTM)."
+            ),
         ),
         Column(
             "criterion_number",
@@ -72,23 +76,78 @@ class CriteriaRoster(Roster):
             required=True,
             aliases=["Tiêu chí số", "TT tiêu chí"],
             example=2,
+            help=gettext_lazy("Số thứ tự của tiêu chí trong bộ (1–19), số nguyên."),
         ),
-        Column("criterion_name", "Tên tiêu chí", required=True, example="Giao thông"),
         Column(
-            "criterion_short_name", "Tên ngắn", aliases=["Tên ngắn tiêu chí"], example="giao thông"
+            "criterion_name",
+            "Tên tiêu chí",
+            required=True,
+            example="Giao thông",
+            help=gettext_lazy(
+                "Tên tiêu chí (Giao thông); các dòng cùng số tiêu chí ghi cùng một tên."
+            ),
         ),
-        Column("group", "Nhóm", aliases=["Nhóm tiêu chí"], example="II. Hạ tầng kinh tế – xã hội"),
-        Column("number", "Số chỉ tiêu", required=True, aliases=["Chỉ tiêu"], example="2.1"),
+        Column(
+            "criterion_short_name",
+            "Tên ngắn",
+            aliases=["Tên ngắn tiêu chí"],
+            example="giao thông",
+            help=gettext_lazy("Tên ngắn dùng trong bảng và biểu đồ. Để trống: giữ tên ngắn đã có."),
+        ),
+        Column(
+            "group",
+            "Nhóm",
+            aliases=["Nhóm tiêu chí"],
+            example="II. Hạ tầng kinh tế – xã hội",
+            help=gettext_lazy(
+                "Nhóm tiêu chí (II. Hạ tầng kinh tế – xã hội). Để trống: giữ nhóm đã có."
+            ),
+        ),
+        Column(
+            "number",
+            "Số chỉ tiêu",
+            required=True,
+            aliases=["Chỉ tiêu"],
+            example="2.1",
+            help=gettext_lazy("Số chỉ tiêu (2.1); chỉ tiêu đã có của bộ được nhận theo số này."),
+        ),
         Column(
             "name",
             "Tên chỉ tiêu",
             required=True,
             example="Tỷ lệ đường xã được nhựa hóa hoặc bê tông hóa",
+            help=gettext_lazy("Nội dung chỉ tiêu như văn bản ghi."),
         ),
-        Column("kind", "Kiểu giá trị", required=True, example="Tỷ lệ (%)"),
-        Column("unit", "Đơn vị", example="%"),
-        Column("direction", "Chiều", example="Tối thiểu"),
-        Column("threshold", "Ngưỡng", aliases=["Ngưỡng chung"], example="100"),
+        Column(
+            "kind",
+            "Kiểu giá trị",
+            required=True,
+            example="Tỷ lệ (%)",
+            help=gettext_lazy("Đạt/Chưa đạt, Tỷ lệ (%), Số lượng, Tiền, Diện tích, Số."),
+        ),
+        Column(
+            "unit",
+            "Đơn vị",
+            example="%",
+            help=gettext_lazy("Đơn vị đo (%, km, triệu đồng). Để trống: giữ đơn vị đã có."),
+        ),
+        Column(
+            "direction",
+            "Chiều",
+            example="Tối thiểu",
+            help=gettext_lazy(
+                "Tối thiểu (≥) hoặc Tối đa (≤). Để trống: chỉ tiêu mới là Tối thiểu, chỉ tiêu đã có giữ chiều cũ."
+            ),
+        ),
+        Column(
+            "threshold",
+            "Ngưỡng",
+            aliases=["Ngưỡng chung"],
+            example="100",
+            help=gettext_lazy(
+                "Ngưỡng chung, số (100; 61,5). Để trống: giữ ngưỡng đã có; chỉ tiêu dạng số mới cần ngưỡng."
+            ),
+        ),
     ]
     instructions = [
         gettext_lazy(
@@ -218,11 +277,13 @@ class CriteriaRoster(Roster):
                 or (criterion.short_name if criterion else criterion_name.lower()),
                 "group": row.value("group") or (criterion.group if criterion else ""),
             }
+            # Blank cells keep what the portal has.
             indicator_values = {
                 "name": name,
                 "kind": kind,
-                "unit": row.value("unit"),
-                "direction": direction,
+                "unit": row.value("unit") or (indicator.unit if indicator else ""),
+                "direction": direction
+                or (indicator.direction if indicator else Indicator.Direction.AT_LEAST),
             }
             general = (
                 [
@@ -237,10 +298,30 @@ class CriteriaRoster(Roster):
             if indicator is None:
                 row.outcome.status = NEW
             else:
-                same = all(getattr(criterion, f) == v for f, v in criterion_values.items())
-                same = same and all(getattr(indicator, f) == v for f, v in indicator_values.items())
-                same = same and (threshold is None or general == [threshold])
-                row.outcome.status = UNCHANGED if same else UPDATED
+                changed = False
+                for key, field in (
+                    ("criterion_name", "name"),
+                    ("criterion_short_name", "short_name"),
+                    ("group", "group"),
+                ):
+                    stored = getattr(criterion, field)
+                    changed = row.compare(key, stored, criterion_values[field]) or changed
+                for key, labels in (
+                    ("name", None),
+                    ("kind", dict(Indicator.Kind.choices)),
+                    ("unit", None),
+                    ("direction", dict(Indicator.Direction.choices)),
+                ):
+                    stored = getattr(indicator, key)
+                    changed = row.compare(key, stored, indicator_values[key], labels) or changed
+                if threshold is not None and general != [threshold]:
+                    row.compare(
+                        "threshold",
+                        "; ".join(shown(value) for value in general),
+                        threshold,
+                    )
+                    changed = True
+                row.outcome.status = UPDATED if changed else UNCHANGED
             row.outcome.payload = (
                 criteria_set.pk,
                 number,
@@ -249,7 +330,7 @@ class CriteriaRoster(Roster):
                 indicator_values,
                 threshold,
             )
-        duplicate_check(keyed, "number")
+        duplicate_check(keyed)
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         # A catalogue has a few hundred indicators at most: row by row is fast enough and simple.

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune
-from communes.places import Places
+from communes.places import Places, did_you_mean
 from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
 from criteria.models import (
     CriteriaSet,
@@ -45,6 +45,7 @@ from ntm_portal.rosters.base import (
     Validation,
     duplicate_check,
     report_progress,
+    shown,
 )
 from ntm_portal.rosters.reading import Column, RosterFileError, Table, header_key
 from ntm_portal.text import fold
@@ -90,6 +91,8 @@ class EvaluationRoster(Roster):
     kind = "evaluations"
     label = gettext_lazy("Kết quả đánh giá tiêu chí")
     position = 50
+    # The catalogue gives the indicators; groups decide which threshold a xã is held to.
+    after = ("criteria", "commune_groups")
     title = gettext_lazy("Kết quả đánh giá tiêu chí")
     columns = [
         *PLACE_COLUMNS,
@@ -99,12 +102,48 @@ class EvaluationRoster(Roster):
             required=True,
             aliases=["Mã bộ tiêu chí"],
             example="QD318-2022-XA-NTM",
+            help=gettext_lazy(
+                "Mã bộ tiêu chí (QD318-2022-XA-NTM) hoặc tên đầy đủ, như trang «Bộ tiêu chí» ghi."
+            ),
         ),
-        Column("year", "Năm", required=True, example=2024),
-        Column("half", "Kỳ", aliases=["Kỳ đánh giá"], example="Cả năm"),
-        Column("indicator", "Chỉ tiêu", aliases=["Số chỉ tiêu", "Mã chỉ tiêu"], example="2.1"),
-        Column("value", "Giá trị", aliases=["Kết quả"], example="61,5"),
-        Column("note", "Ghi chú", example=""),
+        Column(
+            "year",
+            "Năm",
+            required=True,
+            example=2024,
+            help=gettext_lazy("Năm đánh giá, bốn chữ số (2026)."),
+        ),
+        Column(
+            "half",
+            "Kỳ",
+            aliases=["Kỳ đánh giá"],
+            example="Cả năm",
+            help=gettext_lazy(
+                "Cả năm; 6 tháng đầu năm (hoặc 1, I); 6 tháng cuối năm (hoặc 2, II). Để trống là cả năm."
+            ),
+        ),
+        Column(
+            "indicator",
+            "Chỉ tiêu",
+            aliases=["Số chỉ tiêu", "Mã chỉ tiêu"],
+            example="2.1",
+            help=gettext_lazy("Số chỉ tiêu trong bộ (2.1; «2,1» cũng được)."),
+        ),
+        Column(
+            "value",
+            "Giá trị",
+            aliases=["Kết quả"],
+            example="61,5",
+            help=gettext_lazy(
+                "Số (dấu phẩy thập phân: 61,5) hoặc Đạt / Chưa đạt (Có, Không, x) cho chỉ tiêu đạt/chưa đạt."
+            ),
+        ),
+        Column(
+            "note",
+            "Ghi chú",
+            example="",
+            help=gettext_lazy("Ghi chú của giá trị. Để trống: giữ ghi chú đã có."),
+        ),
     ]
     instructions = [
         gettext_lazy("Cách 1: mỗi dòng là một chỉ tiêu của một xã (cột «Chỉ tiêu» và «Giá trị»)."),
@@ -180,14 +219,13 @@ class EvaluationRoster(Roster):
             for row, c, _s, y, h in located
         )
         if wide:
-            duplicate_check([(row, (c, s.pk, y, h)) for row, c, s, y, h in located], "commune")
+            duplicate_check([(row, (c, s.pk, y, h)) for row, c, s, y, h in located])
         else:
             duplicate_check(
                 [
                     (row, (c, s.pk, y, h, row.value("indicator").replace(",", ".")))
                     for row, c, s, y, h in located
-                ],
-                "indicator",
+                ]
             )
         set_ids = {s.pk for _r, _c, s, _y, _h in located}
         indicators = {
@@ -260,20 +298,34 @@ class EvaluationRoster(Roster):
                 except ValueRejected as error:
                     row.fail(column, str(error), raw)
                     continue
-                note = row.value("note") if "note" in table.columns and not wide else None
+                # A blank note keeps the stored one.
+                note = (row.value("note") or None) if "note" in table.columns and not wide else None
                 planned.append((indicator, value, note))
             if row.outcome.status == ERROR:
                 continue
             if evaluation is None:
                 row.outcome.status = NEW
             else:
-                differs = [
-                    (indicator, value, note)
-                    for indicator, value, note in planned
-                    if (evaluation.pk, indicator.pk) not in current
-                    or current[(evaluation.pk, indicator.pk)][0] != value
-                    or (note is not None and current[(evaluation.pk, indicator.pk)][1] != note)
-                ]
+                differs = []
+                for indicator, value, note in planned:
+                    stored, stored_note = current.get((evaluation.pk, indicator.pk), (None, ""))
+                    heading = _("Chỉ tiêu %(number)s") % {"number": indicator.number}
+                    changed = stored != value or (evaluation.pk, indicator.pk) not in current
+                    if changed:
+                        row.outcome.changes.append(
+                            (
+                                heading,
+                                indicator.display_value(stored),
+                                indicator.display_value(value),
+                            )
+                        )
+                    if note is not None and stored_note != note:
+                        row.outcome.changes.append(
+                            (f"{heading}: {row.header('note')}", shown(stored_note), note)
+                        )
+                        changed = True
+                    if changed:
+                        differs.append((indicator, value, note))
                 exists = all(
                     (evaluation.pk, indicator.pk) in current for indicator, _v, _n in planned
                 )
@@ -313,7 +365,15 @@ class EvaluationRoster(Roster):
             return None
         found = sets.get(fold(text))
         if found is None:
-            row.fail("criteria_set", _("Không có bộ tiêu chí mang mã hoặc tên này."))
+            codes = sorted({criteria_set.code for criteria_set in sets.values()})
+            row.fail(
+                "criteria_set",
+                _("Không có bộ tiêu chí mang mã hoặc tên «%(text)s» trong danh mục bộ tiêu chí.")
+                % {"text": text}
+                + did_you_mean(text, codes),
+            )
+        else:
+            row.matched("criteria_set", f"{found.code} – {found.name}")
         return found
 
     @staticmethod

@@ -69,17 +69,43 @@ class CommuneGroupRoster(Roster):
     title = gettext_lazy("Nhóm xã theo quyết định của tỉnh (QĐ 51/2025/QĐ-TTg)")
     columns = [
         Column(
-            "province", "Tỉnh", aliases=["Tỉnh/thành phố", "Tỉnh, thành phố"], example="Quảng Trị"
+            "province",
+            "Tỉnh",
+            aliases=["Tỉnh/thành phố", "Tỉnh, thành phố"],
+            example="Quảng Trị",
+            help=gettext_lazy("Tỉnh từ 01/07/2025 («Tỉnh Quảng Trị» hoặc «Quảng Trị»)."),
         ),
-        Column("commune_code", "Mã xã", aliases=["Mã đơn vị", "Mã xã/phường"], example=""),
-        Column("commune", "Xã", aliases=["Tên xã"], example="Xã Ba Tầng"),
-        Column("group", "Nhóm", required=True, aliases=["Nhóm xã"], example="Nhóm 3"),
+        Column(
+            "commune_code",
+            "Mã xã",
+            aliases=["Mã đơn vị", "Mã xã/phường"],
+            example="",
+            help=gettext_lazy("Mã xã từ 01/07/2025 (5 chữ số). Có mã thì không cần tên xã."),
+        ),
+        Column(
+            "commune",
+            "Xã",
+            aliases=["Tên xã"],
+            example="Xã Ba Tầng",
+            help=gettext_lazy(
+                "Tên xã từ 01/07/2025, có hay không có chữ «Xã». Cần khi không ghi mã xã."
+            ),
+        ),
+        Column(
+            "group",
+            "Nhóm",
+            required=True,
+            aliases=["Nhóm xã"],
+            example="Nhóm 3",
+            help=gettext_lazy("1, 2 hoặc 3 («Nhóm 2», «nhóm II» cũng được)."),
+        ),
         Column(
             "decision_number",
             "Số quyết định",
             required=True,
             aliases=["Quyết định", "Số QĐ"],
             example="125/QĐ-UBND",
+            help=gettext_lazy("Số quyết định của tỉnh (125/QĐ-UBND)."),
         ),
         Column(
             "decision_date",
@@ -87,14 +113,21 @@ class CommuneGroupRoster(Roster):
             required=True,
             aliases=["Ngày QĐ", "Ngày ban hành"],
             example="10/03/2026",
+            help=gettext_lazy("Ngày ký quyết định, dd/mm/yyyy."),
         ),
         Column(
             "applies_from",
             "Áp dụng từ ngày",
             aliases=["Áp dụng từ", "Ngày áp dụng"],
             example="",
+            help=gettext_lazy("dd/mm/yyyy. Để trống là ngày quyết định."),
         ),
-        Column("issuer", "Cơ quan ban hành", example="UBND tỉnh Quảng Trị"),
+        Column(
+            "issuer",
+            "Cơ quan ban hành",
+            example="UBND tỉnh Quảng Trị",
+            help=gettext_lazy("Để trống là UBND của tỉnh (ví dụ «UBND tỉnh Quảng Trị»)."),
+        ),
     ]
     instructions = [
         gettext_lazy(
@@ -180,9 +213,13 @@ class CommuneGroupRoster(Roster):
             return None
         try:
             province = places.province(name=row.value("province"))
-            return places.commune(code=code, name=name, province=province)
+            found = places.commune(code=code, name=name, province=province)
         except NotMatched as error:
             reason = str(error)
+        else:
+            if found is not None:
+                row.matched("commune_code" if code else "commune", places.describe(found))
+            return found
         if not earlier:
             earlier.append(Places(edition=Edition.THREE_TIER_2024))
         try:
@@ -218,7 +255,7 @@ class CommuneGroupRoster(Roster):
         """Rows of one decision agree; a decision already recorded is repeated, never changed."""
         located = [item for item in located if item[0].outcome.status != ERROR]
         keyed = [(item, (item[1].province_id, fold(item[3]), item[4])) for item in located]
-        duplicate_check([(item[0], (key, item[1].pk)) for item, key in keyed], "commune")
+        duplicate_check([(item[0], (key, item[1].pk)) for item, key in keyed])
         recorded = {
             (d.province_id, fold(d.number), d.date): d
             for d in CommuneGroupDecision.objects.filter(

@@ -7,6 +7,6 @@ villages in communes/rosters.py; evaluation values and the catalogue in criteria
 agencies, assignment decisions and assignments, and users in sponsorships/rosters/.
 """
 
-from .registry import kind_choices, register, roster_for, rosters
+from .registry import import_order, kind_choices, register, roster_for, rosters
 
-__all__ = ["kind_choices", "register", "roster_for", "rosters"]
+__all__ = ["import_order", "kind_choices", "register", "roster_for", "rosters"]

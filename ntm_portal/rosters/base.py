@@ -8,8 +8,10 @@ writes the validated rows in bulk; it is only called when there is no error at a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser as User
@@ -18,6 +20,9 @@ from django.utils.translation import gettext as _
 from .reading import Column, Row, Table
 
 NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
+# The column of an error about the whole row (a duplicate of another row): the marked file
+# fills the row, the preview says «cả dòng».
+WHOLE_ROW = ""
 STATUSES = (NEW, UPDATED, UNCHANGED, ERROR)
 
 Progress = Callable[[int, int], None]
@@ -36,6 +41,11 @@ class Outcome:
     status: str = NEW
     label: str = ""
     errors: list[CellError] = field(default_factory=list)
+    # What the row's cells were matched to: (header, as written, what it found), e.g.
+    # ("Xã", "triệu phước", "Xã Triệu Phước – Huyện Triệu Phong, mã 19xxx").
+    matches: list[tuple[str, str, str]] = field(default_factory=list)
+    # For an updated row, what changes: (header, stored value, value of the file).
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
     # What `apply` needs; never stored.
     payload: Any = None
 
@@ -61,7 +71,13 @@ class Validation:
             "notices": self.table.notices,
             "header_row": self.table.header_row,
             "rows": [
-                {"row": outcome.row.number, "status": outcome.status, "label": outcome.label}
+                {
+                    "row": outcome.row.number,
+                    "status": outcome.status,
+                    "label": outcome.label,
+                    "matches": [list(match) for match in outcome.matches],
+                    "changes": [list(change) for change in outcome.changes],
+                }
                 for outcome in self.outcomes
             ],
             "errors": [
@@ -80,13 +96,19 @@ class Validation:
 class RowChecker:
     """Collects one row's errors against the file's own column headers."""
 
-    def __init__(self, outcome: Outcome, table: Table) -> None:
+    def __init__(self, outcome: Outcome, table: Table, columns: Sequence[Column] = ()) -> None:
         self.outcome = outcome
         self.table = table
+        self.columns = {column.key: column for column in columns}
 
     def header(self, key: str) -> str:
+        """The column as the file heads it; a column the file lacks by the template's header
+        (never the key in code: «Ngày quyết định», not «decision_date»)."""
         found = self.table.columns.get(key)
-        return found[1] if found else key
+        if found:
+            return found[1]
+        column = self.columns.get(key)
+        return str(column.header) if column else key
 
     def value(self, key: str) -> str:
         return self.outcome.row.values.get(key, "")
@@ -96,6 +118,33 @@ class RowChecker:
         self.outcome.errors.append(
             CellError(self.header(key), self.value(key) if value is None else value, reason)
         )
+
+    def fail_row(self, reason: str) -> None:
+        """An error about the row as a whole (a duplicate of another row), not one cell."""
+        self.outcome.status = ERROR
+        self.outcome.errors.append(CellError(WHOLE_ROW, "", reason))
+
+    def matched(self, key: str, found: str) -> None:
+        """What the row's cell `key` was found to be, shown in the preview."""
+        self.outcome.matches.append((self.header(key), self.value(key), found))
+
+    def compare(
+        self, key: str, stored: object, wanted: object, labels: Mapping | None = None
+    ) -> bool:
+        """Whether the file changes the stored value of `key`; a change is kept for the
+        preview (old → new), as people read the values (None and "" as "—", a choice by its
+        label from `labels`)."""
+        if stored == wanted:
+            return False
+        labels = labels or {}
+        self.outcome.changes.append(
+            (
+                self.header(key),
+                shown(labels.get(stored, stored)),
+                shown(labels.get(wanted, wanted)),
+            )
+        )
+        return True
 
     def required(self, key: str) -> str:
         text = self.value(key)
@@ -115,6 +164,8 @@ class Roster:
     columns: Sequence[Column]
     instructions: Sequence[str] = ()
     examples: Sequence[Sequence[object]] = ()
+    # The kinds whose data this one looks up, imported first (the instructions sheet says so).
+    after: Sequence[str] = ()
 
     def validate(
         self, table: Table, *, actor: User | None, progress: Progress | None = None
@@ -122,7 +173,7 @@ class Roster:
         outcomes = [Outcome(row=row) for row in table.rows]
         checkers = []
         for outcome in outcomes:
-            checker = RowChecker(outcome, table)
+            checker = RowChecker(outcome, table, self.columns)
             for key, formula in outcome.row.formulas.items():
                 checker.fail(
                     key,
@@ -148,17 +199,32 @@ def report_progress(progress: Progress, index: int, total: int, every: int = 500
         progress(index, total)
 
 
-def duplicate_check(keyed: Sequence[tuple[RowChecker, object]], column: str) -> None:
-    """The second row with the same key is an error naming the first."""
+def shown(value: object) -> str:
+    """A stored or read value as the preview shows it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    return str(value)
+
+
+def duplicate_check(keyed: Sequence[tuple[RowChecker, object]], column: str | None = None) -> None:
+    """The second row with the same key is an error naming the first: on the whole row (the
+    key spans several cells: no one cell is wrong), or on `column` when the key is that one
+    cell (a village code given twice)."""
     seen: dict[object, int] = {}
     for row, key in keyed:
         if row.outcome.status == ERROR:
             continue
         if key in seen:
-            row.fail(
-                column,
-                _("Trùng với dòng %(row)s trong tệp: mỗi đối tượng chỉ ghi một lần.")
-                % {"row": seen[key]},
-            )
+            reason = _("Trùng với dòng %(row)s trong tệp: mỗi đối tượng chỉ ghi một lần.") % {
+                "row": seen[key]
+            }
+            if column:
+                row.fail(column, reason)
+            else:
+                row.fail_row(reason)
         else:
             seen[key] = row.outcome.row.number

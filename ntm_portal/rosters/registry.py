@@ -57,6 +57,27 @@ def roster_for(kind: str) -> Roster:
         raise LookupError(kind) from None
 
 
+def import_order() -> list[Roster]:
+    """The kinds in the order they are imported: each after the kinds it looks up (its
+    `after`), otherwise as the upload form lists them."""
+    pending = list(rosters().values())
+    done: list[Roster] = []
+    while pending:
+        ready = next(
+            (
+                roster
+                for roster in pending
+                if all(
+                    kind in {d.kind for d in done} or kind not in _registry for kind in roster.after
+                )
+            ),
+            pending[0],  # a cycle would be a bug in the kinds; never loop for it
+        )
+        pending.remove(ready)
+        done.append(ready)
+    return done
+
+
 def kind_choices() -> list[tuple[str, str]]:
     """The choices of `RosterImport.kind`: (kind, short label)."""
     return [(roster.kind, roster.label) for roster in rosters().values()]

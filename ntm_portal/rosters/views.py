@@ -17,13 +17,16 @@ from ntm_portal import access
 from ntm_portal.exports import XLSX_TYPE
 from ntm_portal.models import RosterImport
 
+from .base import ERROR, NEW, UNCHANGED, UPDATED, WHOLE_ROW
 from .reading import Table
-from .registry import kind_choices, roster_for
+from .registry import import_order, kind_choices, roster_for
 from .services import RosterError, roster_import_confirm, roster_import_create
 from .workbooks import marked_workbook, template_workbook
 
 PAGE_SIZE = 50
+ROWS_PAGE_SIZE = 50
 SHOWN_ERRORS = 500
+ROW_FILTERS = (NEW, UPDATED, UNCHANGED, ERROR)
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -33,13 +36,19 @@ def _refuse(request: HttpRequest) -> HttpResponse:
 def import_list(request: HttpRequest) -> HttpResponse:
     if not access.can_import_rosters(request.user):
         return _refuse(request)
-    imports = access.roster_imports_visible_to(request.user).select_related("uploaded_by")
+    # The rows as read and every row's outcome are large: the list needs neither.
+    imports = (
+        access.roster_imports_visible_to(request.user)
+        .select_related("uploaded_by")
+        .defer("table", "result")
+    )
     return render(
         request,
         "rosters/import_list.html",
         {
             "page": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page")),
             "kinds": kind_choices(),
+            "order": import_order(),
         },
     )
 
@@ -62,8 +71,21 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview: the counts, every row (a page at a time, by status) with what its cells were
+    found to be and, for an update, what changes; the errors; the confirmation."""
     record = access.get_roster_import_or_404(request.user, pk)
     errors = record.result.get("errors", [])
+    shown = request.GET.get("status", "")
+    if shown not in ROW_FILTERS:
+        shown = ""
+    by_row: dict[int, list[dict]] = {}
+    for error in errors:
+        by_row.setdefault(error["row"], []).append(error)
+    rows = [
+        {**row, "errors": by_row.get(row["row"], [])}
+        for row in record.result.get("rows", [])
+        if not shown or row["status"] == shown
+    ]
     return render(
         request,
         "rosters/import_detail.html",
@@ -72,6 +94,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors[:SHOWN_ERRORS],
             "more_errors": max(len(errors) - SHOWN_ERRORS, 0),
             "notices": record.result.get("notices", []),
+            "rows": Paginator(rows, ROWS_PAGE_SIZE).get_page(request.GET.get("page")),
+            "shown": shown,
+            "filters": [
+                (NEW, _("Mới"), record.new_count),
+                (UPDATED, _("Cập nhật"), record.updated_count),
+                (UNCHANGED, _("Không đổi"), record.unchanged_count),
+                (ERROR, _("Lỗi"), record.error_count),
+            ],
+            "whole_row": WHOLE_ROW,
         },
     )
 

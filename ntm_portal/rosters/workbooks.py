@@ -13,8 +13,9 @@ from openpyxl.utils import get_column_letter
 
 from ntm_portal.exports import safe_cell
 
-from .base import Roster
+from .base import WHOLE_ROW, Roster
 from .reading import Table
+from .registry import import_order, roster_for, rosters
 
 BAD = PatternFill("solid", fgColor="FFC7CE")
 HEADER = Font(bold=True)
@@ -55,14 +56,47 @@ def template_workbook(roster: Roster) -> bytes:
     )
     notes.append(["", _("Không dùng công thức: hãy dán giá trị.")])
     notes.append([])
-    notes.append([_("Cột"), _("Ý nghĩa")])
+    heading = notes.max_row + 1
+    notes.append([_("Cột"), _("Ý nghĩa và cách ghi"), _("Ví dụ")])
     for column in roster.columns:
         meaning = str(column.help) if column.help else ""
         if column.aliases:
-            meaning = (meaning + " " if meaning else "") + _("(cũng nhận: %(names)s)") % {
-                "names": ", ".join(str(alias) for alias in column.aliases)
+            meaning = (meaning + " " if meaning else "") + _("(tiêu đề cũng nhận: %(names)s)") % {
+                "names": ", ".join(f"«{alias}»" for alias in column.aliases)
             }
-        notes.append([str(column.header) + (" (*)" if column.required else ""), meaning])
+        notes.append(
+            [
+                str(column.header) + (" (*)" if column.required else ""),
+                meaning,
+                safe_cell(column.example) if column.example != "" else "",
+            ]
+        )
+    for cell in notes[heading]:
+        cell.font = HEADER
+    notes.column_dimensions["C"].width = 30
+    notes.append([])
+    order = import_order()
+    notes.append([_("Thứ tự nhập")])
+    notes.cell(row=notes.max_row, column=1).font = HEADER
+    notes.append(
+        [
+            "",
+            _(
+                "Danh sách sau tìm dữ liệu của danh sách trước, nên nhập theo thứ tự này "
+                "(xã, phường có sẵn trong cổng):"
+            ),
+        ]
+    )
+    for position, other in enumerate(order, start=1):
+        needs = [roster_for(kind).label for kind in other.after if kind in rosters()]
+        line = f"{position}. {other.label}"
+        if needs:
+            line += " – " + _("sau: %(kinds)s") % {"kinds": ", ".join(str(n) for n in needs)}
+        if other.kind == roster.kind:
+            line += " " + _("(danh sách này)")
+        notes.append(["", line])
+        if other.kind == roster.kind:
+            notes.cell(row=notes.max_row, column=2).font = HEADER
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -88,7 +122,9 @@ def marked_workbook(table: Table, errors: list[dict]) -> bytes:
         row_errors = by_row.get(row.number, {})
         values = [row.formulas.get(key) or row.values.get(key, "") for _i, _l, key in headers]
         summary = "; ".join(
-            f"{column}: {reason}" for column, reasons in row_errors.items() for reason in reasons
+            f"{column}: {reason}" if column != WHOLE_ROW else reason
+            for column, reasons in row_errors.items()
+            for reason in reasons
         )
         sheet.append([row.number, *[safe_cell(value) for value in values], safe_cell(summary)])
         if not row_errors:
@@ -101,7 +137,14 @@ def marked_workbook(table: Table, errors: list[dict]) -> bytes:
                 cell.fill = BAD
                 cell.comment = Comment(str(safe_cell("\n".join(row_errors[label]))), "Cổng NTM")
                 placed.add(label)
-        # Errors about a column the file does not have are shown on the row number.
+        # An error about the whole row (a duplicate) fills the row, its reason on the row number;
+        # errors about a column the file does not have are shown on the row number.
+        if WHOLE_ROW in row_errors:
+            for position in range(1, len(headers) + 2):
+                sheet.cell(row=excel_row, column=position).fill = BAD
+            sheet.cell(row=excel_row, column=1).comment = Comment(
+                str(safe_cell("\n".join(row_errors[WHOLE_ROW]))), "Cổng NTM"
+            )
         if set(row_errors) - placed:
             sheet.cell(row=excel_row, column=1).fill = BAD
         sheet.cell(row=excel_row, column=len(headers) + 2).fill = BAD

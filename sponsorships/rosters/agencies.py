@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.places import NotMatched, Places
+from communes.places import NotMatched, Places, did_you_mean
 from ntm_portal import rosters
 from ntm_portal.models import User
 from ntm_portal.rosters.base import (
@@ -21,7 +21,7 @@ from ntm_portal.rosters.base import (
     report_progress,
 )
 from ntm_portal.rosters.reading import Column
-from ntm_portal.text import fold
+from ntm_portal.text import fold, lower_first
 from sponsorships.models import Agency
 
 # As officials write them (folded); the labels shown are translated, these are not.
@@ -39,7 +39,9 @@ AGENCY_KINDS = {
 
 
 def agency_kind(text: str) -> str | None:
-    return AGENCY_KINDS.get(fold(text)) if text else Agency.Kind.DEPARTMENT
+    """The kind written; "" for a blank cell (a new agency is then a department, an existing
+    one keeps its kind); None for a word not known."""
+    return AGENCY_KINDS.get(fold(text)) if text else ""
 
 
 class AgencyIndex:
@@ -47,7 +49,9 @@ class AgencyIndex:
 
     def __init__(self) -> None:
         self.by_name: dict[tuple[str, str], list[Agency]] = {}
+        self.by_pk: dict[int, Agency] = {}
         for agency in Agency.objects.select_related("province").prefetch_related("former_names"):
+            self.by_pk[agency.pk] = agency
             names = {agency.name, agency.short_name, *(f.name for f in agency.former_names.all())}
             for name in filter(None, names):
                 key = (fold(agency.province.name), fold(name))
@@ -58,6 +62,39 @@ class AgencyIndex:
     def find(self, province_name: str, name: str) -> list[Agency]:
         return self.by_name.get((fold(province_name), fold(name)), [])
 
+    def not_found(self, province_name: str, name: str) -> str:
+        """ "Không có cơ quan «…» trong tỉnh Quảng Trị. Có phải «…»?" """
+        province = fold(province_name)
+        names = sorted(
+            {
+                agency.name
+                for (where, _name), found in self.by_name.items()
+                if where == province
+                for agency in found
+            }
+        )
+        return _("Không có cơ quan «%(name)s» trong %(province)s.") % {
+            "name": name,
+            "province": lower_first(province_name),
+        } + did_you_mean(name, names)
+
+    def lookup(self, row: RowChecker, key: str, province_name: str) -> Agency | None:
+        """The one agency of the row's cell `key` in the province, or None with the row failed."""
+        name = row.value(key)
+        found = self.find(province_name, name)
+        if len(found) == 1:
+            row.matched(key, f"{found[0].name} – {found[0].province.name}")
+            return found[0]
+        if found:
+            row.fail(
+                key,
+                _("Tên «%(name)s» ứng với nhiều cơ quan: %(agencies)s. Hãy ghi tên đầy đủ.")
+                % {"name": name, "agencies": "; ".join(agency.name for agency in found)},
+            )
+        else:
+            row.fail(key, self.not_found(province_name, name))
+        return None
+
 
 @rosters.register
 class AgencyRoster(Roster):
@@ -67,7 +104,12 @@ class AgencyRoster(Roster):
     title = gettext_lazy("Danh sách cơ quan đỡ đầu, phụ trách")
     columns = [
         Column(
-            "province", "Tỉnh", required=True, aliases=["Tỉnh/thành phố"], example="Tỉnh Quảng Trị"
+            "province",
+            "Tỉnh",
+            required=True,
+            aliases=["Tỉnh/thành phố"],
+            example="Tỉnh Quảng Trị",
+            help=gettext_lazy("Tỉnh của cơ quan: «Tỉnh Quảng Trị» hoặc «Quảng Trị»."),
         ),
         Column(
             "name",
@@ -75,15 +117,39 @@ class AgencyRoster(Roster):
             required=True,
             aliases=["Cơ quan", "Tên cơ quan, đơn vị", "Cơ quan, đơn vị"],
             example="Hội Cựu chiến binh tỉnh Quảng Trị",
+            help=gettext_lazy(
+                "Tên đầy đủ như trên con dấu; cơ quan đã có được nhận theo tên này, tên viết tắt "
+                "hoặc tên cũ."
+            ),
         ),
-        Column("short_name", "Tên viết tắt", aliases=["Viết tắt"], example="CCB"),
-        Column("kind", "Loại", aliases=["Loại cơ quan"], example="Mặt trận, đoàn thể"),
+        Column(
+            "short_name",
+            "Tên viết tắt",
+            aliases=["Viết tắt"],
+            example="CCB",
+            help=gettext_lazy(
+                "Tên gọi tắt (CCB, STC): các tệp phân công và người dùng cũng tìm cơ quan theo tên "
+                "này. Để trống: cơ quan đã có giữ tên viết tắt cũ."
+            ),
+        ),
+        Column(
+            "kind",
+            "Loại",
+            aliases=["Loại cơ quan"],
+            example="Mặt trận, đoàn thể",
+            help=gettext_lazy(
+                "Sở, ban, ngành (hoặc Sở); Mặt trận, đoàn thể (hoặc Hội, Đoàn thể); Doanh nghiệp; "
+                "Khác. Để trống: cơ quan mới là Sở, ban, ngành, cơ quan đã có giữ loại cũ."
+            ),
+        ),
     ]
     instructions = [
         gettext_lazy("Mỗi dòng là một cơ quan, đơn vị của một tỉnh."),
-        gettext_lazy("Cơ quan đã có (cùng tỉnh, cùng tên) được cập nhật tên viết tắt và loại."),
         gettext_lazy(
-            "Loại: Sở, ban, ngành; Mặt trận, đoàn thể; Doanh nghiệp; Khác (để trống là Sở, ban, ngành)."
+            "Cơ quan đã có (cùng tỉnh, cùng tên) được cập nhật tên viết tắt và loại; ô để trống giữ giá trị đã có."
+        ),
+        gettext_lazy(
+            "Loại: Sở, ban, ngành; Mặt trận, đoàn thể; Doanh nghiệp; Khác (để trống: cơ quan mới là Sở, ban, ngành)."
         ),
     ]
     examples = [
@@ -114,6 +180,8 @@ class AgencyRoster(Roster):
                     province = places.province(name=row.value("province"))
                 except NotMatched as error:
                     row.fail("province", str(error))
+                else:
+                    row.matched("province", places.describe(province))
             if row.outcome.status == ERROR or province is None:
                 continue
             keyed.append((row, (province.pk, fold(name))))
@@ -122,19 +190,17 @@ class AgencyRoster(Roster):
             row.outcome.label = name
             if not existing:
                 row.outcome.status = NEW
+                kind = kind or Agency.Kind.DEPARTMENT
                 row.outcome.payload = (None, province.pk, name, short_name, kind)
                 continue
             agency = existing[0]
-            same = agency.kind == kind and (not short_name or agency.short_name == short_name)
-            row.outcome.status = UNCHANGED if same else UPDATED
-            row.outcome.payload = (
-                agency.pk,
-                province.pk,
-                agency.name,
-                short_name or agency.short_name,
-                kind,
-            )
-        duplicate_check(keyed, "name")
+            # Blank cells keep what the portal has.
+            short_name, kind = short_name or agency.short_name, kind or agency.kind
+            changed = row.compare("short_name", agency.short_name, short_name)
+            changed = row.compare("kind", agency.kind, kind, dict(Agency.Kind.choices)) or changed
+            row.outcome.status = UPDATED if changed else UNCHANGED
+            row.outcome.payload = (agency.pk, province.pk, agency.name, short_name, kind)
+        duplicate_check(keyed)
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         new, changed = [], []

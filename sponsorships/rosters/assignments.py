@@ -5,6 +5,7 @@ sponsors (đỡ đầu) or supervises (phụ trách) a commune for a time. Overl
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from ntm_portal.rosters.base import (
     report_progress,
 )
 from ntm_portal.rosters.reading import Column
-from ntm_portal.text import fold, parse_day
+from ntm_portal.text import fold, lower_first, parse_day
 from sponsorships.models import Agency, Assignment, AssignmentDecision
 
 from .agencies import AgencyIndex
@@ -51,6 +52,21 @@ TARGET_WORDS = {
 }
 
 
+# Tỉnh is needed on every row: the agency is looked up within it.
+PROVINCE_FIRST = [
+    replace(
+        column,
+        required=True,
+        help=gettext_lazy(
+            "Tỉnh của cơ quan và của xã («Tỉnh Quảng Trị» hoặc «Quảng Trị»): cơ quan được tìm trong tỉnh này."
+        ),
+    )
+    if column.key == "province"
+    else column
+    for column in PLACE_COLUMNS
+]
+
+
 def _overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
     return (other_end is None or other_end >= start) and (end is None or other_start <= end)
 
@@ -60,6 +76,7 @@ class AssignmentRoster(Roster):
     kind = "assignments"
     label = gettext_lazy("Quyết định và phân công")
     position = 30
+    after = ("agencies",)
     title = gettext_lazy("Quyết định phân công và danh sách phân công")
     columns = [
         Column(
@@ -67,28 +84,85 @@ class AssignmentRoster(Roster):
             "Số quyết định",
             aliases=["Quyết định", "Số QĐ"],
             example="1841/QĐ-UBND",
+            help=gettext_lazy(
+                "Số quyết định phân công (1841/QĐ-UBND): đã có trong tỉnh thì dùng lại, chưa có "
+                "thì tạo. Để trống: phân công không gắn quyết định (hoặc giữ quyết định cũ)."
+            ),
         ),
         Column(
             "decision_date",
             "Ngày quyết định",
             aliases=["Ngày QĐ", "Ngày ban hành"],
             example="14/07/2020",
+            help=gettext_lazy("Ngày ký quyết định, dd/mm/yyyy; cần khi quyết định chưa có."),
         ),
-        Column("issuer", "Cơ quan ban hành", example="UBND tỉnh Quảng Trị"),
+        Column(
+            "issuer",
+            "Cơ quan ban hành",
+            example="UBND tỉnh Quảng Trị",
+            help=gettext_lazy("Để trống là UBND của tỉnh (ví dụ «UBND tỉnh Quảng Trị»)."),
+        ),
         Column(
             "agency",
             "Cơ quan",
             required=True,
             aliases=["Cơ quan đỡ đầu", "Cơ quan, đơn vị"],
             example="Hội Cựu chiến binh tỉnh Quảng Trị",
+            help=gettext_lazy(
+                "Cơ quan đã có trong danh sách cơ quan của tỉnh: tên đầy đủ, tên viết tắt (CCB) "
+                "hoặc tên cũ."
+            ),
         ),
-        *PLACE_COLUMNS,
-        Column("kind", "Hình thức", required=True, aliases=["Đỡ đầu/phụ trách"], example="Đỡ đầu"),
-        Column("start", "Từ ngày", required=True, aliases=["Ngày bắt đầu"], example="14/07/2020"),
-        Column("end", "Đến ngày", aliases=["Ngày kết thúc"], example=""),
-        Column("target_level", "Mục tiêu", example="Nông thôn mới"),
-        Column("target_year", "Năm đạt mục tiêu", aliases=["Năm đạt"], example=2021),
-        Column("notes", "Ghi chú", example=""),
+        *PROVINCE_FIRST,
+        Column(
+            "kind",
+            "Hình thức",
+            required=True,
+            aliases=["Đỡ đầu/phụ trách"],
+            example="Đỡ đầu",
+            help=gettext_lazy("Đỡ đầu hoặc Phụ trách."),
+        ),
+        Column(
+            "start",
+            "Từ ngày",
+            required=True,
+            aliases=["Ngày bắt đầu"],
+            example="14/07/2020",
+            help=gettext_lazy(
+                "Ngày bắt đầu, dd/mm/yyyy; cùng cơ quan, xã và ngày bắt đầu là cùng một phân công."
+            ),
+        ),
+        Column(
+            "end",
+            "Đến ngày",
+            aliases=["Ngày kết thúc"],
+            example="",
+            help=gettext_lazy(
+                "Ngày kết thúc, dd/mm/yyyy. Để trống: phân công mới chưa có ngày kết thúc, phân "
+                "công đã có giữ ngày cũ."
+            ),
+        ),
+        Column(
+            "target_level",
+            "Mục tiêu",
+            example="Nông thôn mới",
+            help=gettext_lazy(
+                "Nông thôn mới (NTM), Nâng cao hoặc Kiểu mẫu. Để trống: giữ mục tiêu đã có."
+            ),
+        ),
+        Column(
+            "target_year",
+            "Năm đạt mục tiêu",
+            aliases=["Năm đạt"],
+            example=2021,
+            help=gettext_lazy("Năm có bốn chữ số (2026). Để trống: giữ năm đã có."),
+        ),
+        Column(
+            "notes",
+            "Ghi chú",
+            example="",
+            help=gettext_lazy("Ghi chú tự do. Để trống: giữ ghi chú đã có."),
+        ),
     ]
     instructions = [
         gettext_lazy(
@@ -98,7 +172,7 @@ class AssignmentRoster(Roster):
             "Quyết định được tìm theo số trong tỉnh; chưa có thì được tạo (cần ghi ngày quyết định)."
         ),
         gettext_lazy(
-            "Phân công đã có (cùng cơ quan, cùng xã, cùng ngày bắt đầu) được cập nhật; hai phân công của một cơ quan cho một xã không được trùng thời gian."
+            "Phân công đã có (cùng cơ quan, cùng xã, cùng ngày bắt đầu) được cập nhật, ô để trống giữ giá trị đã có; hai phân công của một cơ quan cho một xã không được trùng thời gian."
         ),
         gettext_lazy(
             "Hình thức: Đỡ đầu hoặc Phụ trách. Ngày ghi dd/mm/yyyy. Mục tiêu: Nông thôn mới, Nâng cao, Kiểu mẫu."
@@ -181,18 +255,10 @@ class AssignmentRoster(Roster):
             agency = None
             if row.required("agency"):
                 if province is None:
-                    row.fail("province", _("Cần ghi Tỉnh để tìm cơ quan."), row.value("province"))
+                    if not row.value("province"):
+                        row.fail("province", _("Cần ghi Tỉnh để tìm cơ quan."))
                 else:
-                    found = agencies.find(province.name, row.value("agency"))
-                    if len(found) == 1:
-                        agency = found[0]
-                    else:
-                        row.fail(
-                            "agency",
-                            _("Không tìm thấy cơ quan này trong tỉnh đã ghi.")
-                            if not found
-                            else _("Tên này ứng với nhiều cơ quan."),
-                        )
+                    agency = agencies.lookup(row, "agency", province.name)
             decision = self._decision(row, decisions, agency)
             if row.outcome.status == ERROR or not (commune and agency and start and kind):
                 continue
@@ -210,8 +276,8 @@ class AssignmentRoster(Roster):
             )
             if day is not None
         )
-        duplicate_check([(item[0], (item[1].pk, item[2].pk, item[4])) for item in located], "start")
-        self._compare(located)
+        duplicate_check([(item[0], (item[1].pk, item[2].pk, item[4])) for item in located])
+        self._compare(located, decisions)
 
     @staticmethod
     def _day(row: RowChecker, key: str, *, required: bool = False) -> date | None:
@@ -230,17 +296,21 @@ class AssignmentRoster(Roster):
             return None
         found = decisions.get((agency.province_id, fold(number)))
         if found:
+            row.matched("decision_number", str(found))
             return (found.pk,)
         day = self._day(row, "decision_date")
         if day is None:
             if not row.value("decision_date"):
                 row.fail("decision_date", _("Quyết định mới cần ghi ngày quyết định."))
             return None
-        issuer = row.value("issuer") or _("UBND %(province)s") % {"province": agency.province.name}
+        # As people write it: "UBND tỉnh Quảng Trị", not "UBND Tỉnh Quảng Trị".
+        issuer = row.value("issuer") or _("UBND %(province)s") % {
+            "province": lower_first(agency.province.name)
+        }
         return (None, agency.province_id, number, day, issuer)
 
     @staticmethod
-    def _compare(located: list) -> None:
+    def _compare(located: list, decisions: dict) -> None:
         """New, updated or unchanged against the portal; overlaps in the file or with the portal."""
         pairs = {(item[1].pk, item[2].pk) for item in located if item[0].outcome.status != ERROR}
         current = defaultdict(list)
@@ -248,12 +318,15 @@ class AssignmentRoster(Roster):
         for assignment in Assignment.objects.filter(agency_id__in=agency_ids):
             if (assignment.agency_id, assignment.commune_id) in pairs:
                 current[(assignment.agency_id, assignment.commune_id)].append(assignment)
+        names = {d.pk: d.number for d in decisions.values()}
         in_file = defaultdict(list)
         for row, agency, commune, kind, start, end, target, target_year, decision in located:
             if row.outcome.status == ERROR:
                 continue
             pair = (agency.pk, commune.pk)
             same = next((a for a in current[pair] if a.start == start), None)
+            if same is not None and end is None:
+                end = same.end  # a blank cell keeps the stored end
             clash = next(
                 (
                     a
@@ -288,11 +361,28 @@ class AssignmentRoster(Roster):
             if same is None:
                 row.outcome.status = NEW
             else:
-                unchanged = all(getattr(same, field) == value for field, value in values.items())
-                unchanged = unchanged and (
-                    decision is None or (decision[0] and same.decision_id == decision[0])
-                )
-                row.outcome.status = UNCHANGED if unchanged else UPDATED
+                # Blank cells keep what the portal has.
+                for field in ("end", "target_level", "target_year", "notes"):
+                    if values[field] in (None, ""):
+                        values[field] = getattr(same, field)
+                changed = False
+                for field, labels in (
+                    ("kind", dict(Assignment.Kind.choices)),
+                    ("end", None),
+                    ("target_level", dict(Recognition.Level.choices)),
+                    ("target_year", None),
+                    ("notes", None),
+                ):
+                    changed = (
+                        row.compare(field, getattr(same, field), values[field], labels) or changed
+                    )
+                if decision is not None and not (decision[0] and same.decision_id == decision[0]):
+                    stored = names.get(same.decision_id, "") if same.decision_id else ""
+                    changed = (
+                        row.compare("decision_number", stored, row.value("decision_number"))
+                        or changed
+                    )
+                row.outcome.status = UPDATED if changed else UNCHANGED
             row.outcome.payload = (
                 same.pk if same else None,
                 agency.pk,

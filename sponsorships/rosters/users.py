@@ -57,16 +57,54 @@ class UserRoster(Roster):
     kind = "users"
     label = gettext_lazy("Người dùng")
     position = 40
+    after = ("agencies",)
     title = gettext_lazy("Danh sách người dùng")
     columns = [
         Column(
-            "username", "Tên đăng nhập", required=True, aliases=["Tài khoản"], example="xa.batang"
+            "username",
+            "Tên đăng nhập",
+            required=True,
+            aliases=["Tài khoản"],
+            example="xa.batang",
+            help=gettext_lazy(
+                "Chữ không dấu, số và @ . + - _ (xa.batang); người dùng đã có được nhận theo tên này."
+            ),
         ),
-        Column("full_name", "Họ tên", aliases=["Họ và tên"], example="Hồ Văn Thanh"),
-        Column("email", "Email", aliases=["Thư điện tử"], example="batang@quangtri.gov.vn"),
-        Column("role", "Vai trò", required=True, example="Cán bộ xã"),
+        Column(
+            "full_name",
+            "Họ tên",
+            aliases=["Họ và tên"],
+            example="Hồ Văn Thanh",
+            help=gettext_lazy("Họ và tên đầy đủ. Để trống: người dùng đã có giữ họ tên cũ."),
+        ),
+        Column(
+            "email",
+            "Email",
+            aliases=["Thư điện tử"],
+            example="batang@quangtri.gov.vn",
+            help=gettext_lazy(
+                "Cần cho người dùng mới (thư mời đặt mật khẩu). Để trống: người dùng đã có giữ email cũ."
+            ),
+        ),
+        Column(
+            "role",
+            "Vai trò",
+            required=True,
+            example="Cán bộ xã",
+            help=gettext_lazy(
+                "Cán bộ tỉnh (hoặc Văn phòng Điều phối, VPĐP), Cán bộ huyện, Cán bộ xã, Thành viên cơ quan."
+            ),
+        ),
         *PLACE_COLUMNS,
-        Column("agency", "Cơ quan", aliases=["Tên cơ quan"], example=""),
+        Column(
+            "agency",
+            "Cơ quan",
+            aliases=["Tên cơ quan"],
+            example="",
+            help=gettext_lazy(
+                "Cho thành viên cơ quan: tên đầy đủ, tên viết tắt hoặc tên cũ của cơ quan trong tỉnh đã ghi."
+            ),
+        ),
     ]
     instructions = [
         gettext_lazy(
@@ -79,7 +117,7 @@ class UserRoster(Roster):
             "Phạm vi theo vai trò: cán bộ tỉnh ghi Tỉnh; cán bộ huyện ghi Huyện (và Tỉnh); cán bộ xã ghi Xã hoặc Mã xã; thành viên cơ quan ghi Cơ quan và Tỉnh."
         ),
         gettext_lazy(
-            "Người dùng đã có (cùng tên đăng nhập) được cập nhật họ tên, email, vai trò, phạm vi. Tài khoản quản trị không được tạo hay sửa qua tệp."
+            "Người dùng đã có (cùng tên đăng nhập) được cập nhật họ tên, email, vai trò, phạm vi; ô để trống giữ giá trị đã có (cùng vai trò, không ghi địa bàn: giữ phạm vi cũ). Tài khoản quản trị không được tạo hay sửa qua tệp."
         ),
     ]
     examples = [
@@ -143,8 +181,12 @@ class UserRoster(Roster):
                         "Vai trò không hợp lệ: chọn Cán bộ tỉnh, Cán bộ huyện, Cán bộ xã hoặc Thành viên cơ quan."
                     ),
                 )
-            scope = self._scope(row, role, places, agencies) if role else None
             current = existing.get(username.lower())
+            if current is not None and role == current.role and not self._scope_written(row):
+                # Blank place cells keep the scope an existing user has.
+                scope = getattr(current, f"{ROLE_SCOPE_FIELD[role]}_id")
+            else:
+                scope = self._scope(row, role, places, agencies) if role else None
             if current is not None and (current.is_superuser or current.role == Role.ADMIN):
                 row.fail("username", _("Tài khoản quản trị không được sửa qua tệp."))
             if current is None and not email and row.outcome.status != ERROR:
@@ -175,12 +217,54 @@ class UserRoster(Roster):
             row.outcome.label = f"{username} – {row.value('role')}"
             if current is None:
                 row.outcome.status = NEW
-            elif all(getattr(current, field) == value for field, value in wanted.items()):
-                row.outcome.status = UNCHANGED
             else:
-                row.outcome.status = UPDATED
+                if wanted["first_name"] == current.get_full_name():
+                    # The same name, however the admin split it in two: kept as it is.
+                    wanted["first_name"], wanted["last_name"] = (
+                        current.first_name,
+                        current.last_name,
+                    )
+                changed = row.compare(
+                    "full_name",
+                    current.get_full_name(),
+                    f"{wanted['first_name']} {wanted['last_name']}".strip(),
+                )
+                changed = row.compare("email", current.email, wanted["email"]) or changed
+                changed = (
+                    row.compare("role", current.role, wanted["role"], dict(Role.choices)) or changed
+                )
+                for field in ("province", "district", "commune", "agency"):
+                    stored, scope_id = getattr(current, f"{field}_id"), wanted[f"{field}_id"]
+                    if stored != scope_id:
+                        name = self._scope_name
+                        row.compare(
+                            field,
+                            name(places, agencies, field, stored),
+                            name(places, agencies, field, scope_id),
+                        )
+                        changed = True
+                row.outcome.status = UPDATED if changed else UNCHANGED
             row.outcome.payload = (current.pk if current else None, username, wanted)
-        duplicate_check(keyed, "username")
+        duplicate_check(keyed)
+
+    @staticmethod
+    def _scope_name(places: Places, agencies: AgencyIndex, field: str, pk: int | None) -> str:
+        """A scope as the preview names it, read from what the check has loaded (no query)."""
+        if pk is None:
+            return ""
+        found = {
+            "province": places.province_by_pk,
+            "district": places.district_by_pk,
+            "commune": places.commune_by_pk,
+            "agency": agencies.by_pk,
+        }[field].get(pk)
+        return found.name if found else str(pk)
+
+    @staticmethod
+    def _scope_written(row: RowChecker) -> bool:
+        return any(
+            row.value(key) for key in ("province", "district", "commune_code", "commune", "agency")
+        )
 
     @staticmethod
     def _scope(row: RowChecker, role: str, places: Places, agencies: AgencyIndex) -> int | None:
@@ -190,12 +274,16 @@ class UserRoster(Roster):
             if role == Role.PROVINCE:
                 if province is None:
                     row.fail("province", _("Cán bộ tỉnh cần ghi Tỉnh."), "")
-                return province.pk if province else None
+                    return None
+                row.matched("province", places.describe(province))
+                return province.pk
             if role == Role.DISTRICT:
                 district = places.district(name=row.value("district"), province=province)
                 if district is None:
                     row.fail("district", _("Cán bộ huyện cần ghi Huyện."), "")
-                return district.pk if district else None
+                    return None
+                row.matched("district", places.describe(district))
+                return district.pk
         except NotMatched as error:
             row.fail("district" if role == Role.DISTRICT else "province", str(error))
             return None
@@ -206,16 +294,8 @@ class UserRoster(Roster):
         if not name or province is None:
             row.fail("agency", _("Thành viên cơ quan cần ghi Cơ quan và Tỉnh."), name)
             return None
-        found = agencies.find(province.name, name)
-        if len(found) != 1:
-            row.fail(
-                "agency",
-                _("Không tìm thấy cơ quan này trong tỉnh đã ghi.")
-                if not found
-                else _("Tên này ứng với nhiều cơ quan."),
-            )
-            return None
-        return found[0].pk
+        agency = agencies.lookup(row, "agency", province.name)
+        return agency.pk if agency else None
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         new, changed = [], []

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ntm_portal.models import User
 from ntm_portal.rosters import roster_for, rosters
+from ntm_portal.rosters.base import WHOLE_ROW
 from ntm_portal.rosters.reading import RosterFileError
 from ntm_portal.rosters.services import roster_import_record_cli, roster_validate_file
 from ntm_portal.rosters.workbooks import template_workbook
@@ -57,6 +58,9 @@ class Command(BaseCommand):
                     self.stdout.write(notice)
                 errors = validation.as_json()["errors"]
                 for error in errors[:MAX_PRINTED_ERRORS]:
+                    if error["column"] == WHOLE_ROW:
+                        self.stdout.write(f"Dòng {error['row']}: {error['reason']}")
+                        continue
                     self.stdout.write(
                         f"Dòng {error['row']}, cột «{error['column']}», giá trị «{error['value']}»: {error['reason']}"
                     )
