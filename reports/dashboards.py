@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -41,6 +42,7 @@ from communes.models import (
 )
 from criteria.models import CommuneStanding, CriteriaSet, Criterion, Evaluation, Recognition
 from criteria.selectors import set_in_force
+from criteria.standings import standings_version
 from ntm_portal.limits import parse_id
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to
@@ -125,6 +127,7 @@ class Scope:
     title: str
     communes: CommuneQuerySet  # the xã the figures are about, filters applied
     filters: Filters
+    owner: str = ""  # whose visibility the communes follow (the cache key's part of the user)
 
     @property
     def group_by(self) -> tuple[str, str] | None:
@@ -274,10 +277,47 @@ def scope_for(user: User, filters: Filters) -> Scope:
         communes = communes.filter(pk__in=assigned.values("commune_id"))
         if level != "agency":
             title = f"{title} – {filters.agency}"
-    return Scope(level=level, title=title, communes=communes, filters=filters)
+    owner = (
+        "all"
+        if user.is_admin
+        else f"{user.role}:{user.province_id or ''}:{user.district_id or ''}:{user.commune_id or ''}"
+    )
+    return Scope(level=level, title=title, communes=communes, filters=filters, owner=owner)
 
 
 # --- Figures ------------------------------------------------------------------------------------
+
+FIGURE_TIMEOUT = 2 * 60 * 60  # a bound on memory only: the version makes old keys unreachable
+
+
+def cached(scope: Scope, figure: str, compute):
+    """A figure from the summary tables, cached under the scope, the filters and the standings'
+    version (which changes whenever the tables are rebuilt): never older than the tables, and
+    each figure keeps the freshness it was computed with. An agency's scope follows its live
+    assignments, which the version does not see: never cached."""
+    filters = scope.filters
+    if scope.level == "agency" or filters.agency is not None or filters.criteria_set is None:
+        return compute()
+    key = ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            figure,
+            standings_version(),
+            scope.level,
+            scope.owner,
+            filters.edition,
+            filters.criteria_set.pk,
+            filters.province.pk if filters.province else "",
+            filters.district.pk if filters.district else "",
+            filters.period_key,
+        )
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FIGURE_TIMEOUT)
+    return value
 
 
 def standings(scope: Scope) -> QuerySet[CommuneStanding]:

@@ -78,6 +78,15 @@ def _static_files_without_collectstatic(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _an_empty_cache() -> None:
+    """Cached figures and counts are keyed by versions and ids that a rolled-back test may hand
+    to the next one: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 

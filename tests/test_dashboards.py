@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -243,8 +244,10 @@ def test_the_list_behind_a_figure(client, data, personas, params, expected):
 
 def test_heat_map_cells_and_columns(client, data, personas):
     context = _get(client, personas["province"], HEATMAP).context
+    states = {"met": True, "unmet": False, "unknown": None}
     cells = {
-        commune.short_name: [state for _, state, _ in row] for commune, row in context["table"]
+        commune.short_name: [states[css] for css in re.findall(r'class="cell (\w+)"', html)]
+        for commune, html in context["table"]
     }
     assert cells == {
         "Ba Tầng": [True, True, True],
@@ -252,8 +255,12 @@ def test_heat_map_cells_and_columns(client, data, personas):
         "Triệu Long": [True, True, False],
     }
     poverty = data.criteria_set.criteria.get(number=3)
-    _, _, link = context["table"][0][1][2]
-    assert f"tieu_chi={poverty.pk}" in link
+    links = re.findall(r'href="([^"]+)"', context["table"][0][1])
+    assert f"tieu_chi={poverty.pk}" in links[2]
+    assert "trang_thai=dat" in links[2]
+    page = _get(client, personas["province"], HEATMAP).content.decode()
+    assert 'title="Ba Tầng – 3. ' in page
+    assert '✗<span class="visually-hidden">Chưa đạt</span>' in page  # read out, not only drawn
 
 
 # --- Scope and bad input ------------------------------------------------------------------------
