@@ -177,10 +177,11 @@ FAST_XLSX = True
 # cannot make it allocate billions of cells (openpyxl streams such a sheet instead).
 FAST_MAX_CELLS = 2_000_000
 FAST_MAX_SHEET_BYTES = 32 * 1024 * 1024
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*\bt="e"')
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*\br="([0-9]{1,7})"')
+# The address first, as Excel, LibreOffice and openpyxl write it; a cell or row written otherwise
+# is not counted, and the sheet goes to openpyxl.
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
+_PREFIXED_TAG = re.compile(rb"<\w+:(?:c|row|sheetData)[\s>/]")
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
@@ -249,8 +250,9 @@ def _first_sheet(data: bytes) -> tuple[int, str] | None:
 def _plain_sheet(data: bytes, path: str) -> int | None:
     """The sheet's last row (its last row element, blank or not) when calamine reads it exactly
     as openpyxl would: no formula (calamine gives cached values), no error cell (calamine blanks
-    them, openpyxl gives "#N/A"), every cell with its address, and a rectangle small enough to
-    hold; None otherwise."""
+    them, openpyxl gives "#N/A"), every row and cell with its address, no namespace prefixes,
+    and a rectangle small enough to hold; None otherwise. Byte counts and one pass per pattern:
+    a fraction of the read itself."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         if archive.getinfo(path).file_size > FAST_MAX_SHEET_BYTES:
@@ -258,21 +260,37 @@ def _plain_sheet(data: bytes, path: str) -> int | None:
         xml = archive.read(path)
     except (KeyError, zipfile.BadZipFile, OSError, EOFError):
         return None
-    if FORMULA_TAG.search(xml) or _ERROR_CELL.search(xml):
+    if FORMULA_TAG.search(xml) or b' t="e"' in xml or _PREFIXED_TAG.search(xml):
         return None
     references = _CELL_REF.findall(xml)
-    if len(references) != len(_CELL_TAG.findall(xml)):
+    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    numbers = _ROW_NUMBER.findall(xml)
+    if len(references) != cells or len(numbers) != xml.count(b"<row ") + xml.count(b"<row>"):
         return None
-    rows = columns = 0
-    for letters, number in references:
-        rows = max(rows, int(number))
+    # calamine's rectangle ends at the last cell; blank row elements after it do not count.
+    rows = max((int(number) for _letters, number in references), default=0)
+    columns = 0
+    for name in {letters for letters, _number in references}:
         column = 0
-        for letter in letters:
+        for letter in name:
             column = column * 26 + letter - 64
         columns = max(columns, column)
     if rows * columns > FAST_MAX_CELLS:
         return None
-    return max([rows, *(int(number) for number in _ROW_NUMBER.findall(xml))])
+    return max((int(number) for number in numbers), default=rows)
+
+
+_WHOLE = 2**53  # floats below this are whole numbers exactly
+
+
+def _cell(value: object) -> object:
+    """calamine's value as openpyxl gives it: None for blank, whole numbers as int."""
+    kind = value.__class__
+    if kind is str:
+        return value or None
+    if kind is float and value.is_integer() and -_WHOLE < value < _WHOLE:
+        return int(value)
+    return value
 
 
 def _calamine_rows(data: bytes, index: int, last_row: int) -> Iterator[list[Cell]]:
@@ -285,7 +303,7 @@ def _calamine_rows(data: bytes, index: int, last_row: int) -> Iterator[list[Cell
     except Exception:  # calamine's errors on a damaged workbook all mean the same
         raise RosterFileError(_("Tệp Excel bị hỏng, không đọc được.")) from None
     for row in values:
-        yield [(None if value == "" else value, False) for value in row]
+        yield [(_cell(value), False) for value in row]
     # Blank rows after the cells (formatted, say): openpyxl yields them, and a run of them
     # ends the table with a notice; as many as it takes to say so.
     for _blank in range(min(last_row - len(values), BLANK_RUN_END)):
@@ -343,6 +361,11 @@ def _text(value: object) -> str:
     """A cell as the text the roster rules read; numbers and dates as Vietnamese officials write."""
     if value is None:
         return ""
+    kind = value.__class__
+    if kind is str:
+        return nfc(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "x" if value else ""
     if isinstance(value, datetime):
