@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -16,7 +17,6 @@ logger = logging.getLogger(__name__)
 # The menu shows every signed-in user's unread count on every page: cached per user, dropped
 # whenever a notification of theirs is created, read or deleted (now, and again once the
 # transaction commits, so a count read in between never outlives it).
-UNREAD_TIMEOUT = 10 * 60
 
 
 def _unread_key(user_id: int) -> str:
@@ -24,11 +24,14 @@ def _unread_key(user_id: int) -> str:
 
 
 def unread_count(user: User) -> int:
+    timeout = settings.UNREAD_COUNT_CACHE_SECONDS
+    if not timeout:
+        return user.notifications.filter(read_at=None).count()
     key = _unread_key(user.pk)
     count = cache.get(key)
     if count is None:
         count = user.notifications.filter(read_at=None).count()
-        cache.set(key, count, UNREAD_TIMEOUT)
+        cache.set(key, count, timeout)
     return count
 
 

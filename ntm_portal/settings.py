@@ -313,6 +313,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# Cached dashboard figures (keyed by the standings' version, so never stale; the time only bounds
+# memory) and each user's unread-notification count (dropped on every change). 0 turns one off.
+DASHBOARD_CACHE_SECONDS = 2 * 60 * 60
+UNREAD_COUNT_CACHE_SECONDS = 10 * 60
+
 # --- Email ---------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NTM Portal <no-reply@localhost>")

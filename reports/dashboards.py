@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Count,
@@ -287,8 +288,6 @@ def scope_for(user: User, filters: Filters) -> Scope:
 
 # --- Figures ------------------------------------------------------------------------------------
 
-FIGURE_TIMEOUT = 2 * 60 * 60  # a bound on memory only: the version makes old keys unreachable
-
 
 def cached(scope: Scope, figure: str, compute):
     """A figure from the summary tables, cached under the scope, the filters and the standings'
@@ -296,7 +295,13 @@ def cached(scope: Scope, figure: str, compute):
     each figure keeps the freshness it was computed with. An agency's scope follows its live
     assignments, which the version does not see: never cached."""
     filters = scope.filters
-    if scope.level == "agency" or filters.agency is not None or filters.criteria_set is None:
+    timeout = settings.DASHBOARD_CACHE_SECONDS
+    if (
+        not timeout
+        or scope.level == "agency"
+        or filters.agency is not None
+        or filters.criteria_set is None
+    ):
         return compute()
     key = ":".join(
         str(part)
@@ -316,7 +321,7 @@ def cached(scope: Scope, figure: str, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, FIGURE_TIMEOUT)
+        cache.set(key, value, timeout)
     return value
 
 

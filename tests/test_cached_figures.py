@@ -15,6 +15,12 @@ from ntm_portal.notifications import notify
 from .test_dashboards import ALL_MET, OVERVIEW, _approved, _get, data  # noqa: F401 (fixture)
 
 
+@pytest.fixture(autouse=True)
+def _caching_on(settings) -> None:
+    settings.DASHBOARD_CACHE_SECONDS = 7200
+    settings.UNREAD_COUNT_CACHE_SECONDS = 600
+
+
 def _queries(client, url: str, **params) -> tuple[list[str], object]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)

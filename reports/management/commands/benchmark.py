@@ -562,7 +562,7 @@ class Command(BaseCommand):
                 ]
                 data = _data_size(criteria_set, ctx)
                 base = (
-                    self._floor(_national_from_base_tables(ctx), requests)
+                    self._floor(_national_from_base_tables(ctx), requests)[0]
                     if connection.vendor == "postgresql"
                     else 0.0
                 )
