@@ -247,7 +247,7 @@ def test_heat_map_cells_and_columns(client, data, personas):
     context = _get(client, personas["province"], HEATMAP).context
     states = {"met": True, "unmet": False, "unknown": None}
     cells = {
-        commune.short_name: [states[css] for css in re.findall(r'class="cell (\w+)"', html)]
+        commune["short_name"]: [states[css] for css in re.findall(r'class="cell (\w+)"', html)]
         for commune, html in context["table"]
     }
     assert cells == {

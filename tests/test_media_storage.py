@@ -76,7 +76,9 @@ def test_uploads_are_stored_and_served_through_the_configured_storage(
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     }
     client.force_login(personas["commune"])
-    _upload(client, world.evaluation_a1, "Biên bản lưu trên bộ nhớ.pdf", PDF_BYTES, "application/pdf")
+    _upload(
+        client, world.evaluation_a1, "Biên bản lưu trên bộ nhớ.pdf", PDF_BYTES, "application/pdf"
+    )
     evidence = Evidence.objects.get(original_name="Biên bản lưu trên bộ nhớ.pdf")
     assert isinstance(evidence.file.storage._wrapped, InMemoryStorage)
     assert evidence.file.storage.exists(evidence.file.name)
