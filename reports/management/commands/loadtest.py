@@ -288,16 +288,20 @@ class Command(BaseCommand):
                     if time.monotonic() >= deadline:
                         break
                     begun = time.perf_counter()
-                    try:
-                        connection.request("GET", path, headers={"Cookie": walker.cookie})
-                        response = connection.getresponse()
-                        response.read()
-                        status = response.status
-                        if response.getheader("Connection", "").lower() == "close":
+                    status = 0
+                    # A kept-alive connection the server closed while the user was thinking is
+                    # not the page's error: one retry on a fresh connection, as browsers do.
+                    for _attempt in range(2):
+                        try:
+                            connection.request("GET", path, headers={"Cookie": walker.cookie})
+                            response = connection.getresponse()
+                            response.read()
+                            status = response.status
+                            if response.getheader("Connection", "").lower() == "close":
+                                connection.close()
+                            break
+                        except (OSError, http.client.HTTPException):
                             connection.close()
-                    except (OSError, http.client.HTTPException):
-                        status = 0
-                        connection.close()
                     spent = (time.perf_counter() - begun) * 1000
                     with lock:
                         results.append((page, spent, status))
