@@ -11,7 +11,7 @@ VIETNAM_PROVINCES_2025 := 2026.9.0
 VIETNAMADMINUNITS := 1.0.4
 VENDOR := var/vendor-divisions
 
-.PHONY: install run test check lint format messages vendor-divisions benchmark backup restore clean
+.PHONY: install run test check lint format messages vendor-divisions benchmark loadtest backup restore clean
 
 install: $(VENV)/.installed
 
@@ -88,6 +88,13 @@ vendor-divisions:
 benchmark: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) benchmark --scale national
+
+# 20 signed-in users of mixed roles for 60 s against gunicorn on loopback, on the benchmark's
+# data (run `make benchmark` first, with the same DATABASE_URL); writes var/loadtest.json.
+LOADTEST_USERS ?= 20
+LOADTEST_SECONDS ?= 60
+loadtest: install
+	$(MANAGE) loadtest --users $(LOADTEST_USERS) --seconds $(LOADTEST_SECONDS)
 
 # The database (pg_dump, or the embedded SQLite file) and media/ into one folder with a manifest;
 # `make restore BACKUP=folder` puts both back and checks the row counts against the manifest.

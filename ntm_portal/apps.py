@@ -11,3 +11,15 @@ class NtmPortalConfig(AppConfig):
         from .rosters.registry import autodiscover
 
         autodiscover()
+
+        # Notifications made or changed one by one (the admin, tests) drop the cached count too.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Notification
+        from .notifications import unread_changed
+
+        def changed(sender, instance, **kwargs) -> None:
+            unread_changed([instance.user_id])
+
+        post_save.connect(changed, sender=Notification, weak=False)
+        post_delete.connect(changed, sender=Notification, weak=False)

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import Role
+from .notifications import unread_count
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -39,7 +40,7 @@ def navigation(request: HttpRequest) -> dict:
     if user.is_admin or user.role == Role.PROVINCE:
         links.append((_("Cơ quan"), reverse("sponsorships:agency_list")))
     links.append((_("Bộ tiêu chí"), reverse("criteria:criteria_set_list")))
-    unread = user.notifications.filter(read_at=None).count()
+    unread = unread_count(user)
     links.append(
         (
             _("Thông báo (%(count)s)") % {"count": unread} if unread else _("Thông báo"),

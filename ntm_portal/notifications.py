@@ -5,10 +5,42 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
 from .models import Notification, User
 from .queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
+
+# The menu shows every signed-in user's unread count on every page: cached per user, dropped
+# whenever a notification of theirs is created, read or deleted (now, and again once the
+# transaction commits, so a count read in between never outlives it).
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user: User) -> int:
+    timeout = settings.UNREAD_COUNT_CACHE_SECONDS
+    if not timeout:
+        return user.notifications.filter(read_at=None).count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = user.notifications.filter(read_at=None).count()
+        cache.set(key, count, timeout)
+    return count
+
+
+def unread_changed(user_ids: Iterable[int]) -> None:
+    keys = [_unread_key(user_id) for user_id in set(user_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def notify(
@@ -29,6 +61,7 @@ def notify(
         for user in users
         if user.is_active
     )
+    unread_changed(notification.user_id for notification in notifications)
     enqueue_after_commit(
         "ntm_portal.tasks.send_notification_email",
         [notification.pk for notification in notifications],

@@ -279,9 +279,44 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads and generated documents go through Django's storage API only (saved and opened by
+# their FileField, served by views that check access first), so they can live in S3-compatible
+# object storage instead of a local volume: then web and worker can run on several hosts.
+# MEDIA_STORAGE=s3 with MEDIA_S3_BUCKET (and, for MinIO, Ceph or a provider other than AWS,
+# MEDIA_S3_ENDPOINT_URL); keys from MEDIA_S3_ACCESS_KEY_ID / MEDIA_S3_SECRET_ACCESS_KEY or the
+# host's own AWS credentials. Objects stay private: nothing is ever linked to directly.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    if not env.str("MEDIA_S3_BUCKET", default=""):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 cần MEDIA_S3_BUCKET (tên bucket lưu tệp).")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "bucket_name": env.str("MEDIA_S3_BUCKET"),
+                "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default=""),
+                "region_name": env.str("MEDIA_S3_REGION", default=""),
+                "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default=""),
+                "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default=""),
+                "location": env.str("MEDIA_S3_PREFIX", default="media"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            }.items()
+            if value != ""
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("MEDIA_STORAGE phải là local (mặc định) hoặc s3.")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# Cached dashboard figures (keyed by the standings' version, so never stale; the time only bounds
+# memory) and each user's unread-notification count (dropped on every change). 0 turns one off.
+DASHBOARD_CACHE_SECONDS = 2 * 60 * 60
+UNREAD_COUNT_CACHE_SECONDS = 10 * 60
 
 # --- Email ---------------------------------------------------------------------------------------
 if "EMAIL_URL" in env.ENVIRON:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from .forms import PasswordResetRequestForm
 from .models import Notification, Role
+from .notifications import unread_changed
 from .security import client_address, is_over_rate
 from .tasks import HEARTBEAT_CACHE_KEY
 
@@ -64,6 +65,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread = [n.pk for n in notifications if n.read_at is None]
     if unread:
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        unread_changed([request.user.pk])
     return render(
         request,
         "ntm_portal/notification_list.html",

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -53,6 +55,7 @@ from criteria.models import (
     RecognitionStep,
 )
 from criteria.selectors import set_in_force
+from criteria.standings import standings_version
 from ntm_portal.limits import parse_id
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to
@@ -137,6 +140,7 @@ class Scope:
     title: str
     communes: CommuneQuerySet  # the xã the figures are about, filters applied
     filters: Filters
+    owner: str = ""  # whose visibility the communes follow (the cache key's part of the user)
 
     @property
     def group_by(self) -> tuple[str, str] | None:
@@ -286,10 +290,51 @@ def scope_for(user: User, filters: Filters) -> Scope:
         communes = communes.filter(pk__in=assigned.values("commune_id"))
         if level != "agency":
             title = f"{title} – {filters.agency}"
-    return Scope(level=level, title=title, communes=communes, filters=filters)
+    owner = (
+        "all"
+        if user.is_admin
+        else f"{user.role}:{user.province_id or ''}:{user.district_id or ''}:{user.commune_id or ''}"
+    )
+    return Scope(level=level, title=title, communes=communes, filters=filters, owner=owner)
 
 
 # --- Figures ------------------------------------------------------------------------------------
+
+
+def cached(scope: Scope, figure: str, compute):
+    """A figure from the summary tables, cached under the scope, the filters and the standings'
+    version (which changes whenever the tables are rebuilt): never older than the tables, and
+    each figure keeps the freshness it was computed with. An agency's scope follows its live
+    assignments, which the version does not see: never cached."""
+    filters = scope.filters
+    timeout = settings.DASHBOARD_CACHE_SECONDS
+    if (
+        not timeout
+        or scope.level == "agency"
+        or filters.agency is not None
+        or filters.criteria_set is None
+    ):
+        return compute()
+    key = ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            figure,
+            standings_version(),
+            scope.level,
+            scope.owner,
+            filters.edition,
+            filters.criteria_set.pk,
+            filters.province.pk if filters.province else "",
+            filters.district.pk if filters.district else "",
+            filters.period_key,
+        )
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
 
 
 def standings(scope: Scope) -> QuerySet[CommuneStanding]:

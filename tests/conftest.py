@@ -80,6 +80,19 @@ def _static_files_without_collectstatic(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _an_empty_cache(settings) -> None:
+    """Cached figures and counts are keyed by versions and ids that a rolled-back test may hand
+    to the next one: each test starts with none. The dashboard figures and unread counts are not
+    cached unless a test asks (tests/test_cached_figures.py): a warm cache would hide queries
+    from the query-count tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    settings.UNREAD_COUNT_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 

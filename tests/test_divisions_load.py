@@ -150,9 +150,10 @@ def test_unsupported_database_url_scheme_is_a_one_line_error():
 
 
 @pytest.mark.django_db
-def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
+def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_path):
     out = StringIO()
-    call_command("benchmark", requests=50, communes=12, stdout=out)
+    output = tmp_path / "benchmark.json"
+    call_command("benchmark", requests=50, communes=12, output=str(output), stdout=out)
     text = out.getvalue()
     lines = text.splitlines()
     assert lines[0].startswith("load_divisions 2024:")
@@ -161,12 +162,13 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
     assert "(120)" in next(line for line in lines if line.startswith("evaluations (10 half-years"))
     # The 2025 edition: its lineage, groups, four QĐ 51 half-years per xã.
     assert "(48)" in next(line for line in lines if line.startswith("2025: evaluations (4"))
-    tables = [index for index, line in enumerate(lines) if line.startswith("page")]
-    editions = [lines[index - 1] for index in tables]
+    editions = [line for line in lines if line.startswith("edition ")]
     assert editions == ["edition 2024, QD318-2022-XA-NTM", "edition 2025, QD51-2025-XA-NTM"]
-    for start in tables:
-        end = next(i for i in range(start, len(lines)) if lines[i].startswith("national breakdown"))
-        pages = {line[:22].strip(): line.split() for line in lines[start + 1 : end]}
+    assert sum(line.startswith("framework floor") for line in lines) == 2
+    report = json.loads(output.read_text())
+    assert report["machine"]["cpus"] >= 1
+    for edition in report["editions"].values():
+        pages = {page["page"]: page for page in edition["pages"]}
         assert set(pages) >= {
             "province list",
             "province page",
@@ -181,11 +183,30 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page():
             "xã behind a figure",
             "import preview",
         }
-        for name, columns in pages.items():
-            # … p50 p95 queries floor p95/floor target url
-            p50, p95, queries = float(columns[-7]), float(columns[-6]), int(columns[-5])
-            assert 0 < p50 <= p95, name
-            # 15 before issue 16; the dashboard's recognition pipeline adds three.
-            assert 0 < queries <= 18, name
+        assert edition["data"]["latest_standings"] > 0
+        assert set(edition["framework_floor_ms"]) == {"admin", "province"}
+        for name, page in pages.items():
+            assert 0 < page["p50_ms"] <= page["p95_ms"], name
+            assert 0 < page["queries"] <= 15, name
+            assert page["framework_floor_ms"] > 0, name
+            # Where the time goes adds up to the median (the rest is Python).
+            assert page["sql_ms"] + page["template_ms"] <= page["p50_ms"] + 1, name
+            assert page["grows"] in ("flat", "linear"), name
+        assert edition["goals"]["max_queries"] <= 15
+    # A second run at another size reports the growth per page against the first.
+    again = tmp_path / "again.json"
+    call_command(
+        "benchmark",
+        requests=50,
+        communes=12,
+        edition="2024",
+        output=str(again),
+        growth_from=str(output),
+        stdout=StringIO(),
+    )
+    growth = json.loads(again.read_text())["growth"]
+    assert growth["data_ratio"] == 1.0
+    assert {page["page"] for page in growth["pages"]} >= {"commune page", "national dashboard"}
+    assert all(page["queries_equal"] for page in growth["pages"])
     # Nothing the benchmark made (its users) outlives it.
     assert not User.objects.filter(username__startswith="benchmark-admin").exists()

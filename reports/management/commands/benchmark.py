@@ -5,18 +5,27 @@ half-year evaluations each, about 2,000 agencies with an assignment for every x�
 inspections; and every xã of the 2025 edition (with the lineage) in a commune group, with four
 QĐ 51/2025 half-year evaluations, villages, and its own agencies and inspections from 01/07/2025.
 Then, for each edition (`--edition`), it measures p50/p95 over at least 50 requests of each page
-in PAGES, its SQL query count, and the floor: the time of raw SQL computing the same aggregates.
-It prints a table per edition and writes the same figures to var/benchmark.json. The data stays (a second run reuses it): point
-it at a throwaway database (`.ci/with-services .venv/bin/python manage.py benchmark`).
+in PAGES, its SQL query count, and two floors: the SQL floor (raw SQL computing the same
+aggregates, rows fetched) and the framework floor (an authenticated page through the same
+middleware, session, user and base layout with no data, reports/benchmark_urls.py). Each page's
+own cost is `p50 − framework floor`, set against its SQL floor; the goal is
+p95 ≤ framework floor + 3 × SQL floor. Where each page's time goes is measured too: SQL (every
+query, timed by an execute wrapper), templates (rendering less the SQL run while rendering), and
+the rest (Python: the view, ORM objects, loops). `--growth-from` an earlier run at another data
+size adds the ratio per page. It prints a table per edition and writes the same figures to
+var/benchmark.json. The data stays (a second run reuses it): point it at a throwaway database.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import platform
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
+from django.template.backends.django import Template as DjangoTemplate
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -81,6 +91,10 @@ class Page:
     floor: Callable[[Context], SQL]
     user: str = "province"  # "admin" (the country) or "province" (the largest province's office)
     target_ms: float | None = None
+    # How its cost may grow with the country's data: "flat" (one commune's or the measured
+    # province's page, whose own data is the same at both sizes: ≤ 1.1×) or "linear" (a
+    # national aggregate: no worse than the data).
+    grows: str = "flat"
 
 
 @dataclass
@@ -90,12 +104,94 @@ class Measurement:
     p50_ms: float
     p95_ms: float
     queries: int
-    floor_ms: float | None
+    floor_ms: float | None  # the SQL floor
     target_ms: float | None
+    framework_floor_ms: float = 0.0
+    floor_rows: int = 0  # rows the SQL floor fetches: the size of the page's data
+    sql_ms: float = 0.0  # median per request: every query the page runs
+    template_ms: float = 0.0  # rendering, less the SQL run while rendering
+    python_ms: float = 0.0  # the rest: view code, ORM objects, loops, middleware
+    grows: str = "flat"
 
     @property
     def ratio(self) -> float | None:
         return round(self.p95_ms / self.floor_ms, 1) if self.floor_ms else None
+
+    @property
+    def own_over_floor(self) -> float | None:
+        """(p50 − framework floor) / SQL floor: what the page spends per unit of its data."""
+        if not self.floor_ms:
+            return None
+        return round(max(self.p50_ms - self.framework_floor_ms, 0) / self.floor_ms, 1)
+
+    @property
+    def goal_ms(self) -> float | None:
+        """p95 ≤ framework floor + 3 × SQL floor."""
+        if self.floor_ms is None:
+            return None
+        return round(self.framework_floor_ms + 3 * self.floor_ms, 1)
+
+    @property
+    def meets_goal(self) -> bool | None:
+        return None if self.goal_ms is None else self.p95_ms <= self.goal_ms
+
+    def as_json(self) -> dict:
+        return {
+            **asdict(self),
+            "p95_over_floor": self.ratio,
+            "p50_less_framework_over_floor": self.own_over_floor,
+            "goal_ms": self.goal_ms,
+            "meets_goal": self.meets_goal,
+        }
+
+
+class Breakdown:
+    """Where one request's time goes: SQL through an execute wrapper, templates by wrapping
+    the template backend's render (less the SQL run inside it)."""
+
+    def __init__(self) -> None:
+        self.sql = 0.0
+        self.template = 0.0
+        self._sql_in_template = 0.0
+        self._rendering = 0
+
+    def _execute(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - started
+            self.sql += spent
+            if self._rendering:
+                self._sql_in_template += spent
+
+    @contextmanager
+    def watching(self) -> Iterator[Breakdown]:
+        original = DjangoTemplate.render
+        breakdown = self
+
+        def render(template, context=None, request=None):
+            breakdown._rendering += 1
+            started = time.perf_counter()
+            try:
+                return original(template, context, request)
+            finally:
+                breakdown._rendering -= 1
+                if not breakdown._rendering:
+                    breakdown.template += time.perf_counter() - started
+
+        DjangoTemplate.render = render
+        try:
+            with connection.execute_wrapper(self._execute):
+                yield self
+        finally:
+            DjangoTemplate.render = original
+
+    def reset(self) -> tuple[float, float]:
+        """(sql ms, template ms less its SQL) since the last reset."""
+        result = (self.sql * 1000, (self.template - self._sql_in_template) * 1000)
+        self.sql = self.template = self._sql_in_template = 0.0
+        return result
 
 
 # --- The floors: raw SQL computing what each page shows -------------------------------------------
@@ -312,6 +408,7 @@ PAGES: list[Page] = [
         lambda ctx: _dashboard_sql(ctx, None),
         user="admin",
         target_ms=300,
+        grows="linear",
     ),
     Page(
         "province dashboard",
@@ -333,23 +430,27 @@ PAGES: list[Page] = [
         lambda ctx: reverse("communes:commune_detail", args=[ctx.commune.pk]),
         _commune_sql,
         target_ms=100,
+        grows="flat",
     ),
     Page(
         "commune status",
         lambda ctx: reverse("criteria:commune_status", args=[ctx.commune.pk]),
         _commune_status_sql,
         target_ms=100,
+        grows="flat",
     ),
     Page(
         "evaluation",
         lambda ctx: reverse("criteria:evaluation_detail", args=[ctx.evaluation_id]),
         _commune_status_sql,
+        grows="flat",
     ),
     Page(
         "province list",
         lambda ctx: reverse("communes:province_list") + f"?edition={ctx.edition}",
         _province_list_sql,
         user="admin",
+        grows="linear",
     ),
     Page(
         "province page",
@@ -364,6 +465,7 @@ PAGES: list[Page] = [
         lambda ctx: reverse("rosters:import_detail", args=[ctx.roster_import_id]),
         _import_sql,
         user="admin",
+        grows="flat",
     ),
 ]
 
@@ -389,6 +491,17 @@ class Command(BaseCommand):
             default="both",
             help="phiên bản đo (mặc định: cả hai)",
         )
+        parser.add_argument(
+            "--province",
+            default=None,
+            help="mã tỉnh đo (mặc định: tỉnh có nhiều xã nhất trong dữ liệu dựng); đo tăng "
+            "trưởng ở hai cỡ dữ liệu thì dùng cùng một tỉnh",
+        )
+        parser.add_argument(
+            "--growth-from",
+            default=None,
+            help="var/benchmark.json của một lần đo ở cỡ dữ liệu khác: thêm tỷ lệ tăng theo trang",
+        )
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "benchmark.json"))
 
     def handle(
@@ -399,6 +512,8 @@ class Command(BaseCommand):
         communes: int | None,
         edition: str,
         output: str,
+        province: str | None = None,
+        growth_from: str | None = None,
         **options,
     ):
         requests = max(requests, 50)
@@ -423,6 +538,7 @@ class Command(BaseCommand):
             "scale": scale,
             "database": connection.vendor,
             "requests_per_page": requests,
+            "machine": _machine(),
             "build": build,
             "editions": {},
         }
@@ -430,43 +546,103 @@ class Command(BaseCommand):
             criteria_set = CriteriaSet.objects.get(code=EDITION_SETS[measured])
             with (
                 transaction.atomic(),
-                override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages),
+                override_settings(
+                    ALLOWED_HOSTS=["testserver"],
+                    STORAGES=storages,
+                    ROOT_URLCONF="reports.benchmark_urls",
+                ),
             ):
-                ctx = self._context(criteria_set, rural[measured], measured)
-                measurements = [self._measure(ctx, page, requests) for page in PAGES]
+                ctx = self._context(criteria_set, rural[measured], measured, province)
+                framework = {
+                    user: self._framework_floor(ctx, user, requests)
+                    for user in sorted({page.user for page in PAGES})
+                }
+                measurements = [
+                    self._measure(ctx, page, requests, framework[page.user]) for page in PAGES
+                ]
+                data = _data_size(criteria_set, ctx)
                 base = (
-                    self._floor(_national_from_base_tables(ctx), requests)
+                    self._floor(_national_from_base_tables(ctx), requests)[0]
                     if connection.vendor == "postgresql"
                     else 0.0
                 )
                 transaction.set_rollback(True)  # the users made for measuring do not outlive it
-            self._print(measured, criteria_set, measurements, base)
+            self._print(measured, criteria_set, measurements, base, framework)
+            heat = next(m for m in measurements if m.page == "heat map")
+            listed = next(m for m in measurements if m.page == "xã behind a figure")
+            goals = {
+                "pages_meeting_p95_goal": sum(1 for m in measurements if m.meets_goal),
+                "pages_with_a_goal": sum(1 for m in measurements if m.goal_ms is not None),
+                "heatmap_over_list_p50": round(heat.p50_ms / listed.p50_ms, 2),
+                "heatmap_within_2x_list": heat.p50_ms <= 2 * listed.p50_ms,
+                "max_queries": max(m.queries for m in measurements),
+            }
             report["editions"][str(int(measured))] = {
                 "criteria_set": criteria_set.code,
                 "communes": len(rural[measured]),
-                "pages": [{**asdict(m), "p95_over_floor": m.ratio} for m in measurements],
+                "province": ctx.province.code,
+                "data": data,
+                "framework_floor_ms": {user: round(ms, 1) for user, ms in framework.items()},
+                "pages": [m.as_json() for m in measurements],
+                "goals": goals,
                 "national_breakdown_from_base_tables_ms": round(base, 1),
             }
+            self.stdout.write(
+                f"goal p95 ≤ framework floor + 3 × SQL floor met by "
+                f"{goals['pages_meeting_p95_goal']}/{goals['pages_with_a_goal']} pages; "
+                f"heat map / list behind a figure (p50) {goals['heatmap_over_list_p50']}×"
+            )
+        if growth_from:
+            report["growth"] = _growth(json.loads(Path(growth_from).read_text()), report)
+            self._print_growth(report["growth"])
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
         self.stdout.write(f"written: {output}")
 
-    def _print(self, edition: int, criteria_set: CriteriaSet, measurements, base: float) -> None:
+    def _print(
+        self, edition: int, criteria_set: CriteriaSet, measurements, base: float, framework
+    ) -> None:
         self.stdout.write(f"\nedition {int(edition)}, {criteria_set.code}")
         self.stdout.write(
-            f"{'page':<22}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'floor ms':>10}"
-            f"{'p95/floor':>10}{'target':>8}  url"
+            "framework floor (authenticated base layout, no data), p50: "
+            + ", ".join(f"{user} {ms:.1f} ms" for user, ms in sorted(framework.items()))
+        )
+        self.stdout.write(
+            "ms; own/SQL = (p50 − framework floor) / SQL floor; goal = framework floor + "
+            "3 × SQL floor (p95); sql/tmpl/py = where the p50 goes; rows = the SQL floor's rows"
+        )
+        self.stdout.write(
+            f"{'page':<20}{'p50':>7}{'p95':>7}{'q':>4}{'SQL fl':>8}{'fw fl':>7}"
+            f"{'own/SQL':>8}{'goal':>7}{'met':>5}{'sql':>7}{'tmpl':>7}{'py':>7}{'rows':>7}"
         )
         for m in measurements:
             floor = f"{m.floor_ms:.1f}" if m.floor_ms is not None else "—"
-            target = f"{m.target_ms:.0f}" if m.target_ms else "—"
+            goal = f"{m.goal_ms:.0f}" if m.goal_ms is not None else "—"
+            met = {True: "yes", False: "NO", None: "—"}[m.meets_goal]
             self.stdout.write(
-                f"{m.page:<22}{m.p50_ms:>9.1f}{m.p95_ms:>9.1f}{m.queries:>9}{floor:>10}"
-                f"{m.ratio or '—':>10}{target:>8}  {m.url}"
+                f"{m.page[:19]:<20}{m.p50_ms:>7.1f}{m.p95_ms:>7.1f}{m.queries:>4}{floor:>8}"
+                f"{m.framework_floor_ms:>7.1f}{m.own_over_floor or '—':>8}{goal:>7}{met:>5}"
+                f"{m.sql_ms:>7.1f}{m.template_ms:>7.1f}{m.python_ms:>7.1f}{m.floor_rows:>7}"
             )
         self.stdout.write(
             f"national breakdown from base tables, no summary table (p50): {base:.1f} ms"
         )
+
+    def _print_growth(self, growth: dict) -> None:
+        if not growth["pages"]:
+            self.stdout.write("growth: no edition measured at both sizes")
+            return
+        self.stdout.write(
+            f"\ngrowth: data ×{growth['data_ratio']} "
+            f"({growth['smaller']['standings']} → {growth['larger']['standings']} standings)"
+        )
+        for page in growth["pages"]:
+            verdict = "ok" if page["within"] else "NO"
+            self.stdout.write(
+                f"{page['page']:<22} p50 ×{page['p50_ratio']:<6} queries "
+                f"{page['queries'][0]}→{page['queries'][1]} ({page['grows']}, "
+                f"≤ ×{page['allowed']}) {verdict}"
+            )
 
     # --- Building -------------------------------------------------------------------------------
 
@@ -584,10 +760,19 @@ class Command(BaseCommand):
 
     # --- Measuring ------------------------------------------------------------------------------
 
-    def _context(self, criteria_set: CriteriaSet, rural: list[Commune], edition: int) -> Context:
-        # The largest province of the build.
-        sizes = Counter(commune.province_id for commune in rural)
-        province = Province.objects.get(pk=sizes.most_common(1)[0][0])
+    def _context(
+        self,
+        criteria_set: CriteriaSet,
+        rural: list[Commune],
+        edition: int,
+        province_code: str | None = None,
+    ) -> Context:
+        # The largest province of the build, or the one asked for (the same at two sizes).
+        if province_code:
+            province = Province.objects.get(edition=edition, code=province_code)
+        else:
+            sizes = Counter(commune.province_id for commune in rural)
+            province = Province.objects.get(pk=sizes.most_common(1)[0][0])
         # A commune page as the province office opens it: a xã of that province.
         commune = next(c for c in rural if c.province_id == province.pk)
         criteria = list(criteria_set.criteria.order_by("number"))
@@ -616,7 +801,22 @@ class Command(BaseCommand):
             clients=clients,
         )
 
-    def _measure(self, ctx: Context, page: Page, requests: int) -> Measurement:
+    def _framework_floor(self, ctx: Context, user: str, requests: int) -> float:
+        """p50 of the authenticated base layout with no data, for this user."""
+        client = ctx.clients[user]
+        url = reverse("benchmark_floor")
+        for _ in range(3):
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
+
+    def _measure(self, ctx: Context, page: Page, requests: int, framework: float) -> Measurement:
         client = ctx.clients[page.user]
         url = page.url(ctx)
         for _ in range(3):  # warm caches, templates and connections
@@ -627,33 +827,111 @@ class Command(BaseCommand):
         query_count = len(captured)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
-        timings = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        floor = (
-            self._floor(page.floor(ctx), requests) if connection.vendor == "postgresql" else None
+        timings, sql, template = [], [], []
+        breakdown = Breakdown()
+        with breakdown.watching():
+            for _ in range(requests):
+                breakdown.reset()
+                started = time.perf_counter()
+                client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                spent_sql, spent_template = breakdown.reset()
+                sql.append(spent_sql)
+                template.append(spent_template)
+        floor, rows = (
+            self._floor(page.floor(ctx), requests)
+            if connection.vendor == "postgresql"
+            else (None, 0)
         )
+        p50, sql_p50, template_p50 = (statistics.median(x) for x in (timings, sql, template))
         return Measurement(
             page=page.name,
             url=url,
-            p50_ms=round(statistics.median(timings), 1),
+            p50_ms=round(p50, 1),
             p95_ms=round(statistics.quantiles(timings, n=20)[18], 1),
             queries=query_count,
             floor_ms=round(floor, 1) if floor is not None else None,
             target_ms=page.target_ms,
+            framework_floor_ms=round(framework, 1),
+            floor_rows=rows,
+            sql_ms=round(sql_p50, 1),
+            template_ms=round(template_p50, 1),
+            python_ms=round(max(p50 - sql_p50 - template_p50, 0), 1),
+            grows=page.grows,
         )
 
-    def _floor(self, statements: SQL, requests: int) -> float:
-        """p50 of the raw statements run one after the other, rows fetched: the database's part."""
+    def _floor(self, statements: SQL, requests: int) -> tuple[float, int]:
+        """p50 of the raw statements run one after the other, rows fetched: the database's part;
+        and how many rows they fetch."""
         timings = []
+        rows = 0
         with connection.cursor() as cursor:
             for index in range(requests + 3):
                 started = time.perf_counter()
+                rows = 0
                 for sql, params in statements:
                     cursor.execute(sql, params)
-                    cursor.fetchall()
+                    rows += len(cursor.fetchall())
                 if index >= 3:
                     timings.append((time.perf_counter() - started) * 1000)
-        return statistics.median(timings)
+        return statistics.median(timings), rows
+
+
+def _machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _data_size(criteria_set: CriteriaSet, ctx: Context) -> dict:
+    """The size of the data measured: the country's, and the measured province's."""
+    from sponsorships.models import Inspection
+
+    standings = CommuneStanding.objects.filter(criteria_set=criteria_set)
+    return {
+        "evaluations": Evaluation.objects.filter(criteria_set=criteria_set).count(),
+        "standings": standings.count(),
+        "latest_standings": standings.filter(is_latest=True).count(),
+        "inspections": Inspection.objects.count(),
+        "province_latest_standings": standings.filter(
+            is_latest=True, commune__province=ctx.province
+        ).count(),
+    }
+
+
+def _growth(smaller: dict, larger: dict) -> dict:
+    """Per page: p50 at the larger size over p50 at the smaller one, against what the page may
+    grow by (flat ≤ 1.1×; linear ≤ the data's own ratio), and the query counts at both."""
+    result: dict = {"pages": []}
+    for edition, large in larger["editions"].items():
+        small = smaller["editions"].get(edition)
+        if small is None or "data" not in small:
+            continue
+        data_ratio = round(large["data"]["standings"] / max(small["data"]["standings"], 1), 2)
+        result.update(
+            edition=edition, smaller=small["data"], larger=large["data"], data_ratio=data_ratio
+        )
+        before = {page["page"]: page for page in small["pages"]}
+        for page in large["pages"]:
+            old = before.get(page["page"])
+            if old is None:
+                continue
+            ratio = round(page["p50_ms"] / old["p50_ms"], 2)
+            allowed = 1.1 if page["grows"] == "flat" else max(data_ratio, 1.1)
+            result["pages"].append(
+                {
+                    "page": page["page"],
+                    "grows": page["grows"],
+                    "p50_ratio": ratio,
+                    "p95_ratio": round(page["p95_ms"] / old["p95_ms"], 2),
+                    "allowed": allowed,
+                    "within": ratio <= allowed,
+                    "queries": [old["queries"], page["queries"]],
+                    "queries_equal": old["queries"] == page["queries"],
+                }
+            )
+        break  # one edition: the first measured at both sizes
+    return result
