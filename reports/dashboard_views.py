@@ -94,8 +94,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _export_overview(request, fmt, scope, groups, ranking, periods, agencies)
 
     total = groups.total
-    year = filters.period[0] if filters.period else timezone.localdate().year
-    target = d.target_share(filters.district or filters.province, year)
+    pipeline = d.recognition_pipeline(scope)
+    target = pipeline.share_target
     levels = [
         (_("Đạt chuẩn NTM"), total.ntm, "ntm"),
         (_("NTM nâng cao"), total.nang_cao, "nang-cao"),
@@ -171,15 +171,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         now=timezone.now(),
         drill_rows=[(g, _drill_link(scope, g)) for g in groups.rows],
         predecessors=d.predecessor_recognitions(scope),
-        **_pipeline_context(request, filters, scope),
+        **_pipeline_context(request, filters, pipeline),
     )
     return render(request, "dashboards/overview.html", context)
 
 
-def _pipeline_context(request: HttpRequest, filters: d.Filters, scope: d.Scope) -> dict:
+def _pipeline_context(request: HttpRequest, filters: d.Filters, pipeline: d.Pipeline) -> dict:
     """The recognition pipeline with the link of every figure: the case list filtered as the
     figure counts, and the province's recognitions for those who keep them."""
-    pipeline = d.recognition_pipeline(scope)
     area = {"tinh": filters.province.pk} if filters.province else {}
     if filters.district:
         area["huyen"] = filters.district.pk

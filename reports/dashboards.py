@@ -24,10 +24,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -71,21 +74,6 @@ COMMUNE_SET_LEVELS = (
 )
 TWO_TIER_FROM = date(2025, 7, 1)
 YEARS = range(2010, 2101)  # periods outside these years are refused as malformed
-
-
-def target_share(area: District | Province | None, year: int) -> Decimal | None:
-    """The plan's target share (%) of xã meeting NTM, as the district or province entered it on
-    its "Kế hoạch, chỉ tiêu năm" page (None: no target; the country has none)."""
-    if area is None:
-        return None
-    target = (
-        PlanTarget.objects.for_area(area)
-        .filter(year=year, measure=PlanTarget.Measure.XA_NTM_SHARE)
-        .order_by("-pk")
-        .values_list("target", flat=True)
-        .first()
-    )
-    return target
 
 
 # --- Filters and scope --------------------------------------------------------------------------
@@ -807,7 +795,8 @@ class Pipeline:
     year: int
     steps: list[PipelineStep]
     recognised: int
-    target: Decimal | None
+    target: Decimal | None  # the plan's number of xã to recognise this year
+    share_target: Decimal | None = None  # the plan's share (%) of xã meeting the standard
 
     @property
     def open(self) -> int:
@@ -818,50 +807,92 @@ class Pipeline:
         return sum(step.overdue for step in self.steps)
 
 
+def _scalar(rows: QuerySet, function: str, expression, output_field) -> Subquery:
+    """One figure over all the rows (COUNT, AVG; no GROUP BY) as a subquery of one value."""
+    return Subquery(
+        rows.order_by()
+        .annotate(v=Func(expression, function=function, output_field=output_field))
+        .values("v")[:1],
+        output_field=output_field,
+    )
+
+
+def _latest_target(area: District | Province, year: int, measure: str) -> Subquery:
+    return Subquery(
+        PlanTarget.objects.for_area(area)
+        .filter(year=year, measure=measure)
+        .order_by("-pk")
+        .values("target")[:1]
+    )
+
+
 def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
-    """Three queries, whatever the number of cases: the steps, the recognitions, the target."""
+    """For a province or district, one query: its own row carries every figure (the open cases
+    per step, the year's recognitions, the plan's two targets) as scalar subqueries, so the
+    dashboard stays within its query budget. For the country (no targets), two."""
     today = today or timezone.localdate()
     year = scope.filters.period[0] if scope.filters.period else today.year
-    now = timezone.now()
-    waited = ExpressionWrapper(Value(now) - F("step_since"), output_field=DurationField())
-    rows = {
-        row["step__kind"]: row
-        for row in RecognitionCase.objects.filter(commune__in=scope.communes)
-        .open()
-        .values("step__kind")
-        .annotate(
-            total=Count("pk"),
-            returned=Count("pk", filter=Q(status=RecognitionCase.Status.RETURNED)),
-            overdue=Count("pk", filter=Q(step_due__lt=today) | Q(year__lt=today.year)),
-            waited=Avg(waited),
-        )
-        .order_by()
-    }
+    waited = ExpressionWrapper(
+        Value(timezone.now()) - F("step_since"), output_field=DurationField()
+    )
+    cases = RecognitionCase.objects.filter(commune__in=scope.communes).open()
+    recognitions = Recognition.objects.filter(commune__in=scope.communes, decision_date__year=year)
+    area = scope.filters.district or scope.filters.province
+    kinds = RecognitionStep.Kind.choices
+    if area is not None:
+        figures = {
+            "recognised": _scalar(recognitions, "COUNT", F("pk"), IntegerField()),
+            "share": _latest_target(area, year, PlanTarget.Measure.XA_NTM_SHARE),
+            "count": _latest_target(area, year, PlanTarget.Measure.XA_NTM_COUNT),
+        }
+        for kind, _label in kinds:
+            of_kind = cases.filter(step__kind=kind)
+            figures |= {
+                f"{kind}_total": _scalar(of_kind, "COUNT", F("pk"), IntegerField()),
+                f"{kind}_returned": _scalar(
+                    of_kind.filter(status=RecognitionCase.Status.RETURNED),
+                    "COUNT",
+                    F("pk"),
+                    IntegerField(),
+                ),
+                f"{kind}_overdue": _scalar(
+                    of_kind.filter(Q(step_due__lt=today) | Q(year__lt=today.year)),
+                    "COUNT",
+                    F("pk"),
+                    IntegerField(),
+                ),
+                f"{kind}_waited": _scalar(of_kind, "AVG", waited, DurationField()),
+            }
+        row = type(area).objects.filter(pk=area.pk).values("pk").annotate(**figures).get()
+        recognised, share, target = row["recognised"] or 0, row["share"], row["count"]
+    else:
+        row = {}
+        for found in (
+            cases.values("step__kind")
+            .annotate(
+                total=Count("pk"),
+                returned=Count("pk", filter=Q(status=RecognitionCase.Status.RETURNED)),
+                overdue=Count("pk", filter=Q(step_due__lt=today) | Q(year__lt=today.year)),
+                waited=Avg(waited),
+            )
+            .order_by()
+        ):
+            kind = found.pop("step__kind")
+            row |= {f"{kind}_{key}": value for key, value in found.items()}
+        recognised, share, target = recognitions.count(), None, None
     steps = []
-    for kind, label in RecognitionStep.Kind.choices:
-        row = rows.get(kind, {})
-        average = row.get("waited")
+    for kind, label in kinds:
+        average = row.get(f"{kind}_waited")
         steps.append(
             PipelineStep(
                 kind=kind,
                 label=str(label),
-                open=row.get("total", 0),
-                returned=row.get("returned", 0),
-                overdue=row.get("overdue", 0),
+                open=row.get(f"{kind}_total") or 0,
+                returned=row.get(f"{kind}_returned") or 0,
+                overdue=row.get(f"{kind}_overdue") or 0,
                 average_days=average.days if average is not None else None,
             )
         )
-    recognised = Recognition.objects.filter(
-        commune__in=scope.communes, decision_date__year=year
-    ).count()
-    area = scope.filters.district or scope.filters.province
-    target = None
-    if area is not None:
-        target = (
-            PlanTarget.objects.for_area(area)
-            .filter(year=year, measure=PlanTarget.Measure.XA_NTM_COUNT)
-            .order_by("-pk")
-            .values_list("target", flat=True)
-            .first()
-        )
-    return Pipeline(year=year, steps=steps, recognised=recognised, target=target)
+    return Pipeline(
+        year=year, steps=steps, recognised=recognised, target=target, share_target=share
+    )

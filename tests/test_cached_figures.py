@@ -71,7 +71,7 @@ def test_the_unread_count_follows_every_change(client, personas):
         return client.get(home).content.decode()
 
     assert "Thông báo (" not in menu()
-    notify(users=[user], message="Hồ sơ mới", url="/")
+    notify(users=[user], template="Hồ sơ mới", params={}, url="/")
     assert "Thông báo (1)" in menu()
     queries, _ = _queries(client, home)
     assert not [q for q in queries if "ntm_portal_notification" in q]  # from the cache
