@@ -9,14 +9,18 @@ class VietnameseFirstMiddleware:
     """Vietnamese unless the user chose English with the switch (the language cookie).
 
     Officials' browsers are often set to English; their browser's Accept-Language must not
-    change the portal's language behind their backs.
+    change the portal's language behind their backs. The JSON API is the exception: a program
+    asks for its language on purpose (`Accept-Language: en`).
     """
+
+    API_PREFIX = "/api/"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path.startswith(self.API_PREFIX):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 
