@@ -38,6 +38,7 @@ urlpatterns = [
     path("van-ban/", include("reports.urls")),
     path("nhap-lieu/", include("ntm_portal.rosters.urls")),
     path("tong-quan/", include("reports.dashboard_urls")),
+    path("cong-khai/", include("reports.public_urls")),
     path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]

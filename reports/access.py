@@ -4,6 +4,7 @@ scopes and the table of roles are in ntm_portal/access.py."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from communes.access import (
@@ -12,6 +13,7 @@ from communes.access import (
     get_commune_or_404,
     get_district_or_404,
     get_province_or_404,
+    in_province_scope,
     provinces_visible_to,
 )
 from communes.models import Commune, District, Province
@@ -133,3 +135,24 @@ def legal_document_scope(user: User) -> dict:
     if user.role == Role.PROVINCE and user.province_id:
         return {"province_id": user.province_id}
     return {}
+
+
+def get_public_province_or_404(pk: int) -> Province:
+    """A province whose office published its public page: anyone may read it, signed in or not;
+    an unpublished one answers 404 like a missing one."""
+    return get_object_or_404(Province.objects.filter(public_page__is_published=True), pk=pk)
+
+
+def can_publish_province_page(user: User, province: Province) -> bool:
+    """Publishing a province's page and uploading its commune boundaries: its office staff (the
+    2025 office for the 2024 provinces it was formed from too), and admins."""
+    if has_no_access(user):
+        return False
+    return user.is_admin or in_province_scope(user, province.pk)
+
+
+def get_publishable_province_or_404(user: User, pk: int) -> Province:
+    province = get_province_or_404(user, pk)
+    if not can_publish_province_page(user, province):
+        raise Http404
+    return province

@@ -20,8 +20,10 @@ import tarfile
 import unicodedata
 from pathlib import Path
 
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import shape
 from shapely.ops import unary_union
+
+from reports.geometry import polygons, to_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DIVISIONS = ROOT / "fixtures" / "divisions"
@@ -83,7 +85,9 @@ def check_table(table: dict, features: dict[str, dict], provinces_2024: list[dic
         given = "".join(c for c in fold(feature["properties"]["gn_name"] or "") if c.isalpha())
         short = fold(row["name"]).removeprefix("tinh ").removeprefix("thanh pho ")
         if "".join(c for c in short if c.isalpha()) not in given and "note" not in row:
-            problems.append(f"{row['region_code']}: {feature['properties']['gn_name']} ≠ {row['name']}")
+            problems.append(
+                f"{row['region_code']}: {feature['properties']['gn_name']} ≠ {row['name']}"
+            )
     unmapped = {
         code
         for code, f in features.items()
@@ -101,50 +105,14 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return (lon - LON0) * COS * SCALE, (LAT1 - lat) * SCALE
 
 
-def _polygons(geometry) -> list[Polygon]:
-    if isinstance(geometry, Polygon):
-        return [geometry]
-    if isinstance(geometry, MultiPolygon):
-        return list(geometry.geoms)
-    return [g for part in getattr(geometry, "geoms", []) for g in _polygons(part)]
-
-
-def _ring_path(points: list[tuple[float, float]]) -> str:
-    """A closed ring in relative integer steps ("M12 30l3-1 …z"); repeated points dropped."""
-    steps, last = [], None
-    for x, y in points:
-        here = (round(x), round(y))
-        if here != last:
-            steps.append(here)
-            last = here
-    if len(steps) > 1 and steps[0] == steps[-1]:
-        steps.pop()
-    if len(steps) < 3:
-        return ""
-    text = f"M{steps[0][0]} {steps[0][1]}l"
-    moves = []
-    for (x0, y0), (x1, y1) in zip(steps, steps[1:], strict=False):
-        moves.append(f"{x1 - x0} {y1 - y0}")
-    text += " ".join(moves).replace(" -", "-")
-    return text + "z"
-
-
-def to_path(geometry, transform=project, min_area: float = MIN_AREA) -> str:
-    parts = []
-    for polygon in _polygons(geometry):
-        rings = [polygon.exterior, *polygon.interiors]
-        projected = [[transform(x, y) for x, y in ring.coords] for ring in rings]
-        outer = Polygon(projected[0])
-        if outer.area < min_area:
-            continue
-        parts.extend(filter(None, (_ring_path(ring) for ring in projected)))
-    return "".join(parts)
+def province_path(geometry) -> str:
+    return to_path(geometry, project, min_area=MIN_AREA)
 
 
 def dots_path(geometry, transform, radius: float = 1.6) -> str:
     """Islands far below the map's resolution, each as a dot at its place in the inset."""
     dots = []
-    for polygon in _polygons(geometry):
+    for polygon in polygons(geometry):
         x, y = transform(polygon.centroid.x, polygon.centroid.y)
         dots.append(
             f"M{x - radius:.1f} {y:.1f}a{radius} {radius} 0 1 0 {2 * radius} 0"
@@ -204,11 +172,13 @@ def build(package: Path, table_path: Path) -> dict:
         extra["2024"][code] = extra["2024"].get(code, "") + path
         extra["2025"][successor[code]] = extra["2025"].get(successor[code], "") + path
         x, y, width, height = place["box"]
-        insets.append({"label": archipelago["label"], "x": x, "y": y, "width": width, "height": height})
+        insets.append(
+            {"label": archipelago["label"], "x": x, "y": y, "width": width, "height": height}
+        )
 
     def paths(shapes: dict, edition: str) -> dict[str, str]:
         return {
-            code: to_path(geometry) + extra[edition].get(code, "")
+            code: province_path(geometry) + extra[edition].get(code, "")
             for code, geometry in sorted(shapes.items())
         }
 

@@ -22,6 +22,8 @@ from sponsorships.access import can_open_agency
 from . import dashboards as d
 from .access import can_view_dashboards
 from .charts import Bar, columns, horizontal_bars
+from .maps import commune_choropleth, province_choropleth
+from .models import CommuneBoundarySet
 
 PAGE_SIZE = 50
 HEAT_PAGE_SIZE = 40
@@ -143,6 +145,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         summary=_("Số xã đạt đủ tiêu chí trên tổng số xã, theo địa bàn"),
     )
     context.update(
+        **_maps(request, scope, groups),
         groups=groups,
         total=total,
         target=target,
@@ -164,6 +167,43 @@ def overview(request: HttpRequest) -> HttpResponse:
         drill_rows=[(g, _drill_link(scope, g)) for g in groups.rows],
     )
     return render(request, "dashboards/overview.html", context)
+
+
+def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown) -> dict:
+    """The country by province (from the vendored boundaries); a province by commune, once its
+    office uploaded the communes' boundaries."""
+    if scope.group_by[0] == "province_id":
+        codes = dict(Province.objects.of_edition(scope.filters.edition).values_list("pk", "code"))
+        rows = [
+            (codes[g.pk], g.name, g.recognised, g.total, _drill_link(scope, g))
+            for g in groups.rows
+            if g.pk in codes
+        ]
+        return {
+            "province_map": province_choropleth(
+                title=_("Xã đạt chuẩn nông thôn mới theo tỉnh"),
+                edition=scope.filters.edition,
+                rows=rows,
+            ),
+            "province_map_rows": rows,
+        }
+    province = scope.filters.province
+    boundaries = (
+        CommuneBoundarySet.objects.filter(province=province).first()
+        if province and scope.level == "province"
+        else None
+    )
+    if boundaries is None:
+        return {"commune_map_missing": bool(province and scope.level == "province")}
+    communes = d.commune_rows(scope, group="tat-ca", criterion=None, state=None)
+    return {
+        "commune_map": commune_choropleth(
+            boundaries=boundaries,
+            rows=[
+                (c.code, c.name, c.st_met_count or 0, c.st_criteria_count or 0) for c in communes
+            ],
+        )
+    }
 
 
 def _drill_link(scope: d.Scope, group: d.GroupRow) -> str:

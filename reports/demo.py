@@ -17,6 +17,7 @@ from criteria.models import CriteriaSet, Recognition
 from ntm_portal.models import Role, User
 from ntm_portal.text import fold
 from reports.demo_documents import LUONG_PHONG, QUANG_THAI, demo_documents
+from reports.models import PublicProvincePage
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
 
@@ -196,6 +197,10 @@ def demo_load() -> list[User]:
         reviewer=by_name["vpdp"],
     )
     demo_documents(communes=communes, agencies=agencies, users=by_name)
+    # Quảng Trị shows residents its results (linked from the sign-in page).
+    PublicProvincePage.objects.update_or_create(
+        province=province, defaults={"is_published": True, "changed_by": by_name["vpdp"]}
+    )
     return users
 
 
