@@ -120,7 +120,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             "posted": request.POST if errors else {},
             "now": timezone.now(),
         },
-        status=400 if errors else 200,
     )
 
 

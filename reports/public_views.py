@@ -79,5 +79,4 @@ def province_settings(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "xa_count": province.communes.xa().count(),
         },
-        status=400 if errors else 200,
     )

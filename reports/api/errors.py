@@ -34,7 +34,12 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         found: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int):
+                name = f"{prefix}[{key}]"
+            elif key == "non_field_errors" and prefix:
+                name = prefix  # the list itself ("values": not a list, empty)
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             found.update(_flatten(value, name))
         return found
     if isinstance(detail, list):
@@ -62,7 +67,9 @@ def exception_handler(exc, context):
         body["fields"] = fields
         return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=_headers(response))
     message = None
-    if str(getattr(exc, "detail", "")) == str(getattr(exc, "default_detail", "")):
+    if isinstance(exc, exceptions.Throttled) or str(getattr(exc, "detail", "")) == str(
+        getattr(exc, "default_detail", "")
+    ):
         # DRF's own words for the status: ours, in the catalogue; a message we raised stays.
         message = next((text for kind, text in _messages().items() if type(exc) is kind), None)
     if message is None:

@@ -4,6 +4,7 @@ prefetched: no serializer here runs a query of its own per row."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -267,16 +268,65 @@ class EvaluationSerializer(serializers.ModelSerializer):
         ]
 
 
+def _id_errors(what: str) -> dict:
+    message = _("%(what)s phải là một mã số (số nguyên dương).") % {"what": what}
+    return {
+        "required": _("Thiếu %(what)s.") % {"what": what},
+        "null": _("Thiếu %(what)s.") % {"what": what},
+        "invalid": message,
+        "min_value": message,
+        "max_value": message,
+        "max_string_length": message,
+    }
+
+
+def _text_errors(what: str, longest: int) -> dict:
+    return {
+        "required": _("Thiếu %(what)s.") % {"what": what},
+        "invalid": _("%(what)s phải là chữ hoặc số.") % {"what": what},
+        "null": _("Thiếu %(what)s.") % {"what": what},
+        "max_length": _("%(what)s dài quá %(count)s ký tự.") % {"what": what, "count": longest},
+    }
+
+
 class ValueInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(min_value=1, max_value=2**62)
     # As typed in the form ("61,5", "Đạt"), or a JSON number; null or "" clears the value.
     value = serializers.CharField(allow_blank=True, allow_null=True, max_length=100)
     note = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # DRF's own words are not all in Vietnamese: ours, from the portal's catalogue.
+        self.fields["indicator"].error_messages.update(_id_errors(_("Mã chỉ tiêu")))
+        self.fields["value"].error_messages.update(_text_errors(_("Giá trị"), 100))
+        self.fields["note"].error_messages.update(_text_errors(_("Ghi chú"), 2000))
+        self.error_messages["invalid"] = _("Mỗi giá trị phải là một đối tượng (indicator, value).")
+
 
 class ValuesInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=2**31)
     values = ValueInputSerializer(many=True, allow_empty=False, max_length=500)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        version = _("Phiên bản (version) của đánh giá, như khi đọc nó")
+        self.fields["version"].error_messages.update(
+            {
+                **_id_errors(version),
+                "required": _("Thiếu phiên bản (version) của đánh giá: đọc đánh giá để lấy."),
+            }
+        )
+        self.fields["values"].error_messages.update(
+            {
+                "required": _("Thiếu danh sách giá trị (values)."),
+                "null": _("Thiếu danh sách giá trị (values)."),
+                "not_a_list": _("values phải là một danh sách các (indicator, value)."),
+                "empty": _("values không được trống."),
+                "max_length": _("Tối đa 500 giá trị một lần."),
+            }
+        )
+        self.error_messages["invalid"] = _("Nội dung phải là một đối tượng JSON (version, values).")
 
 
 class ValuesResultSerializer(serializers.Serializer):
