@@ -25,9 +25,11 @@ def test_a_token_is_shown_once_and_stored_only_as_its_digest(client, world, pers
     response = _make(client, personas["province"])
     token = ApiToken.objects.get(user=personas["province"])
     key = response.context["new_key"]
-    assert key.startswith("ntm_") and len(key) > 40
+    assert key.startswith("ntm_")
+    assert len(key) > 40
     assert key in response.content.decode()
-    assert token.digest == digest_of(key) and token.prefix == key[:10]
+    assert token.digest == digest_of(key)
+    assert token.prefix == key[:10]
     assert key not in client.get(reverse("profile")).content.decode()
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM ntm_portal_apitoken")
