@@ -47,7 +47,7 @@ from sponsorships.access import (
     get_attachment_or_404,
     inspections_visible_to,
 )
-from sponsorships.models import Assignment
+from sponsorships.models import Assignment, InspectionFinding
 
 from .. import dashboards
 from ..access import can_view_dashboards, documents_visible_to, get_document_or_404
@@ -517,7 +517,13 @@ def _inspections(request: Request) -> QuerySet:
     return (
         inspections_visible_to(request.user)
         .select_related("assignment__agency", "assignment__commune", "report")
-        .prefetch_related("report__findings__criterion", "report__attachments")
+        .prefetch_related(
+            Prefetch(
+                "report__findings",
+                InspectionFinding.objects.select_related("criterion").order_by("criterion__number"),
+            ),
+            "report__attachments",
+        )
     )
 
 
