@@ -1,8 +1,9 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstMiddleware:
@@ -52,9 +53,29 @@ class RefuseNulMiddleware:
             or _has_nul(request.GET)
             or (request.method == "POST" and _has_nul(request.POST))
         ):
+            if request.path.startswith(VietnameseFirstMiddleware.API_PREFIX):
+                return _api_refusal(request)
             return render(request, "400.html", status=400)
         return self.get_response(request)
 
 
 def _has_nul(params) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+def _api_refusal(request: HttpRequest) -> HttpResponse:
+    """The API's own shape of error (reports/api/errors.py), naming the parameters."""
+    message = _("Không được chứa ký tự NUL.")
+    names = [
+        key.replace("\x00", "\\0")
+        for params in (request.GET, request.POST if request.method == "POST" else {})
+        for key, values in (params.lists() if params else [])
+        if "\x00" in key or any("\x00" in v for v in values)
+    ] or ["path"]
+    return JsonResponse(
+        {
+            "detail": _("Dữ liệu không hợp lệ: %(fields)s.") % {"fields": ", ".join(names)},
+            "fields": {name: [message] for name in names},
+        },
+        status=400,
+    )

@@ -22,6 +22,11 @@ def _raw(request, name: str) -> str:
     return values[0].strip() if values else ""
 
 
+def text_param(request, name: str) -> str:
+    """The parameter's one value, stripped ("" when absent)."""
+    return _raw(request, name)
+
+
 def id_param(request, name: str) -> int | None:
     raw = _raw(request, name)
     if not raw:
@@ -30,6 +35,15 @@ def id_param(request, name: str) -> int | None:
     if value is None:
         raise ValidationError({name: [_("Phải là một mã số (số nguyên dương).")]})
     return value
+
+
+def year_param(request, name: str = "year") -> int | None:
+    raw = _raw(request, name)
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) not in YEARS:
+        raise ValidationError({name: [_("Năm phải từ 2010 đến 2100.")]})
+    return int(raw)
 
 
 def edition_param(request, name: str = "edition") -> int | None:

@@ -32,6 +32,7 @@ from criteria.models import (
     Evaluation,
     Indicator,
     IndicatorValue,
+    Recognition,
 )
 from criteria.services import (
     EvaluationConflict,
@@ -69,6 +70,25 @@ class Cursor(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params.text_param(request, self.cursor_query_param)  # once, or refused by name
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request) -> int:
+        """Strictly: a number from 1 to 500, or refused by name (DRF would ignore it)."""
+        raw = params.text_param(request, self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Số dòng một trang phải từ 1 đến %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
 
     def decode_cursor(self, request):
         try:
@@ -380,7 +400,16 @@ class StandingList(ScopedList):
 
 
 @extend_schema_view(
-    get=extend_schema(parameters=[COMMUNE, PROVINCE], summary="Quyết định công nhận")
+    get=extend_schema(
+        parameters=[
+            COMMUNE,
+            PROVINCE,
+            EDITION,
+            OpenApiParameter("level", str, enum=Recognition.Level.values, description="Mức"),
+            OpenApiParameter("year", int, description="Năm của quyết định"),
+        ],
+        summary="Quyết định công nhận",
+    )
 )
 class RecognitionList(ScopedList):
     serializer_class = s.RecognitionSerializer
@@ -391,6 +420,12 @@ class RecognitionList(ScopedList):
             rows = rows.filter(commune_id=commune)
         if province := params.id_param(self.request, "province"):
             rows = rows.filter(commune__province_id=province)
+        if (edition := params.edition_param(self.request)) is not None:
+            rows = rows.filter(commune__edition=edition)
+        if level := params.choice_param(self.request, "level", Recognition.Level.values):
+            rows = rows.filter(level=level)
+        if (year := params.year_param(self.request)) is not None:
+            rows = rows.filter(decision_date__year=year)
         return rows
 
 
@@ -471,7 +506,9 @@ class Dashboard(APIView):
 # --- Agencies and inspections -------------------------------------------------------------------
 
 
-@extend_schema_view(get=extend_schema(parameters=[PROVINCE], summary="Cơ quan đỡ đầu, phụ trách"))
+@extend_schema_view(
+    get=extend_schema(parameters=[PROVINCE, EDITION], summary="Cơ quan đỡ đầu, phụ trách")
+)
 class AgencyList(ScopedList):
     serializer_class = s.AgencySerializer
 
@@ -479,6 +516,8 @@ class AgencyList(ScopedList):
         rows = agencies_visible_to(self.request.user).select_related("province")
         if province := params.id_param(self.request, "province"):
             rows = rows.filter(province_id=province)
+        if (edition := params.edition_param(self.request)) is not None:
+            rows = rows.filter(province__edition=edition)
         return rows
 
 
@@ -491,7 +530,12 @@ class AgencyDetail(ScopedDetail):
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=[COMMUNE, OpenApiParameter("agency", int), OpenApiParameter("active", bool)],
+        parameters=[
+            COMMUNE,
+            EDITION,
+            OpenApiParameter("agency", int),
+            OpenApiParameter("active", bool),
+        ],
         summary="Phân công đỡ đầu, phụ trách",
     )
 )
@@ -508,6 +552,8 @@ class AssignmentList(ScopedList):
             rows = rows.filter(commune_id=commune)
         if agency := params.id_param(self.request, "agency"):
             rows = rows.filter(agency_id=agency)
+        if (edition := params.edition_param(self.request)) is not None:
+            rows = rows.filter(commune__edition=edition)
         if params.bool_param(self.request, "active"):
             rows = rows.filter(pk__in=Assignment.objects.active_on().values("pk"))
         return rows
@@ -531,6 +577,7 @@ def _inspections(request: Request) -> QuerySet:
     get=extend_schema(
         parameters=[
             COMMUNE,
+            EDITION,
             OpenApiParameter("agency", int),
             OpenApiParameter("status", str, enum=["planned", "done", "cancelled"]),
             OpenApiParameter("year", int, description="Năm của hạn kiểm tra"),
@@ -547,11 +594,11 @@ class InspectionList(ScopedList):
             rows = rows.filter(assignment__commune_id=commune)
         if agency := params.id_param(self.request, "agency"):
             rows = rows.filter(assignment__agency_id=agency)
+        if (edition := params.edition_param(self.request)) is not None:
+            rows = rows.filter(assignment__commune__edition=edition)
         if state := params.choice_param(self.request, "status", ["planned", "done", "cancelled"]):
             rows = rows.filter(status=state)
-        if (year := params.id_param(self.request, "year")) is not None:
-            if year not in params.YEARS:
-                raise ValidationError({"year": [_("Năm phải từ 2010 đến 2100.")]})
+        if (year := params.year_param(self.request)) is not None:
             rows = rows.filter(due_date__year=year)
         return rows
 
@@ -602,9 +649,7 @@ class DocumentList(ScopedList):
 
     def get_queryset(self):
         rows = _documents(self.request)
-        if (year := params.id_param(self.request, "year")) is not None:
-            if year not in params.YEARS:
-                raise ValidationError({"year": [_("Năm phải từ 2010 đến 2100.")]})
+        if (year := params.year_param(self.request)) is not None:
             rows = rows.filter(year=year)
         if state := params.choice_param(self.request, "state", ["draft", "issued"]):
             rows = rows.filter(state=state)
