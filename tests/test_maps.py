@@ -274,3 +274,39 @@ def test_a_code_whose_leading_zeros_were_lost_is_read(client, world, personas):
     data = collection([feature("123", square(106.8, 16.7))])
     assert _post(client, world, data).status_code == 302
     assert set(CommuneBoundarySet.objects.get().paths) == {"00123"}
+
+
+def test_the_same_map_goes_into_a_pdf_with_its_table(tmp_path):
+    """The chart module's SVG is what WeasyPrint draws: the province map of 2025 in a PDF, its
+    colours on the page and its table as text."""
+    import subprocess
+
+    from PIL import Image
+
+    from reports.maps import province_choropleth
+    from reports.rendering import render_pdf
+
+    provinces = _edition(2025)
+    rows = [(p["code"], p["name"], 3 if i % 2 else 0, 4, "") for i, p in enumerate(provinces)]
+    chart = province_choropleth(title="Bản đồ", edition=2025, rows=rows)
+    table = "".join(f"<tr><td>{name}</td><td>{figure}</td></tr>" for name, figure in chart.rows)
+    html = f"<html><body>{chart.svg}<table>{table}</table></body></html>"
+    pdf = tmp_path / "map.pdf"
+    pdf.write_bytes(render_pdf(html))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert provinces[1]["name"] in text
+    assert "3/4 xã (75 %)" in text
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    colours = {colour for _count, colour in image.getcolors(maxcolors=1 << 20)}
+
+    def rgb(hex_colour: str) -> tuple[int, int, int]:
+        return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    for share in (75, 0):
+        assert rgb(map_colour(share)) in colours, share
