@@ -17,6 +17,7 @@ from reports.public import public_page_forget
 from .api_helpers import add_foreign_and_own
 from .boundary_files import communes_file, upload
 from .factories import UserFactory
+from .test_demo import demo  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
@@ -164,3 +165,14 @@ def test_an_unknown_action_is_named_and_writes_nothing(client, world, personas):
     assert response.status_code == 200
     assert "Thao tác không hợp lệ." in response.content.decode()
     assert not PublicProvincePage.objects.exists()
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_publishes_quang_tri_and_the_sign_in_page_links_it(client):
+    page = PublicProvincePage.objects.select_related("province").get(is_published=True)
+    assert page.province.name == "Tỉnh Quảng Trị"
+    url = reverse("public:province", args=[page.province.pk])
+    assert url in client.get(reverse("login")).content.decode()
+    public = client.get(url).content.decode()
+    assert "Xã Ba Tầng" in public
+    assert "vpdp" not in public
