@@ -20,7 +20,7 @@ from ntm_portal.text import format_number
 from sponsorships.access import can_open_agency
 
 from . import dashboards as d
-from .access import can_view_dashboards
+from .access import can_publish_province_page, can_view_dashboards
 from .charts import Bar, columns, horizontal_bars
 from .maps import commune_choropleth, province_choropleth
 from .models import CommuneBoundarySet
@@ -193,16 +193,28 @@ def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown) -> dict:
         if province and scope.level == "province"
         else None
     )
+    # The office's page to publish the public page and upload the boundaries, for who may.
+    settings_for = (
+        province
+        if province
+        and scope.level == "province"
+        and can_publish_province_page(request.user, province)
+        else None
+    )
     if boundaries is None:
-        return {"commune_map_missing": bool(province and scope.level == "province")}
+        return {
+            "commune_map_missing": bool(province and scope.level == "province"),
+            "public_settings_for": settings_for,
+        }
     communes = d.commune_rows(scope, group="tat-ca", criterion=None, state=None)
     return {
+        "public_settings_for": settings_for,
         "commune_map": commune_choropleth(
             boundaries=boundaries,
             rows=[
                 (c.code, c.name, c.st_met_count or 0, c.st_criteria_count or 0) for c in communes
             ],
-        )
+        ),
     }
 
 

@@ -170,6 +170,7 @@ def test_the_national_dashboard_has_the_province_map_and_its_table(client, world
     provincial = client.get(reverse("dashboards:overview")).content.decode()
     assert 'class="chart map"' not in provincial
     assert "Chưa có bản đồ xã" in provincial
+    assert reverse("public:province_settings", args=[world.province_a.pk]) in provincial
 
 
 # --- Commune boundaries -------------------------------------------------------------------------
@@ -202,6 +203,8 @@ def test_good_boundaries_are_simplified_stored_and_drawn_on_the_dashboard(client
     page = client.get(reverse("dashboards:overview")).content.decode()
     assert 'class="chart map"' in page
     assert page.count("<path ") == 3
+    # The office keeps its way back to the page where it publishes and uploads.
+    assert reverse("public:province_settings", args=[world.province_a.pk]) in page
 
 
 BAD_FILES = [
