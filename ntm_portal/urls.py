@@ -42,3 +42,9 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The site's error pages, and JSON ones under /api/ (ntm_portal/views.py).
+handler400 = "ntm_portal.views.bad_request"
+handler403 = "ntm_portal.views.permission_denied"
+handler404 = "ntm_portal.views.page_not_found"
+handler500 = "ntm_portal.views.server_error"

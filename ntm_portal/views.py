@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -129,3 +130,38 @@ def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Đã thu hồi khóa “%(name)s”.") % {"name": token.name})
     return redirect("profile")
+
+
+# --- Error pages: the JSON API answers its own shape of error, even for an unknown address. ------
+
+API_PREFIX = "/api/"
+
+
+def _api_error(request: HttpRequest, status: int, message: str) -> JsonResponse | None:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=status)
+    return None
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(
+        request, 404, _("Không tìm thấy (hoặc nằm ngoài phạm vi của bạn).")
+    ) or defaults.page_not_found(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(
+        request, 403, _("Bạn không có quyền thực hiện thao tác này.")
+    ) or defaults.permission_denied(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(request, 400, _("Yêu cầu không hợp lệ.")) or defaults.bad_request(
+        request, exception
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _api_error(
+        request, 500, _("Lỗi máy chủ; lỗi đã được ghi lại.")
+    ) or defaults.server_error(request)

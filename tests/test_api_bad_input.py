@@ -121,3 +121,18 @@ def test_filters_by_edition_period_set_and_year_narrow_the_lists(client, world, 
     assert evaluation.pk not in ids("/api/v1/evaluations/", criteria_set="999999")
     assert ids("/api/v1/agencies/", edition="2024")
     assert not ids("/api/v1/agencies/", edition="2025") & ids("/api/v1/agencies/", edition="2024")
+
+
+def test_an_unknown_api_address_is_a_json_404_and_pages_keep_theirs(client, world, admin_key):
+    response = client.get("/api/v1/khong-co/", **auth(admin_key))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy (hoặc nằm ngoài phạm vi của bạn)."}
+    english = client.get("/api/v1/khong-co/", HTTP_ACCEPT_LANGUAGE="en", **auth(admin_key))
+    assert english.json() == {"detail": "Not found (or outside your scope)."}
+    nul = client.get("/api/v1/communes/", {"province": "1\x00"}, **auth(admin_key))
+    assert nul.status_code == 400
+    assert nul.json()["fields"] == {"province": ["Không được chứa ký tự NUL."]}
+    client.force_login(world.evidence_a1.uploaded_by)
+    page = client.get("/dia-ban/khong-co/")
+    assert page.status_code == 404
+    assert "text/html" in page["Content-Type"]
