@@ -19,6 +19,7 @@ from shapely.validation import explain_validity
 
 from communes.models import Province
 from ntm_portal.models import User
+from ntm_portal.security import security_log
 
 from .geometry import to_path
 from .models import CommuneBoundarySet
@@ -190,6 +191,12 @@ def commune_boundaries_upload(*, province: Province, upload, actor: User) -> Com
             "original_name": (getattr(upload, "name", "") or "")[:200],
             "uploaded_by": actor,
         },
+    )
+    security_log.info(
+        "Commune boundaries of province %s replaced (%s communes) by user=%s",
+        province.pk,
+        len(drawing["paths"]),
+        actor.pk,
     )
     transaction.on_commit(lambda: public_page_forget(province.pk))
     return boundaries

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,9 +23,11 @@ from django.utils.translation import gettext as _
 from communes.models import Province
 from criteria.models import CommuneStanding, CriteriaSet, Recognition
 from criteria.selectors import set_in_force
+from ntm_portal.models import User
+from ntm_portal.security import security_log
 
 from .maps import commune_choropleth
-from .models import CommuneBoundarySet
+from .models import CommuneBoundarySet, PublicProvincePage
 
 CACHE_SECONDS = 10 * 60
 LATEST_RECOGNITIONS = 20
@@ -47,6 +50,23 @@ def public_page_forget(province_id: int) -> None:
             cache.delete(cache_key(province_id, language))
         except Exception:  # the cache backend's own errors: the page then expires by itself
             return
+
+
+@transaction.atomic
+def public_page_publish(*, province: Province, published: bool, actor: User) -> PublicProvincePage:
+    """Turn a province's public page on or off; who did it and when stay on the row and in the
+    security log, and the cached page is dropped once the change is committed."""
+    page, _created = PublicProvincePage.objects.update_or_create(
+        province=province, defaults={"is_published": published, "changed_by": actor}
+    )
+    security_log.info(
+        "Public page of province %s %s by user=%s",
+        province.pk,
+        "published" if published else "withdrawn",
+        actor.pk,
+    )
+    transaction.on_commit(lambda: public_page_forget(province.pk))
+    return page
 
 
 def public_page(province: Province) -> dict:

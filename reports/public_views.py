@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET
 from .access import get_public_province_or_404, get_publishable_province_or_404
 from .boundaries import BoundariesRejected, commune_boundaries_upload
 from .models import CommuneBoundarySet, PublicProvincePage
-from .public import CACHE_SECONDS, public_page, public_page_forget
+from .public import CACHE_SECONDS, public_page, public_page_publish
 
 
 @login_not_required
@@ -38,12 +37,9 @@ def province_settings(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action in ("publish", "unpublish"):
-            with transaction.atomic():
-                PublicProvincePage.objects.update_or_create(
-                    province=province,
-                    defaults={"is_published": action == "publish", "changed_by": request.user},
-                )
-                transaction.on_commit(lambda: public_page_forget(province.pk))
+            public_page_publish(
+                province=province, published=action == "publish", actor=request.user
+            )
             messages.success(
                 request,
                 _("Trang công khai đã được bật.")

@@ -4,6 +4,8 @@ evidence, no inspection report. Cached, and it says how fresh it is."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +13,7 @@ from django.urls import reverse
 
 from criteria.models import Recognition
 from criteria.standings import standings_refresh
+from ntm_portal.security import security_log
 from reports.models import CommuneBoundarySet, PublicProvincePage
 from reports.public import public_page_forget
 
@@ -128,12 +131,19 @@ def test_without_boundaries_the_page_says_so_and_with_them_draws_the_communes(
 
 
 def test_the_office_publishes_and_withdraws_its_page(
-    client, world, personas, django_capture_on_commit_callbacks
+    client, world, personas, django_capture_on_commit_callbacks, caplog
 ):
     settings_url = reverse("public:province_settings", args=[world.province_a.pk])
     client.force_login(personas["province"])
-    assert client.post(settings_url, {"action": "publish"}).status_code == 302
-    assert PublicProvincePage.objects.get(province=world.province_a).is_published
+    with caplog.at_level(logging.INFO, logger=security_log.name):
+        assert client.post(settings_url, {"action": "publish"}).status_code == 302
+    page = PublicProvincePage.objects.get(province=world.province_a)
+    assert page.is_published
+    assert page.changed_by == personas["province"]
+    assert (
+        f"Public page of province {world.province_a.pk} published by user={personas['province'].pk}"
+        in caplog.text
+    )
     client.logout()
     login = client.get(reverse("login")).content.decode()
     assert reverse("public:province", args=[world.province_a.pk]) in login
