@@ -143,12 +143,18 @@ def get_public_province_or_404(pk: int) -> Province:
     return get_object_or_404(Province.objects.filter(public_page__is_published=True), pk=pk)
 
 
-def can_publish_province_page(user: User, province: Province) -> bool:
+def can_publish_province_page(user: User, province: Province, *, in_reach: bool = False) -> bool:
     """Publishing a province's page and uploading its commune boundaries: its office staff (the
-    2025 office for the 2024 provinces it was formed from too), and admins."""
+    2025 office for the 2024 provinces it was formed from too), and admins. `in_reach`: the caller
+    already holds the province as one of the user's own (a province dashboard's scope), so only
+    the role is left to check, with no query."""
     if has_no_access(user):
         return False
-    return user.is_admin or in_province_scope(user, province.pk)
+    if user.is_admin:
+        return True
+    if in_reach:
+        return user.role == Role.PROVINCE
+    return in_province_scope(user, province.pk)
 
 
 def get_publishable_province_or_404(user: User, pk: int) -> Province:

@@ -187,7 +187,8 @@ def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown) -> dict:
             ),
             "province_map_rows": rows,
         }
-    province = scope.filters.province
+    # The commune map is the whole province's: drawn on its own dashboard, not a district's view.
+    province = scope.filters.province if scope.filters.district is None else None
     boundaries = (
         CommuneBoundarySet.objects.filter(province=province).first()
         if province and scope.level == "province"
@@ -198,7 +199,7 @@ def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown) -> dict:
         province
         if province
         and scope.level == "province"
-        and can_publish_province_page(request.user, province)
+        and can_publish_province_page(request.user, province, in_reach=True)
         else None
     )
     if boundaries is None:
