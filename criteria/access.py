@@ -19,9 +19,11 @@ from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 
 from .models import (
+    CommuneStanding,
     Evaluation,
     EvaluationQuerySet,
     Evidence,
+    Recognition,
     RecognitionAttachment,
     RecognitionCase,
     RecognitionCaseQuerySet,
@@ -31,6 +33,16 @@ from .models import (
 
 def evaluations_visible_to(user: User) -> EvaluationQuerySet:
     return Evaluation.objects.filter(commune__in=communes_visible_to(user))
+
+
+def recognitions_visible_to(user: User) -> QuerySet[Recognition]:
+    """Recognition decisions follow the communes."""
+    return Recognition.objects.filter(commune__in=communes_visible_to(user))
+
+
+def standings_visible_to(user: User) -> QuerySet[CommuneStanding]:
+    """The dashboards' summary rows (approved evaluations) follow the communes."""
+    return CommuneStanding.objects.filter(commune__in=communes_visible_to(user))
 
 
 def can_edit_evaluation(user: User, evaluation: Evaluation) -> bool:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Role, RosterImport, User
+from .models import ApiToken, Role, RosterImport, User
 
 CommuneReach = Callable[[User], QuerySet]
 _commune_reach: dict[str, CommuneReach] = {}
@@ -68,3 +68,20 @@ def get_roster_import_or_404(user: User, pk: int) -> RosterImport:
         .defer("table"),
         pk=pk,
     )
+
+
+def api_tokens_visible_to(user: User) -> QuerySet[ApiToken]:
+    """A user's own API tokens, and nobody else's (not even an administrator's to see)."""
+    if has_no_access(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
+
+
+def can_hold_api_tokens(user: User) -> bool:
+    """A token acts as its user: anyone with a role may have one; without a role it would
+    see nothing."""
+    return not has_no_access(user) and (user.is_admin or bool(user.role))
+
+
+def get_api_token_or_404(user: User, pk: int) -> ApiToken:
+    return get_object_or_404(api_tokens_visible_to(user), pk=pk)

@@ -1,22 +1,27 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstMiddleware:
     """Vietnamese unless the user chose English with the switch (the language cookie).
 
     Officials' browsers are often set to English; their browser's Accept-Language must not
-    change the portal's language behind their backs.
+    change the portal's language behind their backs. The JSON API is the exception: a program
+    asks for its language on purpose (`Accept-Language: en`).
     """
+
+    API_PREFIX = "/api/"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path.startswith(self.API_PREFIX):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 
@@ -48,9 +53,29 @@ class RefuseNulMiddleware:
             or _has_nul(request.GET)
             or (request.method == "POST" and _has_nul(request.POST))
         ):
+            if request.path.startswith(VietnameseFirstMiddleware.API_PREFIX):
+                return _api_refusal(request)
             return render(request, "400.html", status=400)
         return self.get_response(request)
 
 
 def _has_nul(params) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+def _api_refusal(request: HttpRequest) -> HttpResponse:
+    """The API's own shape of error (reports/api/errors.py), naming the parameters."""
+    message = _("Không được chứa ký tự NUL.")
+    names = [
+        key.replace("\x00", "\\0")
+        for params in (request.GET, request.POST if request.method == "POST" else {})
+        for key, values in (params.lists() if params else [])
+        if "\x00" in key or any("\x00" in v for v in values)
+    ] or ["path"]
+    return JsonResponse(
+        {
+            "detail": _("Dữ liệu không hợp lệ: %(fields)s.") % {"fields": ", ".join(names)},
+            "fields": {name: [message] for name in names},
+        },
+        status=400,
+    )

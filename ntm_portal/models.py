@@ -224,3 +224,40 @@ class RosterImport(models.Model):
         return (
             self.status == self.Status.VALIDATED and self.error_count == 0 and not self.file_error
         )
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A key for the JSON API, acting as its user (it sees exactly what the user sees).
+
+    Only the SHA-256 of the key is kept: the key itself is shown once, when it is made. A
+    random 256-bit key needs no slow hash (nothing to guess from a dictionary), and the digest
+    lets a request find its token with one indexed lookup.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên khóa"), max_length=100)
+    # The key's first characters, to tell one's keys apart; not enough to use one.
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -13,6 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -54,10 +55,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "ntm_portal.staticfiles.PortalStaticFilesConfig",  # django.contrib.staticfiles, trimmed
     "django.contrib.humanize",
     "axes",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ntm_portal",
     "communes",
     "criteria",
@@ -309,6 +313,9 @@ if MEDIA_STORAGE == "s3":
     }
 elif MEDIA_STORAGE != "local":
     raise ImproperlyConfigured("MEDIA_STORAGE phải là local (mặc định) hoặc s3.")
+# Source maps (Swagger UI's, for the API docs) are read by a developer's tools, rarely: compressing
+# them twice (gzip, brotli) was most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -367,3 +374,46 @@ LOGGING = {
 INSPECTION_REMINDER_DAYS = env.int("INSPECTION_REMINDER_DAYS", default=7)
 # Where vendored administrative-division editions live (see communes/divisions.py).
 DIVISIONS_FIXTURE_DIR = BASE_DIR / "fixtures" / "divisions"
+
+# --- JSON API (/api/v1/, reports/api/) -----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ntm_portal.api_tokens.TokenAuthentication",
+        # The browsable docs, for a signed-in user trying a request (CSRF enforced by DRF).
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["ntm_portal.api_tokens.PortalRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reports.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NTM Portal API",
+    "DESCRIPTION": (
+        "Dữ liệu chương trình xây dựng nông thôn mới, trong phạm vi của người giữ khóa "
+        "(Authorization: Bearer <khóa>). Read-only except a commune's indicator values."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CriteriaSetLevelEnum": "criteria.models.CriteriaSet.Level",
+        "RecognitionLevelEnum": "criteria.models.Recognition.Level",
+    },
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests per token (or signed-in user) and minute; writes have their own, lower limit.
+API_READS_PER_MINUTE = env.int("API_READS_PER_MINUTE", default=600)
+API_WRITES_PER_MINUTE = env.int("API_WRITES_PER_MINUTE", default=60)
+# Longest life a user may give a token, in days.
+API_TOKEN_MAX_DAYS = 365

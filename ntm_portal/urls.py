@@ -24,6 +24,12 @@ urlpatterns = [
         views.PasswordResetRequestView.as_view(),
         name="password_reset",
     ),
+    path("tai-khoan/ho-so/", views.profile, name="profile"),
+    path(
+        "tai-khoan/khoa-api/<int:pk>/thu-hoi/",
+        views.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     # The language switch must work on the login page too.
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
@@ -34,5 +40,13 @@ urlpatterns = [
     path("van-ban/", include("reports.urls")),
     path("nhap-lieu/", include("ntm_portal.rosters.urls")),
     path("tong-quan/", include("reports.dashboard_urls")),
+    path("cong-khai/", include("reports.public_urls")),
+    path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The site's error pages, and JSON ones under /api/ (ntm_portal/views.py).
+handler400 = "ntm_portal.views.bad_request"
+handler403 = "ntm_portal.views.permission_denied"
+handler404 = "ntm_portal.views.page_not_found"
+handler500 = "ntm_portal.views.server_error"

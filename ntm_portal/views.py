@@ -1,19 +1,29 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from .access import api_tokens_visible_to, can_hold_api_tokens, get_api_token_or_404
+from .api_tokens import EXPIRY_CHOICES_DAYS, TokenRejected, api_token_create, api_token_revoke
 from .forms import PasswordResetRequestForm
 from .models import Notification, Role
 from .notifications import unread_changed
@@ -92,3 +102,83 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's own page: who they are, and their API tokens (made here, shown once)."""
+    new_key, errors = "", {}
+    allowed = can_hold_api_tokens(request.user)
+    if request.method == "POST":
+        if not allowed:
+            return render(request, "403.html", status=403)
+        try:
+            days = int(request.POST.get("days", ""))
+        except ValueError:
+            days = 0
+        try:
+            _token, new_key = api_token_create(
+                user=request.user,
+                name=request.POST.get("name", ""),
+                days=days,
+                actor=request.user,
+            )
+        except TokenRejected as error:
+            errors[error.field] = str(error)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(
+        request,
+        "ntm_portal/profile.html",
+        {
+            "tokens": api_tokens_visible_to(request.user)[:50],
+            "can_hold_tokens": allowed,
+            "new_key": new_key,
+            "errors": errors,
+            "expiry_choices": EXPIRY_CHOICES_DAYS,
+            "posted": request.POST if errors else {},
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_api_token_or_404(request.user, pk)
+    api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Đã thu hồi khóa “%(name)s”.") % {"name": token.name})
+    return redirect("profile")
+
+
+# --- Error pages: the JSON API answers its own shape of error, even for an unknown address. ------
+
+API_PREFIX = "/api/"
+
+
+def _api_error(request: HttpRequest, status: int, message: str) -> JsonResponse | None:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=status)
+    return None
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(
+        request, 404, _("Không tìm thấy (hoặc nằm ngoài phạm vi của bạn).")
+    ) or defaults.page_not_found(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(
+        request, 403, _("Bạn không có quyền thực hiện thao tác này.")
+    ) or defaults.permission_denied(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _api_error(request, 400, _("Yêu cầu không hợp lệ.")) or defaults.bad_request(
+        request, exception
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _api_error(
+        request, 500, _("Lỗi máy chủ; lỗi đã được ghi lại.")
+    ) or defaults.server_error(request)

@@ -4,6 +4,7 @@ scopes and the table of roles are in ntm_portal/access.py."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from communes.access import (
@@ -12,6 +13,7 @@ from communes.access import (
     get_commune_or_404,
     get_district_or_404,
     get_province_or_404,
+    in_province_scope,
     provinces_visible_to,
 )
 from communes.models import Commune, District, Province
@@ -141,3 +143,30 @@ def can_draft_dossier_document(user: User, case, kind: str) -> bool:
     that issues it (the commune's for its self-assessment, the province's for the appraisal and
     the decision), once the case has reached its step."""
     return reached(case, kind) and can_plan_for_area(user, issuer_area(case, kind))
+
+
+def get_public_province_or_404(pk: int) -> Province:
+    """A province whose office published its public page: anyone may read it, signed in or not;
+    an unpublished one answers 404 like a missing one."""
+    return get_object_or_404(Province.objects.filter(public_page__is_published=True), pk=pk)
+
+
+def can_publish_province_page(user: User, province: Province, *, in_reach: bool = False) -> bool:
+    """Publishing a province's page and uploading its commune boundaries: its office staff (the
+    2025 office for the 2024 provinces it was formed from too), and admins. `in_reach`: the caller
+    already holds the province as one of the user's own (a province dashboard's scope), so only
+    the role is left to check, with no query."""
+    if has_no_access(user):
+        return False
+    if user.is_admin:
+        return True
+    if in_reach:
+        return user.role == Role.PROVINCE
+    return in_province_scope(user, province.pk)
+
+
+def get_publishable_province_or_404(user: User, pk: int) -> Province:
+    province = get_province_or_404(user, pk)
+    if not can_publish_province_page(user, province):
+        raise Http404
+    return province

@@ -171,3 +171,92 @@ def columns(
     )
     rows = [(bar.label, _figure(bar, unit)) for bar in bars]
     return Chart(title=title, svg=mark_safe(svg), summary=summary, rows=rows)  # noqa: S308 (every text above is escaped)
+
+
+# --- Maps ---------------------------------------------------------------------------------------
+
+# Classes of a share (%): the lightest for the lowest; grey where there is nothing to count.
+MAP_CLASSES = ((20, "#e3edf7"), (40, "#b9d0ea"), (60, "#7fa9d6"), (80, "#3f78b8"), (101, "#1f4f8a"))
+MAP_NO_DATA = "#e6e6e6"
+MAP_STROKE = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Area:
+    """One shape of a choropleth: its SVG path (from a fixture or an upload), its label, its
+    share (None: nothing to count) and the figure said in its tooltip and table."""
+
+    key: str
+    label: str
+    path: str
+    share: Decimal | int | float | None
+    figure: str = ""
+    url: str = ""
+
+
+def map_colour(share: Decimal | int | float | None) -> str:
+    if share is None:
+        return MAP_NO_DATA
+    return next(colour for limit, colour in MAP_CLASSES if float(share) < limit)
+
+
+def map_legend() -> list[tuple[str, str]]:
+    """(colour, label) for each class, then "no data": the same in the page and the PDF."""
+    legend, low = [], 0
+    for limit, colour in MAP_CLASSES:
+        high = min(limit, 100)
+        legend.append((colour, f"{low}–{high} %" if high < 100 else f"{low}–100 %"))
+        low = limit
+    return legend
+
+
+def choropleth(
+    *,
+    title: str,
+    areas: list[Area],
+    width: int,
+    height: int,
+    summary: str = "",
+    insets: list[dict] | None = None,
+    no_data: str = "",
+    legend_top: int = 16,
+) -> Chart:
+    """Each area filled by its share's class, with a legend; insets (the archipelagos) framed
+    and labelled. The table beside it carries every figure, so the map is never the only
+    place a number is."""
+    parts = []
+    for inset in insets or []:
+        parts.append(
+            f'<rect x="{inset["x"]}" y="{inset["y"]}" width="{inset["width"]}" '
+            f'height="{inset["height"]}" fill="none" stroke="#9aa7b4" stroke-dasharray="4 3"/>'
+            f'<text x="{inset["x"] + 4}" y="{inset["y"] + inset["height"] + 14}" '
+            f'font-size="12" fill="#44515e">{escape(inset["label"])}</text>'
+        )
+    for area in areas:
+        figure = f"{area.label}: {area.figure or no_data}"
+        shape = (
+            f'<path d="{escape(area.path)}" fill="{map_colour(area.share)}" '
+            f'stroke="{MAP_STROKE}" stroke-width="0.8" stroke-linejoin="round"/>'
+        )
+        if area.url:
+            shape = f'<a href="{escape(area.url)}">{shape}</a>'
+        parts.append(f"<g><title>{escape(figure)}</title>{shape}</g>")
+    legend_y = legend_top
+    for colour, label in [*map_legend(), (MAP_NO_DATA, no_data)]:
+        if not label:
+            continue
+        parts.append(
+            f'<rect x="8" y="{legend_y}" width="14" height="14" fill="{colour}" stroke="#9aa7b4" '
+            f'stroke-width="0.5"/><text x="28" y="{legend_y + 12}" font-size="13">'
+            f"{escape(label)}</text>"
+        )
+        legend_y += 20
+    summary = summary or title
+    svg = (
+        f'<svg class="chart map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{escape(summary)}" '
+        f'font-family="Liberation Serif, Times New Roman, serif">'
+        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
+    )
+    rows = [(area.label, area.figure or no_data) for area in areas]
+    return Chart(title=title, svg=mark_safe(svg), summary=summary, rows=rows)  # noqa: S308 (every text above is escaped)

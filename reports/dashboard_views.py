@@ -26,8 +26,10 @@ from ntm_portal.text import format_number
 from sponsorships.access import can_open_agency
 
 from . import dashboards as d
-from .access import can_view_dashboards
+from .access import can_publish_province_page, can_view_dashboards
 from .charts import Bar, columns, horizontal_bars
+from .maps import commune_choropleth, province_choropleth
+from .models import CommuneBoundarySet
 
 PAGE_SIZE = 50
 HEAT_PAGE_SIZE = 40
@@ -149,6 +151,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         summary=_("Số xã đạt đủ tiêu chí trên tổng số xã, theo địa bàn"),
     )
     context.update(
+        **_maps(request, scope, groups),
         groups=groups,
         total=total,
         with_data=_latest_set_with_data(request, filters, scope) if not total.evaluated else None,
@@ -241,6 +244,56 @@ def _progress_sentence(periods) -> str:
         "Mới có số liệu của một kỳ (%(period)s): %(all_met)s/%(evaluated)s xã được đánh giá đạt "
         "đủ tiêu chí. Biểu đồ tiến độ hiện khi có từ hai kỳ."
     ) % {"period": only.label, "all_met": only.all_met, "evaluated": only.evaluated}
+
+
+def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown) -> dict:
+    """The country by province (from the vendored boundaries); a province by commune, once its
+    office uploaded the communes' boundaries."""
+    if scope.group_by[0] == "province_id":
+        codes = dict(Province.objects.of_edition(scope.filters.edition).values_list("pk", "code"))
+        rows = [
+            (codes[g.pk], g.name, g.recognised, g.total, _drill_link(scope, g))
+            for g in groups.rows
+            if g.pk in codes
+        ]
+        return {
+            "province_map": province_choropleth(
+                title=_("Xã đạt chuẩn nông thôn mới theo tỉnh"),
+                edition=scope.filters.edition,
+                rows=rows,
+            ),
+            "province_map_rows": rows,
+        }
+    # The commune map is the whole province's: drawn on its own dashboard, not a district's view.
+    province = scope.filters.province if scope.filters.district is None else None
+    boundaries = (
+        CommuneBoundarySet.objects.filter(province=province).first()
+        if province and scope.level == "province"
+        else None
+    )
+    # The office's page to publish the public page and upload the boundaries, for who may.
+    settings_for = (
+        province
+        if province
+        and scope.level == "province"
+        and can_publish_province_page(request.user, province, in_reach=True)
+        else None
+    )
+    if boundaries is None:
+        return {
+            "commune_map_missing": bool(province and scope.level == "province"),
+            "public_settings_for": settings_for,
+        }
+    communes = d.commune_rows(scope, group="tat-ca", criterion=None, state=None)
+    return {
+        "public_settings_for": settings_for,
+        "commune_map": commune_choropleth(
+            boundaries=boundaries,
+            rows=[
+                (c.code, c.name, c.st_met_count or 0, c.st_criteria_count or 0) for c in communes
+            ],
+        ),
+    }
 
 
 def _drill_link(scope: d.Scope, group: d.GroupRow) -> str:

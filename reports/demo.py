@@ -25,6 +25,7 @@ from reports.demo_present import (
     present_commune,
     present_province,
 )
+from reports.models import PublicProvincePage
 from sponsorships.demo import demo_sponsorships
 from sponsorships.models import Agency, Assignment, AssignmentDecision
 
@@ -222,6 +223,11 @@ def demo_load() -> list[User]:
         demo_present_work(present=reorganised, users=by_name)
     demo_documents(communes=communes, agencies=agencies, users=by_name)
     _leave_few_unread(users)
+    # Quảng Trị shows residents its results (linked from the sign-in page).
+    for published in filter(None, [province, present]):  # and today's Quảng Trị, when loaded
+        PublicProvincePage.objects.update_or_create(
+            province=published, defaults={"is_published": True, "changed_by": by_name["vpdp"]}
+        )
     return users
 
 

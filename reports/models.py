@@ -598,3 +598,50 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.label or self.get_measure_display()} {self.target} {self.unit}"
+
+
+class PublicProvincePage(models.Model):
+    """Whether a province publishes its public results page (off until its office turns it on).
+    The page shows aggregates and official decisions only (reports/public.py)."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="public_page", verbose_name=_("tỉnh")
+    )
+    is_published = models.BooleanField(_("công khai"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("trang công khai của tỉnh")
+        verbose_name_plural = _("trang công khai của tỉnh")
+
+    def __str__(self) -> str:
+        return str(self.province)
+
+
+class CommuneBoundarySet(models.Model):
+    """The commune boundaries a province uploaded (no open source has them), checked, simplified
+    and projected once (reports/boundaries.py): SVG path data per commune code, ready to draw."""
+
+    province = models.OneToOneField(
+        Province, on_delete=models.CASCADE, related_name="commune_boundaries"
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    paths = models.JSONField(default=dict)  # commune code → SVG path data
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ranh giới xã")
+        verbose_name_plural = _("ranh giới xã")
+
+    def __str__(self) -> str:
+        return f"{self.province}: {len(self.paths)}"

@@ -77,6 +77,17 @@ def inspections_visible_to(user: User) -> QuerySet[Inspection]:
     return inspections.filter(assignment__commune__in=communes_visible_to(user))
 
 
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    """An agency sees its own assignments (past ones too, and those of the agencies merged into
+    it); others follow the communes, as inspections do."""
+    assignments = Assignment.objects.all()
+    if has_no_access(user):
+        return assignments.none()
+    if user.role == Role.AGENCY and not user.is_admin:
+        return assignments.filter(agency_id__in=agency_family(user.agency_id))
+    return assignments.filter(commune__in=communes_visible_to(user))
+
+
 def can_file_report(user: User, inspection: Inspection) -> bool:
     """Only members of the assigned agency write its inspection reports (and admins)."""
     if has_no_access(user):

@@ -181,6 +181,15 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("sponsorships:agency_team", "agency_a", "post", {"admin", "province"}),
     ("sponsorships:agency_team", "agency_b", "get", {"admin"}),
     ("sponsorships:steering_member_remove", "decisions.member_a", "post", {"admin", "province"}),
+    # Issue 18: the user's own page (API tokens), and the provinces' public pages. Province A's
+    # page is not published: nobody reads it (a published one: tests/test_public_page.py).
+    ("profile", None, "get", SIGNED_IN),
+    ("profile", None, "post", SIGNED_IN - {"norole"}),
+    ("public:province", "province_a", "get", set()),
+    ("public:province_settings", "province_a", "get", {"admin", "province"}),
+    ("public:province_settings", "province_a", "post", {"admin", "province"}),
+    ("public:province_settings", "province_b", "get", {"admin"}),
+    ("public:province_settings", "province_b", "post", {"admin"}),
 ]
 # Patterns reached only with a token or through the admin's own permission checks.
 COVERED_ELSEWHERE = {
@@ -194,6 +203,37 @@ COVERED_ELSEWHERE = {
     # Issue 12: 2025 provinces and communes are not in the shared (2024) world.
     "criteria:inheritance_list": "tests/test_inheritance.py::test_who_may_read_and_decide",
     "criteria:inheritance_decide": "tests/test_inheritance.py::test_who_may_read_and_decide",
+    # Issue 18: a token belongs to one user; the API answers JSON (401 without a token).
+    "api_token_revoke": "tests/test_api_tokens.py::test_only_its_owner_revokes_a_token",
+    **{
+        f"api:{name}": "tests/test_api_access.py::test_api_role_matrix"
+        for name in (
+            "schema",
+            "docs",
+            "province_list",
+            "province_detail",
+            "commune_list",
+            "commune_detail",
+            "criteria_set_list",
+            "criteria_set_detail",
+            "evaluation_list",
+            "evaluation_detail",
+            "evaluation_values",
+            "standing_list",
+            "dashboard",
+            "recognition_list",
+            "agency_list",
+            "agency_detail",
+            "assignment_list",
+            "inspection_list",
+            "inspection_detail",
+            "attachment_file",
+            "document_list",
+            "document_detail",
+            "document_pdf",
+            "document_docx",
+        )
+    },
 }
 
 

@@ -207,6 +207,9 @@ def discovered_parameters() -> list[str]:
     for source in (ROOT / "templates").rglob("*.html"):
         for found in template.findall(source.read_text(encoding="utf-8")):
             names.update(n for n in found if n)
+    # The JSON API's parameters, as its committed OpenAPI schema documents them.
+    schema = (ROOT / "reports" / "api" / "openapi.yaml").read_text(encoding="utf-8")
+    names.update(re.findall(r"^\s+name: ([a-z][\w]*)$", schema, re.MULTILINE))
     for form in _all_subclasses(BaseForm):
         if form.__module__.split(".")[0] in (*PROJECT_APPS, "django"):
             names.update(getattr(form, "base_fields", {}))

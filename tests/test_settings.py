@@ -116,3 +116,7 @@ def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = tmp_path / "static" / "staticfiles.json"
     assert '"css/portal.css"' in manifest.read_text()
+    # The API docs' Swagger UI is collected; what nothing serves (Redoc, DRF's browsable API) is not.
+    assert '"drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"' in manifest.read_text()
+    assert "redoc" not in manifest.read_text()
+    assert '"rest_framework/' not in manifest.read_text()

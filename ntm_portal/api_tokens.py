@@ -1,0 +1,114 @@
+"""API tokens: made and revoked by their user, checked on every API request, and the rate limit.
+
+A token is `ntm_` + 43 random URL-safe characters; only its SHA-256 is stored
+(ntm_portal.models.ApiToken). Requests send it as `Authorization: Bearer <token>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions, throttling
+
+from .models import ApiToken, User
+from .security import client_address, count_event, security_log
+
+TOKEN_PREFIX = "ntm_"  # noqa: S105 (a marker, not a secret)
+# last_used_at is written at most this often, so that reading stays one query per request.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+EXPIRY_CHOICES_DAYS = (30, 90, 180, 365)
+
+
+class TokenRejected(ValueError):
+    """A token that cannot be made as asked; str() says why, naming the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def digest_of(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, days: int, actor: User) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns it and the key, which is never shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise TokenRejected("name", _("Tên khóa: hãy đặt một tên (ví dụ: Power BI của Sở)."))
+    if len(name) > 100:
+        raise TokenRejected("name", _("Tên khóa: tối đa 100 ký tự."))
+    if days not in EXPIRY_CHOICES_DAYS or days > settings.API_TOKEN_MAX_DAYS:
+        raise TokenRejected("days", _("Thời hạn: chọn 30, 90, 180 hoặc 365 ngày."))
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        digest=digest_of(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    security_log.info("API token %s made for user=%s by user=%s", token.pk, user.pk, actor.pk)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        security_log.info("API token %s revoked by user=%s", token.pk, actor.pk)
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer ntm_…` (or `Token ntm_…`): the token's user, while it is usable."""
+
+    keywords = ("bearer", "token")
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0].lower() not in self.keywords:
+            return None
+        if len(header) != 2 or not header[1].startswith(TOKEN_PREFIX):
+            raise exceptions.AuthenticationFailed(_("Khóa API không đúng định dạng."))
+        now = timezone.now()
+        token = (
+            ApiToken.objects.usable(now)
+            .select_related("user")
+            .filter(digest=digest_of(header[1]))
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(
+                _("Khóa API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+            )
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
+
+
+class PortalRateThrottle(throttling.BaseThrottle):
+    """Requests per user (or client address) and minute, counted in the shared cache like the
+    portal's other limits; writes have their own, lower limit."""
+
+    def allow_request(self, request, view) -> bool:
+        user = request.user
+        who = f"user:{user.pk}" if user and user.is_authenticated else client_address(request)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            kind, limit = "read", settings.API_READS_PER_MINUTE
+        else:
+            kind, limit = "write", settings.API_WRITES_PER_MINUTE
+        return count_event(f"api:{kind}:{who}", seconds=60) <= limit
+
+    def wait(self) -> float:
+        return 60.0

@@ -1,0 +1,18 @@
+"""Which bundled static files are collected.
+
+drf-spectacular-sidecar ships both Swagger UI and Redoc; the API docs use Swagger UI only
+(`/api/v1/docs/`), and DRF's own static files serve its browsable renderer, which is off (the
+API answers JSON only). Leaving them out keeps collectstatic (hashing and compressing every
+file) quick: they were most of its bytes. Swagger UI's source maps stay (its bundle names
+them, and the hashed storage insists on finding them) but are not compressed (settings).
+"""
+
+from django.contrib.staticfiles.apps import StaticFilesConfig
+
+
+class PortalStaticFilesConfig(StaticFilesConfig):
+    ignore_patterns = [
+        *StaticFilesConfig.ignore_patterns,
+        "drf_spectacular_sidecar/redoc/*",
+        "rest_framework/*",
+    ]

@@ -1,0 +1,105 @@
+"""API tokens: made on the user's own page and shown once, stored only as a digest, refused
+once revoked or expired, revoked only by their owner, and rate-limited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from ntm_portal.api_tokens import digest_of
+from ntm_portal.models import ApiToken
+
+from .api_helpers import auth, tokens_for
+
+
+def _make(client, user, name="Power BI của Sở", days="90"):
+    client.force_login(user)
+    return client.post(reverse("profile"), {"name": name, "days": days})
+
+
+def test_a_token_is_shown_once_and_stored_only_as_its_digest(client, world, personas):
+    response = _make(client, personas["province"])
+    token = ApiToken.objects.get(user=personas["province"])
+    key = response.context["new_key"]
+    assert key.startswith("ntm_")
+    assert len(key) > 40
+    assert key in response.content.decode()
+    assert token.digest == digest_of(key)
+    assert token.prefix == key[:10]
+    assert key not in client.get(reverse("profile")).content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM ntm_portal_apitoken")
+        assert not any(key in str(value) for row in cursor.fetchall() for value in row)
+    assert timedelta(days=89) < token.expires_at - timezone.now() <= timedelta(days=90)
+    # The key works, as its user, and says when it was last used.
+    listed = client.get(reverse("api:commune_list"), **auth(key))
+    assert listed.status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "days", "field"),
+    [("", "90", "name"), ("x" * 101, "90", "name"), ("BI", "3650", "days"), ("BI", "abc", "days")],
+)
+def test_a_bad_request_for_a_token_names_the_field_and_makes_none(
+    client, world, personas, name, days, field
+):
+    response = _make(client, personas["commune"], name=name, days=days)
+    assert response.status_code == 200
+    assert field in response.context["errors"]
+    assert not response.context["new_key"]
+    assert not ApiToken.objects.exists()
+
+
+def test_a_user_without_a_role_cannot_make_one(client, world, personas):
+    assert _make(client, personas["norole"]).status_code == 403
+    assert not ApiToken.objects.exists()
+
+
+def test_only_its_owner_revokes_a_token(client, world, personas):
+    keys = tokens_for({"agency": personas["agency"]})
+    token = ApiToken.objects.get(user=personas["agency"])
+    client.force_login(personas["admin"])
+    url = reverse("api_token_revoke", args=[token.pk])
+    assert client.post(url).status_code == 404  # not even an administrator's to revoke
+    assert token not in list(client.get(reverse("profile")).context["tokens"])
+    client.force_login(personas["agency"])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    client.logout()
+    refused = client.get(reverse("api:commune_list"), **auth(keys["agency"]))
+    assert refused.status_code == 401
+    assert "thu hồi" in refused.json()["detail"]
+
+
+def test_expired_malformed_and_unknown_tokens_are_refused(client, world, personas):
+    keys = tokens_for({"province": personas["province"]})
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    url = reverse("api:commune_list")
+    assert client.get(url, **auth(keys["province"])).status_code == 401
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer").status_code == 401
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer abc").status_code == 401
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer ntm_" + "x" * 43).status_code == 401
+    ApiToken.objects.update(expires_at=timezone.now() + timedelta(days=1))
+    personas["province"].is_active = False
+    personas["province"].save()
+    assert client.get(url, **auth(keys["province"])).status_code == 401
+
+
+def test_requests_are_rate_limited_per_user(client, world, personas, settings):
+    settings.API_READS_PER_MINUTE = 3
+    settings.API_WRITES_PER_MINUTE = 1
+    keys = tokens_for({"commune": personas["commune"]})
+    url = reverse("api:commune_list")
+    answers = [client.get(url, **auth(keys["commune"])).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = client.get(url, **auth(keys["commune"]))
+    assert refused["Retry-After"] == "60"
+    assert "Quá nhiều yêu cầu" in refused.json()["detail"]
