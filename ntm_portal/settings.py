@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "ntm_portal.staticfiles.PortalStaticFilesConfig",  # django.contrib.staticfiles, trimmed
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
     "import_export",
@@ -277,6 +277,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "ntm_portal.staticfiles.PortalAppDirectoriesFinder",  # without what the portal never serves
+]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -7,12 +7,15 @@ file) quick: they were most of its bytes. Swagger UI's source maps stay (its bun
 them, and the hashed storage insists on finding them) but are not compressed (settings).
 """
 
-from django.contrib.staticfiles.apps import StaticFilesConfig
+from django.contrib.staticfiles.finders import AppDirectoriesFinder
+
+# Not "django.contrib.staticfiles" replaced by a trimmed AppConfig: pytest-django's live server
+# (and other tools) look for that exact name in INSTALLED_APPS to serve static files.
+LEFT_OUT = ["drf_spectacular_sidecar/redoc/*", "rest_framework/*"]
 
 
-class PortalStaticFilesConfig(StaticFilesConfig):
-    ignore_patterns = [
-        *StaticFilesConfig.ignore_patterns,
-        "drf_spectacular_sidecar/redoc/*",
-        "rest_framework/*",
-    ]
+class PortalAppDirectoriesFinder(AppDirectoriesFinder):
+    """The apps' static files, without those the portal never serves (above)."""
+
+    def list(self, ignore_patterns):
+        return super().list([*(ignore_patterns or []), *LEFT_OUT])

@@ -151,7 +151,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         summary=_("Số xã đạt đủ tiêu chí trên tổng số xã, theo địa bàn"),
     )
     context.update(
-        **_maps(request, scope, groups),
+        **_maps(request, scope, groups, pipeline),
         groups=groups,
         total=total,
         with_data=_latest_set_with_data(request, filters, scope) if not total.evaluated else None,
@@ -246,15 +246,15 @@ def _progress_sentence(periods) -> str:
     ) % {"period": only.label, "all_met": only.all_met, "evaluated": only.evaluated}
 
 
-def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown) -> dict:
+def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown, pipeline: d.Pipeline) -> dict:
     """The country by province (from the vendored boundaries); a province by commune, once its
     office uploaded the communes' boundaries."""
     if scope.group_by[0] == "province_id":
-        codes = dict(Province.objects.of_edition(scope.filters.edition).values_list("pk", "code"))
+        # The breakdown's rows carry each province's code: no query of their own.
         rows = [
-            (codes[g.pk], g.name, g.recognised, g.total, _drill_link(scope, g))
+            (g.code, g.name, g.recognised, g.total, _drill_link(scope, g))
             for g in groups.rows
-            if g.pk in codes
+            if g.code
         ]
         return {
             "province_map": province_choropleth(
@@ -268,7 +268,7 @@ def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown) -> dict:
     province = scope.filters.province if scope.filters.district is None else None
     boundaries = (
         CommuneBoundarySet.objects.filter(province=province).first()
-        if province and scope.level == "province"
+        if province and scope.level == "province" and pipeline.commune_boundaries
         else None
     )
     # The office's page to publish the public page and upload the boundaries, for who may.

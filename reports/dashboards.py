@@ -65,7 +65,7 @@ from sponsorships.access import agencies_visible_to
 from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
 
 from .access import can_view_dashboards
-from .models import PlanTarget
+from .models import CommuneBoundarySet, PlanTarget
 
 COMMUNE_SET_LEVELS = (
     CriteriaSet.Level.XA_NTM,
@@ -136,6 +136,11 @@ class Scope:
         if self.level == "national" and not self.filters.province:
             return "province_id", "province__name"
         return "district_id", "district__name"
+
+    @property
+    def group_code(self) -> str:
+        """The official code of each group of the breakdown (what the maps are keyed by)."""
+        return "province__code" if self.group_by[0] == "province_id" else "district__code"
 
 
 def can_view(user: User) -> bool:
@@ -350,6 +355,7 @@ class GroupRow:
 
     pk: int | None
     name: str
+    code: str = ""
     total: int = 0
     evaluated: int = 0
     all_met: int = 0
@@ -425,7 +431,7 @@ def breakdown(scope: Scope) -> Breakdown:
             st=FilteredRelation("standings", condition=_standing_condition(scope))
         )
         .order_by()
-        .values(key, name)
+        .values(key, name, scope.group_code)
         .annotate(
             total=Count("pk"),
             evaluated=Count("st"),
@@ -448,6 +454,7 @@ def breakdown(scope: Scope) -> Breakdown:
         group = GroupRow(
             pk=row[key],
             name=row[name] or "—",
+            code=row[scope.group_code] or "",
             **{
                 k: row[k] or 0
                 for k in (
@@ -797,6 +804,8 @@ class Pipeline:
     recognised: int
     target: Decimal | None  # the plan's number of xã to recognise this year
     share_target: Decimal | None = None  # the plan's share (%) of xã meeting the standard
+    # Read in the same row for the dashboard's map: has the province uploaded its communes' shapes?
+    commune_boundaries: bool = False
 
     @property
     def open(self) -> int:
@@ -845,6 +854,8 @@ def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
             "share": _latest_target(area, year, PlanTarget.Measure.XA_NTM_SHARE),
             "count": _latest_target(area, year, PlanTarget.Measure.XA_NTM_COUNT),
         }
+        if isinstance(area, Province):
+            figures["boundaries"] = Exists(CommuneBoundarySet.objects.filter(province=area))
         for kind, _label in kinds:
             of_kind = cases.filter(step__kind=kind)
             figures |= {
@@ -865,6 +876,7 @@ def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
             }
         row = type(area).objects.filter(pk=area.pk).values("pk").annotate(**figures).get()
         recognised, share, target = row["recognised"] or 0, row["share"], row["count"]
+        boundaries = bool(row.get("boundaries"))
     else:
         row = {}
         for found in (
@@ -879,7 +891,7 @@ def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
         ):
             kind = found.pop("step__kind")
             row |= {f"{kind}_{key}": value for key, value in found.items()}
-        recognised, share, target = recognitions.count(), None, None
+        recognised, share, target, boundaries = recognitions.count(), None, None, False
     steps = []
     for kind, label in kinds:
         average = row.get(f"{kind}_waited")
@@ -894,5 +906,10 @@ def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
             )
         )
     return Pipeline(
-        year=year, steps=steps, recognised=recognised, target=target, share_target=share
+        year=year,
+        steps=steps,
+        recognised=recognised,
+        target=target,
+        share_target=share,
+        commune_boundaries=boundaries,
     )

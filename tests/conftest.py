@@ -20,8 +20,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communes.models import (
     Commune,
@@ -95,6 +96,15 @@ def _an_empty_cache(settings) -> None:
 @pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_vietnamese():
+    """A request in English leaves English active in the thread it ran in; under pytest-xdist the
+    next test on that worker is any test, so every test starts in the portal's own language."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @dataclass

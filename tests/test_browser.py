@@ -199,6 +199,7 @@ def test_province_staff_land_on_the_dashboard_and_the_english_header_fits_a_lapt
     assert page.locator("h1").inner_text().startswith("Overview")
     # One row: the brand, every menu entry and the account on the same line.
     header = page.locator("header.topbar").bounding_box()
+    page.screenshot(path=_shot("header-1366-en.png"))
     assert header["height"] < 70, header
     last_link = page.locator(".mainnav a").last.bounding_box()
     language = page.locator("#language").bounding_box()
