@@ -194,8 +194,8 @@ def test_province_staff_land_on_the_dashboard_and_the_english_header_fits_a_lapt
     page.set_viewport_size({"width": 1366, "height": 768})
     _sign_in(page, live_server.url, "vpdp_p")
     assert page.url.endswith("/tong-quan/")
-    page.select_option("#language", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the language form posts and reloads the page
+        page.select_option("#language", "en")
     assert page.locator("h1").inner_text().startswith("Overview")
     # One row: the brand, every menu entry and the account on the same line.
     header = page.locator("header.topbar").bounding_box()
