@@ -130,10 +130,13 @@ class Readiness:
         return str(Recognition.Level(self.level).label) if self.level else ""
 
 
-def case_readiness(*, commune: Commune, level: str, year: int, today: date) -> Readiness:
+def case_readiness(
+    *, commune: Commune, level: str, year: int, today: date, held: str | None = None
+) -> Readiness:
     """Whether a recognition case for this level and year can be opened today, and the approved
     evaluation it would rest on: the commune's latest one of the level's set, of the year or the
-    one before, every criterion met (else `blocking` names the criteria)."""
+    one before, every criterion met (else `blocking` names the criteria). `held`: the level the
+    commune holds today, when the caller has read it already."""
     ready = Readiness(kind=Kind.RECOGNITION, level=level, year=year)
     if problem := _common_problem(commune, year, today):
         ready.problem, ready.field = problem
@@ -141,7 +144,8 @@ def case_readiness(*, commune: Commune, level: str, year: int, today: date) -> R
     if level not in SET_LEVEL:
         ready.problem, ready.field = _("Mức công nhận: chọn NTM, nâng cao hoặc kiểu mẫu."), "level"
         return ready
-    held = held_level(commune, today)
+    if held is None:
+        held = held_level(commune, today)
     if LEVEL_RANK.get(held, 0) >= LEVEL_RANK[level]:
         ready.problem, ready.field = (
             _("%(commune)s đã được công nhận %(level)s: không cần xét lại.")
@@ -230,10 +234,12 @@ def opening_proposals(commune: Commune, user: User, today: date) -> list[Readine
         return []
     proposals = []
     if acts_for(user, RecognitionStep.Actor.COMMUNE, commune):
-        level = next_level(held_level(commune, today))
-        if level:
+        held = held_level(commune, today)
+        if level := next_level(held):
             proposals.append(
-                case_readiness(commune=commune, level=level, year=today.year, today=today)
+                case_readiness(
+                    commune=commune, level=level, year=today.year, today=today, held=held
+                )
             )
     if acts_for(user, RecognitionStep.Actor.PROVINCE, commune) and not user.is_admin:
         ready = revocation_readiness(commune=commune, year=today.year, today=today)
