@@ -120,5 +120,10 @@ def get_district_or_404(user: User, pk: int) -> District:
     return get_object_or_404(districts_visible_to(user).select_related("province"), pk=pk)
 
 
-def get_commune_or_404(user: User, pk: int) -> Commune:
-    return get_object_or_404(communes_visible_to(user).with_places(), pk=pk)
+def get_commune_or_404(user: User, pk: int, *, village_count: bool = False) -> Commune:
+    """`village_count`: the commune comes with `village_total` (its villages counted in the same
+    query), for a page that shows it."""
+    communes = communes_visible_to(user).with_places()
+    if village_count:
+        communes = communes.with_village_count()
+    return get_object_or_404(communes, pk=pk)

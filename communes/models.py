@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -179,6 +180,14 @@ class CommuneQuerySet(models.QuerySet):
 
     def with_places(self) -> CommuneQuerySet:
         return self.select_related("province", "district")
+
+    def with_village_count(self) -> CommuneQuerySet:
+        villages = Village.objects.filter(commune=OuterRef("pk")).order_by().values("commune")
+        return self.annotate(
+            village_total=Coalesce(
+                Subquery(villages.annotate(n=models.Count("pk")).values("n")[:1]), 0
+            )
+        )
 
 
 class Commune(AdministrativeUnit):

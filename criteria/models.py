@@ -405,7 +405,8 @@ class EvaluationLog(models.Model):
 
 class RecognitionQuerySet(models.QuerySet):
     def in_force_on(self, day: date) -> RecognitionQuerySet:
-        """Recognitions decided by that day and not revoked by then."""
+        """Recognitions decided by that day and not revoked by then (`Recognition.is_in_force_on`
+        says the same of one row already read)."""
         return self.filter(decision_date__lte=day).filter(
             Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
         )
@@ -458,6 +459,10 @@ class Recognition(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_on is None
+
+    def is_in_force_on(self, day: date) -> bool:
+        """RecognitionQuerySet.in_force_on, for a row already read."""
+        return self.decision_date <= day and (self.revoked_on is None or self.revoked_on > day)
 
 
 class CommuneStanding(models.Model):

@@ -89,11 +89,17 @@ def procedure_on(day: date) -> RecognitionProcedure | None:
     return RecognitionProcedure.objects.valid_on(day).order_by("-valid_from").first()
 
 
-def held_level(commune: Commune, day: date) -> str:
-    """The highest level the commune holds that day ('' when none)."""
-    levels = (
-        Recognition.objects.in_force_on(day).filter(commune=commune).values_list("level", flat=True)
-    )
+def held_level(commune: Commune, day: date, recognitions: list[Recognition] | None = None) -> str:
+    """The highest level the commune holds that day ('' when none). `recognitions`: all the
+    commune's, when the caller has read them already."""
+    if recognitions is None:
+        levels = list(
+            Recognition.objects.in_force_on(day)
+            .filter(commune=commune)
+            .values_list("level", flat=True)
+        )
+    else:
+        levels = [r.level for r in recognitions if r.is_in_force_on(day)]
     return max(levels, key=LEVEL_RANK.get, default="")
 
 
@@ -191,15 +197,22 @@ def case_readiness(
     return ready
 
 
-def revocation_readiness(*, commune: Commune, year: int, today: date) -> Readiness:
+def revocation_readiness(
+    *, commune: Commune, year: int, today: date, recognitions: list[Recognition] | None = None
+) -> Readiness:
     """Whether a revocation case can be opened: the commune holds a recognition and its latest
-    approved evaluation puts it at risk (criteria.rules.revocation_risk, via the standings)."""
+    approved evaluation puts it at risk (criteria.rules.revocation_risk, via the standings).
+    `recognitions`: all the commune's, when the caller has read them already."""
     ready = Readiness(kind=Kind.REVOCATION, level="", year=year)
     if problem := _common_problem(commune, year, today):
         ready.problem, ready.field = problem
         return ready
-    recognitions = list(
-        Recognition.objects.in_force_on(today).filter(commune=commune).order_by("-decision_date")
+    if recognitions is None:
+        recognitions = list(Recognition.objects.in_force_on(today).filter(commune=commune))
+    recognitions = sorted(
+        (r for r in recognitions if r.is_in_force_on(today)),
+        key=lambda r: r.decision_date,
+        reverse=True,
     )
     if not recognitions:
         ready.problem = _("%(commune)s chưa được công nhận: không có gì để thu hồi.") % {
@@ -226,15 +239,18 @@ def revocation_readiness(*, commune: Commune, year: int, today: date) -> Readine
     return ready
 
 
-def opening_proposals(commune: Commune, user: User, today: date) -> list[Readiness]:
+def opening_proposals(
+    commune: Commune, user: User, today: date, *, recognitions: list[Recognition] | None = None
+) -> list[Readiness]:
     """What the commune's page offers this user: its officials the case for the next level of
     this year (or why it cannot be opened yet); the province's office, a revocation case when
-    the commune is recognised and at risk."""
+    the commune is recognised and at risk. `recognitions`: all the commune's, when the page
+    shows them already (a query spared)."""
     if not commune.is_rural or commune.absence_on(today):
         return []
     proposals = []
     if acts_for(user, RecognitionStep.Actor.COMMUNE, commune):
-        held = held_level(commune, today)
+        held = held_level(commune, today, recognitions)
         if level := next_level(held):
             proposals.append(
                 case_readiness(
@@ -242,7 +258,9 @@ def opening_proposals(commune: Commune, user: User, today: date) -> list[Readine
                 )
             )
     if acts_for(user, RecognitionStep.Actor.PROVINCE, commune) and not user.is_admin:
-        ready = revocation_readiness(commune=commune, year=today.year, today=today)
+        ready = revocation_readiness(
+            commune=commune, year=today.year, today=today, recognitions=recognitions
+        )
         if ready.can_open:
             proposals.append(ready)
     return proposals

@@ -7,12 +7,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Edition
 
-from .models import CriteriaSet, Criterion, Evaluation, Indicator, IndicatorValue, Recognition
+from .models import (
+    CriteriaSet,
+    Criterion,
+    CriterionResult,
+    Evaluation,
+    Indicator,
+    IndicatorValue,
+    Recognition,
+)
 from .rules import Subject, applicable_threshold, lacks_group, revocation_risk
 
 
@@ -70,7 +78,12 @@ class CriterionRow:
 
 
 def criteria_with_indicators(evaluation: Evaluation):
-    return evaluation.criteria_set.criteria.prefetch_related(
+    """The set's criteria, each with `result_met` (its stored status in this evaluation, None
+    when undecided or not yet derived), indicators and thresholds: three queries."""
+    result = CriterionResult.objects.filter(evaluation_id=evaluation.pk, criterion=OuterRef("pk"))
+    return evaluation.criteria_set.criteria.annotate(
+        result_met=Subquery(result.values("met")[:1])
+    ).prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related("thresholds"))
     )
 
@@ -78,10 +91,9 @@ def criteria_with_indicators(evaluation: Evaluation):
 def evaluation_grid(evaluation: Evaluation, subject: Subject) -> list[CriterionRow]:
     """Criteria → indicators with their values, thresholds for this commune, and status."""
     values = {value.indicator_id: value for value in evaluation.values.all()}
-    results = dict(evaluation.results.values_list("criterion_id", "met"))
     rows = []
     for criterion in criteria_with_indicators(evaluation):
-        row = CriterionRow(criterion=criterion, met=results.get(criterion.pk))
+        row = CriterionRow(criterion=criterion, met=criterion.result_met)
         for indicator in criterion.indicators.all():
             thresholds = indicator.thresholds.all()
             threshold = applicable_threshold(thresholds, subject)
@@ -215,10 +227,11 @@ def villages_met_by(latest_first: Iterable[tuple[int, int, int]]) -> set[int]:
 
 
 def village_tally(
-    commune: Commune, evaluations: Iterable[Evaluation] | None = None
+    commune: Commune, evaluations: Iterable[Evaluation] | None = None, total: int | None = None
 ) -> VillageTally:
     """ "11/13 thôn đạt chuẩn": villages whose latest approved evaluation meets every criterion;
-    `evaluations` (the commune's village evaluations, latest first) spares that query."""
+    `evaluations` (the commune's village evaluations, latest first) and `total` (its number of
+    villages, when the caller read it with the commune) each spare a query."""
     if evaluations is None:
         met = met_village_ids([commune])
     else:
@@ -227,7 +240,7 @@ def village_tally(
             for e in evaluations
             if e.status == Evaluation.Status.APPROVED
         )
-    return VillageTally(met=len(met), total=commune.villages.count())
+    return VillageTally(met=len(met), total=commune.villages.count() if total is None else total)
 
 
 def recognition_risk(grid: list[CriterionRow], recognitions: list[Recognition]) -> str | None:

@@ -79,7 +79,7 @@ COMMUNE_LEVELS = [
 
 
 def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
-    commune = get_commune_or_404(request.user, pk)
+    commune = get_commune_or_404(request.user, pk, village_count=True)
     # One query for the commune's and its villages' evaluations, one for its group decisions.
     every = list(commune.evaluations.select_related("criteria_set", "village").latest_first())
     evaluations = [e for e in every if e.village_id is None]
@@ -116,7 +116,7 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "grid": grid,
             **(_tally_context(shown, grid, subject) if shown else {}),
             "group_now": setting_in_force(settings, timezone.localdate()),
-            "villages": village_tally(commune, village_evaluations),
+            "villages": village_tally(commune, village_evaluations, total=commune.village_total),
             "recognitions": recognitions,
             "inheritance": inheritance_of([commune]).get(commune.pk),
             "risk": recognition_risk(grid, recognitions) if approved else None,
@@ -124,7 +124,9 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "sets": _sets_for(commune) if can_change else [],
             "new_period": new_period_for(commune, timezone.localdate()) if can_change else None,
             "cases": commune.recognition_cases.select_related("step").order_by("-year", "-pk")[:20],
-            "case_proposals": opening_proposals(commune, request.user, timezone.localdate()),
+            "case_proposals": opening_proposals(
+                commune, request.user, timezone.localdate(), recognitions=recognitions
+            ),
         },
     )
 

@@ -18,10 +18,12 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.db.models.signals import post_migrate
 from django.utils import timezone, translation
 
 from communes.models import (
@@ -51,6 +53,27 @@ from .factories import (
 )
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Rows the migrations seed (the inheritance rules, the procedures of QĐ 18/2022) are emptied with
+# every table when a transactional or live-server test ends. Django's flush then sends post_migrate,
+# as it does for content types: the seeds run again (they are idempotent), so a test that runs
+# after one of those finds the database as migrate left it, whichever worker and order it gets.
+MIGRATION_SEEDS = (
+    ("criteria.migrations.0005_recognition_inheritance", "default_rules"),
+    ("criteria.migrations.0007_recognition_cases", "default_procedures"),
+)
+
+
+def _seed_again_after_flush(sender, using: str = "default", **kwargs) -> None:
+    if sender.label != "criteria":
+        return
+    from django.apps import apps
+
+    for module, name in MIGRATION_SEEDS:
+        getattr(import_module(module), name)(apps, None)
+
+
+post_migrate.connect(_seed_again_after_flush, dispatch_uid="tests.seed_again_after_flush")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -187,9 +187,7 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
         assert set(edition["framework_floor_ms"]) == {"admin", "province"}
         for name, page in pages.items():
             assert 0 < page["p50_ms"] <= page["p95_ms"], name
-            # The commune page offers the recognition case (issue 16): its readiness reads the level
-            # held, the procedure and the open cases, three queries over the page's 15 for now.
-            assert 0 < page["queries"] <= (18 if name == "commune status" else 15), name
+            assert 0 < page["queries"] <= 15, name
             assert page["framework_floor_ms"] > 0, name
             # Where the time goes adds up to the median (the rest is Python).
             assert page["sql_ms"] + page["template_ms"] <= page["p50_ms"] + 1, name

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -56,19 +55,9 @@ def _signed_in(browser, base: str, username: str):
     return page
 
 
-@pytest.fixture
-def procedures(transactional_db) -> None:
-    """The live server's tests empty every table after each test, the procedures of QĐ 18/2022
-    that a migration seeds included: seeded again (idempotently) whatever ran before."""
-    from django.apps import apps
-
-    seed = import_module("criteria.migrations.0007_recognition_cases").default_procedures
-    seed(apps, None)
-
-
 @pytest.mark.browser
 def test_a_whole_recognition_case_in_the_browser(
-    live_server, procedures, world, personas, browser, shots
+    live_server, world, personas, browser, shots
 ):
     base = live_server.url
     official, staff = personas["commune"], personas["province"]

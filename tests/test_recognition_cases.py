@@ -497,3 +497,31 @@ def test_two_openings_of_the_same_case_make_one(world, personas, reviewer):
             year=year,
             actor=personas["commune"],
         )
+
+
+@pytest.mark.django_db
+def test_in_force_on_a_day_reads_the_same_in_sql_and_on_a_row(world):
+    """The commune page decides from the recognitions it shows (no query of its own): the row's
+    test must keep the queryset's rule, on either side of each date."""
+    day = timezone.localdate()
+    for number, (decided, revoked) in enumerate(
+        [
+            (day, None),
+            (day + timedelta(days=1), None),
+            (day - timedelta(days=9), day),
+            (day - timedelta(days=9), day + timedelta(days=1)),
+            (day - timedelta(days=9), day - timedelta(days=1)),
+        ]
+    ):
+        Recognition.objects.create(
+            commune=world.commune_a1,
+            level="ntm",
+            decision_number=f"{number + 1}/QĐ-UBND",
+            decision_date=decided,
+            revoked_on=revoked,
+        )
+    for on in (day - timedelta(days=1), day, day + timedelta(days=1)):
+        in_sql = set(Recognition.objects.in_force_on(on).values_list("pk", flat=True))
+        on_rows = {r.pk for r in Recognition.objects.all() if r.is_in_force_on(on)}
+        assert on_rows == in_sql, on
+    assert len(set(Recognition.objects.in_force_on(day).values_list("pk", flat=True))) == 2
