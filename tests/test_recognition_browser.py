@@ -56,9 +56,7 @@ def _signed_in(browser, base: str, username: str):
 
 
 @pytest.mark.browser
-def test_a_whole_recognition_case_in_the_browser(
-    live_server, world, personas, browser, shots
-):
+def test_a_whole_recognition_case_in_the_browser(live_server, world, personas, browser, shots):
     base = live_server.url
     official, staff = personas["commune"], personas["province"]
     reviewer = UserFactory(username="tham_tra_b", role=Role.PROVINCE, province=world.province_a)

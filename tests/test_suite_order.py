@@ -12,7 +12,8 @@ from criteria.models import InheritanceRule, RecognitionProcedure
 @pytest.mark.django_db(transaction=True)
 def test_a_flush_leaves_the_rows_the_migrations_seed():
     seeded = (InheritanceRule.objects.count(), RecognitionProcedure.objects.count())
-    assert seeded[0] == 3 and seeded[1] >= 1
+    assert seeded[0] == 3
+    assert seeded[1] >= 1
     # What pytest-django does when a transactional or live-server test ends.
     call_command("flush", interactive=False, verbosity=0)
     assert (InheritanceRule.objects.count(), RecognitionProcedure.objects.count()) == seeded
