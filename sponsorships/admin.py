@@ -8,6 +8,7 @@ from .models import (
     AssignmentDecision,
     AssignmentTransfer,
     Inspection,
+    SponsorshipLog,
     SteeringMember,
 )
 from .services import assignment_overlap
@@ -66,6 +67,26 @@ class AssignmentTransferAdmin(admin.ModelAdmin):
         "decision",
         "created_by",
     ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SponsorshipLog)
+class SponsorshipLogAdmin(admin.ModelAdmin):
+    """What province offices decided in the portal: read only, as every history."""
+
+    list_display = ["at", "province", "action", "agency", "detail", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["province", "agency", "actor"]
+    search_fields = ["detail", "agency__name"]
+    date_hierarchy = "at"
 
     def has_add_permission(self, request) -> bool:
         return False

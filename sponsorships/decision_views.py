@@ -26,6 +26,8 @@ from .access import (
 )
 from .decisions import (
     SponsorshipRefused,
+    agency_member_add,
+    agency_member_remove,
     assignment_add,
     assignment_decision_create,
     assignment_end,
@@ -35,6 +37,7 @@ from .decisions import (
     steering_member_remove,
 )
 from .forms import (
+    AgencyMemberForm,
     AssignmentForm,
     DecisionForm,
     EndForm,
@@ -248,10 +251,24 @@ def assignment_manage(request: HttpRequest, pk: int) -> HttpResponse:
 def agency_team(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_agency_team_or_404(request.user, pk)
     member_form, name_form = SteeringMemberForm(), FormerNameForm()
+    account_form = AgencyMemberForm()
+    forms_by_action = {"name": name_form, "account": account_form}
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action == "name":
+            if action == "account":
+                account_form = forms_by_action["account"] = AgencyMemberForm(request.POST)
+                if account_form.is_valid():
+                    member = agency_member_add(
+                        agency=agency, actor=request.user, **account_form.cleaned_data
+                    )
+                    messages.success(
+                        request,
+                        _("Đã thêm tài khoản %(username)s; thư mời đặt mật khẩu gửi tới %(email)s.")
+                        % {"username": member.username, "email": member.email},
+                    )
+                    return redirect("sponsorships:agency_team", pk=agency.pk)
+            elif action == "name":
                 name_form = FormerNameForm(request.POST)
                 if name_form.is_valid():
                     former_name_add(agency=agency, actor=request.user, **name_form.cleaned_data)
@@ -266,7 +283,7 @@ def agency_team(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Đã thêm thành viên ban chỉ đạo."))
                     return redirect("sponsorships:agency_team", pk=agency.pk)
         except SponsorshipRefused as error:
-            _refused(name_form if action == "name" else member_form, error)
+            _refused(forms_by_action.get(action, member_form), error)
         messages.error(request, _("Chưa ghi được: xem các lỗi dưới đây."))
     return render(
         request,
@@ -275,16 +292,38 @@ def agency_team(request: HttpRequest, pk: int) -> HttpResponse:
             "agency": agency,
             "member_form": member_form,
             "name_form": name_form,
+            "account_form": account_form,
             "steering_team": agency.steering_team.all(),
             "former_names": agency.former_names.all(),
             "can_import": can_import_rosters(request.user),
             "members": agency.members.filter(is_active=True).order_by("last_name", "username"),
             "log": SponsorshipLog.objects.filter(
                 agency=agency,
-                action__in=[SponsorshipLog.Action.TEAM, SponsorshipLog.Action.NAME],
+                action__in=[
+                    SponsorshipLog.Action.MEMBER,
+                    SponsorshipLog.Action.TEAM,
+                    SponsorshipLog.Action.NAME,
+                ],
             ).select_related("actor")[:50],
         },
     )
+
+
+@require_POST
+def agency_member_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    agency = get_agency_team_or_404(request.user, pk)
+    member = get_object_or_404(agency.members.filter(is_active=True), pk=member_pk)
+    try:
+        agency_member_remove(member=member, actor=request.user)
+    except SponsorshipRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Đã khoá tài khoản %(username)s: không còn là thành viên của cơ quan.")
+            % {"username": member.username},
+        )
+    return redirect("sponsorships:agency_team", pk=agency.pk)
 
 
 @require_POST

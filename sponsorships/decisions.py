@@ -1,21 +1,24 @@
 """What a province office decides about sponsorship, in the portal rather than the admin: its
 assignment decisions, the assignments each makes (create, end, transfer to another agency) and
-its agencies' steering teams and former names. Every write is a transaction, refuses with a
-Vietnamese message naming the field (SponsorshipRefused, nothing written) and goes into the
-SponsorshipLog."""
+its agencies' member accounts, steering teams and former names. Every write is a transaction,
+refuses with a Vietnamese message naming the field (SponsorshipRefused, nothing written) and goes
+into the SponsorshipLog."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.access import province_family
 from communes.models import Commune, Province
-from ntm_portal.models import User
+from ntm_portal.accounts import email_problem, username_problem
+from ntm_portal.models import Role, User
+from ntm_portal.queue import enqueue_after_commit
 
 from .models import (
     Agency,
@@ -362,3 +365,74 @@ def former_name_add(
         detail=_("Tên cũ “%(name)s” đến %(to)s") % {"name": name, "to": _day(valid_to)},
     )
     return former
+
+
+@transaction.atomic
+def agency_member_add(
+    *, agency: Agency, username: str, full_name: str, email: str, actor: User
+) -> User:
+    """An account for a member of the agency, who gets an invitation to set a password (as from
+    the users roster). A former member of this agency whose account was locked is opened again
+    under the same name; any other existing name is refused."""
+    username, full_name, email = username.strip(), " ".join(full_name.split()), email.strip()
+    errors = {}
+    existing = User.objects.filter(username__iexact=username).first() if username else None
+    returning = existing is not None and existing.agency_id == agency.pk and not existing.is_active
+    if problem := username_problem(username):
+        errors["username"] = problem
+    elif existing is not None and not returning:
+        errors["username"] = _(
+            "Tên đăng nhập: «%(username)s» đã là tài khoản của người khác; chọn tên khác."
+        ) % {"username": username}
+    if not full_name:
+        errors["full_name"] = _("Họ tên: không được để trống.")
+    if not email:
+        errors["email"] = _("Email: không được để trống (thư mời đặt mật khẩu gửi tới đây).")
+    elif problem := email_problem(email):
+        errors["email"] = problem
+    if errors:
+        raise SponsorshipRefused(errors)
+    if returning:
+        member = existing
+        member.first_name, member.last_name, member.email = full_name[:150], "", email
+        member.is_active = True
+        member.save(update_fields=["first_name", "last_name", "email", "is_active"])
+        detail = _("Mở lại tài khoản %(username)s (%(name)s)")
+    else:
+        member = User.objects.create(
+            username=username,
+            first_name=full_name[:150],
+            email=email,
+            role=Role.AGENCY,
+            agency=agency,
+            password=make_password(None),
+        )
+        detail = _("Thêm tài khoản %(username)s (%(name)s)")
+    _log(
+        province=agency.province,
+        action=SponsorshipLog.Action.MEMBER,
+        actor=actor,
+        agency=agency,
+        detail=detail % {"username": member.username, "name": full_name},
+    )
+    # The invitation goes only to an account that has never set a password.
+    enqueue_after_commit("ntm_portal.tasks.send_invitation_email", [member.pk])
+    return member
+
+
+@transaction.atomic
+def agency_member_remove(*, member: User, actor: User) -> None:
+    """The account is locked, not deleted: the reports it filed keep their author, and its
+    sessions end at the next request (Django refuses an inactive user)."""
+    if actor.pk == member.pk:
+        raise SponsorshipRefused({"member": _("Không tự khoá tài khoản của chính mình.")})
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    _log(
+        province=member.agency.province,
+        action=SponsorshipLog.Action.MEMBER,
+        actor=actor,
+        agency=member.agency,
+        detail=_("Khoá tài khoản %(username)s (%(name)s): không còn là thành viên")
+        % {"username": member.username, "name": member.get_full_name() or member.username},
+    )

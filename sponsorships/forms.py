@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from criteria.models import Recognition
 from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range
+from ntm_portal.text import nfc
 
 from .models import Assignment
 
@@ -64,7 +65,15 @@ def choice(label, choices=(), *, required: bool = True) -> forms.ChoiceField:
 
 
 class NamedForm(forms.Form):
-    """Every error names its field, in the language of the request."""
+    """Every error names its field, in the language of the request; text comes out in NFC
+    (a name typed on a phone's keyboard is often decomposed), multi-line text only trimmed."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = nfc(value) if "\n" not in value else value.strip()
+        return cleaned
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -118,13 +127,6 @@ class AssignmentForm(NamedForm):
         required=False,
         min_value=YEAR_MIN,
         max_value=YEAR_MAX,
-        error_messages={
-            "invalid": _("Năm đạt mục tiêu: ghi một năm, ví dụ 2027."),
-            "min_value": _("Năm đạt mục tiêu: từ %(min)s đến %(max)s.")
-            % {"min": YEAR_MIN, "max": YEAR_MAX},
-            "max_value": _("Năm đạt mục tiêu: từ %(min)s đến %(max)s.")
-            % {"min": YEAR_MIN, "max": YEAR_MAX},
-        },
     )
     notes = text(_("Ghi chú"), 2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -132,6 +134,16 @@ class AssignmentForm(NamedForm):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "—"), *agencies]
         self.fields["commune"].choices = [("", "—"), *communes]
+        # Made per request: in the language of the request, not of the import.
+        out_of_range = gettext("Năm đạt mục tiêu: từ %(min)s đến %(max)s.") % {
+            "min": YEAR_MIN,
+            "max": YEAR_MAX,
+        }
+        self.fields["target_year"].error_messages.update(
+            invalid=gettext("Năm đạt mục tiêu: ghi một năm, ví dụ 2027."),
+            min_value=out_of_range,
+            max_value=out_of_range,
+        )
 
     def clean(self):
         data = super().clean()
@@ -162,6 +174,12 @@ class SteeringMemberForm(NamedForm):
     position = text(_("Chức vụ"), 100, required=False)
     team_role = text(_("Nhiệm vụ trong ban"), 100, required=False)
     is_head = forms.BooleanField(label=_("Trưởng ban"), required=False)
+
+
+class AgencyMemberForm(NamedForm):
+    username = text(_("Tên đăng nhập"), 150)
+    full_name = text(_("Họ tên"), 150)
+    email = text(_("Email"), 254)
 
 
 class FormerNameForm(NamedForm):

@@ -533,7 +533,8 @@ class InspectionLog(models.Model):
 
 class SponsorshipLog(models.Model):
     """The history of what a province office decides in the portal: assignment decisions, the
-    assignments they make, end and transfer, and agencies' steering teams and former names."""
+    assignments they make, end and transfer, and agencies' member accounts, steering teams and
+    former names."""
 
     class Action(models.TextChoices):
         DECISION = "decision", _("Ghi quyết định phân công")
@@ -542,6 +543,7 @@ class SponsorshipLog(models.Model):
         TRANSFERRED = "transferred", _("Chuyển phân công")
         TEAM = "team", _("Ban chỉ đạo")
         NAME = "name", _("Tên cũ")
+        MEMBER = "member", _("Tài khoản thành viên")
 
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
     decision = models.ForeignKey(

@@ -26,6 +26,11 @@ urlpatterns = [
         decision_views.steering_member_remove_view,
         name="steering_member_remove",
     ),
+    path(
+        "<int:pk>/thanh-vien/<int:member_pk>/khoa/",
+        decision_views.agency_member_remove_view,
+        name="agency_member_remove",
+    ),
     path("chuyen-giao/", reorganisation_views.transfer_index, name="transfer_index"),
     path("chuyen-giao/<int:pk>/", reorganisation_views.transfer, name="transfer"),
     path("<int:pk>/doi-dia-chi-lich/", views.calendar_feed_rotate, name="calendar_feed_rotate"),

@@ -8,7 +8,10 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ntm_portal.models import Role
+
 from .conftest import PERSONAS
+from .factories import UserFactory
 
 ANON = "anonymous"
 ROLES = [*PERSONAS, ANON]
@@ -181,6 +184,9 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("sponsorships:agency_team", "agency_a", "post", {"admin", "province"}),
     ("sponsorships:agency_team", "agency_b", "get", {"admin"}),
     ("sponsorships:steering_member_remove", "decisions.member_a", "post", {"admin", "province"}),
+    # A member account of agency_a, made in the test (below).
+    ("sponsorships:agency_member_remove", "agency_a", "post", {"admin", "province"}),
+    ("sponsorships:agency_member_remove", "agency_b", "post", {"admin"}),
     # Issue 18: the user's own page (API tokens), and the provinces' public pages. Province A's
     # page is not published: nobody reads it (a published one: tests/test_public_page.py).
     ("profile", None, "get", SIGNED_IN),
@@ -280,6 +286,10 @@ def test_role_matrix(request, client, world, personas, role, name, target, metho
     elif name == "sponsorships:steering_member_remove":
         member = request.getfixturevalue("decisions").member_a
         url = reverse(name, args=[member.agency_id, member.pk])
+    elif name == "sponsorships:agency_member_remove":
+        agency = getattr(world, target)
+        member = UserFactory(username=f"tv_{agency.pk}", role=Role.AGENCY, agency=agency)
+        url = reverse(name, args=[agency.pk, member.pk])
     elif target and "." in target:
         # "two_tier.province": an object of the 2025 world (tests/conftest.py::two_tier).
         fixture, attribute = target.split(".")

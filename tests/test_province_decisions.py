@@ -1,6 +1,6 @@
 """What the province office decides in the portal, not the admin (issue 16): assignment
-decisions and the assignments they make (create, end, transfer), agencies' steering teams and
-former names. Each refusal names its field in Vietnamese and writes nothing; every change is in
+decisions and the assignments they make (create, end, transfer), agencies' member accounts,
+steering teams and former names. Each refusal names its field in Vietnamese and writes nothing; every change is in
 the history; other provinces' staff are refused (404)."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ntm_portal.models import Role
+from ntm_portal.models import Role, User
 from sponsorships.models import (
     AgencyFormerName,
     Assignment,
@@ -22,6 +23,7 @@ from sponsorships.models import (
 )
 
 from .factories import AgencyFactory, UserFactory
+from .roster_files import nfd
 
 
 def _rows() -> tuple:
@@ -318,3 +320,127 @@ def test_a_date_out_of_the_portals_years_is_named(client, world, personas):
     assert response.status_code == 200
     assert "Ngày quyết định: năm phải từ" in _text(response)
     assert _rows() == before
+
+
+def test_the_office_adds_and_locks_member_accounts_of_its_agencies(
+    client, world, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Issue 16: an agency's members are managed by its province's office, in the portal."""
+    from ntm_portal.tasks import send_invitation_email
+
+    client.force_login(personas["province"])
+    url = reverse("sponsorships:agency_team", args=[world.agency_a.pk])
+    before = (User.objects.count(), SponsorshipLog.objects.count())
+    for data, message in [
+        (
+            {"username": "ccb qt", "full_name": "Lê Thị Hoa", "email": "hoa@example.vn"},
+            "Tên đăng nhập chỉ gồm chữ, số và @ . + - _",
+        ),
+        (
+            {"username": "XA_P", "full_name": "Lê Thị Hoa", "email": "hoa@example.vn"},
+            "Tên đăng nhập: «XA_P» đã là tài khoản của người khác",
+        ),
+        (
+            {"username": "ccb.qt", "full_name": "Lê Thị Hoa", "email": ""},
+            "Email: không được để trống",
+        ),
+        ({"username": "ccb.qt", "full_name": "", "email": "hoa@"}, "Họ tên: không được để trống"),
+        ({"username": "ccb.qt", "full_name": "Lê Thị Hoa", "email": "hoa@"}, "Email không hợp lệ"),
+    ]:
+        response = client.post(url, {"action": "account", **data})
+        assert response.status_code == 200
+        assert message in _text(response), data
+    assert (User.objects.count(), SponsorshipLog.objects.count()) == before
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            url,
+            {
+                "action": "account",
+                "username": "ccb.qt",
+                "full_name": nfd("Lê Thị Hoa"),
+                "email": "hoa@example.vn",
+            },
+            follow=True,
+        )
+    assert "Đã thêm tài khoản ccb.qt; thư mời đặt mật khẩu gửi tới hoa@example.vn." in _text(
+        response
+    )
+    member = User.objects.get(username="ccb.qt")
+    assert (member.role, member.agency, member.get_full_name()) == (
+        Role.AGENCY,
+        world.agency_a,
+        "Lê Thị Hoa",
+    )
+    assert not member.has_usable_password()
+    assert len(callbacks) == 1  # the invitation, once the account is committed
+    assert send_invitation_email(member.pk) is True
+    assert mailoutbox[0].to == ["hoa@example.vn"]
+    assert "ccb.qt" in _text(client.get(url))
+
+    # Locked: the member's own session ends, the account stays with its name.
+    member_client = Client()
+    member_client.force_login(member)
+    assert member_client.get(reverse("sponsorships:calendar")).status_code == 200
+    client.post(reverse("sponsorships:agency_member_remove", args=[world.agency_a.pk, member.pk]))
+    member.refresh_from_db()
+    assert not member.is_active
+    assert member_client.get(reverse("sponsorships:calendar")).status_code == 302
+    assert "ccb.qt" not in _text(client.get(url)).split('id="members"')[1].split("</ul>")[0]
+    # Added again under the same name: opened again, not a second account.
+    client.post(
+        url,
+        {
+            "action": "account",
+            "username": "CCB.QT",
+            "full_name": "Lê Thị Hoa",
+            "email": "hoa2@example.vn",
+        },
+    )
+    member.refresh_from_db()
+    assert (
+        member.is_active,
+        member.email,
+        User.objects.filter(username__iexact="ccb.qt").count(),
+    ) == (
+        True,
+        "hoa2@example.vn",
+        1,
+    )
+    details = list(
+        SponsorshipLog.objects.filter(action="member")
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    )
+    assert details == [
+        "Thêm tài khoản ccb.qt (Lê Thị Hoa)",
+        "Khoá tài khoản ccb.qt (Lê Thị Hoa): không còn là thành viên",
+        "Mở lại tài khoản ccb.qt (Lê Thị Hoa)",
+    ]
+
+
+def test_another_provinces_office_cannot_lock_a_member_and_writes_nothing(client, world):
+    member = UserFactory(username="tv_a", role=Role.AGENCY, agency=world.agency_a)
+    stranger = UserFactory(username="vp_lc2", role=Role.PROVINCE, province=world.province_b)
+    client.force_login(stranger)
+    before = SponsorshipLog.objects.count()
+    url = reverse("sponsorships:agency_member_remove", args=[world.agency_a.pk, member.pk])
+    assert client.post(url).status_code == 404
+    # Nor through an agency of its own with another agency's member.
+    url = reverse("sponsorships:agency_member_remove", args=[world.agency_b.pk, member.pk])
+    assert client.post(url).status_code == 404
+    member.refresh_from_db()
+    assert member.is_active
+    assert SponsorshipLog.objects.count() == before
+
+
+def test_the_assignment_forms_year_messages_follow_the_request_language():
+    from django.utils import translation
+
+    from sponsorships.forms import AssignmentForm
+
+    for language, expected in [("en", "Target year: from"), ("vi", "Năm đạt mục tiêu: từ")]:
+        with translation.override(language):
+            form = AssignmentForm(data={"target_year": "3000"})
+            assert not form.is_valid()
+            assert form.errors["target_year"][0].startswith(expected), language

@@ -4,8 +4,6 @@ a new user gets an email inviting them to set their own (Django's password-reset
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from communes.places import NotMatched, Places
 from communes.rosters import PLACE_COLUMNS, locate_commune
 from ntm_portal import rosters
+from ntm_portal.accounts import email_problem, username_problem
 from ntm_portal.models import ROLE_SCOPE_FIELD, Role, User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.rosters.base import (
@@ -161,18 +160,11 @@ class UserRoster(Roster):
         for index, row in enumerate(rows, start=1):
             report_progress(progress, index, len(rows))
             username = row.required("username")
-            if username and (
-                len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username)
-            ):
-                row.fail(
-                    "username", _("Tên đăng nhập chỉ gồm chữ, số và @ . + - _ (tối đa 150 ký tự).")
-                )
+            if username and (problem := username_problem(username)):
+                row.fail("username", problem)
             email = row.value("email")
-            if email:
-                try:
-                    validate_email(email)
-                except ValidationError:
-                    row.fail("email", _("Email không hợp lệ."))
+            if email and (problem := email_problem(email)):
+                row.fail("email", problem)
             role = ROLE_WORDS.get(fold(row.value("role"))) if row.required("role") else None
             if row.value("role") and role is None:
                 row.fail(
