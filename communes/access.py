@@ -8,6 +8,11 @@ officials read the communes it was formed from; changing stays with the unit its
 
 from __future__ import annotations
 
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -16,14 +21,53 @@ from ntm_portal.models import Role, User
 
 from .models import Commune, CommuneLineage, CommuneQuerySet, District, Province, Village
 
+LINEAGE_VERSION_KEY = "lineage:version"
 
-def province_family(province_id: int | None) -> QuerySet[Province]:
-    """The province and the units of the other edition it was formed from or went into."""
+
+def province_family(province_id: int | None) -> QuerySet[Province] | list[int]:
+    """The province and the units of the other edition it was formed from or went into, for
+    `province_id__in=`: their ids from the cache (PROVINCE_FAMILY_CACHE_SECONDS), else a subquery.
+
+    Why a list: given the subquery (a join of the lineage with OR), PostgreSQL cannot tell how few
+    provinces it names, and walks the whole country's inspections or evaluations before keeping
+    one province's (at national scale, the calendar's list 138 → 40 ms of SQL, the review queue's
+    40 → 7 ms)."""
+    timeout = settings.PROVINCE_FAMILY_CACHE_SECONDS
+    if not timeout or province_id is None:
+        return _province_family_query(province_id)
+    version = cache.get(LINEAGE_VERSION_KEY)
+    if version is None:
+        version = uuid4().hex
+        cache.add(LINEAGE_VERSION_KEY, version, None)
+        version = cache.get(LINEAGE_VERSION_KEY, version)
+    key = f"province_family:{version}:{province_id}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = sorted(set(_province_family_query(province_id).values_list("pk", flat=True)))
+        cache.set(key, ids, timeout)
+    return ids
+
+
+def _province_family_query(province_id: int | None) -> QuerySet[Province]:
     return Province.objects.filter(
         Q(pk=province_id)
         | Q(origins__predecessor_id=province_id)
         | Q(successions__successor_id=province_id)
     ).values("pk")
+
+
+def province_lineage_changed() -> None:
+    """Every cached family is dropped (now, and once the transaction commits, so a family read
+    in between never outlives it): called wherever ProvinceLineage is written."""
+    cache.delete(LINEAGE_VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(LINEAGE_VERSION_KEY))
+
+
+def in_province_family(family_of: int, province_id: int) -> bool:
+    family = province_family(family_of)
+    if isinstance(family, list):
+        return province_id in family
+    return family.filter(pk=province_id).exists()
 
 
 def commune_family(commune_id: int | None) -> Q:
@@ -44,7 +88,10 @@ def in_province_scope(user: User, province_id: int) -> bool:
     if province_id == user.province_id:
         return True
     if not hasattr(user, "_province_family"):
-        user._province_family = set(province_family(user.province_id).values_list("pk", flat=True))
+        family = province_family(user.province_id)
+        user._province_family = set(
+            family if isinstance(family, list) else family.values_list("pk", flat=True)
+        )
     return province_id in user._province_family
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .access import province_lineage_changed
 from .models import (
     Commune,
     CommuneLineage,
@@ -76,6 +77,19 @@ class ProvinceLineageAdmin(admin.ModelAdmin):
     list_display = ["predecessor", "successor", "kind", "legal_basis"]
     list_select_related = ["predecessor", "successor"]
     raw_id_fields = ["predecessor", "successor"]
+
+    # A province office's reach follows these rows (communes.access.province_family, cached).
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        province_lineage_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        province_lineage_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        province_lineage_changed()
 
 
 @admin.register(DivisionCorrection)

@@ -15,6 +15,7 @@ from django.db.models import Count
 
 from ntm_portal.text import fold
 
+from .access import province_lineage_changed
 from .divisions import DivisionError, EditionData, Unit, read_edition
 from .matching import Stored, loose_name, match_units
 from .models import (
@@ -274,6 +275,11 @@ def _correction_line(correction: DivisionCorrection) -> str:
 # --- Lineage 2024 → 2025 ------------------------------------------------------------------------
 
 LINEAGE_FILE = "lineage-2025.json"
+# The resolutions that made the 2025 map, kept by hand with a source for each (no vendored package
+# carries them): the National Assembly's for the 34 provinces, the Standing Committee's for each
+# province's communes. A link whose row names no basis of its own gets its province's.
+LEGAL_BASES_FILE = "legal-bases-2025.json"
+DEFAULT_BASIS = "default_basis"  # a loader's key beside a link's fields, never a field
 
 
 @dataclass(frozen=True)
@@ -315,8 +321,15 @@ def lineage_load(*, fixture_dir: Path | None = None) -> LineageLoadResult:
         raise DivisionError(
             f"Không đọc được {path}: {error}. Tạo bằng `make vendor-divisions`."
         ) from None
+    bases_path = path.with_name(LEGAL_BASES_FILE)
+    try:
+        bases = json.loads(bases_path.read_text("utf-8")) if bases_path.exists() else {}
+    except ValueError as error:
+        raise DivisionError(f"Không đọc được {bases_path}: {error}.") from None
     with transaction.atomic():
-        return _LineageLoader(data).run()
+        result = _LineageLoader(data, bases).run()
+        province_lineage_changed()
+        return result
 
 
 class _LineageLoader:
@@ -331,10 +344,21 @@ class _LineageLoader:
         "needs_review",
     )
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, bases: dict | None = None) -> None:
         self.data = data
         self.effective_on = date.fromisoformat(data["effective"])
         self.created = self.updated = self.deleted = 0
+        bases = bases or {}
+        self.province_basis = bases.get("provinces", {}).get("basis", "")
+        self.commune_bases = {
+            code: entry["basis"] for code, entry in bases.get("communes", {}).items()
+        }
+        # A 2025 unit's province, for the basis of the links that end in it.
+        self.province_of = dict(
+            Commune.objects.filter(edition=Edition.TWO_TIER_2025).values_list(
+                "code", "province__code"
+            )
+        )
 
     @staticmethod
     def _ids(model: type[AdministrativeUnit], edition: int) -> dict[str, tuple[int, str]]:
@@ -395,6 +419,7 @@ class _LineageLoader:
                 "kind": row["kind"],
                 "effective_on": self.effective_on,
                 "legal_basis": row.get("legal_basis", ""),
+                DEFAULT_BASIS: self.province_basis,
             }
             for row in self.data["provinces"]
         }
@@ -411,6 +436,7 @@ class _LineageLoader:
             "kind": row["kind"],
             "effective_on": self.effective_on,
             "legal_basis": row.get("legal_basis", ""),
+            DEFAULT_BASIS: self.commune_bases.get(self.province_of.get(row["new"], ""), ""),
             "intermediate_code": row.get("via", ""),
             "intermediate_name": row.get("via_name", ""),
             "source": row["source"],
@@ -422,12 +448,16 @@ class _LineageLoader:
         existing = {key_of(link): link for link in model.objects.all()}
         to_create, to_update, changed = [], [], set()
         for key, values in wanted.items():
+            # The row's own basis, else its province's resolution (legal-bases-2025.json), else
+            # one entered in the admin: a correction of the file reaches every link on reload.
+            values = dict(values)
+            default_basis = values.pop(DEFAULT_BASIS)
             link = existing.pop(key, None)
+            if not values["legal_basis"]:
+                values["legal_basis"] = default_basis or (link.legal_basis if link else "")
             if link is None:
                 to_create.append(model(**key_fields(key), **values))
                 continue
-            if not values["legal_basis"]:
-                values = {**values, "legal_basis": link.legal_basis}  # entered in the admin
             differing = {name for name, value in values.items() if getattr(link, name) != value}
             if differing:
                 for name in differing:

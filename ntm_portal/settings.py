@@ -328,6 +328,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # memory) and each user's unread-notification count (dropped on every change). 0 turns one off.
 DASHBOARD_CACHE_SECONDS = 2 * 60 * 60
 UNREAD_COUNT_CACHE_SECONDS = 10 * 60
+# A province office's family of provinces across 01/07/2025 (communes.access.province_family),
+# dropped whenever the lineage is written; the time only bounds memory. 0: a subquery each time.
+PROVINCE_FAMILY_CACHE_SECONDS = 60 * 60
 
 # --- Email ---------------------------------------------------------------------------------------
 if "EMAIL_URL" in env.ENVIRON:

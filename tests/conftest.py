@@ -114,6 +114,7 @@ def _an_empty_cache(settings) -> None:
     cache.clear()
     settings.DASHBOARD_CACHE_SECONDS = 0
     settings.UNREAD_COUNT_CACHE_SECONDS = 0
+    settings.PROVINCE_FAMILY_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

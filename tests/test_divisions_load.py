@@ -153,7 +153,16 @@ def test_unsupported_database_url_scheme_is_a_one_line_error():
 def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_path):
     out = StringIO()
     output = tmp_path / "benchmark.json"
-    call_command("benchmark", requests=50, communes=12, output=str(output), stdout=out)
+    # A small run (20 requests a page, a 300-row roster): the same pages, figures and report.
+    call_command(
+        "benchmark",
+        scale="small",
+        requests=20,
+        communes=12,
+        roster_rows=300,
+        output=str(output),
+        stdout=out,
+    )
     text = out.getvalue()
     lines = text.splitlines()
     assert lines[0].startswith("load_divisions 2024:")
@@ -197,8 +206,10 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
     again = tmp_path / "again.json"
     call_command(
         "benchmark",
-        requests=50,
+        scale="small",
+        requests=20,
         communes=12,
+        roster_rows=300,
         edition="2024",
         output=str(again),
         growth_from=str(output),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -31,15 +32,16 @@ from communes.models import (
 from communes.vendoring import module_constants
 from ntm_portal.models import Role
 
-from .factories import AgencyFactory, AssignmentFactory, UserFactory
+from .factories import AgencyFactory, AssignmentFactory, CommuneFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FIXTURES = BASE_DIR / "fixtures" / "divisions"
 # What the official conversion table cannot reach and no package tells (see
-# fixtures/divisions/lineage-crosscheck.md): kept visible here so that a change is noticed.
-UNRESOLVED = ["25186"]  # Xã Phù Mỹ (Đạ Huoai, Lâm Đồng): Xã Cát Tiên or Xã Cát Tiên 2?
+# fixtures/divisions/lineage-crosscheck.md): kept visible here so that a change is noticed. The last
+# one, Xã Phù Mỹ (25186), was given to thị trấn Cát Tiên in 2013 (lineage-2025-manual.json).
+UNRESOLVED: list[str] = []
 NATIONAL_SUMMARY = (
-    "old_mapped=10050/10051 new_covered=3321/3321 splits=441 unresolved=1 unresolved_xa=1 "
+    "old_mapped=10051/10051 new_covered=3321/3321 splits=441 unresolved=0 unresolved_xa=0 "
     "provinces=63/34"
 )
 
@@ -83,7 +85,7 @@ def test_vendored_lineage_gives_every_2024_unit_a_successor_but_the_known_unreso
     # The 28 units merged before 07/2025 that are still in our snapshot go through the unit
     # that absorbed them, and say so.
     early = [link for link in links if link["source"] != "gso"]
-    assert len({link["old"] for link in early}) == 27
+    assert len({link["old"] for link in early}) == 28
     assert all(link["needs_review"] for link in early)
     chieng_ly = next(link for link in links if link["old"] == "03751")
     assert (chieng_ly["via"], chieng_ly["via_name"], chieng_ly["new"]) == (
@@ -91,8 +93,29 @@ def test_vendored_lineage_gives_every_2024_unit_a_successor_but_the_known_unreso
         "Thị trấn Thuận Châu",
         "03721",
     )
-    # No package carries the Standing Committee resolutions: left empty, not invented.
+    # No package carries the Standing Committee resolutions: empty here, given by the hand-kept
+    # legal-bases-2025.json when loaded (below), not invented.
     assert {link["legal_basis"] for link in links} == {""}
+
+
+def test_the_hand_kept_legal_bases_name_one_resolution_per_2025_province_with_a_source():
+    bases = _json("legal-bases-2025.json")
+    provinces = {p["code"]: p["name"] for p in _json("edition-2025.json")["provinces"]}
+    communes = bases["communes"]
+    assert set(communes) == set(provinces)
+    numbers = []
+    for code, entry in communes.items():
+        assert entry["province"] == provinces[code]
+        match = re.fullmatch(
+            r"Nghị quyết số (\d{4})/NQ-UBTVQH15 ngày 16/06/2025 của Ủy ban Thường vụ Quốc hội",
+            entry["basis"],
+        )
+        assert match, entry
+        numbers.append(int(match.group(1)))
+        assert entry["source"].startswith("http")
+    # One resolution each, 1654 to 1687, adopted together.
+    assert sorted(numbers) == list(range(1654, 1688))
+    assert bases["provinces"]["basis"].startswith("Nghị quyết số 202/2025/QH15 ngày 12/06/2025")
 
 
 def test_vendored_province_lineage_maps_63_provinces_to_34():
@@ -142,9 +165,7 @@ def _commune(edition: int, code: str) -> Commune:
 
 @pytest.mark.django_db
 def test_load_lineage_prints_the_counts_and_a_second_run_changes_nothing(national):
-    assert national[0] == (
-        "chưa xác định đơn vị kế tiếp: 25186 Xã Phù Mỹ (Huyện Đạ Huoai, Tỉnh Lâm Đồng)"
-    )
+    assert not [line for line in national if line.startswith("chưa xác định")]
     assert national[-1].startswith(NATIONAL_SUMMARY + " created=")
     assert national[-1].endswith(" updated=0 deleted=0")
     out = StringIO()
@@ -182,6 +203,18 @@ def test_predecessors_and_successors_helpers(national):
     )
     special_zone = _commune(2025, "26732")  # Đặc khu Côn Đảo, from a district without communes
     assert special_zone.origins.get().predecessor_district.name == "Huyện Côn Đảo"
+    # Each link cites its province's resolution; the provinces, the National Assembly's.
+    assert link.legal_basis == (
+        "Nghị quyết số 1656/NQ-UBTVQH15 ngày 16/06/2025 của Ủy ban Thường vụ Quốc hội"
+    )
+    assert special_zone.origins.get().legal_basis.startswith("Nghị quyết số 1685/NQ-UBTVQH15")
+    phu_my = _commune(2024, "25186").successions.get()
+    assert phu_my.successor.name == "Xã Cát Tiên"
+    assert phu_my.legal_basis.startswith("Nghị quyết số 1671/NQ-UBTVQH15")
+    assert {link.legal_basis for link in ProvinceLineage.objects.all()} == {
+        "Nghị quyết số 202/2025/QH15 ngày 12/06/2025 của Quốc hội"
+    }
+    assert not CommuneLineage.objects.filter(legal_basis="").exists()
 
 
 def _admin(client):
@@ -200,6 +233,7 @@ def test_2025_page_says_what_it_was_formed_from(client, national):
     assert "Huyện Thuận Châu, Tỉnh Sơn La" in page
     assert "qua Thị trấn Thuận Châu (đã sắp xếp trước 01/07/2025)" in page
     assert "Nhập toàn bộ" in page
+    assert "theo Nghị quyết số 1681/NQ-UBTVQH15 ngày 16/06/2025" in page
 
 
 @pytest.mark.django_db
@@ -212,8 +246,12 @@ def test_2024_page_says_where_it_went(client, national):
         successor = _commune(2025, code)
         assert f'href="{reverse("communes:commune_detail", args=[successor.pk])}"' in page
     assert "Nhập một phần" in page
-    unresolved = _commune(2024, "25186")
-    page = client.get(reverse("communes:commune_detail", args=[unresolved.pk])).content.decode()
+    phu_my = _commune(2024, "25186")  # given to thị trấn Cát Tiên in 2013, a code left over
+    page = client.get(reverse("communes:commune_detail", args=[phu_my.pk])).content.decode()
+    assert "Xã Cát Tiên" in page
+    assert "qua Thị trấn Cát Tiên (đã sắp xếp trước 01/07/2025)" in page
+    unknown = CommuneFactory(district=phu_my.district, code="99990", name="Xã Chưa Rõ")
+    page = client.get(reverse("communes:commune_detail", args=[unknown.pk])).content.decode()
     assert "Chưa xác định đơn vị từ 01/07/2025." in page
 
 

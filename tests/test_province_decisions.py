@@ -444,3 +444,18 @@ def test_the_assignment_forms_year_messages_follow_the_request_language():
             form = AssignmentForm(data={"target_year": "3000"})
             assert not form.is_valid()
             assert form.errors["target_year"][0].startswith(expected), language
+
+
+def test_the_agency_page_costs_the_same_queries_for_more_members(client, world, personas):
+    client.force_login(personas["province"])
+    url = reverse("sponsorships:agency_team", args=[world.agency_a.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    first = count()
+    for number in range(5):
+        UserFactory(username=f"tv_them_{number}", role=Role.AGENCY, agency=world.agency_a)
+    assert count() == first
