@@ -177,9 +177,15 @@ class SteeringMemberForm(NamedForm):
 
 
 class AgencyMemberForm(NamedForm):
-    username = text(_("Tên đăng nhập"), 150)
+    username = text(
+        _("Tên đăng nhập"),
+        150,
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
+    )
     full_name = text(_("Họ tên"), 150)
-    email = text(_("Email"), 254)
+    # The address is checked by the service (one rule with the users roster): a phone's keyboard
+    # for addresses, nothing refused by the browser first.
+    email = text(_("Email"), 254, widget=forms.TextInput(attrs={"inputmode": "email"}))
 
 
 class FormerNameForm(NamedForm):

@@ -210,3 +210,29 @@ def test_the_office_assigns_an_agency_by_a_decision_in_the_browser(
     assert Assignment.objects.filter(
         commune=world.commune_a1, decision__number="125/QĐ-UBND"
     ).exists()
+
+
+@pytest.mark.browser
+def test_the_office_adds_and_locks_an_agency_member_in_the_browser(
+    live_server, world, personas, browser, shots
+):
+    page = _signed_in(browser, live_server.url, personas["province"].username)
+    page.goto(f"{live_server.url}/co-quan/{world.agency_a.pk}/ban-chi-dao/")
+    form = page.locator("#account-form")
+    form.locator("input[name=username]").fill("ccb.hoa")
+    form.locator("input[name=full_name]").fill("Lê Thị Hoa")
+    form.locator("input[name=email]").fill("hoa@")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Email không hợp lệ." in page.locator("#account-form").inner_text()
+    page.locator("#account-form input[name=email]").fill("hoa@example.vn")
+    page.locator("#account-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "thư mời đặt mật khẩu gửi tới hoa@example.vn" in page.inner_text("body")
+    member = page.locator("#members li", has_text="ccb.hoa")
+    assert "chưa đăng nhập lần nào" in member.inner_text()
+    page.screenshot(path=str(shots / "agency-members-1280.png"), full_page=True)
+    member.locator("button").click()
+    page.wait_for_load_state()
+    assert "Đã khoá tài khoản ccb.hoa" in page.inner_text("body")
+    assert page.locator("#members li", has_text="ccb.hoa").count() == 0
