@@ -380,6 +380,10 @@ def agency_member_add(
     returning = existing is not None and existing.agency_id == agency.pk and not existing.is_active
     if problem := username_problem(username):
         errors["username"] = problem
+    elif existing is not None and existing.agency_id == agency.pk and existing.is_active:
+        errors["username"] = _(
+            "Tên đăng nhập: «%(username)s» đã là thành viên của cơ quan này."
+        ) % {"username": existing.username}
     elif existing is not None and not returning:
         errors["username"] = _(
             "Tên đăng nhập: «%(username)s» đã là tài khoản của người khác; chọn tên khác."

@@ -341,6 +341,10 @@ def test_the_office_adds_and_locks_member_accounts_of_its_agencies(
             "Tên đăng nhập: «XA_P» đã là tài khoản của người khác",
         ),
         (
+            {"username": "SKHDT_P", "full_name": "Lê Thị Hoa", "email": "hoa@example.vn"},
+            "Tên đăng nhập: «skhdt_p» đã là thành viên của cơ quan này.",
+        ),
+        (
             {"username": "ccb.qt", "full_name": "Lê Thị Hoa", "email": ""},
             "Email: không được để trống",
         ),
