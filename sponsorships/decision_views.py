@@ -252,12 +252,11 @@ def agency_team(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_agency_team_or_404(request.user, pk)
     member_form, name_form = SteeringMemberForm(), FormerNameForm()
     account_form = AgencyMemberForm()
-    forms_by_action = {"name": name_form, "account": account_form}
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "account":
-                account_form = forms_by_action["account"] = AgencyMemberForm(request.POST)
+                account_form = AgencyMemberForm(request.POST)
                 if account_form.is_valid():
                     member = agency_member_add(
                         agency=agency, actor=request.user, **account_form.cleaned_data
@@ -283,7 +282,8 @@ def agency_team(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Đã thêm thành viên ban chỉ đạo."))
                     return redirect("sponsorships:agency_team", pk=agency.pk)
         except SponsorshipRefused as error:
-            _refused(forms_by_action.get(action, member_form), error)
+            # The form that was posted, bound above: the service's reason goes under its field.
+            _refused({"name": name_form, "account": account_form}.get(action, member_form), error)
         messages.error(request, _("Chưa ghi được: xem các lỗi dưới đây."))
     return render(
         request,

@@ -242,6 +242,17 @@ def test_steering_team_and_former_names(client, world, personas, decisions):
         url, {"action": "name", "name": "Sở KH&ĐT", "valid_from": "31/12/2025", "valid_to": "bad"}
     )
     assert "Đến ngày: ngày không hợp lệ, ghi theo dạng dd/mm/yyyy." in _text(response)
+    # Refused by the service, not the form: the reason still shows under its field.
+    response = client.post(
+        url,
+        {
+            "action": "name",
+            "name": "Sở KH&ĐT",
+            "valid_from": "31/12/2025",
+            "valid_to": "28/02/2025",
+        },
+    )
+    assert "Từ ngày: phải trước ngày 28/02/2025." in _text(response)
     assert _rows() == before
     client.post(url, {"action": "member", "full_name": "Trần Thị B", "team_role": "Thành viên"})
     client.post(
