@@ -35,17 +35,12 @@ def province_family(province_id: int | None) -> QuerySet[Province] | list[int]:
     timeout = settings.PROVINCE_FAMILY_CACHE_SECONDS
     if not timeout or province_id is None:
         return _province_family_query(province_id)
-    version = cache.get(LINEAGE_VERSION_KEY)
-    if version is None:
-        version = uuid4().hex
-        cache.add(LINEAGE_VERSION_KEY, version, None)
-        version = cache.get(LINEAGE_VERSION_KEY, version)
-    key = f"province_family:{version}:{province_id}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = sorted(set(_province_family_query(province_id).values_list("pk", flat=True)))
-        cache.set(key, ids, timeout)
-    return ids
+    version = cache.get_or_set(LINEAGE_VERSION_KEY, lambda: uuid4().hex, None)
+    return cache.get_or_set(
+        f"province_family:{version}:{province_id}",
+        lambda: sorted(set(_province_family_query(province_id).values_list("pk", flat=True))),
+        timeout,
+    )
 
 
 def _province_family_query(province_id: int | None) -> QuerySet[Province]:
@@ -63,11 +58,10 @@ def province_lineage_changed() -> None:
     transaction.on_commit(lambda: cache.delete(LINEAGE_VERSION_KEY))
 
 
-def in_province_family(family_of: int, province_id: int) -> bool:
-    family = province_family(family_of)
-    if isinstance(family, list):
-        return province_id in family
-    return family.filter(pk=province_id).exists()
+def province_family_ids(province_id: int | None) -> set[int]:
+    """province_family as a set, for `in` (one query, or none when cached)."""
+    family = province_family(province_id)
+    return set(family if isinstance(family, list) else family.values_list("pk", flat=True))
 
 
 def commune_family(commune_id: int | None) -> Q:
@@ -88,10 +82,7 @@ def in_province_scope(user: User, province_id: int) -> bool:
     if province_id == user.province_id:
         return True
     if not hasattr(user, "_province_family"):
-        family = province_family(user.province_id)
-        user._province_family = set(
-            family if isinstance(family, list) else family.values_list("pk", flat=True)
-        )
+        user._province_family = province_family_ids(user.province_id)
     return province_id in user._province_family
 
 

@@ -279,7 +279,6 @@ LINEAGE_FILE = "lineage-2025.json"
 # carries them): the National Assembly's for the 34 provinces, the Standing Committee's for each
 # province's communes. A link whose row names no basis of its own gets its province's.
 LEGAL_BASES_FILE = "legal-bases-2025.json"
-DEFAULT_BASIS = "default_basis"  # a loader's key beside a link's fields, never a field
 
 
 @dataclass(frozen=True)
@@ -418,8 +417,7 @@ class _LineageLoader:
             ): {
                 "kind": row["kind"],
                 "effective_on": self.effective_on,
-                "legal_basis": row.get("legal_basis", ""),
-                DEFAULT_BASIS: self.province_basis,
+                "legal_basis": row.get("legal_basis") or self.province_basis,
             }
             for row in self.data["provinces"]
         }
@@ -435,8 +433,8 @@ class _LineageLoader:
         return {
             "kind": row["kind"],
             "effective_on": self.effective_on,
-            "legal_basis": row.get("legal_basis", ""),
-            DEFAULT_BASIS: self.commune_bases.get(self.province_of.get(row["new"], ""), ""),
+            "legal_basis": row.get("legal_basis")
+            or self.commune_bases.get(self.province_of.get(row["new"], ""), ""),
             "intermediate_code": row.get("via", ""),
             "intermediate_name": row.get("via_name", ""),
             "source": row["source"],
@@ -448,16 +446,14 @@ class _LineageLoader:
         existing = {key_of(link): link for link in model.objects.all()}
         to_create, to_update, changed = [], [], set()
         for key, values in wanted.items():
-            # The row's own basis, else its province's resolution (legal-bases-2025.json), else
-            # one entered in the admin: a correction of the file reaches every link on reload.
-            values = dict(values)
-            default_basis = values.pop(DEFAULT_BASIS)
             link = existing.pop(key, None)
-            if not values["legal_basis"]:
-                values["legal_basis"] = default_basis or (link.legal_basis if link else "")
             if link is None:
                 to_create.append(model(**key_fields(key), **values))
                 continue
+            # The row's own basis, else its province's resolution (legal-bases-2025.json), else
+            # one entered in the admin: a correction of the file reaches every link on reload.
+            if not values["legal_basis"]:
+                values = {**values, "legal_basis": link.legal_basis}
             differing = {name for name, value in values.items() if getattr(link, name) != value}
             if differing:
                 for name in differing:

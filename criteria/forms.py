@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ntm_portal.limits import YEAR_MAX, YEAR_MIN
-from ntm_portal.text import nfc, parse_decimal
+from ntm_portal.text import nfc, nfc_values, parse_decimal
 
 from .models import Recognition, RecognitionCase
 
@@ -185,11 +185,7 @@ class CaseAssessmentForm(forms.Form):
         return {"1": True, "0": False}.get(self.cleaned_data.get("security_stable") or "")
 
     def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str):
-                cleaned[name] = nfc(value) if "\n" not in value else value.strip()
-        return cleaned
+        return nfc_values(super().clean())
 
     @classmethod
     def initial_of(cls, case: RecognitionCase) -> dict:

@@ -17,6 +17,17 @@ def nfc(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def nfc_values(values: dict) -> dict:
+    """A form's cleaned values with one-line text in NFC (a name typed on a phone's keyboard is
+    often decomposed); text of several lines only trimmed, its line breaks kept."""
+    return {
+        name: (nfc(value) if "\n" not in value else value.strip())
+        if isinstance(value, str)
+        else value
+        for name, value in values.items()
+    }
+
+
 def lower_first(text: str) -> str:
     """ "Xã Ba Tầng" inside a sentence: "UBND xã Ba Tầng"."""
     return text[:1].lower() + text[1:]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from communes.access import in_province_family
+from communes.access import province_family_ids
 from communes.models import Commune, Province
 from ntm_portal.accounts import email_problem, username_problem
 from ntm_portal.models import Role, User
@@ -46,7 +46,7 @@ def _day(value: date) -> str:
 
 
 def _in_family(province: Province, province_id: int) -> bool:
-    return in_province_family(province.pk, province_id)
+    return province_id in province_family_ids(province.pk)
 
 
 def _log(*, province: Province, action: str, actor: User, detail: str = "", **about) -> None:

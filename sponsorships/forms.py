@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from criteria.models import Recognition
 from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range
-from ntm_portal.text import nfc
+from ntm_portal.text import nfc_values
 
 from .models import Assignment
 
@@ -69,11 +69,7 @@ class NamedForm(forms.Form):
     (a name typed on a phone's keyboard is often decomposed), multi-line text only trimmed."""
 
     def clean(self) -> dict:
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = nfc(value) if "\n" not in value else value.strip()
-        return cleaned
+        return nfc_values(super().clean())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

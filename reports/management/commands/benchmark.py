@@ -532,7 +532,7 @@ class Command(BaseCommand):
         # At national scale the figures are the issue's: 50 requests at least. A small run is a
         # quick try of the whole thing (the suite runs one).
         requests = max(requests, 50 if scale == "national" else 20)
-        self.roster_rows = max(roster_rows, 100)
+        roster_rows = max(roster_rows, 100)
         limit = communes or (SMALL_SCALE if scale == "small" else None)
         editions = (
             [Edition.THREE_TIER_2024, Edition.TWO_TIER_2025]
@@ -568,7 +568,7 @@ class Command(BaseCommand):
                     ROOT_URLCONF="reports.benchmark_urls",
                 ),
             ):
-                ctx = self._context(criteria_set, rural[measured], measured, province)
+                ctx = self._context(criteria_set, rural[measured], measured, province, roster_rows)
                 framework = {
                     user: self._framework_floor(ctx, user, requests)
                     for user in sorted({page.user for page in PAGES})
@@ -795,6 +795,7 @@ class Command(BaseCommand):
         rural: list[Commune],
         edition: int,
         province_code: str | None = None,
+        roster_rows: int = ROSTER_ROWS,
     ) -> Context:
         # The largest province of the build, or the one asked for (the same at two sizes).
         if province_code:
@@ -826,7 +827,7 @@ class Command(BaseCommand):
             criterion_id=criteria[0].pk,
             edition=edition,
             # A checked 10,000-row evaluation roster, in a province of its own (issue 6).
-            roster_import_id=previewable_import(actor=admin, rows=self.roster_rows).pk,
+            roster_import_id=previewable_import(actor=admin, rows=roster_rows).pk,
             clients=clients,
         )
 
