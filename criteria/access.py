@@ -13,6 +13,7 @@ from communes.access import (
     get_province_or_404,
     in_province_scope,
     province_family,
+    users_province_family,
 )
 from communes.models import Commune, Edition, Province
 from ntm_portal.access import has_no_access
@@ -79,7 +80,7 @@ def review_queue_for(user: User) -> EvaluationQuerySet:
     if user.is_admin:
         return evaluations
     if user.role == Role.PROVINCE:
-        return evaluations.filter(commune__province_id__in=province_family(user.province_id))
+        return evaluations.filter(commune__province_id__in=users_province_family(user))
     if user.role == Role.DISTRICT:
         return evaluations.filter(
             commune__district_id=user.district_id, commune__edition=Edition.THREE_TIER_2024

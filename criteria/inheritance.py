@@ -60,9 +60,15 @@ def inheritance_of(communes: Sequence[Commune]) -> dict[int, Inheritance]:
         return found
     in_force = Recognition.objects.in_force_on(LAST_DAY).filter(commune=OuterRef("predecessor"))
     decision = InheritanceDecision.objects.filter(commune=OuterRef("successor"))
-    links = CommuneLineage.objects.filter(successor_id__in=ids, predecessor__isnull=False).annotate(
-        **{f"at_{level}": Exists(in_force.filter(level=level)) for level in RANK},
-        **{f"decision_{name}": Subquery(decision.values(name)[:1]) for name in DECISION_FIELDS},
+    # Unordered: the lineage's default order joins both communes of every link (8 → 1 ms for
+    # a page of 50 xã); what is counted here does not depend on the order.
+    links = (
+        CommuneLineage.objects.filter(successor_id__in=ids, predecessor__isnull=False)
+        .order_by()
+        .annotate(
+            **{f"at_{level}": Exists(in_force.filter(level=level)) for level in RANK},
+            **{f"decision_{name}": Subquery(decision.values(name)[:1]) for name in DECISION_FIELDS},
+        )
     )
     ranks: dict[int, list[int]] = defaultdict(list)
     for link in links:

@@ -168,7 +168,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         risky=risky,
         agencies=agencies[:TOP_AGENCIES],
         # District staff see each agency's figures, not its page: link only what opens.
-        openable_agencies={a.pk for a in agencies if can_open_agency(request.user, a)},
+        openable_agencies={
+            a.pk for a in agencies[:TOP_AGENCIES] if can_open_agency(request.user, a)
+        },
         agency_count=len(agencies),
         agency_window=d.inspection_window(filters, timezone.localdate()),
         now=timezone.now(),

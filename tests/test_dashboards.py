@@ -187,7 +187,12 @@ def test_page_shows_figures_freshness_target_and_text_alternatives(client, data,
     assert "Bảng số liệu của biểu đồ" in page
 
 
-def test_agency_performance_counts_due_on_time_late_overdue_and_reports(client, data, personas):
+@pytest.mark.parametrize("listed", [300, 0], ids=["by-agency-ids", "whole-window"])
+def test_agency_performance_counts_due_on_time_late_overdue_and_reports(
+    client, data, personas, monkeypatch, listed
+):
+    # The country's 2,000 agencies count every agency's reports of the window: the same figures.
+    monkeypatch.setattr("reports.dashboards.AGENCY_IDS_LISTED", listed)
     context = _get(client, personas["province"], OVERVIEW, ky="2024-2").context
     (row,) = context["agencies"]
     assert row.pk == data.agency_a.pk
