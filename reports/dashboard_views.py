@@ -90,10 +90,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     ranking = d.blocking_ranking(counts)
     periods = d.cached(scope, "progress", lambda: d.progress(scope))
     risky = list(d.at_risk(scope))
-    agencies = d.agency_performance(scope)
     fmt = requested_format(request)
     if fmt:
+        agencies = d.agency_performance(scope)
         return _export_overview(request, fmt, scope, groups, ranking, periods, agencies)
+    agencies, agency_count = d.top_agencies(scope, TOP_AGENCIES)
 
     total = groups.total
     pipeline = d.recognition_pipeline(scope)
@@ -166,12 +167,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         progress_chart=progress_chart,
         group_chart=group_chart,
         risky=risky,
-        agencies=agencies[:TOP_AGENCIES],
+        agencies=agencies,
         # District staff see each agency's figures, not its page: link only what opens.
-        openable_agencies={
-            a.pk for a in agencies[:TOP_AGENCIES] if can_open_agency(request.user, a)
-        },
-        agency_count=len(agencies),
+        openable_agencies={a.pk for a in agencies if can_open_agency(request.user, a)},
+        agency_count=agency_count,
         agency_window=d.inspection_window(filters, timezone.localdate()),
         now=timezone.now(),
         drill_rows=[(g, _drill_link(scope, g)) for g in groups.rows],

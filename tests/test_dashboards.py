@@ -36,10 +36,10 @@ from criteria.services import (
 )
 from criteria.standings import standings_refresh
 from ntm_portal.models import Role
-from reports.dashboards import Filters, Scope, agency_performance, parse_period
+from reports.dashboards import Filters, Scope, agency_performance, parse_period, top_agencies
 from sponsorships.models import AgencyReport, Inspection, InspectionReport
 
-from .factories import AssignmentFactory, CommuneFactory, UserFactory
+from .factories import AgencyFactory, AssignmentFactory, CommuneFactory, UserFactory
 
 OVERVIEW = reverse("dashboards:overview")
 HEATMAP = reverse("dashboards:heatmap")
@@ -458,6 +458,32 @@ def test_agency_performance_helper_without_filters_uses_the_current_year(data):
 
     scope = Scope(level="national", title="", communes=Commune.objects.all(), filters=filters)
     assert agency_performance(scope, today=date(2024, 11, 1))[0].upcoming == 1
+
+
+def test_the_dashboards_top_agencies_are_the_first_of_the_whole_table_and_count_them_all(data):
+    # The dashboard shows the first 20 ordered, limited and counted in SQL; the download has all.
+    from communes.models import Commune
+
+    for index, overdue in enumerate((2, 0, 0)):  # three more agencies: one before, two after
+        agency = AgencyFactory(province=data.province_a, name=f"Hội thử {index}")
+        assignment = AssignmentFactory(
+            agency=agency, commune=CommuneFactory(district=data.district_a1)
+        )
+        for month in range(7, 7 + 3 * (overdue or 1), 3):
+            Inspection.objects.create(
+                assignment=assignment,
+                period_start=date(2024, month, 1),
+                period_end=date(2024, month + 2, 28),
+                due_date=date(2024, 10, 15) if overdue else date(2024, 12, 31),
+            )
+    filters = Filters(criteria_sets=[], criteria_set=data.criteria_set, period=(2024, 2))
+    scope = Scope(level="national", title="", communes=Commune.objects.all(), filters=filters)
+    every = agency_performance(scope, today=date(2024, 11, 1))
+    assert len(every) == 4
+    assert every[0].overdue == 2
+    for limit in (1, len(every), len(every) + 5):
+        shown, count = top_agencies(scope, limit, today=date(2024, 11, 1))
+        assert (shown, count) == (every[:limit], len(every))
 
 
 # --- Browser journey ----------------------------------------------------------------------------
