@@ -210,7 +210,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     view = "month" if request.GET.get("view") == "month" else "list"
     # The page's ids first, its rows by id after: with the six joins of the rows in the same
     # query PostgreSQL walks the whole country's year by date (and plans for 17 ms) to keep
-    # one province's 100; the ids alone are found from the province's assignments (60 → 9 ms).
+    # one province's 100; the ids alone are found from the province's assignments (the page's
+    # SQL at national scale: 55 → 18 ms).
     ordered = inspections.order_by("due_date", "pk")
     page = Paginator(ordered.values_list("pk", flat=True), 100).get_page(request.GET.get("page"))
     # (The ids were found under the reader's scope: the rows need no filter again.)
