@@ -64,6 +64,15 @@ class Validation:
     def has_errors(self) -> bool:
         return any(outcome.status == ERROR for outcome in self.outcomes)
 
+    def summary(self) -> dict:
+        """What the import record keeps of the whole file; each row's outcome is kept apart
+        (`detail`), so that the preview reads only the page of rows it shows."""
+        return {
+            "notices": self.table.notices,
+            "header_row": self.table.header_row,
+            "error_total": sum(len(outcome.errors) for outcome in self.outcomes),
+        }
+
     def as_json(self) -> dict:
         """What the import record keeps: counts, every row's status, every error."""
         return {
@@ -91,6 +100,19 @@ class Validation:
                 for error in outcome.errors
             ],
         }
+
+
+def detail(outcome: Outcome) -> dict:
+    """A row's outcome as the preview shows it (RosterImportRow.detail)."""
+    return {
+        "label": outcome.label,
+        "matches": [list(match) for match in outcome.matches],
+        "changes": [list(change) for change in outcome.changes],
+        "errors": [
+            {"column": error.column, "value": error.value, "reason": error.reason}
+            for error in outcome.errors
+        ],
+    }
 
 
 class RowChecker:

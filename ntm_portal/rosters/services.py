@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ntm_portal.models import RosterImport, User
+from ntm_portal.models import RosterImport, RosterImportRow, User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.uploads import UploadRejected, store_with_file
 
-from .base import Validation
+from .base import Validation, detail
 from .reading import MAX_BYTES, RosterFileError, Table, read_table
 from .registry import roster_for, rosters
 
@@ -131,8 +131,10 @@ def _check(
         record.result, record.table = {}, {}
         record.new_count = record.updated_count = record.unchanged_count = record.error_count = 0
         record.save()
+        record.rows.all().delete()
         return None
-    _store(record, validation)
+    _summarise(record, validation)
+    _store_rows(record, validation)
     record.status = RosterImport.Status.VALIDATED
     fields = [
         "status",
@@ -148,13 +150,30 @@ def _check(
     return validation
 
 
-def _store(record: RosterImport, validation: Validation) -> None:
+def _summarise(record: RosterImport, validation: Validation) -> None:
     counts = validation.counts
-    record.result = validation.as_json()
+    record.result = validation.summary()
     record.file_error = ""
     record.progress = 100
     record.new_count, record.updated_count = counts["new"], counts["updated"]
     record.unchanged_count, record.error_count = counts["unchanged"], counts["error"]
+
+
+def _store_rows(record: RosterImport, validation: Validation) -> None:
+    """Each row's outcome in its own row (replacing an earlier check's), for the preview."""
+    record.rows.all().delete()
+    RosterImportRow.objects.bulk_create(
+        (
+            RosterImportRow(
+                roster_import=record,
+                number=outcome.row.number,
+                status=outcome.status,
+                detail=detail(outcome),
+            )
+            for outcome in validation.outcomes
+        ),
+        batch_size=2000,
+    )
 
 
 def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
@@ -204,7 +223,8 @@ def roster_import_record_cli(
         confirmed_by=actor,
         confirmed_at=timezone.now(),
     )
-    _store(record, validation)
+    _summarise(record, validation)
     record.file.save(filename, ContentFile(data), save=False)
     record.save()
+    _store_rows(record, validation)
     return record
