@@ -3,6 +3,8 @@ app's access.py, on the rule of ntm_portal/access.py."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -149,6 +151,14 @@ def roster_path(instance: RosterImport, filename: str) -> str:
     return f"rosters/{instance.kind}/{instance.sha256[:16]}{suffix}"
 
 
+class TextJSONEncoder(json.JSONEncoder):
+    """JSON with Vietnamese as itself rather than \\uXXXX escapes: a third shorter, and no
+    backslash for the database driver to escape again, row by row, in a bulk insert."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **{**kwargs, "ensure_ascii": False})
+
+
 class RosterImport(models.Model):
     """One uploaded roster: its file, the validation result and, once confirmed, what it wrote.
 
@@ -182,7 +192,7 @@ class RosterImport(models.Model):
     result = models.JSONField(default=dict, blank=True)
     # The rows as read from the file: confirming checks them again against the database without
     # parsing the workbook a second time. Large; left out of pages (see ntm_portal/access.py).
-    table = models.JSONField(default=dict, blank=True, editable=False)
+    table = models.JSONField(default=dict, blank=True, editable=False, encoder=TextJSONEncoder)
     new_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
@@ -236,7 +246,7 @@ class RosterImportRow(models.Model):
     roster_import = models.ForeignKey(RosterImport, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=10)
-    detail = models.JSONField(default=dict)
+    detail = models.JSONField(default=dict, encoder=TextJSONEncoder)
 
     class Meta:
         constraints = [

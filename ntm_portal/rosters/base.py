@@ -104,10 +104,11 @@ class Validation:
 
 def detail(outcome: Outcome) -> dict:
     """A row's outcome as the preview shows it (RosterImportRow.detail)."""
+    # The tuples as they are: JSON keeps them as lists.
     return {
         "label": outcome.label,
-        "matches": [list(match) for match in outcome.matches],
-        "changes": [list(change) for change in outcome.changes],
+        "matches": outcome.matches,
+        "changes": outcome.changes,
         "errors": [
             {"column": error.column, "value": error.value, "reason": error.reason}
             for error in outcome.errors
@@ -118,10 +119,18 @@ def detail(outcome: Outcome) -> dict:
 class RowChecker:
     """Collects one row's errors against the file's own column headers."""
 
-    def __init__(self, outcome: Outcome, table: Table, columns: Sequence[Column] = ()) -> None:
+    def __init__(
+        self,
+        outcome: Outcome,
+        table: Table,
+        columns: Sequence[Column] | Mapping[str, Column] = (),
+    ) -> None:
         self.outcome = outcome
         self.table = table
-        self.columns = {column.key: column for column in columns}
+        # A mapping is shared by every row of a file (`Roster.validate`), not built per row.
+        self.columns = (
+            columns if isinstance(columns, Mapping) else {column.key: column for column in columns}
+        )
 
     def header(self, key: str) -> str:
         """The column as the file heads it; a column the file lacks by the template's header
@@ -194,8 +203,9 @@ class Roster:
     ) -> Validation:
         outcomes = [Outcome(row=row) for row in table.rows]
         checkers = []
+        columns = {column.key: column for column in self.columns}
         for outcome in outcomes:
-            checker = RowChecker(outcome, table, self.columns)
+            checker = RowChecker(outcome, table, columns)
             for key, formula in outcome.row.formulas.items():
                 checker.fail(
                     key,

@@ -7,6 +7,7 @@ preview) and writes everything or nothing; an import can be confirmed once.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from typing import IO
 
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ntm_portal.bulk import collection_paused, insert_rows
 from ntm_portal.models import RosterImport, RosterImportRow, User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.uploads import UploadRejected, store_with_file
@@ -25,6 +27,8 @@ from .reading import MAX_BYTES, RosterFileError, Table, read_table
 from .registry import roster_for, rosters
 
 ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
+# A row's outcome as kept for the preview: its number in the file, its status, its detail.
+Row = tuple[int, str, dict]
 logger = logging.getLogger(__name__)
 
 
@@ -95,7 +99,8 @@ def roster_import_validate(*, record_id: int) -> RosterImport | None:
             return None
         record.status = RosterImport.Status.VALIDATING
         record.save(update_fields=["status"])
-    _check(record)
+    with collection_paused():
+        _check(record)
     return record
 
 
@@ -133,8 +138,13 @@ def _check(
         record.save()
         record.rows.all().delete()
         return None
-    _summarise(record, validation)
-    _store_rows(record, validation)
+    kept = record.result.get("digest")
+    rows = _shown_rows(validation)
+    _summarise(record, validation, rows)
+    # Confirming checks again: when every row comes out as the preview showed it (the usual
+    # case), the rows kept for the preview are right as they are.
+    if record.result["digest"] != kept:
+        _store_rows(record, rows)
     record.status = RosterImport.Status.VALIDATED
     fields = [
         "status",
@@ -150,36 +160,38 @@ def _check(
     return validation
 
 
-def _summarise(record: RosterImport, validation: Validation) -> None:
+def _shown_rows(validation: Validation) -> list[Row]:
+    return [
+        (outcome.row.number, outcome.status, detail(outcome)) for outcome in validation.outcomes
+    ]
+
+
+def _summarise(record: RosterImport, validation: Validation, rows: list[Row]) -> None:
+    """The counts and the summary on the record; the digest of the rows tells a confirmation
+    whether its fresh check came out as the preview showed."""
     counts = validation.counts
-    record.result = validation.summary()
+    digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+    record.result = {**validation.summary(), "digest": digest}
     record.file_error = ""
     record.progress = 100
     record.new_count, record.updated_count = counts["new"], counts["updated"]
     record.unchanged_count, record.error_count = counts["unchanged"], counts["error"]
 
 
-def _store_rows(record: RosterImport, validation: Validation) -> None:
+def _store_rows(record: RosterImport, rows: list[Row]) -> None:
     """Each row's outcome in its own row (replacing an earlier check's), for the preview."""
     record.rows.all().delete()
-    RosterImportRow.objects.bulk_create(
-        (
-            RosterImportRow(
-                roster_import=record,
-                number=outcome.row.number,
-                status=outcome.status,
-                detail=detail(outcome),
-            )
-            for outcome in validation.outcomes
-        ),
-        batch_size=2000,
+    insert_rows(
+        RosterImportRow,
+        ["roster_import_id", "number", "status", "detail"],
+        ((record.pk, number, status, shown) for number, status, shown in rows),
     )
 
 
 def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
     """Write the roster, all or nothing. False when the fresh check found errors (kept on the
     record for the preview); RosterError when the import cannot be confirmed at all."""
-    with transaction.atomic():
+    with transaction.atomic(), collection_paused():
         record = RosterImport.objects.select_for_update().get(pk=record.pk)
         if record.status == RosterImport.Status.IMPORTED:
             raise RosterError(_("Danh sách này đã được nhập rồi; không nhập lại lần thứ hai."))
@@ -223,8 +235,9 @@ def roster_import_record_cli(
         confirmed_by=actor,
         confirmed_at=timezone.now(),
     )
-    _summarise(record, validation)
+    rows = _shown_rows(validation)
+    _summarise(record, validation, rows)
     record.file.save(filename, ContentFile(data), save=False)
     record.save()
-    _store_rows(record, validation)
+    _store_rows(record, rows)
     return record
