@@ -33,8 +33,9 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-# A roster folds the same few names thousands of times (every row's province, set, period).
-@functools.lru_cache(maxsize=8192)
+# A roster folds the same names thousands of times (every row's place, set, period), and the
+# places it matches them against are folded for each file: each text once.
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower case without diacritics, so that "ba tang" and "BA TẦNG" both find "Ba Tầng"."""
     decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))

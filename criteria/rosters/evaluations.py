@@ -440,7 +440,6 @@ class EvaluationRoster(Roster):
         unsaved, logs = {}, []
         shown_values = ShownValues()
         actor_id, now = actor.pk if actor else None, timezone.now()
-
         for plan in planned:
             evaluation_id = ids[plan.period]
             held = values[evaluation_id]
@@ -487,8 +486,8 @@ class EvaluationRoster(Roster):
             logs,
         )
         Evaluation.objects.filter(pk__in=touched).update(version=F("version") + 1)
-        # Writes the changed values with their `met` (one upsert: Django's CASE WHEN update is
-        # the slow part at scale), the criteria results and the tallies.
+        # Writes the changed values with their `met` (each row once: new ones inserted, stored
+        # ones upserted, never Django's CASE WHEN update), the criteria results and the tallies.
         evaluations_recompute(evaluation_ids=touched, values=values, unsaved=unsaved.values())
 
     def _create_missing(self, planned: list[Planned], actor: User | None) -> dict[PeriodKey, int]:

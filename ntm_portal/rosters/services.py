@@ -126,7 +126,8 @@ def _check(
             record.table = table.as_json()
         else:
             table = Table.from_json(record.table)
-        validation = roster.validate(table, actor=actor, progress=progress)
+        # The confirmation's check runs inside its transaction, where no page could see it.
+        validation = roster.validate(table, actor=actor, progress=progress if from_file else None)
     except RosterFileError as error:
         record.status, record.file_error, record.progress = (
             RosterImport.Status.REJECTED,
