@@ -32,9 +32,6 @@ class NotMatched(ValueError):
     """No unit, or several: str() is the Vietnamese reason (listing the candidates)."""
 
 
-# The same few hundred names come back on thousands of rows: fold each once.
-cached_fold = lru_cache(maxsize=65_536)(fold)
-
 PROVINCE, DISTRICT, COMMUNE = gettext_lazy("tỉnh"), gettext_lazy("huyện"), gettext_lazy("xã")
 # How alike a written name and a unit's name must be to be offered: rapidfuzz's plain ratio
 # (0–100, an edit distance): a slip of one or two letters, not a shared word ("Sở …").
@@ -70,7 +67,7 @@ def did_you_mean(written: str, names: list[str]) -> str:
 @lru_cache(maxsize=65_536)
 def name_key(text: str) -> str:
     """ "TP. Đông Hà", "Thành phố  Đông Hà", "đông hà" → "dong ha"."""
-    folded = cached_fold(text).replace("\u00a0", " ")
+    folded = fold(text).replace("\u00a0", " ")
     stripped = PREFIX.sub("", folded, count=1).strip()
     return stripped or folded
 
@@ -269,7 +266,7 @@ class Places:
         # The exact name with its prefix first ("Phường Tân Thành" next to "Xã Tân Thành"), then
         # the name without it.
         for candidates in (
-            index["full"].get(cached_fold(name), []),
+            index["full"].get(fold(name), []),
             index["key"].get(name_key(name), []),
         ):
             candidates = [unit for unit in candidates if inside(unit)]

@@ -270,9 +270,51 @@ def locate_commune(
     district_key: str = "district",
     province_key: str = "province",
     follow_lineage: bool = False,
+    seen: dict | None = None,
 ) -> Unit | None:
     """The row's commune from its code or its name within the district and province written
-    (with `follow_lineage`, an old name without its district finds today's commune)."""
+    (with `follow_lineage`, an old name without its district finds today's commune).
+
+    `seen`, a dict kept for one file, answers a place written again as it was answered the
+    first time (the same unit, the same errors and matches on the row): a roster of values
+    names each commune once per indicator, fifty times over."""
+    keys = dict(
+        code_key=code_key,
+        name_key=name_key,
+        district_key=district_key,
+        province_key=province_key,
+        follow_lineage=follow_lineage,
+    )
+    if seen is None:
+        return _locate_commune(row, places, **keys)
+    key = (
+        tuple(row.value(key) for key in (province_key, district_key, code_key, name_key)),
+        follow_lineage,
+    )
+    outcome = row.outcome
+    if key in seen:
+        found, errors, matches = seen[key]
+        if errors:
+            outcome.status = ERROR
+            outcome.errors.extend(errors)
+        outcome.matches.extend(matches)
+        return found
+    errors_before, matches_before = len(outcome.errors), len(outcome.matches)
+    found = _locate_commune(row, places, **keys)
+    seen[key] = (found, outcome.errors[errors_before:], outcome.matches[matches_before:])
+    return found
+
+
+def _locate_commune(
+    row: RowChecker,
+    places: Places,
+    *,
+    code_key: str,
+    name_key: str,
+    district_key: str,
+    province_key: str,
+    follow_lineage: bool,
+) -> Unit | None:
     province = district = None
     try:
         province = places.province(name=row.value(province_key))

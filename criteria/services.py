@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from communes.models import Commune, Edition, Province, Village
+from ntm_portal.bulk import insert_rows
 from ntm_portal.models import User
 from ntm_portal.notifications import notify
 from ntm_portal.text import lower_first
@@ -288,9 +289,19 @@ def evaluation_recompute_logged(
     return True
 
 
-def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
+def evaluations_recompute(
+    *,
+    evaluation_ids: set[int],
+    values: Mapping[int, Mapping[int, IndicatorValue]] | None = None,
+    unsaved: Collection[IndicatorValue] = (),
+) -> None:
     """`evaluation_recompute` for many evaluations at once, in a fixed number of queries (the
-    evaluation roster and group decisions use it); approved ones are never passed here."""
+    evaluation roster and group decisions use it); approved ones are never passed here.
+
+    A caller that holds the evaluations' values already (`values`: evaluation id → indicator
+    id → value, all of them) passes them instead of having them read again, with the ones it
+    changed and has not written (`unsaved`): those are written here, with their `met`, in the
+    same upsert as the values whose `met` moves (one write of each row, not two)."""
     evaluations = list(
         Evaluation.objects.filter(pk__in=evaluation_ids)
         .select_related("commune__province")
@@ -305,17 +316,30 @@ def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
     )
     groups = groups_on((e.commune_id, e.reference_day) for e in evaluations)
     set_ids = {e.criteria_set_id for e in evaluations}
+    # Each criterion with its indicators and their thresholds, as lists: `.all()` on prefetched
+    # rows still builds a queryset, and this loop runs once per evaluation and indicator.
     criteria_by_set = defaultdict(list)
     for criterion in Criterion.objects.filter(criteria_set_id__in=set_ids).prefetch_related(
         "indicators__thresholds"
     ):
-        criteria_by_set[criterion.criteria_set_id].append(criterion)
-    values = defaultdict(dict)
-    for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only(
-        "pk", "evaluation_id", "indicator_id", "value", "note", "met"
-    ):
-        values[value.evaluation_id][value.indicator_id] = value
-    results, stale_values = [], []
+        criteria_by_set[criterion.criteria_set_id].append(
+            (
+                criterion,
+                [
+                    (indicator, list(indicator.thresholds.all()))
+                    for indicator in criterion.indicators.all()
+                ],
+            )
+        )
+    if values is None:
+        values = defaultdict(dict)
+        for value in IndicatorValue.objects.filter(evaluation_id__in=evaluation_ids).only(
+            "pk", "evaluation_id", "indicator_id", "value", "note", "met"
+        ):
+            values[value.evaluation_id][value.indicator_id] = value
+    results = []
+    # By identity: a new value has no primary key yet.
+    written = {id(value): value for value in unsaved}
     for evaluation in evaluations:
         subject = Subject(
             region=evaluation.commune.region,
@@ -324,17 +348,16 @@ def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
         )
         met_count, undecided_count = 0, 0
         criteria = criteria_by_set[evaluation.criteria_set_id]
-        for criterion in criteria:
+        held = values.get(evaluation.pk, {})
+        for criterion, indicators in criteria:
             indicator_results = []
-            for indicator in criterion.indicators.all():
-                row = values[evaluation.pk].get(indicator.pk)
-                met = indicator_met(
-                    indicator, row.value if row else None, indicator.thresholds.all(), subject
-                )
+            for indicator, thresholds in indicators:
+                row = held.get(indicator.pk)
+                met = indicator_met(indicator, row.value if row else None, thresholds, subject)
                 indicator_results.append(met)
                 if row and row.met != met:
                     row.met = met
-                    stale_values.append(row)
+                    written[id(row)] = row
             met = criterion_met(indicator_results)
             met_count += met is True
             undecided_count += met is None
@@ -343,11 +366,23 @@ def evaluations_recompute(*, evaluation_ids: set[int]) -> None:
             )
         evaluation.met_count, evaluation.criteria_count = met_count, len(criteria)
         evaluation.undecided_count = undecided_count
+    # New values are plain rows (COPY on PostgreSQL): the caller holds their evaluations locked
+    # (evaluation_save_values locks them too) or has just created them; the unique constraint
+    # still stands guard. Stored ones are updated in one upsert.
+    insert_rows(
+        IndicatorValue,
+        ["evaluation_id", "indicator_id", "value", "note", "met"],
+        (
+            (value.evaluation_id, value.indicator_id, value.value, value.note, value.met)
+            for value in written.values()
+            if value.pk is None
+        ),
+    )
     IndicatorValue.objects.bulk_create(
-        stale_values,
+        [value for value in written.values() if value.pk is not None],
         update_conflicts=True,
         unique_fields=["evaluation", "indicator"],
-        update_fields=["met"],
+        update_fields=["value", "note", "met"] if unsaved else ["met"],
         batch_size=2000,
     )
     CriterionResult.objects.bulk_create(

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 
 def nfc(text: str) -> str:
@@ -33,6 +33,9 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# A roster folds the same names thousands of times (every row's place, set, period), and the
+# places it matches them against are folded for each file: each text once.
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower case without diacritics, so that "ba tang" and "BA TẦNG" both find "Ba Tầng"."""
     decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
@@ -88,6 +91,13 @@ def parse_day(text: str) -> date | None:
 
 def format_number(value: Decimal) -> str:
     """Grouped, with no trailing zeros, in the active language's separators ("1.234,5" in vi)."""
+    return _format_number(value, get_language())
+
+
+# A roster shows the same few hundred values thousands of times, and number_format looks the
+# language's separators up afresh each time. Equal decimals ("61.5", "61.50") print alike.
+@functools.lru_cache(maxsize=8192)
+def _format_number(value: Decimal, language: str | None) -> str:
     if value == value.to_integral():
         return number_format(value.quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
     places = -value.normalize().as_tuple().exponent

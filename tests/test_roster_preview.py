@@ -468,3 +468,69 @@ def test_the_import_list_states_the_order_and_reads_no_rows(client, world, perso
     assert "1. Thôn, bản" in order
     assert order.index("Cơ quan đỡ đầu, phụ trách") < order.index("Quyết định và phân công")
     assert order.index("Bộ tiêu chí") < order.index("Kết quả đánh giá tiêu chí")
+
+
+def test_imports_checked_before_the_rows_had_their_table_move_there_and_back(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from ntm_portal.models import RosterImportRow
+
+    migration = import_module("ntm_portal.migrations.0008_roster_import_rows_from_result")
+    old = {
+        "counts": {"new": 1, "updated": 0, "unchanged": 0, "error": 1},
+        "notices": ["Bảng kết thúc ở dòng 3."],
+        "header_row": 1,
+        "rows": [
+            {"row": 2, "status": "new", "label": "Thôn 1", "matches": [], "changes": []},
+            {"row": 3, "status": "error", "label": "", "matches": [], "changes": []},
+        ],
+        "errors": [{"row": 3, "column": "Xã", "value": "Không Có", "reason": "Không có xã."}],
+    }
+    record = RosterImport.objects.create(
+        kind="villages", original_name="cu.xlsx", size=1, sha256="f" * 64, result=old
+    )
+    migration.rows_out_of_result(apps, None)
+    record.refresh_from_db()
+    assert record.result == {"notices": old["notices"], "header_row": 1, "error_total": 1}
+    assert list(RosterImportRow.objects.values_list("number", "status", "detail")) == [
+        (2, "new", {"label": "Thôn 1", "matches": [], "changes": [], "errors": []}),
+        (
+            3,
+            "error",
+            {
+                "label": "",
+                "matches": [],
+                "changes": [],
+                "errors": [{"column": "Xã", "value": "Không Có", "reason": "Không có xã."}],
+            },
+        ),
+    ]
+    migration.rows_out_of_result(apps, None)  # safe to run twice
+    assert RosterImportRow.objects.count() == 2
+    migration.rows_back_into_result(apps, None)
+    record.refresh_from_db()
+    assert record.result == old
+    assert not RosterImportRow.objects.exists()
+
+
+def test_a_confirmation_that_finds_what_the_preview_showed_keeps_its_rows(
+    client, world, personas, django_capture_on_commit_callbacks
+):
+    from ntm_portal.models import RosterImportRow
+
+    client.force_login(personas["admin"])
+    header = ["Tỉnh", "Huyện", "Xã", "Tên thôn"]
+    rows = [header, *(["Quảng Trị", "Hướng Hóa", "Thuận", f"Xóm {n}"] for n in range(1, 4))]
+    record = upload(
+        client, "villages", workbook_bytes(rows), "xom.xlsx", django_capture_on_commit_callbacks
+    )
+    kept = list(RosterImportRow.objects.filter(roster_import=record).values_list("pk", "status"))
+    assert [status for _pk, status in kept] == ["new"] * 3
+    client.post(reverse("rosters:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == RosterImport.Status.IMPORTED
+    assert list(record.rows.values_list("pk", "status")) == kept
+    page = client.get(reverse("rosters:import_detail", args=[record.pk])).content.decode()
+    assert page.count('<tr class="row-new"') == 3

@@ -312,10 +312,49 @@ def test_the_preview_page_has_a_constant_query_count(
     assert large.new_count == 300
     client.force_login(personas["admin"])
     for record in (small, large):
-        # session, user, unread notifications (menu), the import with its users
-        with django_assert_num_queries(4):
-            response = client.get(reverse("rosters:import_detail", args=[record.pk]))
-        assert "Xác nhận nhập" in response.content.decode()
+        url = reverse("rosters:import_detail", args=[record.pk])
+        for params in ({}, {"page": 2}, {"status": "new"}):
+            # session, user, unread notifications (menu), the import with its users, the page
+            # of rows (how many there are is on the import)
+            with django_assert_num_queries(5):
+                response = client.get(url, params)
+            assert "Xác nhận nhập" in response.content.decode()
+
+
+def test_the_preview_of_a_file_with_errors_has_a_constant_query_count(
+    client, world, personas, django_assert_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    from criteria.rosters.benchmark import roster_rows, roster_workbook
+
+    client.force_login(personas["admin"])
+    for size in (60, 1600):
+        rows = roster_rows(size)
+        for row in rows[::3]:
+            row[8] = "không rõ"  # neither a number nor Đạt / Chưa đạt
+        record = RosterImport(
+            kind="evaluations",
+            original_name=f"loi-{size}.xlsx",
+            size=1,
+            sha256="e" * 64,
+            uploaded_by=personas["admin"],
+        )
+        record.file.save(record.original_name, ContentFile(roster_workbook(rows)), save=False)
+        record.save()
+        roster_import_validate(record_id=record.pk)
+        record.refresh_from_db()
+        assert record.error_count == len(rows[::3])
+        url = reverse("rosters:import_detail", args=[record.pk])
+        # … and the first errors
+        with django_assert_num_queries(6):
+            page = client.get(url, {"status": "error"}).content.decode()
+        shown = min(record.error_count, 50)
+        assert page.count('<tr class="row-error"') == shown
+        assert page.count("«không rõ»") == shown + min(record.error_count, 500)
+        more = record.error_count - 500
+        assert (f"… và {more} lỗi khác" in page) == (more > 0)
+        assert "Xác nhận nhập" not in page
 
 
 def test_the_evaluation_import_writes_in_a_constant_number_of_queries(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +34,7 @@ from criteria.models import (
 from criteria.services import evaluations_recompute
 from criteria.values import ValueRejected, parse_value
 from ntm_portal import rosters
+from ntm_portal.bulk import insert_rows
 from ntm_portal.models import User
 from ntm_portal.rosters.base import (
     ERROR,
@@ -78,6 +80,16 @@ class Planned:
     period: PeriodKey
     evaluation_id: int | None
     values: list[tuple[Indicator, Decimal | None, str | None]]
+
+
+class ShownValues(dict):
+    """Values as pages show them (`Indicator.display_value`), each (indicator, value) worked
+    out once: a 10,000-row file has a few hundred of them, and each takes a translation."""
+
+    def __missing__(self, key: tuple[Indicator, Decimal | None]) -> str:
+        indicator, value = key
+        self[key] = shown = indicator.display_value(value)
+        return shown
 
 
 def indicator_number(header: str) -> str | None:
@@ -197,8 +209,9 @@ class EvaluationRoster(Roster):
         places = Places()
         sets = self._sets()
         located: list[tuple[RowChecker, int, CriteriaSet, int, int]] = []
+        seen: dict = {}
         for row in rows:
-            commune = locate_commune(row, places)
+            commune = locate_commune(row, places, seen=seen)
             criteria_set = self._criteria_set(row, sets)
             year = self._year(row)
             half = HALF_WORDS.get(fold(row.value("half")))
@@ -254,6 +267,10 @@ class EvaluationRoster(Roster):
                 "pk", "name"
             )
         }
+        # The same few labels and headings on thousands of rows: each translated once.
+        period_labels: dict[tuple[int, int], str] = {}
+        headings: dict[str, str] = {}
+        shown_values = ShownValues()
         total = len(located)
         for index, (row, commune_id, criteria_set, year, half) in enumerate(located, start=1):
             report_progress(progress, index, total)
@@ -261,8 +278,10 @@ class EvaluationRoster(Roster):
                 continue
             period = (commune_id, criteria_set.pk, year, half)
             evaluation = evaluations.get(period)
+            if (year, half) not in period_labels:
+                period_labels[(year, half)] = _period(year, half)
             row.outcome.label = (
-                f"{labels[commune_id]} – {criteria_set.code} – {_period(year, half)}"
+                f"{labels[commune_id]} – {criteria_set.code} – {period_labels[(year, half)]}"
             )
             if evaluation is not None and evaluation.status not in EDITABLE:
                 reason = (
@@ -309,14 +328,18 @@ class EvaluationRoster(Roster):
                 differs = []
                 for indicator, value, note in planned:
                     stored, stored_note = current.get((evaluation.pk, indicator.pk), (None, ""))
-                    heading = _("Chỉ tiêu %(number)s") % {"number": indicator.number}
+                    if indicator.number not in headings:
+                        headings[indicator.number] = _("Chỉ tiêu %(number)s") % {
+                            "number": indicator.number
+                        }
+                    heading = headings[indicator.number]
                     changed = stored != value or (evaluation.pk, indicator.pk) not in current
                     if changed:
                         row.outcome.changes.append(
                             (
                                 heading,
-                                indicator.display_value(stored),
-                                indicator.display_value(value),
+                                shown_values[indicator, stored],
+                                shown_values[indicator, value],
                             )
                         )
                     if note is not None and stored_note != note:
@@ -406,52 +429,66 @@ class EvaluationRoster(Roster):
                 _("Có đánh giá vừa được gửi hoặc duyệt trong lúc nhập: hãy kiểm tra lại tệp.")
             )
         ids = self._create_missing(planned, actor)
-        values = {
-            (value.evaluation_id, value.indicator_id): value
-            for value in IndicatorValue.objects.filter(evaluation_id__in=set(ids.values()))
-        }
-        new_values, changed_values, logs = [], {}, []
+        touched = set(ids.values())
+        # Every value of the touched evaluations: the recomputation needs them all, and is
+        # handed them rather than reading them again.
+        values: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+        for value in IndicatorValue.objects.filter(evaluation_id__in=touched).only(
+            "pk", "evaluation_id", "indicator_id", "value", "note", "met"
+        ):
+            values[value.evaluation_id][value.indicator_id] = value
+        unsaved, logs = {}, []
+        shown_values = ShownValues()
+        actor_id, now = actor.pk if actor else None, timezone.now()
         for plan in planned:
             evaluation_id = ids[plan.period]
+            held = values[evaluation_id]
             for indicator, new, note in plan.values:
-                row = values.get((evaluation_id, indicator.pk))
+                row = held.get(indicator.pk)
                 if row is None:
                     row = IndicatorValue(
                         evaluation_id=evaluation_id, indicator_id=indicator.pk, note=note or ""
                     )
-                    values[(evaluation_id, indicator.pk)] = row
-                    new_values.append(row)
+                    held[indicator.pk] = row
                     old = "—"
                 else:
-                    old = indicator.display_value(row.value)
-                    changed_values[row.pk] = row
+                    old = shown_values[indicator, row.value]
+                unsaved[id(row)] = row
                 if row.value != new or not row.pk:
                     logs.append(
-                        EvaluationLog(
-                            evaluation_id=evaluation_id,
-                            actor=actor,
-                            action=EvaluationLog.Action.VALUE_CHANGED,
-                            indicator=indicator,
-                            old_value=old,
-                            new_value=indicator.display_value(new),
-                            reason=reason,
+                        (
+                            evaluation_id,
+                            actor_id,
+                            now,
+                            EvaluationLog.Action.VALUE_CHANGED,
+                            indicator.pk,
+                            old,
+                            shown_values[indicator, new],
+                            reason,
                         )
                     )
                 row.value = new
                 if note is not None:
                     row.note = note
-        # One upsert instead of bulk_update: Django's CASE WHEN update is the slow part at scale.
-        IndicatorValue.objects.bulk_create(
-            [*new_values, *changed_values.values()],
-            update_conflicts=True,
-            unique_fields=["evaluation", "indicator"],
-            update_fields=["value", "note"],
-            batch_size=2000,
+        # A history row per value changed, as evaluation_save_values writes them.
+        insert_rows(
+            EvaluationLog,
+            [
+                "evaluation_id",
+                "actor_id",
+                "at",
+                "action",
+                "indicator_id",
+                "old_value",
+                "new_value",
+                "reason",
+            ],
+            logs,
         )
-        EvaluationLog.objects.bulk_create(logs, batch_size=2000)
-        touched = set(ids.values())
         Evaluation.objects.filter(pk__in=touched).update(version=F("version") + 1)
-        evaluations_recompute(evaluation_ids=touched)
+        # Writes the changed values with their `met` (each row once: new ones inserted, stored
+        # ones upserted, never Django's CASE WHEN update), the criteria results and the tallies.
+        evaluations_recompute(evaluation_ids=touched, values=values, unsaved=unsaved.values())
 
     def _create_missing(self, planned: list[Planned], actor: User | None) -> dict[PeriodKey, int]:
         """New draft evaluations for the periods that have none, carrying the previous values."""

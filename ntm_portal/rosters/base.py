@@ -64,6 +64,15 @@ class Validation:
     def has_errors(self) -> bool:
         return any(outcome.status == ERROR for outcome in self.outcomes)
 
+    def summary(self) -> dict:
+        """What the import record keeps of the whole file; each row's outcome is kept apart
+        (`detail`), so that the preview reads only the page of rows it shows."""
+        return {
+            "notices": self.table.notices,
+            "header_row": self.table.header_row,
+            "error_total": sum(len(outcome.errors) for outcome in self.outcomes),
+        }
+
     def as_json(self) -> dict:
         """What the import record keeps: counts, every row's status, every error."""
         return {
@@ -93,13 +102,35 @@ class Validation:
         }
 
 
+def detail(outcome: Outcome) -> dict:
+    """A row's outcome as the preview shows it (RosterImportRow.detail)."""
+    # The tuples as they are: JSON keeps them as lists.
+    return {
+        "label": outcome.label,
+        "matches": outcome.matches,
+        "changes": outcome.changes,
+        "errors": [
+            {"column": error.column, "value": error.value, "reason": error.reason}
+            for error in outcome.errors
+        ],
+    }
+
+
 class RowChecker:
     """Collects one row's errors against the file's own column headers."""
 
-    def __init__(self, outcome: Outcome, table: Table, columns: Sequence[Column] = ()) -> None:
+    def __init__(
+        self,
+        outcome: Outcome,
+        table: Table,
+        columns: Sequence[Column] | Mapping[str, Column] = (),
+    ) -> None:
         self.outcome = outcome
         self.table = table
-        self.columns = {column.key: column for column in columns}
+        # A mapping is shared by every row of a file (`Roster.validate`), not built per row.
+        self.columns = (
+            columns if isinstance(columns, Mapping) else {column.key: column for column in columns}
+        )
 
     def header(self, key: str) -> str:
         """The column as the file heads it; a column the file lacks by the template's header
@@ -172,8 +203,9 @@ class Roster:
     ) -> Validation:
         outcomes = [Outcome(row=row) for row in table.rows]
         checkers = []
+        columns = {column.key: column for column in self.columns}
         for outcome in outcomes:
-            checker = RowChecker(outcome, table, self.columns)
+            checker = RowChecker(outcome, table, columns)
             for key, formula in outcome.row.formulas.items():
                 checker.fail(
                     key,

@@ -7,6 +7,7 @@ preview) and writes everything or nothing; an import can be confirmed once.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from typing import IO
 
@@ -16,15 +17,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ntm_portal.models import RosterImport, User
+from ntm_portal.bulk import collection_paused, insert_rows
+from ntm_portal.models import RosterImport, RosterImportRow, User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.uploads import UploadRejected, store_with_file
 
-from .base import Validation
+from .base import Validation, detail
 from .reading import MAX_BYTES, RosterFileError, Table, read_table
 from .registry import roster_for, rosters
 
 ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
+# A row's outcome as kept for the preview: its number in the file, its status, its detail.
+Row = tuple[int, str, dict]
 logger = logging.getLogger(__name__)
 
 
@@ -95,7 +99,8 @@ def roster_import_validate(*, record_id: int) -> RosterImport | None:
             return None
         record.status = RosterImport.Status.VALIDATING
         record.save(update_fields=["status"])
-    _check(record)
+    with collection_paused():
+        _check(record)
     return record
 
 
@@ -121,7 +126,8 @@ def _check(
             record.table = table.as_json()
         else:
             table = Table.from_json(record.table)
-        validation = roster.validate(table, actor=actor, progress=progress)
+        # The confirmation's check runs inside its transaction, where no page could see it.
+        validation = roster.validate(table, actor=actor, progress=progress if from_file else None)
     except RosterFileError as error:
         record.status, record.file_error, record.progress = (
             RosterImport.Status.REJECTED,
@@ -131,8 +137,15 @@ def _check(
         record.result, record.table = {}, {}
         record.new_count = record.updated_count = record.unchanged_count = record.error_count = 0
         record.save()
+        record.rows.all().delete()
         return None
-    _store(record, validation)
+    kept = record.result.get("digest")
+    rows = _shown_rows(validation)
+    _summarise(record, validation, rows)
+    # Confirming checks again: when every row comes out as the preview showed it (the usual
+    # case), the rows kept for the preview are right as they are.
+    if record.result["digest"] != kept:
+        _store_rows(record, rows)
     record.status = RosterImport.Status.VALIDATED
     fields = [
         "status",
@@ -148,19 +161,38 @@ def _check(
     return validation
 
 
-def _store(record: RosterImport, validation: Validation) -> None:
+def _shown_rows(validation: Validation) -> list[Row]:
+    return [
+        (outcome.row.number, outcome.status, detail(outcome)) for outcome in validation.outcomes
+    ]
+
+
+def _summarise(record: RosterImport, validation: Validation, rows: list[Row]) -> None:
+    """The counts and the summary on the record; the digest of the rows tells a confirmation
+    whether its fresh check came out as the preview showed."""
     counts = validation.counts
-    record.result = validation.as_json()
+    digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+    record.result = {**validation.summary(), "digest": digest}
     record.file_error = ""
     record.progress = 100
     record.new_count, record.updated_count = counts["new"], counts["updated"]
     record.unchanged_count, record.error_count = counts["unchanged"], counts["error"]
 
 
+def _store_rows(record: RosterImport, rows: list[Row]) -> None:
+    """Each row's outcome in its own row (replacing an earlier check's), for the preview."""
+    record.rows.all().delete()
+    insert_rows(
+        RosterImportRow,
+        ["roster_import_id", "number", "status", "detail"],
+        ((record.pk, number, status, shown) for number, status, shown in rows),
+    )
+
+
 def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
     """Write the roster, all or nothing. False when the fresh check found errors (kept on the
     record for the preview); RosterError when the import cannot be confirmed at all."""
-    with transaction.atomic():
+    with transaction.atomic(), collection_paused():
         record = RosterImport.objects.select_for_update().get(pk=record.pk)
         if record.status == RosterImport.Status.IMPORTED:
             raise RosterError(_("Danh sách này đã được nhập rồi; không nhập lại lần thứ hai."))
@@ -204,7 +236,9 @@ def roster_import_record_cli(
         confirmed_by=actor,
         confirmed_at=timezone.now(),
     )
-    _store(record, validation)
+    rows = _shown_rows(validation)
+    _summarise(record, validation, rows)
     record.file.save(filename, ContentFile(data), save=False)
     record.save()
+    _store_rows(record, rows)
     return record

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +28,18 @@ PAGE_SIZE = 50
 ROWS_PAGE_SIZE = 50
 SHOWN_ERRORS = 500
 ROW_FILTERS = (NEW, UPDATED, UNCHANGED, ERROR)
+
+
+class CountedPaginator(Paginator):
+    """Pages of rows whose number is known already (the import's counts): no COUNT query."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -72,39 +85,59 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview: the counts, every row (a page at a time, by status) with what its cells were
-    found to be and, for an update, what changes; the errors; the confirmation."""
+    found to be and, for an update, what changes; the errors; the confirmation. Reads only the
+    rows it shows, whatever the file's size."""
     record = access.get_roster_import_or_404(request.user, pk)
-    errors = record.result.get("errors", [])
     shown = request.GET.get("status", "")
     if shown not in ROW_FILTERS:
         shown = ""
-    by_row: dict[int, list[dict]] = {}
-    for error in errors:
-        by_row.setdefault(error["row"], []).append(error)
-    rows = [
-        {**row, "errors": by_row.get(row["row"], [])}
-        for row in record.result.get("rows", [])
-        if not shown or row["status"] == shown
+    counts = {
+        NEW: record.new_count,
+        UPDATED: record.updated_count,
+        UNCHANGED: record.unchanged_count,
+        ERROR: record.error_count,
+    }
+    rows = record.rows.order_by("number")
+    if shown:
+        rows = rows.filter(status=shown)
+    page = CountedPaginator(
+        rows.values_list("number", "status", "detail"),
+        ROWS_PAGE_SIZE,
+        count=counts[shown] if shown else sum(counts.values()),
+    ).get_page(request.GET.get("page"))
+    page.object_list = [
+        {"row": number, "status": status, **detail} for number, status, detail in page.object_list
     ]
+    errors = _errors(record, limit=SHOWN_ERRORS) if record.error_count else []
     return render(
         request,
         "rosters/import_detail.html",
         {
             "record": record,
-            "errors": errors[:SHOWN_ERRORS],
-            "more_errors": max(len(errors) - SHOWN_ERRORS, 0),
+            "errors": errors,
+            "more_errors": max(record.result.get("error_total", 0) - SHOWN_ERRORS, 0),
             "notices": record.result.get("notices", []),
-            "rows": Paginator(rows, ROWS_PAGE_SIZE).get_page(request.GET.get("page")),
+            "rows": page,
             "shown": shown,
             "filters": [
-                (NEW, _("Mới"), record.new_count),
-                (UPDATED, _("Cập nhật"), record.updated_count),
-                (UNCHANGED, _("Không đổi"), record.unchanged_count),
-                (ERROR, _("Lỗi"), record.error_count),
+                (NEW, _("Mới"), counts[NEW]),
+                (UPDATED, _("Cập nhật"), counts[UPDATED]),
+                (UNCHANGED, _("Không đổi"), counts[UNCHANGED]),
+                (ERROR, _("Lỗi"), counts[ERROR]),
             ],
             "whole_row": WHOLE_ROW,
         },
     )
+
+
+def _errors(record: RosterImport, *, limit: int | None = None) -> list[dict]:
+    """The import's errors in file order, each with its row; the first `limit` of them (a row
+    has one error or more, so as many rows are enough)."""
+    rows = record.rows.filter(status=ERROR).order_by("number").values_list("number", "detail")
+    if limit is not None:
+        rows = rows[:limit]
+    errors = [{"row": number, **error} for number, detail in rows for error in detail["errors"]]
+    return errors[:limit] if limit is not None else errors
 
 
 @require_GET
@@ -130,7 +163,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     if record.file_error or not table:
         raise Http404
     response = HttpResponse(
-        marked_workbook(Table.from_json(table), record.result.get("errors", [])),
+        marked_workbook(Table.from_json(table), _errors(record)),
         content_type=XLSX_TYPE,
     )
     name = slugify(record.original_name.rsplit(".", 1)[0]) or "danh-sach"

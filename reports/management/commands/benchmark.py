@@ -386,13 +386,19 @@ def _province_page_sql(ctx: Context) -> SQL:
 
 
 def _import_sql(ctx: Context) -> SQL:
-    # The preview reads the stored check result; the kept rows ("table") are not loaded.
+    # The preview reads the import's summary and one page of its rows (their own table); the
+    # rows as read ("table") are not loaded.
     return [
         (
             """SELECT id, kind, original_name, status, result, new_count, updated_count,
             unchanged_count, error_count FROM ntm_portal_rosterimport WHERE id = %s""",
             [ctx.roster_import_id],
-        )
+        ),
+        (
+            """SELECT number, status, detail FROM ntm_portal_rosterimportrow
+            WHERE roster_import_id = %s ORDER BY number LIMIT 50""",
+            [ctx.roster_import_id],
+        ),
     ]
 
 
