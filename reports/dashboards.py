@@ -619,12 +619,11 @@ def inspection_window(filters: Filters, today: date) -> tuple[date, date]:
 AGENCY_IDS_LISTED = 300
 
 
-def _agency_rows(scope: Scope, today: date) -> QuerySet:
+def _agency_rows(scope: Scope, today: date, window: tuple[date, date]) -> QuerySet:
     """Per agency of the xã in scope, its inspections of the window counted live (conditional
     aggregation): due, done on time or late, overdue, upcoming."""
-    start, end = inspection_window(scope.filters, today)
     inspections = Inspection.objects.filter(
-        assignment__commune__in=scope.communes, due_date__range=(start, end)
+        assignment__commune__in=scope.communes, due_date__range=window
     ).exclude(status=Inspection.Status.CANCELLED)
     if scope.filters.agency:
         inspections = inspections.filter(assignment__agency=scope.filters.agency)
@@ -654,13 +653,12 @@ def _agency_row(row: dict) -> AgencyRow:
     )
 
 
-def _with_reports(scope: Scope, agencies: dict[int, AgencyRow], today: date) -> None:
+def _with_reports(agencies: dict[int, AgencyRow], today: date, window: tuple[date, date]) -> None:
     """Each agency's six-monthly reports of the window: due and filed (one grouped query)."""
     if not agencies:
         return
-    start, end = inspection_window(scope.filters, today)
     reports = (
-        AgencyReport.objects.filter(due_date__range=(start, end))
+        AgencyReport.objects.filter(due_date__range=window)
         .order_by()
         .values("agency_id")
         .annotate(
@@ -682,10 +680,11 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
     """Every agency of the scope (the table to download): inspections due, done on time or late,
     overdue, and six-monthly reports filed; most overdue first. Two grouped queries."""
     today = today or timezone.localdate()
+    window = inspection_window(scope.filters, today)
     agencies = {
-        row["assignment__agency_id"]: _agency_row(row) for row in _agency_rows(scope, today)
+        row["assignment__agency_id"]: _agency_row(row) for row in _agency_rows(scope, today, window)
     }
-    _with_reports(scope, agencies, today)
+    _with_reports(agencies, today, window)
     return sorted(agencies.values(), key=lambda a: (-a.overdue, -a.due, a.name, a.pk))
 
 
@@ -696,13 +695,14 @@ def top_agencies(
     order, the limit and the count in SQL (the country's 2,000 rows are not built to show 20),
     the reports of those shown only. Two queries."""
     today = today or timezone.localdate()
+    window = inspection_window(scope.filters, today)
     rows = list(
-        _agency_rows(scope, today)
+        _agency_rows(scope, today, window)
         .annotate(agency_count=Window(Count("*")))
         .order_by("-overdue", "-due", "assignment__agency__name", "assignment__agency_id")[:limit]
     )
     agencies = {row["assignment__agency_id"]: _agency_row(row) for row in rows}
-    _with_reports(scope, agencies, today)
+    _with_reports(agencies, today, window)
     return list(agencies.values()), rows[0]["agency_count"] if rows else 0
 
 

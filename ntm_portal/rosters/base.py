@@ -74,31 +74,27 @@ class Validation:
         }
 
     def as_json(self) -> dict:
-        """What the import record keeps: counts, every row's status, every error."""
+        """The whole check at once (the command line's report): counts, every row's status and
+        what was found in it, every error with its row."""
+        rows, errors = [], []
+        for outcome in self.outcomes:
+            shown, number = detail(outcome), outcome.row.number
+            rows.append(
+                {
+                    "row": number,
+                    "status": outcome.status,
+                    "label": shown["label"],
+                    "matches": [list(match) for match in shown["matches"]],
+                    "changes": [list(change) for change in shown["changes"]],
+                }
+            )
+            errors.extend({"row": number, **error} for error in shown["errors"])
         return {
             "counts": self.counts,
             "notices": self.table.notices,
             "header_row": self.table.header_row,
-            "rows": [
-                {
-                    "row": outcome.row.number,
-                    "status": outcome.status,
-                    "label": outcome.label,
-                    "matches": [list(match) for match in outcome.matches],
-                    "changes": [list(change) for change in outcome.changes],
-                }
-                for outcome in self.outcomes
-            ],
-            "errors": [
-                {
-                    "row": outcome.row.number,
-                    "column": error.column,
-                    "value": error.value,
-                    "reason": error.reason,
-                }
-                for outcome in self.outcomes
-                for error in outcome.errors
-            ],
+            "rows": rows,
+            "errors": errors,
         }
 
 

@@ -560,7 +560,6 @@ class Command(BaseCommand):
         measured_pages = [
             page for page in PAGES if not wanted or any(name in page.name for name in wanted)
         ]
-        self._profile = profile
         editions = (
             [Edition.THREE_TIER_2024, Edition.TWO_TIER_2025]
             if edition == "both"
@@ -601,7 +600,7 @@ class Command(BaseCommand):
                     for user in sorted({page.user for page in measured_pages})
                 }
                 measurements = [
-                    self._measure(ctx, page, requests, framework[page.user])
+                    self._measure(ctx, page, requests, framework[page.user], profile)
                     for page in measured_pages
                 ]
                 data = _data_size(criteria_set, ctx)
@@ -879,7 +878,9 @@ class Command(BaseCommand):
             timings.append((time.perf_counter() - started) * 1000)
         return statistics.median(timings)
 
-    def _measure(self, ctx: Context, page: Page, requests: int, framework: float) -> Measurement:
+    def _measure(
+        self, ctx: Context, page: Page, requests: int, framework: float, profile: bool = False
+    ) -> Measurement:
         client = ctx.clients[page.user]
         url = page.url(ctx)
         for _ in range(3):  # warm caches, templates and connections
@@ -901,7 +902,7 @@ class Command(BaseCommand):
                 spent_sql, spent_template = breakdown.reset()
                 sql.append(spent_sql)
                 template.append(spent_template)
-        if self._profile:
+        if profile:
             self._print_profile(page.name, client, url, requests)
         floor, rows = (
             self._floor(page.floor(ctx), requests)
