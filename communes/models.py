@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ntm_portal.choices import ChoiceLabels
 from ntm_portal.text import fold, lower_first
 
 
@@ -69,7 +70,7 @@ class CommuneGroup(models.IntegerChoices):
     GROUP_3 = 3, _("Nhóm 3")
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(ChoiceLabels, models.Model):
     """What every official unit has: an edition, a statistics-office code, a name and a kind."""
 
     edition = models.PositiveSmallIntegerField(_("phiên bản"), choices=Edition.choices)
@@ -292,7 +293,7 @@ class Commune(AdministrativeUnit):
         return ""
 
 
-class Village(models.Model):
+class Village(ChoiceLabels, models.Model):
     """A village (thôn, bản, ấp, tổ dân phố). No package lists them: they come from rosters."""
 
     class Kind(models.TextChoices):
@@ -378,7 +379,7 @@ class CommuneLineageQuerySet(models.QuerySet):
         return found
 
 
-class CommuneLineage(models.Model):
+class CommuneLineage(ChoiceLabels, models.Model):
     """A 2024 commune-level unit → a 2025 one (01/07/2025). A split unit has several rows.
 
     The five island districts that had no communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn,
@@ -444,7 +445,7 @@ class CommuneLineage(models.Model):
         return f"{self.predecessor or self.predecessor_district} → {self.successor}"
 
 
-class ProvinceLineage(models.Model):
+class ProvinceLineage(ChoiceLabels, models.Model):
     """A 2024 province → its 2025 province (63 → 34 from 01/07/2025)."""
 
     predecessor = models.ForeignKey(
@@ -471,7 +472,7 @@ class ProvinceLineage(models.Model):
         return f"{self.predecessor} → {self.successor}"
 
 
-class DivisionCorrection(models.Model):
+class DivisionCorrection(ChoiceLabels, models.Model):
     """One unit corrected in place by `load_divisions` (e.g. a draft 2025 code made official).
 
     The row was kept (so evaluations, assignments, users and documents still point at it) and

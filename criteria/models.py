@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, Province, Region, Village
+from ntm_portal.choices import ChoiceLabels
 from ntm_portal.text import format_number, lower_first, retranslate
 from ntm_portal.uploads import StoredUpload, file_suffix
 
@@ -34,7 +35,7 @@ class CriteriaSetQuerySet(models.QuerySet):
         return self.order_by("-valid_from", "level", "code")
 
 
-class CriteriaSet(models.Model):
+class CriteriaSet(ChoiceLabels, models.Model):
     class Level(models.TextChoices):
         XA_NTM = "xa_ntm", _("Xã nông thôn mới")
         XA_NANG_CAO = "xa_nang_cao", _("Xã nông thôn mới nâng cao")
@@ -67,7 +68,7 @@ class CriteriaSet(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
-class Criterion(models.Model):
+class Criterion(ChoiceLabels, models.Model):
     criteria_set = models.ForeignKey(
         CriteriaSet, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("bộ")
     )
@@ -92,7 +93,7 @@ class Criterion(models.Model):
         return f"{self.number}. {self.name}"
 
 
-class Indicator(models.Model):
+class Indicator(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         YES_NO = "yes_no", _("Đạt/Chưa đạt")
         PERCENT = "percent", _("Tỷ lệ (%)")
@@ -143,7 +144,7 @@ class Indicator(models.Model):
         return f"{format_number(value)} {self.unit}".strip()
 
 
-class Threshold(models.Model):
+class Threshold(ChoiceLabels, models.Model):
     """A threshold of an indicator, for all communes or only a region, a group or some years."""
 
     indicator = models.ForeignKey(
@@ -180,7 +181,7 @@ class EvaluationQuerySet(models.QuerySet):
         return self.order_by("-period_end", "-half", "-pk")
 
 
-class Evaluation(models.Model):
+class Evaluation(ChoiceLabels, models.Model):
     """How one commune (or one of its villages) stands against one set, for one period."""
 
     class Status(models.TextChoices):
@@ -288,7 +289,7 @@ class Evaluation(models.Model):
         return self.period_end
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(ChoiceLabels, models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     # Yes/no values are stored as 1 (Đạt) and 0 (Chưa đạt).
@@ -311,7 +312,7 @@ class IndicatorValue(models.Model):
         return self.indicator.display_value(self.value)
 
 
-class CriterionResult(models.Model):
+class CriterionResult(ChoiceLabels, models.Model):
     """A criterion's derived status in an evaluation, kept so lists and dashboards need no math."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="results")
@@ -355,7 +356,7 @@ class EvaluationLogQuerySet(models.QuerySet):
         return self.exclude(action=EvaluationLog.Action.REFUSED)
 
 
-class EvaluationLog(models.Model):
+class EvaluationLog(ChoiceLabels, models.Model):
     """The audit history of an evaluation: every value change and every state change."""
 
     class Action(models.TextChoices):
@@ -412,7 +413,7 @@ class RecognitionQuerySet(models.QuerySet):
         )
 
 
-class Recognition(models.Model):
+class Recognition(ChoiceLabels, models.Model):
     """A decision recognising a commune (NTM, nâng cao, kiểu mẫu), and its revocation if any."""
 
     class Level(models.TextChoices):
@@ -465,7 +466,7 @@ class Recognition(models.Model):
         return self.decision_date <= day and (self.revoked_on is None or self.revoked_on > day)
 
 
-class CommuneStanding(models.Model):
+class CommuneStanding(ChoiceLabels, models.Model):
     """The dashboards' summary table: one row per approved commune evaluation.
 
     Criteria are stored as bit masks (bit n: criterion number n), so a dashboard counts, for every
@@ -517,7 +518,7 @@ class CommuneStanding(models.Model):
         return None
 
 
-class CommuneSummary(models.Model):
+class CommuneSummary(ChoiceLabels, models.Model):
     """Per commune: its highest active recognition and its villages met (summary table)."""
 
     commune = models.OneToOneField(
@@ -534,7 +535,7 @@ class CommuneSummary(models.Model):
         return f"{self.commune_id}: {self.recognition_level or '-'}"
 
 
-class CommuneGroupDecision(models.Model):
+class CommuneGroupDecision(ChoiceLabels, models.Model):
     """A decision of a province setting the commune group (QĐ 51/2025/QĐ-TTg) of some of its xã,
     from a given day. Recorded by criteria.services.commune_groups_decide, never edited: a
     correction is a new decision."""
@@ -571,7 +572,7 @@ class CommuneGroupDecision(models.Model):
         }
 
 
-class CommuneGroupSetting(models.Model):
+class CommuneGroupSetting(ChoiceLabels, models.Model):
     """The group one decision sets for one xã."""
 
     decision = models.ForeignKey(
@@ -594,7 +595,7 @@ class CommuneGroupSetting(models.Model):
         return f"{self.commune_id}: {self.group}"
 
 
-class InheritanceRule(models.Model):
+class InheritanceRule(ChoiceLabels, models.Model):
     """What a commune formed on 01/07/2025 inherits of its predecessors' recognition: a rule kept
     as data (marked needs review until a national guideline settles it), never assumed in code.
 
@@ -625,7 +626,7 @@ class InheritanceRule(models.Model):
         return f"{self.get_level_display()} ≥ {self.share_percent}%"
 
 
-class InheritanceDecision(models.Model):
+class InheritanceDecision(ChoiceLabels, models.Model):
     """The province's decision on what a 2025 commune inherits: the proposal confirmed, or
     replaced by another level (or none). A level decided becomes the commune's `Recognition`."""
 
@@ -670,7 +671,7 @@ class RecognitionProcedureQuerySet(models.QuerySet):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
 
 
-class RecognitionProcedure(models.Model):
+class RecognitionProcedure(ChoiceLabels, models.Model):
     """How a commune is recognised (or its recognition revoked) in a period: the steps of QĐ
     18/2022/QĐ-TTg in order, who acts on each, how long each may take, and the conditions'
     thresholds. Data, editable in the admin, because the rules of 2026–2030 may differ and
@@ -709,7 +710,7 @@ class RecognitionProcedure(models.Model):
         return self.name
 
 
-class RecognitionStep(models.Model):
+class RecognitionStep(ChoiceLabels, models.Model):
     """One step of a procedure. What each kind of step records is fixed (the case's fields);
     their order, names, who acts and the time allowed are the procedure's data."""
 
@@ -752,7 +753,7 @@ class RecognitionStep(models.Model):
         return f"{self.position}. {self.name}"
 
 
-class RecognitionRequirement(models.Model):
+class RecognitionRequirement(ChoiceLabels, models.Model):
     """The thresholds of a procedure's conditions for one level (resident satisfaction)."""
 
     procedure = models.ForeignKey(
@@ -788,7 +789,7 @@ class RecognitionCaseQuerySet(models.QuerySet):
         return self.open().filter(Q(step_due__lt=day) | Q(year__lt=day.year))
 
 
-class RecognitionCase(models.Model):
+class RecognitionCase(ChoiceLabels, models.Model):
     """A recognition dossier (hồ sơ xét công nhận) of one commune for a level and a year — or a
     revocation case for a recognised commune at risk — moving through its procedure's steps.
     Written only by criteria/recognition.py, which records every change in its history."""
@@ -914,7 +915,7 @@ class RecognitionCase(models.Model):
         return self.kind == self.Kind.REVOCATION
 
 
-class RecognitionCriterionCheck(models.Model):
+class RecognitionCriterionCheck(ChoiceLabels, models.Model):
     """The review of one criterion of a case, in one round: confirmed, or returned with a reason
     (and the commune's answer to it before the next round)."""
 
@@ -941,7 +942,7 @@ class RecognitionCriterionCheck(models.Model):
         return f"{self.case_id}/{self.criterion_id}#{self.round}: {self.confirmed}"
 
 
-class RecognitionCaseLog(models.Model):
+class RecognitionCaseLog(ChoiceLabels, models.Model):
     """The history of a case: every change of its data and every step, who and when."""
 
     class Action(models.TextChoices):

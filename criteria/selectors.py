@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Edition
@@ -20,6 +21,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     Recognition,
+    Threshold,
 )
 from .rules import Subject, applicable_threshold, lacks_group, revocation_risk
 
@@ -31,6 +33,7 @@ class IndicatorRow:
     threshold: str  # "≥ 80 %", or "" when no threshold applies
     # The thresholds differ by commune group and the xã has none in force.
     needs_group: bool = False
+    thresholds: list[Threshold] = field(default_factory=list)  # all of the indicator's
     # Filled by the form view: what the user typed, and why it was refused.
     typed: str = ""
     error: str = ""
@@ -77,25 +80,43 @@ class CriterionRow:
         return self.met is None and any(item.needs_group for item in self.indicators)
 
 
-def criteria_with_indicators(evaluation: Evaluation):
+def criteria_with_indicators(
+    evaluation: Evaluation,
+) -> list[tuple[Criterion, list[tuple[Indicator, list[Threshold]]]]]:
     """The set's criteria, each with `result_met` (its stored status in this evaluation, None
-    when undecided or not yet derived), indicators and thresholds: three queries."""
+    when undecided or not yet derived), its indicators and each indicator's thresholds: three
+    queries. Ordered within the set only and grouped here: the models' own orderings join up to
+    the set (for nothing, within one set), and a prefetch builds a queryset for each criterion and
+    each indicator (the grid's 57 of them cost more than its queries)."""
     result = CriterionResult.objects.filter(evaluation_id=evaluation.pk, criterion=OuterRef("pk"))
-    return evaluation.criteria_set.criteria.annotate(
-        result_met=Subquery(result.values("met")[:1])
-    ).prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("thresholds"))
+    criteria = list(
+        Criterion.objects.filter(criteria_set_id=evaluation.criteria_set_id)
+        .annotate(result_met=Subquery(result.values("met")[:1]))
+        .order_by("number")
     )
+    indicators = list(
+        Indicator.objects.filter(
+            criterion_id__in=[criterion.pk for criterion in criteria]
+        ).order_by("criterion_id", "position")
+    )
+    thresholds: dict[int, list[Threshold]] = defaultdict(list)
+    for threshold in Threshold.objects.filter(
+        indicator_id__in=[indicator.pk for indicator in indicators]
+    ).order_by("indicator_id", "region", "commune_group", "year_from", "pk"):
+        thresholds[threshold.indicator_id].append(threshold)
+    by_criterion: dict[int, list[tuple[Indicator, list[Threshold]]]] = defaultdict(list)
+    for indicator in indicators:
+        by_criterion[indicator.criterion_id].append((indicator, thresholds[indicator.pk]))
+    return [(criterion, by_criterion[criterion.pk]) for criterion in criteria]
 
 
 def evaluation_grid(evaluation: Evaluation, subject: Subject) -> list[CriterionRow]:
     """Criteria → indicators with their values, thresholds for this commune, and status."""
     values = {value.indicator_id: value for value in evaluation.values.all()}
     rows = []
-    for criterion in criteria_with_indicators(evaluation):
+    for criterion, indicators in criteria_with_indicators(evaluation):
         row = CriterionRow(criterion=criterion, met=criterion.result_met)
-        for indicator in criterion.indicators.all():
-            thresholds = indicator.thresholds.all()
+        for indicator, thresholds in indicators:
             threshold = applicable_threshold(thresholds, subject)
             sign = "≤" if indicator.direction == Indicator.Direction.AT_MOST else "≥"
             row.indicators.append(
@@ -106,6 +127,7 @@ def evaluation_grid(evaluation: Evaluation, subject: Subject) -> list[CriterionR
                     if threshold is None or indicator.is_yes_no
                     else f"{sign} {indicator.display_value(threshold)}",
                     needs_group=not indicator.is_yes_no and lacks_group(thresholds, subject),
+                    thresholds=thresholds,
                 )
             )
         rows.append(row)

@@ -146,7 +146,7 @@ def _tally_context(evaluation: Evaluation, grid, subject: Subject) -> dict:
             threshold.commune_group
             for row in grid
             for item in row.indicators
-            for threshold in item.indicator.thresholds.all()
+            for threshold in item.thresholds
         )
         else None,
         "tally": data_sentence(total - len(missing), total) if missing else criteria_tally,

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ntm_portal.choices import ChoiceLabels
+
 from .rosters.registry import kind_choices
 from .text import PERIOD_TEMPLATES, retranslate
 
@@ -47,7 +49,7 @@ def _scope_rule() -> Q:
     return rule
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     role = models.CharField(
         _("vai trò"), max_length=20, choices=Role.choices, default=Role.NONE, blank=True
     )
@@ -110,7 +112,7 @@ class User(AbstractUser):
         return str(target) if target else ""
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     message = models.CharField(_("nội dung"), max_length=500)
     # The sentence as a catalogue entry and its values, so each reader sees it in their own
@@ -159,7 +161,7 @@ class TextJSONEncoder(json.JSONEncoder):
         super().__init__(*args, **{**kwargs, "ensure_ascii": False})
 
 
-class RosterImport(models.Model):
+class RosterImport(ChoiceLabels, models.Model):
     """One uploaded roster: its file, the validation result and, once confirmed, what it wrote.
 
     Kept for good: who imported what, when, from which file (checksum) and with what counts.
@@ -238,7 +240,7 @@ class RosterImport(models.Model):
         )
 
 
-class RosterImportRow(models.Model):
+class RosterImportRow(ChoiceLabels, models.Model):
     """One row of a checked roster as the preview shows it: its number in the file, its outcome,
     and what the check found (`detail`: label, matches, changes, errors). Replaced whole at each
     check; the rows as read, which confirming checks again, stay on the import (`table`)."""
@@ -271,7 +273,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
 
 
-class ApiToken(models.Model):
+class ApiToken(ChoiceLabels, models.Model):
     """A key for the JSON API, acting as its user (it sees exactly what the user sees).
 
     Only the SHA-256 of the key is kept: the key itself is shown once, when it is made. A

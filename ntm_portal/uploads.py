@@ -18,6 +18,8 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from ntm_portal.choices import ChoiceLabels
+
 MAX_BYTES = 10 * 1024 * 1024
 # Extension → MIME type the content must have: scans, photos and office documents.
 ALLOWED = {
@@ -127,7 +129,7 @@ def download_response(file: FieldFile, *, name: str, content_type: str) -> FileR
     return response
 
 
-class StoredUpload(models.Model):
+class StoredUpload(ChoiceLabels, models.Model):
     """What every stored upload records besides its file and what it belongs to."""
 
     original_name = models.CharField(max_length=200)

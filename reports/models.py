@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province, Village
 from criteria.models import CriteriaSet, RecognitionCase
+from ntm_portal.choices import ChoiceLabels
 from sponsorships.models import Agency, AssignmentDecision, Inspection
 
 
@@ -26,7 +27,7 @@ def exactly_one(*fields: str) -> models.Q:
     return condition
 
 
-class DocumentCounter(models.Model):
+class DocumentCounter(ChoiceLabels, models.Model):
     """One register (sổ đăng ký văn bản đi) of an issuer for one year: the last number given.
 
     Under Nghị định 30/2020 the number is the document's order in its issuer's register for the
@@ -52,7 +53,7 @@ class DocumentCounter(models.Model):
         return f"{self.series}/{self.register or '*'}/{self.year}: {self.last_number}"
 
 
-class IssuerProfile(models.Model):
+class IssuerProfile(ChoiceLabels, models.Model):
     """How one issuer writes its documents, from its own data: the header lines, the symbol
     ("KH-CCB", "SKH-KTN"), its register, its place name and its standing recipients. Keyed to
     an agency or to the People's Committee of a commune, district or province."""
@@ -145,7 +146,7 @@ class IssuerProfile(models.Model):
         return [line.strip() for line in self.standing_recipients.splitlines() if line.strip()]
 
 
-class Signatory(models.Model):
+class Signatory(ChoiceLabels, models.Model):
     """Who may sign for an issuer, with the authority line their signature usually carries."""
 
     profile = models.ForeignKey(IssuerProfile, on_delete=models.CASCADE, related_name="signatories")
@@ -179,7 +180,7 @@ def split_lines(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\n", "/").split("/") if part.strip()]
 
 
-class OrganisationUnit(models.Model):
+class OrganisationUnit(ChoiceLabels, models.Model):
     """A unit of the issuer (Phòng Kinh tế ngành, KTN): drafts documents, takes on tasks."""
 
     profile = models.ForeignKey(IssuerProfile, on_delete=models.CASCADE, related_name="units")
@@ -201,7 +202,7 @@ class OrganisationUnit(models.Model):
         return f"{self.name} ({self.abbreviation})"
 
 
-class LegalDocument(models.Model):
+class LegalDocument(ChoiceLabels, models.Model):
     """A document that plans cite: a decision, a plan, a resolution, the official letter that
     asked for the plan. Registered once per province (or nationally), cited by many."""
 
@@ -289,7 +290,7 @@ def nd30_date(day) -> str:
     return f"{day.day:02d}/{month}/{day.year}"
 
 
-class ChangeRecord(models.Model):
+class ChangeRecord(ChoiceLabels, models.Model):
     """The history of the data documents are made from: issuer profiles, signatories, units,
     registers, legal documents and targets. Issued documents themselves never change."""
 
@@ -323,7 +324,7 @@ def docx_path(instance: Document, filename: str) -> str:
     return f"{_file_stem(instance)}.docx"
 
 
-class Document(models.Model):
+class Document(ChoiceLabels, models.Model):
     """One version of a document. Drafts (DỰ THẢO) have no number; issuing takes the next
     number of the issuer's register and makes the final, immutable version."""
 
@@ -503,7 +504,7 @@ class Document(models.Model):
         return self.issued_on or self.dated_for or timezone.localdate()
 
 
-class DocumentCitation(models.Model):
+class DocumentCitation(ChoiceLabels, models.Model):
     """A legal document cited by one version of a document, in order."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citation_rows")
@@ -532,7 +533,7 @@ class PlanTargetQuerySet(models.QuerySet):
         return self.filter(**{area_field(area): area})
 
 
-class PlanTarget(models.Model):
+class PlanTarget(ChoiceLabels, models.Model):
     """A target a commune, district or province sets itself for a year ("61,5% số xã đạt chuẩn
     nông thôn mới"). The actual figure is computed from the portal's data for the measures it
     knows; for other targets it is entered."""
@@ -600,7 +601,7 @@ class PlanTarget(models.Model):
         return f"{self.year}: {self.label or self.get_measure_display()} {self.target} {self.unit}"
 
 
-class PublicProvincePage(models.Model):
+class PublicProvincePage(ChoiceLabels, models.Model):
     """Whether a province publishes its public results page (off until its office turns it on).
     The page shows aggregates and official decisions only (reports/public.py)."""
 
@@ -621,7 +622,7 @@ class PublicProvincePage(models.Model):
         return str(self.province)
 
 
-class CommuneBoundarySet(models.Model):
+class CommuneBoundarySet(ChoiceLabels, models.Model):
     """The commune boundaries a province uploaded (no open source has them), checked, simplified
     and projected once (reports/boundaries.py): SVG path data per commune code, ready to draw."""
 

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Province
 from criteria.models import Criterion, Recognition
+from ntm_portal.choices import ChoiceLabels
 from ntm_portal.text import retranslate
 from ntm_portal.uploads import StoredUpload, file_suffix
 
 from .periods import Frequency, Period
 
 
-class Agency(models.Model):
+class Agency(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "so_nganh", _("Sở, ban, ngành")
         MASS_ORGANISATION = "doan_the", _("Mặt trận, đoàn thể")
@@ -92,7 +93,7 @@ class Agency(models.Model):
         return self.name
 
 
-class AgencyFormerName(models.Model):
+class AgencyFormerName(ChoiceLabels, models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="former_names")
     name = models.CharField(_("tên cũ"), max_length=200)
     short_name = models.CharField(_("tên viết tắt"), max_length=50, blank=True)
@@ -108,7 +109,7 @@ class AgencyFormerName(models.Model):
         return self.name
 
 
-class AgencyChange(models.Model):
+class AgencyChange(ChoiceLabels, models.Model):
     """A merger (Sở Kế hoạch và Đầu tư into Sở Tài chính, 01/03/2025) or the move of an agency
     of a 2024 province to the 2025 province it became part of: who recorded it and when, and
     what moved with it (members, assignments) in `detail`."""
@@ -155,7 +156,7 @@ class AgencyChange(models.Model):
         return f"{self.get_kind_display()}: {self.agency}"
 
 
-class SteeringMember(models.Model):
+class SteeringMember(ChoiceLabels, models.Model):
     """A member of the agency's steering team (seed 000: five members, headed by the Vice-Chair)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="steering_team")
@@ -184,7 +185,7 @@ class SteeringMember(models.Model):
         return self.full_name
 
 
-class AssignmentDecision(models.Model):
+class AssignmentDecision(ChoiceLabels, models.Model):
     """The decision assigning agencies to communes (e.g. 1841/QĐ-UBND, 14/7/2020)."""
 
     number = models.CharField(_("số"), max_length=50)
@@ -213,7 +214,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gte=day))
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabels, models.Model):
     """An agency sponsors (đỡ đầu) or supervises (phụ trách) one commune for a time."""
 
     class Kind(models.TextChoices):
@@ -275,7 +276,7 @@ class Assignment(models.Model):
         return self.INSPECTION_FREQUENCY[self.kind]
 
 
-class AssignmentTransfer(models.Model):
+class AssignmentTransfer(ChoiceLabels, models.Model):
     """An assignment on a 2024 commune, ended on 30/06/2025 and carried (or not) to a 2025
     commune by a transfer decision. One row per old assignment: a transfer happens once."""
 
@@ -330,7 +331,7 @@ class InspectionQuerySet(models.QuerySet):
         return self.filter(status=Inspection.Status.PLANNED, due_date__lt=day)
 
 
-class Inspection(models.Model):
+class Inspection(ChoiceLabels, models.Model):
     """One visit of an agency to a commune: planned by the calendar job, or ad hoc (đột xuất)."""
 
     class Kind(models.TextChoices):
@@ -390,7 +391,7 @@ class Inspection(models.Model):
         return self.status
 
 
-class AgencyReport(models.Model):
+class AgencyReport(ChoiceLabels, models.Model):
     """The agency's six-monthly report to its standing committee, planned by the calendar job."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reports_due")
@@ -413,7 +414,7 @@ class AgencyReport(models.Model):
         return f"{self.agency} – {Period(self.period_start, self.period_end).label()}"
 
 
-class InspectionReport(models.Model):
+class InspectionReport(ChoiceLabels, models.Model):
     """What the agency found (BÁO CÁO kết quả kiểm tra): draft → submitted → acknowledged."""
 
     class Status(models.TextChoices):
@@ -458,7 +459,7 @@ class InspectionReport(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class InspectionFinding(models.Model):
+class InspectionFinding(ChoiceLabels, models.Model):
     report = models.ForeignKey(InspectionReport, on_delete=models.CASCADE, related_name="findings")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     met = models.BooleanField(_("đạt"), null=True)
@@ -487,7 +488,7 @@ class InspectionAttachment(StoredUpload):
     file = models.FileField(upload_to=attachment_path, max_length=200)
 
 
-class InspectionLog(models.Model):
+class InspectionLog(ChoiceLabels, models.Model):
     """The history of an inspection and its report."""
 
     class Action(models.TextChoices):
@@ -531,7 +532,7 @@ class InspectionLog(models.Model):
         return self.detail
 
 
-class SponsorshipLog(models.Model):
+class SponsorshipLog(ChoiceLabels, models.Model):
     """The history of what a province office decides in the portal: assignment decisions, the
     assignments they make, end and transfer, and agencies' member accounts, steering teams and
     former names."""

@@ -174,6 +174,8 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
     editions = [line for line in lines if line.startswith("edition ")]
     assert editions == ["edition 2024, QD318-2022-XA-NTM", "edition 2025, QD51-2025-XA-NTM"]
     assert sum(line.startswith("framework floor") for line in lines) == 2
+    # Each edition's table of the stack's least own cost, page by page.
+    assert sum(line.startswith("the stack's least own cost") for line in lines) == 2
     report = json.loads(output.read_text())
     assert report["machine"]["cpus"] >= 1
     for edition in report["editions"].values():
@@ -202,6 +204,19 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
             assert page["sql_ms"] + page["template_ms"] <= page["p50_ms"] + 1, name
             assert page["grows"] in ("flat", "linear"), name
         assert edition["goals"]["max_queries"] <= 15
+        # The stack's prices, and with them each page's least own cost: its own queries (beyond
+        # the framework floor's session and user) and the values its templates render.
+        prices = edition["stack_prices"]
+        assert prices["orm_query_us"] > 0
+        assert prices["template_value_us"] > prices["html_value_us"] > 0
+        for name, page in pages.items():
+            assert 0 < page["own_queries"] < page["queries"], name
+            assert page["values"] > 0, name
+            assert 0 < page["least_own_plain_html_ms"] <= page["least_own_ms"], name
+            if page["floor_ms"] is not None:
+                reachable = page["least_own_ms"] <= 3 * page["floor_ms"]
+                assert page["goal_reachable_with_orm_and_django_templates"] is reachable, name
+        assert 0 <= edition["goals"]["pages_where_the_stack_leaves_room_for_the_goal"] <= len(pages)
     # A second run at another size reports the growth per page against the first.
     again = tmp_path / "again.json"
     call_command(

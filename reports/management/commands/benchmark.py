@@ -42,6 +42,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from communes.access import province_family_ids
 from communes.models import Commune, Edition, Province
 from communes.services import divisions_load, lineage_load
 from criteria.benchmark_data import (
@@ -56,6 +57,7 @@ from criteria.models import CommuneStanding, CriteriaSet, Evaluation
 from criteria.rosters.benchmark import previewable_import
 from criteria.standings import standings_refresh
 from ntm_portal.models import Role, User
+from reports.benchmark_stack import StackPrices, counting_values, stack_prices
 from sponsorships.benchmark_data import MARK, build_sponsorships
 from sponsorships.models import Assignment
 from sponsorships.services import inspections_plan
@@ -101,6 +103,15 @@ class Page:
     grows: str = "flat"
 
 
+@dataclass(frozen=True)
+class Framework:
+    """The framework floor for one user: its p50 and what the floor page runs and renders."""
+
+    ms: float
+    queries: int
+    values: int
+
+
 @dataclass
 class Measurement:
     page: str
@@ -116,6 +127,10 @@ class Measurement:
     template_ms: float = 0.0  # rendering, less the SQL run while rendering
     python_ms: float = 0.0  # the rest: view code, ORM objects, loops, middleware
     grows: str = "flat"
+    own_queries: int = 0  # queries beyond the framework floor's (session, user)
+    values: int = 0  # values its templates render beyond the framework floor's
+    least_own_ms: float | None = None  # own queries' ORM price + values' template price
+    least_own_plain_html_ms: float | None = None  # the same with values as plain escaped HTML
 
     @property
     def ratio(self) -> float | None:
@@ -139,6 +154,14 @@ class Measurement:
     def meets_goal(self) -> bool | None:
         return None if self.goal_ms is None else self.p95_ms <= self.goal_ms
 
+    @property
+    def goal_reachable(self) -> bool | None:
+        """Whether the stack leaves room for the goal: its least own cost (SQL taken as free)
+        within the 3 × SQL floor the goal allows over the framework floor."""
+        if self.floor_ms is None or self.least_own_ms is None:
+            return None
+        return self.least_own_ms <= 3 * self.floor_ms
+
     def as_json(self) -> dict:
         return {
             **asdict(self),
@@ -146,6 +169,7 @@ class Measurement:
             "p50_less_framework_over_floor": self.own_over_floor,
             "goal_ms": self.goal_ms,
             "meets_goal": self.meets_goal,
+            "goal_reachable_with_orm_and_django_templates": self.goal_reachable,
         }
 
 
@@ -312,47 +336,257 @@ def _list_sql(ctx: Context) -> SQL:
 
 
 def _commune_sql(ctx: Context) -> SQL:
-    return [
-        ("SELECT * FROM communes_commune WHERE id = %s", [ctx.commune.pk]),
+    """The commune page: the unit with its province and district, its villages, and where it
+    came from (2025: each predecessor with its place and last known standing, recognitions,
+    villages and inspections) or where it went (2024)."""
+    unit = """SELECT c.*, p.name, d.name FROM communes_commune c
+        JOIN communes_province p ON p.id = c.province_id
+        LEFT JOIN communes_district d ON d.id = c.district_id"""
+    statements: SQL = [
+        (f"{unit} WHERE c.id = %s", [ctx.commune.pk]),
         (
             "SELECT * FROM communes_village WHERE commune_id = %s ORDER BY search_name",
             [ctx.commune.pk],
         ),
     ]
-
-
-def _commune_status_sql(ctx: Context) -> SQL:
-    latest = """(SELECT id FROM criteria_evaluation WHERE commune_id = %s AND village_id IS NULL
-        ORDER BY period_end DESC, half DESC, id DESC LIMIT 1)"""
+    if ctx.edition == Edition.THREE_TIER_2024:
+        return [
+            *statements,
+            (
+                """SELECT l.*, c.*, p.name FROM communes_communelineage l
+                JOIN communes_commune c ON c.id = l.successor_id
+                JOIN communes_province p ON p.id = c.province_id
+                WHERE l.predecessor_id = %s ORDER BY c.search_name, c.code""",
+                [ctx.commune.pk],
+            ),
+        ]
+    origins = "(SELECT predecessor_id FROM communes_communelineage WHERE successor_id = %s)"
     return [
-        (f"SELECT * FROM criteria_evaluation WHERE id = {latest}", [ctx.commune.pk]),
+        *statements,
         (
-            f"SELECT * FROM criteria_criterionresult WHERE evaluation_id = {latest}",
+            """SELECT l.*, c.*, p.name, d.name FROM communes_communelineage l
+            JOIN communes_commune c ON c.id = l.predecessor_id
+            JOIN communes_province p ON p.id = c.province_id
+            LEFT JOIN communes_district d ON d.id = c.district_id
+            WHERE l.successor_id = %s ORDER BY c.search_name, c.code""",
             [ctx.commune.pk],
         ),
-        (f"SELECT * FROM criteria_indicatorvalue WHERE evaluation_id = {latest}", [ctx.commune.pk]),
+        (
+            f"""SELECT s.*, cs.code FROM criteria_communestanding s
+            JOIN criteria_criteriaset cs ON cs.id = s.criteria_set_id
+            WHERE s.is_latest AND s.commune_id IN {origins}""",
+            [ctx.commune.pk],
+        ),
+        (
+            f"""SELECT * FROM criteria_recognition WHERE revoked_on IS NULL
+            AND commune_id IN {origins} ORDER BY commune_id, decision_date DESC""",
+            [ctx.commune.pk],
+        ),
+        (
+            f"""SELECT * FROM criteria_communesummary WHERE villages_total > 0
+            AND commune_id IN {origins}""",
+            [ctx.commune.pk],
+        ),
+        (
+            f"""SELECT DISTINCT ON (a.commune_id) a.commune_id, r.inspected_on, g.name
+            FROM sponsorships_inspectionreport r
+            JOIN sponsorships_inspection i ON i.id = r.inspection_id
+            JOIN sponsorships_assignment a ON a.id = i.assignment_id
+            JOIN sponsorships_agency g ON g.id = a.agency_id
+            WHERE a.commune_id IN {origins} ORDER BY a.commune_id, r.inspected_on DESC""",
+            [ctx.commune.pk],
+        ),
     ]
 
 
-def _review_sql(ctx: Context) -> SQL:
-    body = """FROM criteria_evaluation e JOIN communes_commune c ON c.id = e.commune_id
-        WHERE c.province_id = %s AND e.status = 'submitted'"""
+def _grid_sql(evaluation: str, params: list) -> SQL:
+    """An evaluation's grid: its set's criteria with their results, their indicators with the
+    values and the thresholds."""
     return [
-        (f"SELECT count(*) {body}", [ctx.province.pk]),
-        (f"SELECT e.*, c.name {body} ORDER BY e.submitted_at, e.id LIMIT 50", [ctx.province.pk]),
+        (
+            f"""SELECT k.*, r.met FROM criteria_criterion k
+            LEFT JOIN criteria_criterionresult r ON r.criterion_id = k.id
+                AND r.evaluation_id = {evaluation}
+            WHERE k.criteria_set_id = (SELECT criteria_set_id FROM criteria_evaluation
+                WHERE id = {evaluation}) ORDER BY k.number""",
+            params * 2,
+        ),
+        (
+            f"""SELECT n.*, v.value, v.note, v.met, t.value, t.region, t.commune_group,
+                t.year_from, t.year_to
+            FROM criteria_indicator n JOIN criteria_criterion k ON k.id = n.criterion_id
+            LEFT JOIN criteria_indicatorvalue v ON v.indicator_id = n.id
+                AND v.evaluation_id = {evaluation}
+            LEFT JOIN criteria_threshold t ON t.indicator_id = n.id
+            WHERE k.criteria_set_id = (SELECT criteria_set_id FROM criteria_evaluation
+                WHERE id = {evaluation}) ORDER BY k.number, n.position""",
+            params * 2,
+        ),
+    ]
+
+
+def _commune_status_sql(ctx: Context) -> SQL:
+    """The criteria status: the commune, every evaluation of it and its villages, the grid of
+    the latest, its group decisions, recognitions, lineage and recognition cases."""
+    latest = """(SELECT id FROM criteria_evaluation WHERE commune_id = %s AND village_id IS NULL
+        ORDER BY period_end DESC, half DESC, id DESC LIMIT 1)"""
+    pk = ctx.commune.pk
+    return [
+        (
+            """SELECT c.*, p.name, d.name, (SELECT count(*) FROM communes_village v
+                WHERE v.commune_id = c.id)
+            FROM communes_commune c JOIN communes_province p ON p.id = c.province_id
+            LEFT JOIN communes_district d ON d.id = c.district_id WHERE c.id = %s""",
+            [pk],
+        ),
+        (
+            """SELECT e.*, v.name, s.code FROM criteria_evaluation e
+            LEFT JOIN communes_village v ON v.id = e.village_id
+            JOIN criteria_criteriaset s ON s.id = e.criteria_set_id
+            WHERE e.commune_id = %s ORDER BY e.period_end DESC, e.half DESC, e.id DESC""",
+            [pk],
+        ),
+        *_grid_sql(latest, [pk]),
+        (
+            """SELECT g.*, d.* FROM criteria_communegroupsetting g
+            JOIN criteria_communegroupdecision d ON d.id = g.decision_id
+            WHERE g.commune_id = %s ORDER BY d.applies_from DESC, d.date DESC""",
+            [pk],
+        ),
+        (
+            "SELECT * FROM criteria_recognition WHERE commune_id = %s ORDER BY decision_date DESC",
+            [pk],
+        ),
+        (
+            """SELECT l.*, c.name FROM communes_communelineage l
+            JOIN communes_commune c ON c.id IN (l.predecessor_id, l.successor_id) AND c.id <> %s
+            WHERE %s IN (l.predecessor_id, l.successor_id)""",
+            [pk, pk],
+        ),
+        (
+            """SELECT k.*, s.* FROM criteria_recognitioncase k
+            JOIN criteria_recognitionstep s ON s.id = k.step_id
+            WHERE k.commune_id = %s ORDER BY k.year DESC, k.id DESC LIMIT 20""",
+            [pk],
+        ),
+    ]
+
+
+def _evaluation_sql(ctx: Context) -> SQL:
+    """An evaluation: it with its commune and places, its grid, the previous evaluation's results
+    and values (what changed), the size of its history and its evidence."""
+    pk = ctx.evaluation_id
+    previous = """(SELECT p.id FROM criteria_evaluation p JOIN criteria_evaluation e ON e.id = %s
+        WHERE p.commune_id = e.commune_id AND p.criteria_set_id = e.criteria_set_id
+            AND p.village_id IS NULL AND p.id <> e.id
+            AND (p.period_end, p.half) < (e.period_end, e.half)
+        ORDER BY p.period_end DESC, p.half DESC, p.id DESC LIMIT 1)"""
+    return [
+        (
+            """SELECT e.*, c.*, p.name, d.name, v.name, s.code FROM criteria_evaluation e
+            JOIN communes_commune c ON c.id = e.commune_id
+            JOIN communes_province p ON p.id = c.province_id
+            LEFT JOIN communes_district d ON d.id = c.district_id
+            LEFT JOIN communes_village v ON v.id = e.village_id
+            JOIN criteria_criteriaset s ON s.id = e.criteria_set_id WHERE e.id = %s""",
+            [pk],
+        ),
+        *_grid_sql("%s", [pk]),
+        (
+            f"""SELECT r.criterion_id, r.met FROM criteria_criterionresult r
+            WHERE r.evaluation_id = {previous}""",
+            [pk],
+        ),
+        (
+            f"""SELECT v.indicator_id, v.value FROM criteria_indicatorvalue v
+            WHERE v.evaluation_id = {previous}""",
+            [pk],
+        ),
+        (
+            """SELECT count(*) FROM criteria_evaluationlog
+            WHERE evaluation_id = %s AND action <> 'refused'""",
+            [pk],
+        ),
+        (
+            """SELECT x.*, u.username, n.name FROM criteria_evidence x
+            JOIN ntm_portal_user u ON u.id = x.uploaded_by_id
+            LEFT JOIN criteria_indicator n ON n.id = x.indicator_id
+            WHERE x.evaluation_id = %s ORDER BY x.uploaded_at""",
+            [pk],
+        ),
+    ]
+
+
+def _family(ctx: Context) -> str:
+    """The province office's provinces: its own and those of the other edition it joins (the
+    pages show both)."""
+    return ", ".join(str(pk) for pk in sorted(province_family_ids(ctx.province.pk)))
+
+
+def _review_sql(ctx: Context) -> SQL:
+    """The review queue: how many wait, the first 50 with their places, village, set and
+    submitter, and the districts and sets its filters offer."""
+    family = _family(ctx)
+    body = f"""FROM criteria_evaluation e JOIN communes_commune c ON c.id = e.commune_id
+        WHERE c.province_id IN ({family}) AND e.status = 'submitted'"""
+    return [
+        (f"SELECT count(*) {body}", []),
+        (
+            f"""SELECT e.*, c.code, c.name, p.name, d.name, v.name, s.code, u.username
+            FROM criteria_evaluation e JOIN communes_commune c ON c.id = e.commune_id
+            JOIN communes_province p ON p.id = c.province_id
+            LEFT JOIN communes_district d ON d.id = c.district_id
+            LEFT JOIN communes_village v ON v.id = e.village_id
+            JOIN criteria_criteriaset s ON s.id = e.criteria_set_id
+            LEFT JOIN ntm_portal_user u ON u.id = e.submitted_by_id
+            WHERE c.province_id IN ({family}) AND e.status = 'submitted'
+            ORDER BY e.submitted_at, e.id LIMIT 50""",
+            [],
+        ),
+        (
+            f"""SELECT id, name FROM communes_district WHERE province_id IN ({family})
+            ORDER BY search_name""",
+            [],
+        ),
+        ("SELECT id, code, name FROM criteria_criteriaset ORDER BY valid_from DESC", []),
     ]
 
 
 def _calendar_sql(ctx: Context) -> SQL:
+    """The calendar: this year's inspections in the office's provinces, how many, the first 100
+    with agency, commune, places and report; the agencies and districts its filters offer."""
     year = timezone.localdate().year
-    body = """FROM sponsorships_inspection i
+    family = _family(ctx)
+    body = f"""FROM sponsorships_inspection i
         JOIN sponsorships_assignment a ON a.id = i.assignment_id
         JOIN communes_commune c ON c.id = a.commune_id
-        WHERE c.province_id = %s AND i.due_date BETWEEN %s AND %s"""
-    params = [ctx.province.pk, f"{year}-01-01", f"{year}-12-31"]
+        WHERE c.province_id IN ({family}) AND i.due_date BETWEEN %s AND %s"""
+    params = [f"{year}-01-01", f"{year}-12-31"]
     return [
         (f"SELECT count(*) {body}", params),
-        (f"SELECT i.*, c.name {body} ORDER BY i.due_date, i.id LIMIT 100", params),
+        (
+            f"""SELECT i.*, a.*, g.name, c.name, p.name, d.name, r.id, r.inspected_on
+            FROM sponsorships_inspection i
+            JOIN sponsorships_assignment a ON a.id = i.assignment_id
+            JOIN sponsorships_agency g ON g.id = a.agency_id
+            JOIN communes_commune c ON c.id = a.commune_id
+            JOIN communes_province p ON p.id = c.province_id
+            LEFT JOIN communes_district d ON d.id = c.district_id
+            LEFT JOIN sponsorships_inspectionreport r ON r.inspection_id = i.id
+            WHERE c.province_id IN ({family}) AND i.due_date BETWEEN %s AND %s
+            ORDER BY i.due_date, i.id LIMIT 100""",
+            params,
+        ),
+        (
+            f"""SELECT id, name, short_name FROM sponsorships_agency
+            WHERE province_id IN ({family}) ORDER BY name""",
+            [],
+        ),
+        (
+            f"""SELECT id, name FROM communes_district WHERE province_id IN ({family})
+            ORDER BY search_name LIMIT 200""",
+            [],
+        ),
     ]
 
 
@@ -452,7 +686,7 @@ PAGES: list[Page] = [
     Page(
         "evaluation",
         lambda ctx: reverse("criteria:evaluation_detail", args=[ctx.evaluation_id]),
-        _commune_status_sql,
+        _evaluation_sql,
         grows="flat",
     ),
     Page(
@@ -599,8 +833,9 @@ class Command(BaseCommand):
                     user: self._framework_floor(ctx, user, requests)
                     for user in sorted({page.user for page in measured_pages})
                 }
+                prices = stack_prices(ctx.commune.pk)
                 measurements = [
-                    self._measure(ctx, page, requests, framework[page.user], profile)
+                    self._measure(ctx, page, requests, framework[page.user], prices, profile)
                     for page in measured_pages
                 ]
                 data = _data_size(criteria_set, ctx)
@@ -610,12 +845,15 @@ class Command(BaseCommand):
                     else 0.0
                 )
                 transaction.set_rollback(True)  # the users made for measuring do not outlive it
-            self._print(measured, criteria_set, measurements, base, framework)
+            self._print(measured, criteria_set, measurements, base, framework, prices)
             by_name = {m.page: m for m in measurements}
             heat, listed = by_name.get("heat map"), by_name.get("xã behind a figure")
             goals = {
                 "pages_meeting_p95_goal": sum(1 for m in measurements if m.meets_goal),
                 "pages_with_a_goal": sum(1 for m in measurements if m.goal_ms is not None),
+                "pages_where_the_stack_leaves_room_for_the_goal": sum(
+                    1 for m in measurements if m.goal_reachable
+                ),
                 "max_queries": max(m.queries for m in measurements),
             }
             if heat and listed:
@@ -626,7 +864,8 @@ class Command(BaseCommand):
                 "communes": len(rural[measured]),
                 "province": ctx.province.code,
                 "data": data,
-                "framework_floor_ms": {user: round(ms, 1) for user, ms in framework.items()},
+                "framework_floor_ms": {user: round(f.ms, 1) for user, f in framework.items()},
+                "stack_prices": prices.as_json(),
                 "pages": [m.as_json() for m in measurements],
                 "goals": goals,
                 "national_breakdown_from_base_tables_ms": round(base, 1),
@@ -648,12 +887,18 @@ class Command(BaseCommand):
         self.stdout.write(f"written: {output}")
 
     def _print(
-        self, edition: int, criteria_set: CriteriaSet, measurements, base: float, framework
+        self,
+        edition: int,
+        criteria_set: CriteriaSet,
+        measurements,
+        base: float,
+        framework: dict[str, Framework],
+        prices: StackPrices,
     ) -> None:
         self.stdout.write(f"\nedition {int(edition)}, {criteria_set.code}")
         self.stdout.write(
             "framework floor (authenticated base layout, no data), p50: "
-            + ", ".join(f"{user} {ms:.1f} ms" for user, ms in sorted(framework.items()))
+            + ", ".join(f"{user} {f.ms:.1f} ms" for user, f in sorted(framework.items()))
         )
         self.stdout.write(
             "ms; own/SQL = (p50 − framework floor) / SQL floor; goal = framework floor + "
@@ -675,6 +920,29 @@ class Command(BaseCommand):
         self.stdout.write(
             f"national breakdown from base tables, no summary table (p50): {base:.1f} ms"
         )
+        self._print_least(measurements, prices)
+
+    def _print_least(self, measurements: list[Measurement], prices: StackPrices) -> None:
+        price = prices.as_json()
+        self.stdout.write(
+            f"\nthe stack's least own cost per page (SQL taken as free): own queries × "
+            f"{price['orm_query_us']} µs (ORM beyond its SQL) + values × "
+            f"{price['template_value_us']} µs (Django template) or × {price['html_value_us']} µs "
+            "(plain escaped HTML); room = whether it fits the 3 × SQL floor the goal allows"
+        )
+        self.stdout.write(
+            f"{'page':<20}{'own q':>6}{'values':>7}{'least':>7}{'plain':>7}{'3×SQL':>7}"
+            f"{'own p50':>8}{'room':>6}"
+        )
+        for m in measurements:
+            if m.floor_ms is None:
+                continue
+            room = {True: "yes", False: "NO", None: "—"}[m.goal_reachable]
+            self.stdout.write(
+                f"{m.page[:19]:<20}{m.own_queries:>6}{m.values:>7}{m.least_own_ms:>7.1f}"
+                f"{m.least_own_plain_html_ms:>7.1f}{3 * m.floor_ms:>7.1f}"
+                f"{max(m.p50_ms - m.framework_floor_ms, 0):>8.1f}{room:>6}"
+            )
 
     def _print_growth(self, growth: dict) -> None:
         if not growth["pages"]:
@@ -863,32 +1131,44 @@ class Command(BaseCommand):
             clients=clients,
         )
 
-    def _framework_floor(self, ctx: Context, user: str, requests: int) -> float:
-        """p50 of the authenticated base layout with no data, for this user."""
+    def _framework_floor(self, ctx: Context, user: str, requests: int) -> Framework:
+        """p50 of the authenticated base layout with no data, for this user, and what that
+        page runs and renders (each page's own counts are beyond these)."""
         client = ctx.clients[user]
         url = reverse("benchmark_floor")
         for _ in range(3):
             response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as captured, counting_values() as values:
+            client.get(url)
+        queries = len(captured)
         timings = []
         for _ in range(requests):
             started = time.perf_counter()
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
-        return statistics.median(timings)
+        return Framework(statistics.median(timings), queries, values[0])
 
     def _measure(
-        self, ctx: Context, page: Page, requests: int, framework: float, profile: bool = False
+        self,
+        ctx: Context,
+        page: Page,
+        requests: int,
+        framework: Framework,
+        prices: StackPrices,
+        profile: bool = False,
     ) -> Measurement:
         client = ctx.clients[page.user]
         url = page.url(ctx)
         for _ in range(3):  # warm caches, templates and connections
             client.get(url)
-        with CaptureQueriesContext(connection) as captured:
+        with CaptureQueriesContext(connection) as captured, counting_values() as values:
             response = client.get(url)
         # Counted now: the captured list is read lazily from a log the next request clears.
         query_count = len(captured)
+        own_queries = max(query_count - framework.queries, 0)
+        own_values = max(values[0] - framework.values, 0)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         timings, sql, template = [], [], []
@@ -918,12 +1198,18 @@ class Command(BaseCommand):
             queries=query_count,
             floor_ms=round(floor, 1) if floor is not None else None,
             target_ms=page.target_ms,
-            framework_floor_ms=round(framework, 1),
+            framework_floor_ms=round(framework.ms, 1),
             floor_rows=rows,
             sql_ms=round(sql_p50, 1),
             template_ms=round(template_p50, 1),
             python_ms=round(max(p50 - sql_p50 - template_p50, 0), 1),
             grows=page.grows,
+            own_queries=own_queries,
+            values=own_values,
+            least_own_ms=round(prices.least_own_ms(own_queries, own_values), 1),
+            least_own_plain_html_ms=round(
+                prices.least_own_ms(own_queries, own_values, template=False), 1
+            ),
         )
 
     def _print_profile(self, name: str, client: Client, url: str, requests: int) -> None:
