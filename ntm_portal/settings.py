@@ -221,6 +221,9 @@ CELERY_BEAT_SCHEDULE = {
 AUTH_USER_MODEL = "ntm_portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "ntm_portal.backends.PortalBackend",
+    # Sessions opened before PortalBackend name this one: they stay signed in. (A wrong password
+    # is therefore checked twice, which only slows guessing.)
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

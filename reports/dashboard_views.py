@@ -22,6 +22,7 @@ from criteria.access import can_record_recognitions
 from criteria.inheritance import inheritance_of
 from criteria.models import CommuneStanding, Evaluation
 from ntm_portal.exports import requested_format, table_response
+from ntm_portal.links import url_of
 from ntm_portal.text import format_number
 from sponsorships.access import can_open_agency
 
@@ -69,14 +70,14 @@ def _common(request: HttpRequest, filters: d.Filters, scope: d.Scope) -> dict:
         "provinces": provinces,
         "editions": Edition.choices if request.user.is_admin and not filters.province else [],
         "periods": _period_choices(filters, timezone.localdate()),
-        "list_url": reverse("dashboards:commune_list"),
-        "overview_url": reverse("dashboards:overview"),
-        "heatmap_url": reverse("dashboards:heatmap"),
+        "list_url": url_of("dashboards:commune_list"),
+        "overview_url": url_of("dashboards:overview"),
+        "heatmap_url": url_of("dashboards:heatmap"),
     }
 
 
 def _list_link(filters: d.Filters, **extra: object) -> str:
-    return f"{reverse('dashboards:commune_list')}?{filters.query(**extra)}"
+    return f"{url_of('dashboards:commune_list')}?{filters.query(**extra)}"
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -188,7 +189,7 @@ def _pipeline_context(request: HttpRequest, filters: d.Filters, pipeline: d.Pipe
         area["huyen"] = filters.district.pk
 
     def cases_link(**extra: object) -> str:
-        return f"{reverse('criteria:case_list')}?{urlencode({**area, **extra})}"
+        return f"{url_of('criteria:case_list')}?{urlencode({**area, **extra})}"
 
     if filters.province and can_record_recognitions(request.user, filters.province):
         recognised_link = (
@@ -230,7 +231,7 @@ def _latest_set_with_data(request: HttpRequest, filters: d.Filters, scope: d.Sco
     chosen = next((s for s in filters.criteria_sets if s.pk == pk), None)
     if chosen is None:
         return None
-    return {"set": chosen, "url": f"{reverse('dashboards:overview')}?{filters.query(bo=pk, ky='')}"}
+    return {"set": chosen, "url": f"{url_of('dashboards:overview')}?{filters.query(bo=pk, ky='')}"}
 
 
 def _progress_sentence(periods) -> str:
@@ -302,7 +303,7 @@ def _drill_link(scope: d.Scope, group: d.GroupRow) -> str:
     if group.pk is None:
         return ""
     key = "tinh" if scope.group_by[0] == "province_id" else "huyen"
-    return f"{reverse('dashboards:overview')}?{scope.filters.query(**{key: group.pk})}"
+    return f"{url_of('dashboards:overview')}?{scope.filters.query(**{key: group.pk})}"
 
 
 def _export_overview(request, fmt, scope, groups, ranking, periods, agencies) -> HttpResponse:

@@ -877,9 +877,11 @@ def _latest_target(area: District | Province, year: int, measure: str) -> Subque
 
 
 def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
-    """For a province or district, one query: its own row carries every figure (the open cases
-    per step, the year's recognitions, the plan's two targets) as scalar subqueries, so the
-    dashboard stays within its query budget. For the country (no targets), two."""
+    """Two queries: the open cases counted per step (one row per step kind), and for a province
+    or district its own row with the year's recognitions, the plan's two targets and whether
+    its boundaries are loaded, as scalar subqueries (the country: the recognitions' count).
+    The cases were once four scalar subqueries per step kind on that row: one query still, but
+    building and compiling its 24 subqueries took 20 ms, four times what they cost to run."""
     today = today or timezone.localdate()
     year = scope.filters.period[0] if scope.filters.period else today.year
     waited = ExpressionWrapper(
@@ -889,6 +891,19 @@ def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
     recognitions = Recognition.objects.filter(commune__in=scope.communes, decision_date__year=year)
     area = scope.filters.district or scope.filters.province
     kinds = RecognitionStep.Kind.choices
+    row = {}
+    for found in (
+        cases.values("step__kind")
+        .annotate(
+            total=Count("pk"),
+            returned=Count("pk", filter=Q(status=RecognitionCase.Status.RETURNED)),
+            overdue=Count("pk", filter=Q(step_due__lt=today) | Q(year__lt=today.year)),
+            waited=Avg(waited),
+        )
+        .order_by()
+    ):
+        kind = found.pop("step__kind")
+        row |= {f"{kind}_{key}": value for key, value in found.items()}
     if area is not None:
         figures = {
             "recognised": _scalar(recognitions, "COUNT", F("pk"), IntegerField()),
@@ -897,41 +912,10 @@ def recognition_pipeline(scope: Scope, today: date | None = None) -> Pipeline:
         }
         if isinstance(area, Province):
             figures["boundaries"] = Exists(CommuneBoundarySet.objects.filter(province=area))
-        for kind, _label in kinds:
-            of_kind = cases.filter(step__kind=kind)
-            figures |= {
-                f"{kind}_total": _scalar(of_kind, "COUNT", F("pk"), IntegerField()),
-                f"{kind}_returned": _scalar(
-                    of_kind.filter(status=RecognitionCase.Status.RETURNED),
-                    "COUNT",
-                    F("pk"),
-                    IntegerField(),
-                ),
-                f"{kind}_overdue": _scalar(
-                    of_kind.filter(Q(step_due__lt=today) | Q(year__lt=today.year)),
-                    "COUNT",
-                    F("pk"),
-                    IntegerField(),
-                ),
-                f"{kind}_waited": _scalar(of_kind, "AVG", waited, DurationField()),
-            }
-        row = type(area).objects.filter(pk=area.pk).values("pk").annotate(**figures).get()
-        recognised, share, target = row["recognised"] or 0, row["share"], row["count"]
-        boundaries = bool(row.get("boundaries"))
+        own = type(area).objects.filter(pk=area.pk).values("pk").annotate(**figures).get()
+        recognised, share, target = own["recognised"] or 0, own["share"], own["count"]
+        boundaries = bool(own.get("boundaries"))
     else:
-        row = {}
-        for found in (
-            cases.values("step__kind")
-            .annotate(
-                total=Count("pk"),
-                returned=Count("pk", filter=Q(status=RecognitionCase.Status.RETURNED)),
-                overdue=Count("pk", filter=Q(step_due__lt=today) | Q(year__lt=today.year)),
-                waited=Avg(waited),
-            )
-            .order_by()
-        ):
-            kind = found.pop("step__kind")
-            row |= {f"{kind}_{key}": value for key, value in found.items()}
         recognised, share, target, boundaries = recognitions.count(), None, None, False
     steps = []
     for kind, label in kinds:
