@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,29 +59,32 @@ def inheritance_of(communes: Sequence[Commune]) -> dict[int, Inheritance]:
     if not ids:
         return found
     in_force = Recognition.objects.in_force_on(LAST_DAY).filter(commune=OuterRef("predecessor"))
-    decision = InheritanceDecision.objects.filter(commune=OuterRef("successor"))
     # Unordered: the lineage's default order joins both communes of every link (8 → 1 ms for
-    # a page of 50 xã); what is counted here does not depend on the order.
+    # a page of 50 xã); what is counted here does not depend on the order. The successor's
+    # decision (one at most) is joined: six subqueries took longer to build than to run.
+    levels = {f"at_{level}": Exists(in_force.filter(level=level)) for level in RANK}
+    decisions = {
+        f"decision_{name}": F(f"successor__inheritance_decision__{name}")
+        for name in DECISION_FIELDS
+    }
+    # Plain values: a link is read for seven of them, not built as an object (350 for a page).
     links = (
         CommuneLineage.objects.filter(successor_id__in=ids, predecessor__isnull=False)
         .order_by()
-        .annotate(
-            **{f"at_{level}": Exists(in_force.filter(level=level)) for level in RANK},
-            **{f"decision_{name}": Subquery(decision.values(name)[:1]) for name in DECISION_FIELDS},
-        )
+        .values("successor_id", "kind", **levels, **decisions)
     )
     ranks: dict[int, list[int]] = defaultdict(list)
     for link in links:
-        inheritance = found[link.successor_id]
-        rank = max((RANK[level] for level in RANK if getattr(link, f"at_{level}")), default=0)
+        inheritance = found[link["successor_id"]]
+        rank = max((RANK[level] for level in RANK if link[f"at_{level}"]), default=0)
         inheritance.predecessors += 1
-        inheritance.partial += link.kind == LineageKind.PART
+        inheritance.partial += link["kind"] == LineageKind.PART
         inheritance.recognised += rank > 0
-        ranks[link.successor_id].append(rank)
-        if link.decision_pk and inheritance.decision is None:
+        ranks[link["successor_id"]].append(rank)
+        if link["decision_pk"] and inheritance.decision is None:
             inheritance.decision = InheritanceDecision(
-                commune_id=link.successor_id,
-                **{name: getattr(link, f"decision_{name}") for name in DECISION_FIELDS},
+                commune_id=link["successor_id"],
+                **{name: link[f"decision_{name}"] for name in DECISION_FIELDS},
             )
     rules = sorted(InheritanceRule.objects.all(), key=lambda rule: -RANK[rule.level])
     for pk, inheritance in found.items():
