@@ -213,8 +213,12 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
             assert 0 < page["own_queries"] < page["queries"], name
             assert page["values"] > 0, name
             assert 0 < page["least_own_plain_html_ms"] <= page["least_own_ms"], name
+            assert page["framework_floor_p95_ms"] >= page["framework_floor_ms"], name
             if page["floor_ms"] is not None:
-                reachable = page["least_own_ms"] <= 3 * page["floor_ms"]
+                reachable = (
+                    page["least_own_ms"] <= 3 * page["floor_ms"]
+                    and page["framework_floor_p95_ms"] <= page["goal_ms"]
+                )
                 assert page["goal_reachable_with_orm_and_django_templates"] is reachable, name
         assert 0 <= edition["goals"]["pages_where_the_stack_leaves_room_for_the_goal"] <= len(pages)
     # A second run at another size reports the growth per page against the first.
@@ -234,5 +238,9 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
     assert growth["data_ratio"] == 1.0
     assert {page["page"] for page in growth["pages"]} >= {"commune page", "national dashboard"}
     assert all(page["queries_equal"] for page in growth["pages"])
+    # Judged on the p50 over its own run's framework floor, the plain ratio kept beside it.
+    for page in growth["pages"]:
+        assert page["within"] is (page["p50_over_framework_ratio"] <= page["allowed"]), page
+        assert page["p50_ratio"] > 0 and page["framework_floor_ratio"] > 0, page
     # Nothing the benchmark made (its users) outlives it.
     assert not User.objects.filter(username__startswith="benchmark-admin").exists()
