@@ -1166,7 +1166,7 @@ class Command(BaseCommand):
             statistics.median(timings),
             queries,
             values[0],
-            p95_ms=statistics.quantiles(timings, n=20)[18],
+            p95_ms=_p95(timings),
         )
 
     def _measure(
@@ -1224,12 +1224,12 @@ class Command(BaseCommand):
             page=page.name,
             url=url,
             p50_ms=round(p50, 1),
-            p95_ms=round(statistics.quantiles(timings, n=20)[18], 1),
+            p95_ms=round(_p95(timings), 1),
             queries=query_count,
             floor_ms=round(floor, 1) if floor is not None else None,
             target_ms=page.target_ms,
             framework_floor_ms=round(statistics.median(empty), 1),
-            framework_floor_p95_ms=round(statistics.quantiles(empty, n=20)[18], 1),
+            framework_floor_p95_ms=round(_p95(empty), 1),
             floor_rows=rows,
             sql_ms=round(sql_p50, 1),
             template_ms=round(template_p50, 1),
@@ -1271,19 +1271,15 @@ class Command(BaseCommand):
 
     def _floor(self, statements: SQL, requests: int) -> tuple[float, int]:
         """p50 of the raw statements run one after the other, rows fetched: the database's part;
-        and how many rows they fetch."""
-        timings = []
-        rows = 0
-        with connection.cursor() as cursor:
-            for index in range(requests + 3):
-                started = time.perf_counter()
-                rows = 0
-                for sql, params in statements:
-                    cursor.execute(sql, params)
-                    rows += len(cursor.fetchall())
-                if index >= 3:
-                    timings.append((time.perf_counter() - started) * 1000)
-        return statistics.median(timings), rows
+        and how many rows they fetch (after three runs to warm it)."""
+        for _ in range(3):
+            self._floor_once(statements)
+        runs = [self._floor_once(statements) for _ in range(requests)]
+        return statistics.median(ms for ms, _rows in runs), runs[-1][1]
+
+
+def _p95(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=20)[18]
 
 
 def _analyze() -> None:
