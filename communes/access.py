@@ -19,14 +19,24 @@ from django.shortcuts import get_object_or_404
 from ntm_portal.access import commune_reach, has_no_access
 from ntm_portal.models import Role, User
 
-from .models import Commune, CommuneLineage, CommuneQuerySet, District, Province, Village
+from .models import (
+    Commune,
+    CommuneLineage,
+    CommuneQuerySet,
+    District,
+    Edition,
+    Province,
+    Village,
+)
 
 LINEAGE_VERSION_KEY = "lineage:version"
 
 
 def province_family(province_id: int | None) -> QuerySet[Province] | list[int]:
-    """The province and the units of the other edition it was formed from or went into, for
-    `province_id__in=`: their ids from the cache (PROVINCE_FAMILY_CACHE_SECONDS), else a subquery.
+    """The province and the provinces of the earlier edition it was formed from — what its office
+    reads — for `province_id__in=`: their ids from the cache (PROVINCE_FAMILY_CACHE_SECONDS), else
+    a subquery. Never the successor, nor the successor's other predecessors: a 2024 office reads
+    its own history only (docs/access.md).
 
     Why a list: given the subquery (a join of the lineage with OR), PostgreSQL cannot tell how few
     provinces it names, and walks the whole country's inspections or evaluations before keeping
@@ -45,9 +55,7 @@ def province_family(province_id: int | None) -> QuerySet[Province] | list[int]:
 
 def _province_family_query(province_id: int | None) -> QuerySet[Province]:
     return Province.objects.filter(
-        Q(pk=province_id)
-        | Q(origins__predecessor_id=province_id)
-        | Q(successions__successor_id=province_id)
+        Q(pk=province_id) | Q(successions__successor_id=province_id)
     ).values("pk")
 
 
@@ -56,6 +64,25 @@ def province_lineage_changed() -> None:
     in between never outlives it): called wherever ProvinceLineage is written."""
     cache.delete(LINEAGE_VERSION_KEY)
     transaction.on_commit(lambda: cache.delete(LINEAGE_VERSION_KEY))
+
+
+def successors_of_office(user: User) -> list[str]:
+    """The names of the provinces that took over the work of a province office's own province,
+    when it was merged on 01/07/2025 (its 2024 office reads its own history and is told who holds
+    the work now); none for anyone else. Cached like the family: no query once warm."""
+    province = user.province if user.role == Role.PROVINCE and user.province_id else None
+    if province is None or province.edition != Edition.THREE_TIER_2024:
+        return []
+    version = cache.get_or_set(LINEAGE_VERSION_KEY, lambda: uuid4().hex, None)
+    return cache.get_or_set(
+        f"province_successors:{version}:{province.pk}",
+        lambda: list(
+            Province.objects.filter(origins__predecessor_id=province.pk)
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
+        settings.PROVINCE_FAMILY_CACHE_SECONDS or None,
+    )
 
 
 def users_province_family(user: User) -> QuerySet[Province] | list[int]:
@@ -83,9 +110,17 @@ def commune_family(commune_id: int | None) -> Q:
     )
 
 
-def in_province_scope(user: User, province_id: int) -> bool:
-    """Whether a province office's user acts for this province: its own, or one of its family.
-    Costs a query only when the province is not the user's own (history across 01/07/2025)."""
+def writes_in_province(user: User, province_id: int | None) -> bool:
+    """Whether a province office's user changes this province's work: its own province only,
+    whatever it reads of its predecessors (an account belongs to one province of one edition)."""
+    return user.role == Role.PROVINCE and bool(user.province_id) and province_id == user.province_id
+
+
+def keeps_history_of(user: User, province_id: int) -> bool:
+    """Whether a province office's user records this province's past: its own, or a province it
+    was formed from — nobody else holds the predecessors' books after 01/07/2025. Only for what
+    is entered from paper and for carrying agencies and assignments over (docs/access.md); the
+    work itself is writes_in_province's. Costs a query only for a province not the user's own."""
     if user.role != Role.PROVINCE or not user.province_id:
         return False
     if province_id == user.province_id:

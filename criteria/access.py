@@ -11,9 +11,9 @@ from communes.access import (
     can_change_commune,
     communes_visible_to,
     get_province_or_404,
-    in_province_scope,
-    province_family,
+    keeps_history_of,
     users_province_family,
+    writes_in_province,
 )
 from communes.models import Commune, Edition, Province
 from ntm_portal.access import has_no_access
@@ -58,7 +58,7 @@ def can_review_commune(user: User, commune: Commune) -> bool:
     if user.is_admin:
         return True
     if user.role == Role.PROVINCE:
-        return in_province_scope(user, commune.province_id)
+        return writes_in_province(user, commune.province_id)
     if user.role == Role.DISTRICT:
         return (
             commune.edition == Edition.THREE_TIER_2024 and commune.district_id == user.district_id
@@ -90,7 +90,7 @@ def review_queue_for(user: User) -> EvaluationQuerySet:
 
 def reviewers_of(commune: Commune) -> QuerySet[User]:
     """Who is told when the commune submits an evaluation."""
-    rule = Q(role=Role.PROVINCE, province_id__in=province_family(commune.province_id))
+    rule = Q(role=Role.PROVINCE, province_id=commune.province_id)
     if commune.district_id and commune.edition == Edition.THREE_TIER_2024:
         rule |= Q(role=Role.DISTRICT, district_id=commune.district_id)
     return User.objects.filter(rule, is_active=True)
@@ -115,7 +115,7 @@ def can_decide_inheritance(user: User, province: Province) -> bool:
     """What a 2025 commune inherits is decided by its province's office (and admins)."""
     if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
         return False
-    return user.is_admin or in_province_scope(user, province.pk)
+    return user.is_admin or writes_in_province(user, province.pk)
 
 
 def can_decide_commune_groups(user: User, province: Province) -> bool:
@@ -123,7 +123,7 @@ def can_decide_commune_groups(user: User, province: Province) -> bool:
     admins; only provinces of the two-tier edition, whose xã have groups."""
     if has_no_access(user) or province.edition != Edition.TWO_TIER_2025:
         return False
-    return user.is_admin or in_province_scope(user, province.pk)
+    return user.is_admin or writes_in_province(user, province.pk)
 
 
 def get_group_province_or_404(user: User, pk: int) -> Province:
@@ -182,7 +182,7 @@ def acts_for(user: User, actor: str, commune: Commune) -> bool:
                 and commune.district_id == user.district_id
             )
         case RecognitionStep.Actor.PROVINCE:
-            return user.role == Role.PROVINCE and in_province_scope(user, commune.province_id)
+            return user.role == Role.PROVINCE and writes_in_province(user, commune.province_id)
     return False
 
 
@@ -211,16 +211,16 @@ def case_actors(case: RecognitionCase, step: RecognitionStep) -> QuerySet[User]:
         case RecognitionStep.Actor.DISTRICT:
             rule = Q(role=Role.DISTRICT, district_id=commune.district_id)
         case _:
-            rule = Q(role=Role.PROVINCE, province_id__in=province_family(commune.province_id))
+            rule = Q(role=Role.PROVINCE, province_id=commune.province_id)
     return User.objects.filter(rule, is_active=True)
 
 
 def can_record_recognitions(user: User, province: Province) -> bool:
     """Recognition decisions of past years, entered from paper: the province's office (for its
-    own province and the provinces it was formed from), and admins."""
+    own province and the provinces it was formed from, whose books it keeps), and admins."""
     if has_no_access(user):
         return False
-    return user.is_admin or in_province_scope(user, province.pk)
+    return user.is_admin or keeps_history_of(user, province.pk)
 
 
 def get_recognition_province_or_404(user: User, pk: int) -> Province:

@@ -13,8 +13,8 @@ from communes.access import (
     get_commune_or_404,
     get_district_or_404,
     get_province_or_404,
-    in_province_scope,
     provinces_visible_to,
+    writes_in_province,
 )
 from communes.models import Commune, District, Province
 from ntm_portal.access import has_no_access
@@ -28,13 +28,37 @@ from .models import Document, LegalDocument
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
     """An agency's documents as its agency; a People's Committee's plan to whoever sees its
-    commune, district or province (plans of the levels above are read by those below)."""
+    commune, district or province (plans of the levels above are read by those below). Drafts
+    stay with their authors: see drafts_readable_by."""
     return Document.objects.filter(
         Q(issuer__in=agencies_visible_to(user))
         | Q(issuer_commune__in=communes_visible_to(user))
         | Q(issuer_district__in=districts_visible_to(user))
-        | Q(issuer_province__in=provinces_visible_to(user))
+        | Q(issuer_province__in=provinces_visible_to(user)),
+        drafts_readable_by(user),
     )
+
+
+def drafts_readable_by(user: User) -> Q:
+    """Which documents of those a user sees may be drafts: a draft (unissued, unnumbered, not yet
+    signed) is read by the body that writes it and by the province office (and admins); anyone
+    else reads a document once it is issued. For `filter()` on any query of documents."""
+    if has_no_access(user) or user.is_admin or user.role == Role.PROVINCE:
+        return Q()
+    issued = Q(state=Document.State.ISSUED)
+    match user.role:
+        case Role.AGENCY:
+            return issued | Q(issuer__in=agencies_visible_to(user))
+        case Role.COMMUNE:
+            return issued | Q(issuer_commune_id=user.commune_id)
+        case Role.DISTRICT:
+            # A district's staff write their district's plans and, before 07/2025, its communes'.
+            return (
+                issued
+                | Q(issuer_district_id=user.district_id)
+                | Q(issuer_commune__district_id=user.district_id)
+            )
+    return issued
 
 
 def get_document_or_404(user: User, pk: int) -> Document:
@@ -152,8 +176,8 @@ def get_public_province_or_404(pk: int) -> Province:
 
 
 def can_publish_province_page(user: User, province: Province, *, in_reach: bool = False) -> bool:
-    """Publishing a province's page and uploading its commune boundaries: its office staff (the
-    2025 office for the 2024 provinces it was formed from too), and admins. `in_reach`: the caller
+    """Publishing a province's page and uploading its commune boundaries: its office staff (of that
+    province only), and admins. `in_reach`: the caller
     already holds the province as one of the user's own (a province dashboard's scope), so only
     the role is left to check, with no query."""
     if has_no_access(user):
@@ -162,7 +186,7 @@ def can_publish_province_page(user: User, province: Province, *, in_reach: bool 
         return True
     if in_reach:
         return user.role == Role.PROVINCE
-    return in_province_scope(user, province.pk)
+    return writes_in_province(user, province.pk)
 
 
 def get_publishable_province_or_404(user: User, pk: int) -> Province:

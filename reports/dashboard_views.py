@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from communes.access import successors_of_office
 from communes.models import Edition, Province
 from criteria.access import can_record_recognitions
 from criteria.inheritance import inheritance_of
@@ -73,6 +74,7 @@ def _common(request: HttpRequest, filters: d.Filters, scope: d.Scope) -> dict:
         "list_url": url_of("dashboards:commune_list"),
         "overview_url": url_of("dashboards:overview"),
         "heatmap_url": url_of("dashboards:heatmap"),
+        "successors": successors_of_office(request.user),
     }
 
 

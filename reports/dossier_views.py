@@ -18,7 +18,7 @@ from criteria.recognition import CaseRejected
 from ntm_portal.security import log_refusal
 
 from . import dossier, issuers
-from .access import can_draft_dossier_document, can_issue_document
+from .access import can_draft_dossier_document, can_issue_document, drafts_readable_by
 from .forms import clean_day, day_field
 from .models import Document
 from .services import (
@@ -80,7 +80,14 @@ def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render(request: HttpRequest, case: RecognitionCase, form: DecisionForm, status: int = 200):
-    documents = dossier_documents(case)
+    readable = set(
+        case.documents.filter(drafts_readable_by(request.user)).values_list("pk", flat=True)
+    )
+    documents = {
+        kind: document
+        for kind, document in dossier_documents(case).items()
+        if document.pk in readable
+    }
     rows = []
     for kind in dossier.DOSSIER_KINDS:
         area = dossier.issuer_area(case, kind)

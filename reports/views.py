@@ -25,6 +25,7 @@ from .access import (
     can_manage_issuer,
     can_plan_for_area,
     can_register_legal_documents,
+    drafts_readable_by,
     get_document_or_404,
     get_issuer_or_404,
     legal_document_scope,
@@ -167,7 +168,9 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
     plan = content.area_plan(area, year, timezone.localdate())
     issuer = issuers.of_area(area)
     series = issuer.series
-    documents = Document.objects.filter(series=series).order_by("-created_at", "-pk")[:20]
+    documents = Document.objects.filter(drafts_readable_by(request.user), series=series).order_by(
+        "-created_at", "-pk"
+    )[:20]
     return render(
         request,
         "reports/area_plans.html",
@@ -245,8 +248,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lưu nội dung; đang tạo phiên bản mới."))
                 return redirect("reports:document_detail", pk=new.pk)
-    versions = document_versions(document)
-    latest = versions.first()
+    latest = document_versions(document).first()
+    versions = document_versions(document).filter(drafts_readable_by(request.user))
     return render(
         request,
         "reports/document_detail.html",

@@ -14,12 +14,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from communes.access import communes_visible_to, in_province_scope, users_province_family
+from communes.access import (
+    communes_visible_to,
+    keeps_history_of,
+    users_province_family,
+    writes_in_province,
+)
 from communes.models import Edition, Province
 from ntm_portal.access import has_no_access
 from ntm_portal.models import Role, User
 
-from .models import Agency, Assignment, Inspection, InspectionAttachment
+from .models import Agency, Assignment, Inspection, InspectionAttachment, InspectionReport
 
 
 def agency_family(agency_id: int | None) -> QuerySet:
@@ -88,6 +93,27 @@ def assignments_visible_to(user: User) -> QuerySet[Assignment]:
     return assignments.filter(commune__in=communes_visible_to(user))
 
 
+def reads_report_drafts(user: User) -> bool:
+    """Drafts stay with their authors: an inspection report still being written is read by the
+    agency that writes it (an agency member sees only its agency's inspections) and by the
+    province office, and admins; the inspected commune and district staff read it once it is
+    submitted. The same holds for the documents about an inspection (reports/access.py)."""
+    return not has_no_access(user) and (user.is_admin or user.role in (Role.AGENCY, Role.PROVINCE))
+
+
+def report_drafts_hidden(user: User, reports: QuerySet[InspectionReport]) -> QuerySet:
+    """The reports as the user may read them: without the drafts unless reads_report_drafts."""
+    if reads_report_drafts(user):
+        return reports
+    return reports.exclude(status=InspectionReport.Status.DRAFT)
+
+
+def inspection_reports_visible_to(user: User) -> QuerySet[InspectionReport]:
+    return report_drafts_hidden(
+        user, InspectionReport.objects.filter(inspection__in=inspections_visible_to(user))
+    )
+
+
 def can_file_report(user: User, inspection: Inspection) -> bool:
     """Only members of the assigned agency write its inspection reports (and admins)."""
     if has_no_access(user):
@@ -102,7 +128,7 @@ def can_acknowledge_report(user: User, inspection: Inspection) -> bool:
         return False
     return user.is_admin or (
         user.role == Role.PROVINCE
-        and in_province_scope(user, inspection.assignment.commune.province_id)
+        and writes_in_province(user, inspection.assignment.commune.province_id)
     )
 
 
@@ -114,7 +140,7 @@ def can_plan_inspections(user: User, assignment: Assignment) -> bool:
         return True
     if user.role == Role.AGENCY:
         return user.agency_id == assignment.agency_id
-    return in_province_scope(user, assignment.commune.province_id)
+    return writes_in_province(user, assignment.commune.province_id)
 
 
 def get_inspection_or_404(user: User, pk: int) -> Inspection:
@@ -128,7 +154,7 @@ def get_inspection_or_404(user: User, pk: int) -> Inspection:
 
 def get_attachment_or_404(user: User, pk: int) -> InspectionAttachment:
     return get_object_or_404(
-        InspectionAttachment.objects.filter(report__inspection__in=inspections_visible_to(user)),
+        InspectionAttachment.objects.filter(report__in=inspection_reports_visible_to(user)),
         pk=pk,
     )
 
@@ -157,7 +183,7 @@ def can_issue_documents(user: User, agency: Agency) -> bool:
         return True
     if user.role == Role.AGENCY:
         return user.agency_id == agency.pk
-    return in_province_scope(user, agency.province_id)
+    return writes_in_province(user, agency.province_id)
 
 
 def can_reorganise_agencies(user: User) -> bool:
@@ -174,10 +200,11 @@ def agencies_reorganised_by(user: User) -> QuerySet[Agency]:
 
 def can_reorganise_agency(user: User, agency: Agency) -> bool:
     """Merging an agency into another, or moving it to its 2025 province: its province's office
-    (the 2025 office acts for the 2024 provinces it was formed from), and admins."""
+    (the 2025 office carries over the agencies of the 2024 provinces it was formed from), and
+    admins."""
     if has_no_access(user):
         return False
-    return user.is_admin or in_province_scope(user, agency.province_id)
+    return user.is_admin or keeps_history_of(user, agency.province_id)
 
 
 def get_agency_to_reorganise_or_404(user: User, pk: int) -> Agency:
@@ -208,15 +235,16 @@ def get_transfer_province_or_404(user: User, pk: int) -> Province:
 
 def sponsorship_provinces_for(user: User) -> QuerySet[Province]:
     """The provinces whose assignment decisions, assignments and agencies' teams the user keeps:
-    an office's own province and the units of the other edition it was formed from; admins' all.
-    Nobody else (agencies, districts, communes read them, never write them)."""
+    an office's own province (what its predecessors decided it reads on their communes and
+    agencies); admins' all. Nobody else (agencies, districts, communes read them, never write
+    them)."""
     provinces = Province.objects.all()
     if has_no_access(user):
         return provinces.none()
     if user.is_admin:
         return provinces
     if user.role == Role.PROVINCE:
-        return provinces.filter(pk__in=users_province_family(user))
+        return provinces.filter(pk=user.province_id)
     return provinces.none()
 
 
@@ -250,7 +278,7 @@ def can_manage_agency_team(user: User, agency: Agency) -> bool:
     """The steering team and former names of an agency: its province's office, and admins."""
     if has_no_access(user):
         return False
-    return user.is_admin or in_province_scope(user, agency.province_id)
+    return user.is_admin or writes_in_province(user, agency.province_id)
 
 
 def get_agency_team_or_404(user: User, pk: int) -> Agency:

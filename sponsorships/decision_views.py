@@ -1,7 +1,6 @@
 """The province office's sponsorship pages: its assignment decisions and the assignments each
 makes (create, end, transfer), and its agencies' steering teams and former names. Only the
-office of the province (and the units of the other edition it was formed from) and admins;
-anyone else gets 404. Writes go through sponsorships/decisions.py."""
+office of the province itself and admins; anyone else gets 404. Writes go through sponsorships/decisions.py."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communes.access import province_family
 from communes.models import Commune, Edition, Province
 from ntm_portal.access import can_import_rosters
 
@@ -56,17 +54,13 @@ def _refused(form, error: SponsorshipRefused) -> None:
 
 
 def _agency_choices(province: Province) -> list[tuple[int, str]]:
-    agencies = Agency.objects.filter(
-        province_id__in=province_family(province.pk), merged_into__isnull=True
-    ).order_by("name")
+    agencies = Agency.objects.filter(province=province, merged_into__isnull=True).order_by("name")
     return list(agencies.values_list("pk", "name"))
 
 
 def _commune_choices(province: Province) -> list[tuple[int, str]]:
     communes = (
-        Commune.objects.xa()
-        .filter(province_id__in=province_family(province.pk))
-        .order_by("-edition", "search_name", "code")
+        Commune.objects.xa().filter(province=province).order_by("-edition", "search_name", "code")
     )
     return [
         (pk, _("%(name)s (trước 01/07/2025)") % {"name": name})
@@ -197,7 +191,7 @@ def assignment_manage(request: HttpRequest, pk: int) -> HttpResponse:
     )
     agencies = [row for row in _agency_choices(province) if row[0] != assignment.agency_id]
     decisions = list(
-        AssignmentDecision.objects.filter(province_id__in=province_family(province.pk))
+        AssignmentDecision.objects.filter(province=province)
         .order_by("-date", "-pk")
         .values_list("pk", "number")
     )

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from communes.access import province_family_ids
 from communes.models import Commune, Province
 from ntm_portal.accounts import email_problem, username_problem
 from ntm_portal.models import Role, User
@@ -45,8 +44,10 @@ def _day(value: date) -> str:
     return f"{value:%d/%m/%Y}"
 
 
-def _in_family(province: Province, province_id: int) -> bool:
-    return province_id in province_family_ids(province.pk)
+def _in_province(province: Province, province_id: int) -> bool:
+    """A decision assigns its own province's agencies to its own province's communes: an office
+    writes only in its province (the predecessors' assignments come over by transfer)."""
+    return province_id == province.pk
 
 
 def _log(*, province: Province, action: str, actor: User, detail: str = "", **about) -> None:
@@ -118,16 +119,16 @@ def assignment_add(
     notes: str,
     actor: User,
 ) -> Assignment:
-    """An assignment made by the decision: the agency and commune of the decision's province
-    (or the units of the other edition it was formed from), no overlap (services.assignment_overlap),
+    """An assignment made by the decision: the agency and commune of the decision's own province,
+    no overlap (services.assignment_overlap),
     one sponsor at a time."""
     errors = {}
-    if not _in_family(decision.province, agency.province_id):
+    if not _in_province(decision.province, agency.province_id):
         errors["agency"] = _("Cơ quan: %(agency)s không thuộc %(province)s.") % {
             "agency": agency.name,
             "province": decision.province.name,
         }
-    if not _in_family(decision.province, commune.province_id):
+    if not _in_province(decision.province, commune.province_id):
         errors["commune"] = _("Xã: %(commune)s không thuộc %(province)s.") % {
             "commune": commune.name,
             "province": decision.province.name,

@@ -12,14 +12,16 @@ from communes.facts import Fact
 from communes.models import Commune
 from ntm_portal.models import User
 
-from .access import inspections_visible_to
+from .access import inspections_visible_to, report_drafts_hidden
 from .models import InspectionReport
 
 
 def inspection_facts(user: User, communes: Sequence[Commune]) -> dict[int, list[Fact]]:
     """The last inspection with a report of each commune: one query, whatever their number."""
     reports = (
-        InspectionReport.objects.filter(inspection__assignment__commune__in=communes)
+        report_drafts_hidden(
+            user, InspectionReport.objects.filter(inspection__assignment__commune__in=communes)
+        )
         .order_by("inspection__assignment__commune_id", "-inspected_on")
         .values(
             "inspected_on",

@@ -50,7 +50,9 @@ from .access import (
     get_agency_or_404,
     get_attachment_or_404,
     get_inspection_or_404,
+    inspection_reports_visible_to,
     inspections_visible_to,
+    reads_report_drafts,
 )
 from .models import Agency, AgencyChange, Inspection, InspectionReport
 from .periods import Frequency, Period
@@ -256,7 +258,11 @@ def _month_grid(month: date, inspections: list[Inspection]) -> tuple[date, list[
 
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_inspection_or_404(request.user, pk)
-    report = InspectionReport.objects.filter(inspection=inspection).first()
+    report = inspection_reports_visible_to(request.user).filter(inspection=inspection).first()
+    documents = inspection.documents.order_by("-version")
+    if not reads_report_drafts(request.user):
+        # The documents about an inspection are its agency's: their drafts follow the report's.
+        documents = documents.filter(state="issued")
     can_file = can_file_report(request.user, inspection)
     return render(
         request,
@@ -272,7 +278,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_acknowledge": can_acknowledge_report(request.user, inspection),
             "can_plan": can_plan_inspections(request.user, inspection.assignment),
             "can_issue": can_issue_documents(request.user, inspection.assignment.agency),
-            "documents": inspection.documents.order_by("-version"),
+            "documents": documents,
             "accept": ACCEPT_ATTRIBUTE,
         },
     )

@@ -1,5 +1,6 @@
 """Scopes across 01/07/2025: the office of a merged province and the officials of a merged commune
-read the history of the units they were formed from; changing stays with the unit itself."""
+read the history of the units they were formed from; changing stays with the unit itself (every
+pair of the official table: test_province_reach.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from communes.access import communes_visible_to, in_province_scope
+from communes.access import communes_visible_to, keeps_history_of, writes_in_province
 from communes.models import (
     Commune,
     CommuneLineage,
@@ -70,19 +71,25 @@ def test_office_of_a_2025_province_reads_the_history_of_the_provinces_it_was_for
     assert world.evaluation_a1 in evaluations_visible_to(office)
     assert world.agency_a in agencies_visible_to(office)
     assert world.agency_b not in agencies_visible_to(office)
-    # Acting for the history too: reviewing and issuing for the provinces it was formed from.
-    assert can_review_commune(office, world.commune_a1)
-    assert can_issue_documents(office, world.agency_a)
+    # Reading is not acting: the predecessors' work is not its to review or issue for; their
+    # books (paper history, agencies carried over) it keeps.
+    assert not can_review_commune(office, world.commune_a1)
+    assert not can_issue_documents(office, world.agency_a)
+    assert can_review_commune(office, commune_2025)
     assert not can_review_commune(office, world.commune_b1)
-    assert not in_province_scope(office, world.province_b.pk)
-    assert office in reviewers_of(world.commune_a1)
+    assert keeps_history_of(office, world.province_a.pk)
+    assert not keeps_history_of(office, world.province_b.pk)
+    assert not writes_in_province(office, world.province_a.pk)
+    assert office not in reviewers_of(world.commune_a1)
+    assert office in reviewers_of(commune_2025)
 
 
-def test_a_2024_office_keeps_its_province_and_reaches_its_successor_only(world, merged):
+def test_a_2024_office_keeps_its_province_and_nothing_of_its_successor(world, merged):
     _province_2025, commune_2025, _neighbour, neighbour_commune = merged
     office = UserFactory(role=Role.PROVINCE, province=world.province_a)
     visible = set(communes_visible_to(office))
-    assert {world.commune_a1, commune_2025} <= visible
+    assert world.commune_a1 in visible
+    assert commune_2025 not in visible
     assert neighbour_commune not in visible
 
 

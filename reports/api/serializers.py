@@ -23,6 +23,7 @@ from criteria.models import (
 )
 from criteria.rules import tally_sentence
 from reports.models import Document
+from sponsorships.access import reads_report_drafts
 from sponsorships.models import (
     Agency,
     Assignment,
@@ -499,6 +500,19 @@ class InspectionSerializer(serializers.ModelSerializer):
             "overdue_since",
             "report",
         ]
+
+    def to_representation(self, inspection):
+        data = super().to_representation(inspection)
+        report = data["report"]
+        # Drafts stay with their authors (sponsorships/access.py): the commune reads the report
+        # once it is submitted.
+        if (
+            report
+            and report["status"] == InspectionReport.Status.DRAFT
+            and not reads_report_drafts(self.context["request"].user)
+        ):
+            data["report"] = None
+        return data
 
 
 # --- Documents ----------------------------------------------------------------------------------
