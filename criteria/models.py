@@ -76,7 +76,7 @@ class Criterion(ChoiceLabels, models.Model):
     name = models.CharField(_("tên"), max_length=200)
     short_name = models.CharField(_("tên ngắn"), max_length=100)
     group = models.CharField(_("nhóm"), max_length=100, blank=True)
-    # The criteria whose failure, at 30–50% failed, puts a recognition at risk (DESIGN.md §5).
+    # The criteria whose failure, at 30–50% failed, puts a recognition at risk (docs/domain.md).
     revocation_key = models.BooleanField(_("tiêu chí then chốt khi xét thu hồi"), default=False)
 
     class Meta:

@@ -3,7 +3,7 @@
 - which threshold applies to a commune (region, group, year: the most specific rule wins), and
   that an indicator whose thresholds differ by commune group has none for a xã without a group;
 - whether an indicator is met, a criterion is met (all its indicators met), and the tally;
-- when a recognised commune is at risk of revocation (DESIGN.md §5, QĐ 18/2022/QĐ-TTg).
+- when a recognised commune is at risk of revocation (QĐ 18/2022/QĐ-TTg; docs/domain.md).
 """
 
 from __future__ import annotations

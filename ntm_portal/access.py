@@ -8,15 +8,20 @@ review), sponsorships (agencies, inspections), reports (documents, plans, dashbo
 of them or answers 404, so that a refused object looks exactly like a missing one; `can_*` says
 whether the user may change it. Every view starts from one of them.
 
-| role      | reads                                                  | changes                       |
-|-----------|--------------------------------------------------------|-------------------------------|
-| admin     | everything                                             | everything                    |
-| province  | its province: districts, communes, villages, agencies, | reviews its communes'         |
-|           | evaluations                                            | evaluations                   |
-| district  | its district's communes, villages and evaluations      | reviews them (before 07/2025) |
-| commune   | its commune, villages and evaluations                  | its evaluations and evidence  |
-| agency    | the communes its agency is assigned to now, the agency | (its reports)                 |
-| none      | nothing                                                | nothing                       |
+| role      | reads                                                  | changes                        |
+|-----------|--------------------------------------------------------|--------------------------------|
+| admin     | everything                                             | everything                     |
+| province  | its province, and the provinces of 2024 it was formed  | its own province only (one     |
+|           | from (their history); never a successor's              | province of one edition)       |
+| district  | its district's communes, villages and evaluations      | reviews them (before 07/2025)  |
+| commune   | its commune, villages and evaluations, and the         | its own evaluations, evidence  |
+|           | communes it was formed from                            | and villages                   |
+| agency    | the communes its agency is assigned to now, the agency | its inspection reports and     |
+|           |                                                        | documents                      |
+| none      | nothing                                                | nothing                        |
+
+Drafts (inspection reports, unissued documents) are read by the body that writes them and the
+province office only. The whole rule, across 01/07/2025 and for drafts: docs/access.md.
 
 An agency member reaches communes through the agency's assignments, which a lower floor cannot
 see: sponsorships registers that reach here (`register_commune_reach`), and communes/access.py
@@ -52,7 +57,7 @@ def commune_reach(user: User) -> QuerySet | None:
 
 
 def can_import_rosters(user: User) -> bool:
-    """Excel rosters change data across the whole portal: administrators only (DESIGN.md §9)."""
+    """Excel rosters change data across the whole portal: administrators only (docs/access.md)."""
     return not has_no_access(user) and user.is_admin
 
 

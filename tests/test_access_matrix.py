@@ -1,4 +1,4 @@
-"""Every URL pattern, every role: allowed or refused, as the access rules of DESIGN.md §9 say.
+"""Every URL pattern, every role: allowed or refused, as the access rules of docs/access.md say.
 
 A new URL pattern fails `test_every_url_pattern_is_in_the_matrix` until it is added here.
 """
