@@ -175,18 +175,12 @@ def get_public_province_or_404(pk: int) -> Province:
     return get_object_or_404(Province.objects.filter(public_page__is_published=True), pk=pk)
 
 
-def can_publish_province_page(user: User, province: Province, *, in_reach: bool = False) -> bool:
-    """Publishing a province's page and uploading its commune boundaries: its office staff (of that
-    province only), and admins. `in_reach`: the caller
-    already holds the province as one of the user's own (a province dashboard's scope), so only
-    the role is left to check, with no query."""
+def can_publish_province_page(user: User, province: Province) -> bool:
+    """Publishing a province's page and uploading its commune boundaries: its office staff (of
+    that province only), and admins. Asks no query."""
     if has_no_access(user):
         return False
-    if user.is_admin:
-        return True
-    if in_reach:
-        return user.role == Role.PROVINCE
-    return writes_in_province(user, province.pk)
+    return user.is_admin or writes_in_province(user, province.pk)
 
 
 def get_publishable_province_or_404(user: User, pk: int) -> Province:

@@ -280,7 +280,7 @@ def _maps(request: HttpRequest, scope: d.Scope, groups: d.Breakdown, pipeline: d
         province
         if province
         and scope.level == "province"
-        and can_publish_province_page(request.user, province, in_reach=True)
+        and can_publish_province_page(request.user, province)
         else None
     )
     if boundaries is None:
