@@ -67,3 +67,16 @@ def notify(
         [notification.pk for notification in notifications],
     )
     return notifications
+
+
+def withdraw(*, template: str, url: str) -> int:
+    """Notifications that no longer hold (an inspection overdue, since done) are deleted, read or
+    not: one left would send its reader to do what is done. Their emails not yet sent go with
+    them (the task reads rows by key). How many were withdrawn."""
+    withdrawn = Notification.objects.filter(template=template, url=url)
+    user_ids = list(withdrawn.values_list("user_id", flat=True))
+    if not user_ids:
+        return 0
+    count, _per_model = withdrawn.delete()
+    unread_changed(user_ids)
+    return count

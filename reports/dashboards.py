@@ -63,7 +63,7 @@ from criteria.standings import standings_version
 from ntm_portal.limits import parse_id
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to
-from sponsorships.models import Agency, AgencyReport, Assignment, Inspection
+from sponsorships.models import Agency, AgencyReport, Assignment, Inspection, overdue_on_q
 
 from .access import can_view_dashboards
 from .models import CommuneBoundarySet, PlanTarget
@@ -638,7 +638,7 @@ def _agency_rows(scope: Scope, today: date, window: tuple[date, date]) -> QueryS
             due=Count("pk", filter=Q(due_date__lte=today) | done),
             done_on_time=Count("pk", filter=on_time),
             done_late=Count("pk", filter=done & ~Q(report__inspected_on__lte=F("due_date"))),
-            overdue=Count("pk", filter=Q(status=Inspection.Status.PLANNED, due_date__lt=today)),
+            overdue=Count("pk", filter=overdue_on_q(today)),
             upcoming=Count("pk", filter=Q(status=Inspection.Status.PLANNED, due_date__gte=today)),
         )
     )

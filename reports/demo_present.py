@@ -213,6 +213,7 @@ def demo_present_work(*, present: Present, users: dict[str, User]) -> None:
         assignments=Assignment.objects.filter(agency__in=present.agencies.values()),
         since=PLANNED_FROM,
         until=today,
+        as_beat_planned=True,
     )
     inspections_plan(today=today)
 

@@ -11,7 +11,7 @@ from .models import (
     SponsorshipLog,
     SteeringMember,
 )
-from .services import assignment_overlap
+from .services import assignment_create, assignment_refusals
 
 
 class FormerNameInline(admin.TabularInline):
@@ -100,25 +100,41 @@ class SponsorshipLogAdmin(admin.ModelAdmin):
 
 @admin.register(AssignmentDecision)
 class AssignmentDecisionAdmin(admin.ModelAdmin):
+    """Read-only: a decision is recorded on its province's page (sponsorships.decisions), which
+    checks its number against the province's others."""
+
     list_display = ["number", "date", "issuer", "province"]
     raw_id_fields = ["province"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
+    """A new assignment goes through assignment_create (its form refuses what the service would,
+    with the service's own words); an existing one is read-only here: it is ended or transferred
+    on its province's decision pages, which keep the history."""
+
     list_display = ["agency", "commune", "kind", "start", "end", "target_level", "target_year"]
     list_filter = ["kind"]
     list_select_related = ["agency", "commune"]
     raw_id_fields = ["agency", "commune", "decision"]
     filter_horizontal = ["criteria_to_support"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        # New assignments go through the service, which refuses overlaps and reversed dates.
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        from .services import assignment_create
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
         created = assignment_create(
             agency=obj.agency,
             commune=obj.commune,
@@ -139,25 +155,16 @@ class AssignmentAdmin(admin.ModelAdmin):
 
         def clean(form_self):
             cleaned = original_clean(form_self)
-            start, end = cleaned.get("start"), cleaned.get("end")
-            if start and end and end < start:
-                form_self.add_error("end", "Ngày kết thúc phải sau ngày bắt đầu.")
-            elif start and cleaned.get("agency") and cleaned.get("commune"):
-                # The same rules as assignment_create, so the admin cannot save what it refuses.
-                commune, agency = cleaned["commune"], cleaned["agency"]
-                reasons = [commune.absence_on(day) for day in (start, end) if day]
-                if refusal := next(filter(None, [*reasons, agency.absence_on(start)]), ""):
-                    form_self.add_error(None, refusal)
-                    return cleaned
-                problem = assignment_overlap(
+            if all(cleaned.get(name) for name in ("agency", "commune", "kind", "start")):
+                refusals = assignment_refusals(
                     agency=cleaned["agency"],
                     commune=cleaned["commune"],
-                    start=start,
-                    end=end,
-                    exclude_pk=obj.pk if obj else None,
+                    kind=cleaned["kind"],
+                    start=cleaned["start"],
+                    end=cleaned.get("end"),
                 )
-                if problem:
-                    form_self.add_error(None, problem)
+                for name, message in refusals.items():
+                    form_self.add_error(name if name in form_self.fields else None, message)
             return cleaned
 
         form.clean = clean

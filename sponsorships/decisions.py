@@ -6,12 +6,10 @@ into the SponsorshipLog."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Province
@@ -27,17 +25,13 @@ from .models import (
     SponsorshipLog,
     SteeringMember,
 )
-from .services import SponsorshipError, _inspections_follow, assignment_create
-
-
-@dataclass
-class SponsorshipRefused(SponsorshipError):
-    """field name → Vietnamese message; nothing was written."""
-
-    errors: dict[str, str]
-
-    def __str__(self) -> str:
-        return " ".join(self.errors.values())
+from .services import (
+    SponsorshipError,
+    SponsorshipRefused,
+    _inspections_follow,
+    assignment_create,
+    assignment_plan_inspections,
+)
 
 
 def _day(value: date) -> str:
@@ -86,25 +80,6 @@ def assignment_decision_create(
     return decision
 
 
-def _sponsor_clash(
-    commune: Commune, start: date, end: date | None, exclude_pk: int | None = None
-) -> str:
-    """One agency sponsors (đỡ đầu) a commune at a time; several may supervise it
-    (Assignment.SHARED_KINDS)."""
-    others = Assignment.objects.filter(commune=commune, kind=Assignment.Kind.SPONSORED).filter(
-        Q(end__isnull=True) | Q(end__gte=start)
-    )
-    if end is not None:
-        others = others.filter(start__lte=end)
-    clash = others.exclude(pk=exclude_pk).select_related("agency").first()
-    if clash is None:
-        return ""
-    return _(
-        "Hình thức: %(commune)s đã do %(agency)s đỡ đầu từ %(start)s; mỗi thời điểm chỉ một cơ "
-        "quan đỡ đầu một xã (kết thúc hoặc chuyển phân công đó trước)."
-    ) % {"commune": commune.name, "agency": clash.agency.name, "start": _day(clash.start)}
-
-
 @transaction.atomic
 def assignment_add(
     *,
@@ -118,6 +93,7 @@ def assignment_add(
     target_year: int | None,
     notes: str,
     actor: User,
+    plan: bool = True,
 ) -> Assignment:
     """An assignment made by the decision: the agency and commune of the decision's own province,
     no overlap (services.assignment_overlap),
@@ -138,8 +114,6 @@ def assignment_add(
             "start": _day(start),
             "date": _day(decision.date),
         }
-    if kind not in Assignment.SHARED_KINDS and (clash := _sponsor_clash(commune, start, end)):
-        errors["kind"] = clash
     if errors:
         raise SponsorshipRefused(errors)
     try:
@@ -155,10 +129,14 @@ def assignment_add(
             notes=notes.strip(),
             actor=actor,
         )
+    except SponsorshipRefused:
+        raise
     except SponsorshipError as error:
-        if isinstance(error, SponsorshipRefused):
-            raise
         raise SponsorshipRefused({"start": str(error)}) from error
+    # Its calendar at once, from its start (this year's past periods unrecorded, not overdue);
+    # a transfer plans it once the old assignment's inspections have come over (`plan`).
+    if plan:
+        assignment_plan_inspections(assignment=assignment)
     _log(
         province=decision.province,
         action=SponsorshipLog.Action.ASSIGNED,
@@ -260,6 +238,7 @@ def assignment_transfer_to(
         target_year=old.target_year,
         notes=old.notes,
         actor=actor,
+        plan=False,
     )
     new.criteria_to_support.set(old.criteria_to_support.all())
     _inspections_follow(
@@ -269,6 +248,8 @@ def assignment_transfer_to(
         actor=actor,
         why=_("Phân công chuyển cho %(agency)s") % {"agency": agency.name},
     )
+    # What the old one had planned goes with the new one first; the rest is planned after.
+    assignment_plan_inspections(assignment=new)
     _log(
         province=decision.province,
         action=SponsorshipLog.Action.TRANSFERRED,

@@ -326,9 +326,25 @@ class AssignmentTransfer(ChoiceLabels, models.Model):
         return f"{self.previous} → {self.successor or '—'}"
 
 
+def overdue_on_q(day: date) -> Q:
+    """The overdue rule, in one place: still planned, past its due date, and planned before it
+    was due. An inspection planned after its period ended (an assignment confirmed late, a
+    decision entered after the fact) is not overdue but unrecorded: what was done on paper is
+    recorded, or it is marked not done. Done, acknowledged and cancelled ones never are."""
+    return Q(status=Inspection.Status.PLANNED, due_date__lt=day, planned_after_due=False)
+
+
+def unrecorded_on_q(day: date) -> Q:
+    """Planned after its period ended and not yet recorded (see overdue_on_q)."""
+    return Q(status=Inspection.Status.PLANNED, due_date__lt=day, planned_after_due=True)
+
+
 class InspectionQuerySet(models.QuerySet):
     def overdue_on(self, day: date) -> InspectionQuerySet:
-        return self.filter(status=Inspection.Status.PLANNED, due_date__lt=day)
+        return self.filter(overdue_on_q(day))
+
+    def unrecorded_on(self, day: date) -> InspectionQuerySet:
+        return self.filter(unrecorded_on_q(day))
 
 
 class Inspection(ChoiceLabels, models.Model):
@@ -357,6 +373,8 @@ class Inspection(ChoiceLabels, models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     overdue_since = models.DateField(_("quá hạn từ"), null=True, blank=True)
+    # Planned once its period had ended (overdue_on_q): set when it is made, never after.
+    planned_after_due = models.BooleanField(_("lập sau kỳ"), default=False)
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -385,9 +403,10 @@ class Inspection(ChoiceLabels, models.Model):
         return Period(self.period_start, self.period_end)
 
     def state_on(self, day: date) -> str:
-        """planned / done / cancelled, or overdue: what the calendar colours."""
+        """planned / done / cancelled, or overdue / unrecorded (overdue_on_q): what the calendar
+        colours."""
         if self.status == self.Status.PLANNED and self.due_date < day:
-            return "overdue"
+            return "unrecorded" if self.planned_after_due else "overdue"
         return self.status
 
 

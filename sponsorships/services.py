@@ -22,7 +22,7 @@ from communes.models import Commune, Province, ProvinceLineage, ProvinceQuerySet
 from criteria.models import CriterionResult, Evaluation
 from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range, decimal_fits
 from ntm_portal.models import Role, User
-from ntm_portal.notifications import notify
+from ntm_portal.notifications import notify, withdraw
 from ntm_portal.security import security_log
 from ntm_portal.text import format_number, lower_first, parse_day, parse_decimal
 from ntm_portal.uploads import UploadRejected, accept_upload, store_with_file
@@ -55,6 +55,16 @@ class SponsorshipError(Exception):
     """A refused action; the message says why, in Vietnamese."""
 
 
+@dataclass
+class SponsorshipRefused(SponsorshipError):
+    """field name → Vietnamese message; nothing was written."""
+
+    errors: dict[str, str]
+
+    def __str__(self) -> str:
+        return " ".join(self.errors.values())
+
+
 # --- Agencies ----------------------------------------------------------------------------------
 
 
@@ -85,20 +95,16 @@ def assignment_create(
     notes: str = "",
     actor: User | None = None,
 ) -> Assignment:
-    if end is not None and end < start:
-        raise SponsorshipError(
-            _("Ngày kết thúc (%(end)s) phải sau ngày bắt đầu (%(start)s).")
-            % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"}
-        )
-    for day in (start, end):
-        if day is not None and (reason := commune.absence_on(day)):
-            raise SponsorshipError(reason)
-    # Lock the agency so that two simultaneous assignments cannot both pass the overlap check.
-    locked = Agency.objects.select_for_update().get(pk=agency.pk)
-    if reason := locked.absence_on(start):
-        raise SponsorshipError(reason)
-    if clash := assignment_overlap(agency=agency, commune=commune, start=start, end=end):
-        raise SponsorshipError(clash)
+    """The one door of an assignment, whatever asks for it (decisions page, roster, admin, agency
+    merge, transfer, demo): assignment_refusals decides, SponsorshipRefused says why."""
+    # Lock the agency and the commune so that two simultaneous assignments cannot both pass the
+    # overlap and one-sponsor checks.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    Commune.objects.select_for_update().filter(pk=commune.pk).first()
+    if errors := assignment_refusals(
+        agency=agency, commune=commune, kind=kind, start=start, end=end
+    ):
+        raise SponsorshipRefused(errors)
     return Assignment.objects.create(
         agency=agency,
         commune=commune,
@@ -110,6 +116,42 @@ def assignment_create(
         target_year=target_year,
         notes=notes,
     )
+
+
+def assignment_refusals(
+    *,
+    agency: Agency,
+    commune: Commune,
+    kind: str,
+    start: date,
+    end: date | None,
+    exclude_pk: int | None = None,
+) -> dict[str, str]:
+    """Why this assignment cannot be, by field ({} when it can): dates in order, both units in
+    existence on its dates, no overlap with the same agency's assignment of the commune, and one
+    sponsoring agency (đỡ đầu) of a commune at a time. The rule of every door."""
+    if end is not None and end < start:
+        return {
+            "end": _("Ngày kết thúc (%(end)s) phải sau ngày bắt đầu (%(start)s).")
+            % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"}
+        }
+    errors = {}
+    for day in (start, end):
+        if day is not None and (reason := commune.absence_on(day)):
+            errors.setdefault("commune", reason)
+    if reason := agency.absence_on(start):
+        errors["agency"] = reason
+    if errors:
+        return errors
+    if clash := assignment_overlap(
+        agency=agency, commune=commune, start=start, end=end, exclude_pk=exclude_pk
+    ):
+        errors["start"] = clash
+    if kind not in Assignment.SHARED_KINDS and (
+        clash := sponsor_clash(commune=commune, start=start, end=end, exclude_pk=exclude_pk)
+    ):
+        errors["kind"] = clash
+    return errors
 
 
 def assignment_overlap(
@@ -134,6 +176,27 @@ def assignment_overlap(
         "thời gian."
     ) % {"agency": agency, "commune": commune, "start": f"{clash.start:%d/%m/%Y}"}
 
+
+def sponsor_clash(
+    *, commune: Commune, start: date, end: date | None, exclude_pk: int | None = None
+) -> str:
+    """One agency sponsors (đỡ đầu) a commune at a time; several may supervise it
+    (Assignment.SHARED_KINDS). Why this sponsorship would be a second one, or ""."""
+    others = Assignment.objects.filter(commune=commune, kind=Assignment.Kind.SPONSORED).filter(
+        Q(end__isnull=True) | Q(end__gte=start)
+    )
+    if end is not None:
+        others = others.filter(start__lte=end)
+    clash = others.exclude(pk=exclude_pk).select_related("agency").first()
+    if clash is None:
+        return ""
+    return _(
+        "Hình thức: %(commune)s đã do %(agency)s đỡ đầu từ %(start)s; mỗi thời điểm chỉ một cơ "
+        "quan đỡ đầu một xã (kết thúc hoặc chuyển phân công đó trước)."
+    ) % {"commune": commune.name, "agency": clash.agency.name, "start": f"{clash.start:%d/%m/%Y}"}
+
+
+OVERDUE_NOTICE = gettext_noop("Quá hạn kiểm tra %(commune)s (%(period)s): hạn %(due)s")
 
 # --- The calendar job ---------------------------------------------------------------------------
 
@@ -167,10 +230,20 @@ def inspections_plan(*, today: date) -> PlanResult:
 
 
 @transaction.atomic
-def inspections_backfill(*, assignments, since: date, until: date) -> int:
+def inspections_backfill(
+    *,
+    assignments,
+    since: date,
+    until: date,
+    today: date | None = None,
+    as_beat_planned: bool = False,
+) -> int:
     """Every scheduled inspection between `since` (or the assignment's start) and `until`, for
     decisions entered after the fact (and the demo). Existing ones are kept; returns how many
-    were made."""
+    were made. One whose period ended before `today` is planned after its due date: unrecorded,
+    not overdue (models.overdue_on_q) — unless `as_beat_planned` (the demo's years, as if beat
+    had planned each period in its time)."""
+    today = date.min if as_beat_planned else (today or timezone.localdate())
     missing = []
     existing = set(
         Inspection.objects.filter(kind=Inspection.Kind.SCHEDULED).values_list(
@@ -188,10 +261,35 @@ def inspections_backfill(*, assignments, since: date, until: date) -> int:
                         period_start=period.start,
                         period_end=period.end,
                         due_date=period.end,
+                        planned_after_due=period.end < today,
                     )
                 )
     Inspection.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
     return len(missing)
+
+
+def assignment_plan_inspections(*, assignment: Assignment, today: date | None = None) -> int:
+    """A confirmed assignment's inspections at once, not at beat's next run: from its start (this
+    year's periods already past as unrecorded, to record what was done on paper or mark as not
+    done) to the period after the current one, as beat plans."""
+    today = today or timezone.localdate()
+    since = max(assignment.start, date(today.year, 1, 1))
+    until = Period.containing(today, assignment.inspection_frequency).following().end
+    if since > until:
+        return 0
+    return inspections_backfill(assignments=[assignment], since=since, until=until, today=today)
+
+
+def _inspection_settled(inspection: Inspection) -> None:
+    """Done or cancelled: no longer overdue, and the overdue notices sent about it are withdrawn
+    (one that stays sends its reader to do what is done)."""
+    if inspection.overdue_since is not None:
+        Inspection.objects.filter(pk=inspection.pk).update(overdue_since=None)
+        inspection.overdue_since = None
+    withdraw(
+        template=OVERDUE_NOTICE,
+        url=reverse("sponsorships:inspection_detail", args=[inspection.pk]),
+    )
 
 
 def _plan_inspections(today: date) -> int:
@@ -254,7 +352,7 @@ def _send_reminders(today: date) -> int:
     for inspection in late:
         notify(
             users=members.get(inspection.assignment.agency_id, []),
-            template=gettext_noop("Quá hạn kiểm tra %(commune)s (%(period)s): hạn %(due)s"),
+            template=OVERDUE_NOTICE,
             params=_inspection_words(inspection),
             url=reverse("sponsorships:inspection_detail", args=[inspection.pk]),
         )
@@ -329,6 +427,7 @@ def inspection_cancel(*, inspection: Inspection, reason: str, actor: User) -> In
         raise SponsorshipError(_("Hãy ghi lý do hủy đợt kiểm tra."))
     inspection.status = Inspection.Status.CANCELLED
     inspection.save(update_fields=["status"])
+    _inspection_settled(inspection)
     InspectionLog.objects.create(
         inspection=inspection,
         actor=actor,
@@ -468,6 +567,7 @@ def report_submit(*, report: InspectionReport, version: int, actor: User) -> Ins
     inspection = report.inspection
     inspection.status = Inspection.Status.DONE
     inspection.save(update_fields=["status"])
+    _inspection_settled(inspection)
     InspectionLog.objects.create(
         inspection=inspection, actor=actor, action=InspectionLog.Action.SUBMITTED
     )
@@ -806,6 +906,9 @@ def _inspections_follow(
             cancelled.append(inspection)
     Inspection.objects.bulk_update(moved, ["assignment"])
     Inspection.objects.bulk_update(cancelled, ["status"])
+    for inspection in cancelled:
+        if inspection.overdue_since is not None:
+            _inspection_settled(inspection)
     InspectionLog.objects.bulk_create(
         [
             InspectionLog(

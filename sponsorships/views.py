@@ -72,6 +72,7 @@ from .services import (
 STATES = {
     "planned": gettext_lazy("Chưa đến hạn"),
     "overdue": gettext_lazy("Quá hạn"),
+    "unrecorded": gettext_lazy("Chưa ghi nhận"),
     "done": gettext_lazy("Đã kiểm tra"),
     "cancelled": gettext_lazy("Đã hủy"),
 }
@@ -169,6 +170,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state == "overdue":
         inspections = inspections.overdue_on(today)
+    elif state == "unrecorded":
+        inspections = inspections.unrecorded_on(today)
     elif state == "planned":
         inspections = inspections.filter(status=Inspection.Status.PLANNED, due_date__gte=today)
     elif state in (Inspection.Status.DONE, Inspection.Status.CANCELLED):

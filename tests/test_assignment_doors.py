@@ -1,0 +1,192 @@
+"""One rule of an assignment at every door that writes one (issue 25): the decisions page, the
+admin, and the service the agency merge, the transfer and the demo call; and the calendar that a
+confirmed assignment starts at once, with the overdue rule on data entered out of order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ntm_portal.models import Notification
+from sponsorships.models import Assignment, AssignmentDecision, Inspection, SponsorshipLog
+from sponsorships.services import (
+    SponsorshipRefused,
+    assignment_create,
+    inspections_plan,
+    report_start,
+    report_submit,
+)
+
+from .factories import AgencyFactory, AssignmentFactory
+
+SECOND_SPONSOR = "mỗi thời điểm chỉ một cơ quan đỡ đầu một xã"
+
+
+@pytest.fixture
+def sponsored(world):
+    """Xã a3 sponsored by agency A since 2024; another agency of the province that would be a
+    second sponsor."""
+    AssignmentFactory(
+        agency=world.agency_a,
+        commune=world.commune_a3,
+        kind=Assignment.Kind.SPONSORED,
+        start=date(2024, 1, 1),
+    )
+    other = AgencyFactory(province=world.province_a, name="Sở Y tế Quảng Trị")
+    decision = AssignmentDecision.objects.create(
+        province=world.province_a, number="77/QĐ-UBND", date=date(2024, 3, 1), issuer="UBND"
+    )
+    return other, decision
+
+
+def _rows() -> tuple:
+    return (
+        Assignment.objects.count(),
+        Inspection.objects.count(),
+        SponsorshipLog.objects.count(),
+    )
+
+
+def _page(client, personas, world, other, decision) -> str:
+    client.force_login(personas["province"])
+    response = client.post(
+        reverse("sponsorships:decision_detail", args=[decision.pk]),
+        {
+            "agency": other.pk,
+            "commune": world.commune_a3.pk,
+            "kind": Assignment.Kind.SPONSORED,
+            "start": "01/04/2024",
+        },
+    )
+    return response.content.decode()
+
+
+def _admin(client, personas, world, other, decision) -> str:
+    client.force_login(personas["admin"])
+    response = client.post(
+        reverse("admin:sponsorships_assignment_add"),
+        {
+            "agency": other.pk,
+            "commune": world.commune_a3.pk,
+            "kind": Assignment.Kind.SPONSORED,
+            "start": "2024-04-01",
+            "target_level": "",
+            "notes": "",
+        },
+    )
+    return response.content.decode()
+
+
+def _service(client, personas, world, other, decision) -> str:
+    # The agency merge, the transfer and the demo write through assignment_create.
+    with pytest.raises(SponsorshipRefused) as refused:
+        assignment_create(
+            agency=other,
+            commune=world.commune_a3,
+            kind=Assignment.Kind.SPONSORED,
+            start=date(2024, 4, 1),
+            decision=decision,
+            actor=personas["admin"],
+        )
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("door", [_page, _admin, _service], ids=["page", "admin", "service"])
+def test_a_second_sponsor_is_refused_at_every_door_with_one_message(
+    client, world, personas, sponsored, door
+):
+    other, decision = sponsored
+    before = _rows()
+    answer = door(client, personas, world, other, decision)
+    assert SECOND_SPONSOR in answer
+    assert _rows() == before
+
+
+def test_the_admin_shows_an_assignment_read_only(client, world, personas, sponsored):
+    client.force_login(personas["admin"])
+    assignment = Assignment.objects.get(commune=world.commune_a3)
+    url = reverse("admin:sponsorships_assignment_change", args=[assignment.pk])
+    before = _rows()
+    client.post(url, {"agency": assignment.agency_id, "commune": world.commune_a3.pk})
+    assert _rows() == before
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(reverse("admin:sponsorships_assignmentdecision_add")).status_code == 403
+
+
+# --- The calendar a confirmed assignment starts, and the overdue rule -------------------------
+
+
+def test_a_confirmed_assignment_is_planned_at_once_with_past_periods_unrecorded(
+    client, world, personas, settings
+):
+    today = date.today()
+    client.force_login(personas["province"])
+    decision = AssignmentDecision.objects.create(
+        province=world.province_a, number="5/QĐ-UBND", date=date(today.year, 1, 2), issuer="UBND"
+    )
+    client.post(
+        reverse("sponsorships:decision_detail", args=[decision.pk]),
+        {
+            "agency": world.agency_a.pk,
+            "commune": world.commune_a1.pk,
+            "kind": Assignment.Kind.SPONSORED,
+            "start": f"15/01/{today.year}",
+        },
+    )
+    assignment = Assignment.objects.get(decision=decision)
+    planned = list(assignment.inspections.order_by("period_start"))
+    # Every quarter of the year from its start, and the one after the current quarter.
+    assert planned[0].period_start == date(today.year, 1, 1)
+    past = [i for i in planned if i.due_date < today]
+    assert past
+    assert {i.state_on(today) for i in past} == {"unrecorded"}
+    assert not Inspection.objects.overdue_on(today).filter(assignment=assignment).exists()
+    # Beat's run changes none of that, and tells nobody they are late.
+    inspections_plan(today=today)
+    assert not Inspection.objects.filter(assignment=assignment, overdue_since__isnull=False)
+    urls = [reverse("sponsorships:inspection_detail", args=[i.pk]) for i in planned]
+    assert not Notification.objects.filter(url__in=urls).exists()
+    calendar = client.get(reverse("sponsorships:calendar"), {"state": "unrecorded"})
+    assert "Chưa ghi nhận" in calendar.content.decode()
+
+
+def test_an_inspection_done_is_never_overdue_whatever_the_order(world, personas):
+    inspection = world.inspection_a2  # due 31/12/2024, planned before it, report in draft
+    # Beat runs after the due date: overdue, and the agency is told.
+    inspections_plan(today=date(2025, 2, 1))
+    inspection.refresh_from_db()
+    assert inspection.overdue_since == date(2025, 2, 1)
+    told = Notification.objects.filter(message__startswith="Quá hạn kiểm tra")
+    assert told.exists()
+    # The report is submitted afterwards: the notice is withdrawn, nothing says overdue.
+    report = inspection.report
+    report_submit(report=report, version=report.version, actor=personas["agency"])
+    inspection.refresh_from_db()
+    assert inspection.overdue_since is None
+    assert not told.exists()
+    # Beat's next run leaves it alone.
+    inspections_plan(today=date(2025, 3, 1))
+    inspection.refresh_from_db()
+    assert inspection.overdue_since is None
+    assert not told.exists()
+
+
+def test_a_report_filed_before_beat_runs_is_never_marked_overdue(world, personas):
+    late = Inspection.objects.create(
+        assignment=world.inspection_a2.assignment,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 3, 31),
+        due_date=date(2025, 3, 31),
+    )
+    report = report_start(inspection=late, actor=personas["agency"])
+    report_submit(report=report, version=report.version, actor=personas["agency"])
+    inspections_plan(today=date(2025, 5, 1))
+    late.refresh_from_db()
+    assert (late.status, late.overdue_since) == (Inspection.Status.DONE, None)
+    assert not Notification.objects.filter(
+        url__endswith=f"/kiem-tra/{late.pk}/", message__startswith="Quá hạn"
+    ).exists()
