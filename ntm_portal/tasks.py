@@ -73,19 +73,12 @@ def validate_roster(record_id: int) -> bool:
 
 @shared_task(**RETRY_ON_OUTAGE)
 def validate_pending_rosters() -> int:
-    """Beat's sweep for uploads whose check could not be enqueued (broker down) or was lost."""
-    from .models import RosterImport
+    """Beat's sweep, every minute: checks that could not be enqueued (broker down) or lost their
+    worker are sent again or rejected with the reason; the admins are told once."""
+    from .rosters.services import roster_imports_sweep_stalled
 
-    stale = timezone.now() - timedelta(minutes=2)
-    ids = list(
-        RosterImport.objects.filter(
-            status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING],
-            uploaded_at__lt=stale,
-        ).values_list("pk", flat=True)[:50]
-    )
-    for record_id in ids:
-        validate_roster.delay(record_id)
-    return len(ids)
+    result = roster_imports_sweep_stalled()
+    return len(result.resent) + len(result.failed)
 
 
 @shared_task(**RETRY_ON_OUTAGE)

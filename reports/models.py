@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune, District, Province, Village
 from criteria.models import CriteriaSet, RecognitionCase
 from ntm_portal.choices import ChoiceLabels
+from ntm_portal.models import AwaitedWork
 from sponsorships.models import Agency, AssignmentDecision, Inspection
 
 
@@ -324,7 +325,7 @@ def docx_path(instance: Document, filename: str) -> str:
     return f"{_file_stem(instance)}.docx"
 
 
-class Document(ChoiceLabels, models.Model):
+class Document(ChoiceLabels, AwaitedWork):
     """One version of a document. Drafts (DỰ THẢO) have no number; issuing takes the next
     number of the issuer's register and makes the final, immutable version."""
 
