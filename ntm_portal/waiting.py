@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from .models import Role, User
 from .notifications import notify
@@ -52,13 +52,17 @@ def waiting_minutes(since: datetime | None, *, now: datetime | None = None) -> i
     return int(waited.total_seconds() // 60)
 
 
-def waiting_message(minutes: int, *, resends: int) -> str:
+def waiting_message(minutes: int, *, attempts: int = 0, resends: int = 0) -> str:
     """What a page shows instead of its spinner's "a few seconds"."""
     message = ngettext(
         "Đang chờ máy xử lý, đã %(minutes)s phút.",
         "Đang chờ máy xử lý, đã %(minutes)s phút.",
         minutes,
     ) % {"minutes": minutes}
+    if attempts > 1:
+        message += " " + gettext(
+            "Máy xử lý đã dừng giữa chừng; đang làm lại (lần thứ %(attempt)s/%(most)s)."
+        ) % {"attempt": attempts, "most": MAX_ATTEMPTS}
     if resends:
         message += " " + ngettext(
             "Đã gửi lại %(count)s lần; quản trị viên đã được báo.",
@@ -66,6 +70,16 @@ def waiting_message(minutes: int, *, resends: int) -> str:
             resends,
         ) % {"count": resends}
     return message
+
+
+def waiting_notice(
+    *, since: datetime, attempts: int, resends: int, now: datetime | None = None
+) -> str:
+    """The notice of work still waiting since `since`; empty while the wait is ordinary."""
+    minutes = waiting_minutes(since, now=now)
+    if minutes is None:
+        return ""
+    return waiting_message(minutes, attempts=attempts, resends=resends)
 
 
 def admins() -> list[User]:
