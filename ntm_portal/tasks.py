@@ -8,19 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .health import WORKER_HEARTBEAT_KEY, record_heartbeat
 from .models import Notification
 from .queue import RETRY_ON_OUTAGE
 
-HEARTBEAT_CACHE_KEY = "worker-heartbeat"
+HEARTBEAT_CACHE_KEY = WORKER_HEARTBEAT_KEY
 INVITATION_SENT_KEY = "invitation-sent-{}"
 
 
 @shared_task
 def heartbeat() -> str:
-    """Beat sends this every minute; /healthz shows when a worker last ran it."""
-    stamp = timezone.now().isoformat()
-    cache.set(HEARTBEAT_CACHE_KEY, stamp, timeout=None)
-    return stamp
+    """Beat sends this every minute; /healthz shows when a worker last ran it (and when beat
+    last sent it: ntm_portal/celery.py)."""
+    return record_heartbeat("worker")
 
 
 @shared_task(**RETRY_ON_OUTAGE)
