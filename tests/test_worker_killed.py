@@ -1,5 +1,6 @@
-"""A real Celery worker, on the real Redis and PostgreSQL, is killed in the middle of the
-calendar job; the message comes back and the job completes exactly once."""
+"""A real Celery worker, on the real Redis and PostgreSQL, is killed in the middle of its work:
+the calendar job's message comes back and the job completes exactly once; a document's render
+lost with its whole worker is told to its reader, resent by beat's sweep and made."""
 
 from __future__ import annotations
 
@@ -16,11 +17,19 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.urls import reverse
 
 from sponsorships.models import Inspection
 
-from .celery_helpers import ATTEMPTS_KEY, CREATED_KEY, PID_KEY, slow_inspections_plan
-from .factories import AgencyFactory, AssignmentFactory, CommuneFactory
+from .celery_helpers import (
+    ATTEMPTS_KEY,
+    CREATED_KEY,
+    PID_KEY,
+    RENDER_PID_KEY,
+    render_document_held_inside,
+    slow_inspections_plan,
+)
+from .factories import AgencyFactory, AssignmentFactory, CommuneFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,12 +60,27 @@ def test_a_worker_killed_mid_task_completes_the_job_exactly_once():
     for key in (ATTEMPTS_KEY, PID_KEY, CREATED_KEY):
         cache.delete(key)
     queue = f"test-kill-{uuid.uuid4().hex[:8]}"
+    worker = _start_worker(queue)
+    try:
+        slow_inspections_plan.apply_async(args=["2024-05-10", 30], queue=queue)
+        child = _wait_for(lambda: cache.get(PID_KEY), 60, "the task to start")
+        time.sleep(0.5)  # inside the job's transaction, rows written but not committed
+        os.kill(child, signal.SIGKILL)
+        created = _wait_for(lambda: cache.get(CREATED_KEY), 60, "the redelivered task to finish")
+    finally:
+        _stop(worker)
+    assert cache.get(ATTEMPTS_KEY) == 2
+    assert created == 50  # Q2 and Q3 for each of 25 sponsored communes, by the second attempt
+    assert Inspection.objects.count() == 50
+
+
+def _start_worker(queue: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "DJANGO_SETTINGS_MODULE": "ntm_portal.settings",
     }
-    worker = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -79,21 +103,97 @@ def test_a_worker_killed_mid_task_completes_the_job_exactly_once():
         ],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # Its own process group: the whole worker (parent and child) can be killed at once.
+        start_new_session=True,
     )
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGTERM)
     try:
-        slow_inspections_plan.apply_async(args=["2024-05-10", 30], queue=queue)
-        child = _wait_for(lambda: cache.get(PID_KEY), 60, "the task to start")
-        time.sleep(0.5)  # inside the job's transaction, rows written but not committed
-        os.kill(child, signal.SIGKILL)
-        created = _wait_for(lambda: cache.get(CREATED_KEY), 60, "the redelivered task to finish")
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_render_lost_with_its_killed_worker_is_told_resent_and_made(client):
+    """kill -9 of the whole worker while it renders: the message stays unacknowledged in Redis
+    (for the visibility timeout, 30 minutes), so the reader is told the wait after two minutes,
+    beat's sweep resends the render after three silent ones and tells the admins once, and a
+    worker makes it. Minutes pass by moving the row's timestamps back, not by sleeping."""
+    from celery.contrib.testing.worker import start_worker
+
+    from ntm_portal.celery import app
+    from ntm_portal.models import Notification, Role
+    from reports.models import Document
+    from reports.tasks import render_pending_documents
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "run through `make test` (Redis)"
+    admin = UserFactory(username="admin_k", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    # Made without its own enqueue: the held task below is the worker's first delivery.
+    document = Document.objects.create(
+        kind=Document.Kind.SPONSORSHIP_PLAN, issuer=AgencyFactory(), year=2026, symbol="KH-CQ"
+    )
+    page_url = reverse("reports:document_detail", args=[document.pk])
+    cache.delete(RENDER_PID_KEY)
+    queue = f"test-kill-{uuid.uuid4().hex[:8]}"
+    worker = _start_worker(queue)
+    try:
+        render_document_held_inside.apply_async(args=[document.pk, 60], queue=queue)
+        _wait_for(lambda: cache.get(RENDER_PID_KEY), 60, "the render to start")
+        os.killpg(worker.pid, signal.SIGKILL)  # parent and child at once, as `docker kill`
+        worker.wait(timeout=20)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-    assert cache.get(ATTEMPTS_KEY) == 2
-    assert created == 50  # Q2 and Q3 for each of 25 sponsored communes, by the second attempt
-    assert Inspection.objects.count() == 50
+        _stop(worker)
+
+    document.refresh_from_db()
+    assert (document.status, document.attempts) == (Document.Status.PENDING, 1)
+    assert "trang tự cập nhật sau vài giây" in _page(client, page_url)
+
+    # Four minutes later, with nothing done meanwhile.
+    _move_back(document, minutes=4)
+    assert "Đang chờ máy xử lý, đã 4 phút." in _page(client, page_url)
+    assert render_pending_documents() == 1
+    assert render_pending_documents() == 0  # the next minute's sweep: nothing more
+    assert Notification.objects.filter(user=admin).count() == 1
+    assert "Đã gửi lại 1 lần; quản trị viên đã được báo." in _page(client, page_url)
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        _wait_for(
+            lambda: (
+                Document.objects.filter(pk=document.pk)
+                .exclude(status=Document.Status.PENDING)
+                .exists()
+            ),
+            60,
+            "the resent render",
+        )
+    document.refresh_from_db()
+    assert document.status == Document.Status.DONE, document.error
+    assert (document.attempts, document.resends) == (2, 1)
+    assert "Tải PDF" in _page(client, page_url)
+    assert Notification.objects.filter(user=admin).count() == 1
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _move_back(document, *, minutes: int) -> None:
+    from datetime import timedelta
+
+    from reports.models import Document
+
+    Document.objects.filter(pk=document.pk).update(
+        created_at=document.created_at - timedelta(minutes=minutes),
+        worked_at=document.worked_at - timedelta(minutes=minutes),
+    )
