@@ -86,16 +86,18 @@ def admins() -> list[User]:
     return list(User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True))
 
 
-def notify_admins_of_stalled(*, kind_label: str, count: int, url: str) -> None:
+# What the admins are told, per kind of work (each a whole sentence, for the translations).
+STALLED_DOCUMENTS = gettext_noop(
+    "Máy xử lý nền chậm hoặc đã dừng: %(count)s văn bản chờ tạo tệp quá lâu; hệ thống đã gửi "
+    "lại, hãy kiểm tra worker (/healthz?require=worker)."
+)
+STALLED_ROSTER_CHECKS = gettext_noop(
+    "Máy xử lý nền chậm hoặc đã dừng: %(count)s tệp danh sách chờ kiểm tra quá lâu; hệ thống "
+    "đã gửi lại, hãy kiểm tra worker (/healthz?require=worker)."
+)
+
+
+def notify_admins_of_stalled(*, template: str, count: int, url: str) -> None:
     """One notification per admin for the work a sweep found overdue for the first time."""
-    if not count:
-        return
-    notify(
-        users=admins(),
-        template=gettext_noop(
-            "Máy xử lý nền chậm hoặc đã dừng: %(count)s %(kind)s chờ quá lâu; "
-            "hệ thống đã gửi lại, hãy kiểm tra worker và /healthz?require=worker."
-        ),
-        params={"count": count, "kind": kind_label},
-        url=url,
-    )
+    if count:
+        notify(users=admins(), template=template, params={"count": count}, url=url)

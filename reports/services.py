@@ -38,6 +38,7 @@ from ntm_portal.text import lower_first
 from ntm_portal.waiting import (
     MAX_ATTEMPTS,
     MAX_RESENDS,
+    STALLED_DOCUMENTS,
     SWEEP_BATCH,
     SweepResult,
     notify_admins_of_stalled,
@@ -894,7 +895,7 @@ def documents_sweep_stalled(*, now: datetime | None = None) -> SweepResult:
         Document.objects.filter(pk__in=newly_stalled).update(stalled_at=now)
         if newly_stalled:
             notify_admins_of_stalled(
-                kind_label=gettext("văn bản"),
+                template=STALLED_DOCUMENTS,
                 count=len(newly_stalled),
                 url=reverse("reports:document_detail", args=[newly_stalled[0]]),
             )

@@ -114,7 +114,9 @@ def test_the_sweep_resends_a_silent_render_once_and_tells_the_admins_once(
     assert sent == [("reports.tasks.render_document", pending_document.pk)]
     notifications = _admin_notifications(personas)
     assert len(notifications) == 1
-    assert "Máy xử lý nền chậm hoặc đã dừng: 1 văn bản" in notifications[0].message
+    assert (
+        "Máy xử lý nền chậm hoặc đã dừng: 1 văn bản chờ tạo tệp quá lâu" in notifications[0].message
+    )
     pending_document.refresh_from_db()
     assert pending_document.resends == 1
     assert pending_document.stalled_at is not None
@@ -190,7 +192,7 @@ def test_the_roster_sweep_resends_a_silent_check_once_and_tells_the_admins_once(
     assert sent == [("ntm_portal.tasks.validate_roster", stuck_import.pk)]
     notifications = _admin_notifications(personas)
     assert len(notifications) == 1
-    assert "1 tệp danh sách đang kiểm tra" in notifications[0].message
+    assert "1 tệp danh sách chờ kiểm tra quá lâu" in notifications[0].message
     client.force_login(personas["admin"])
     progress = client.get(reverse("rosters:import_progress", args=[stuck_import.pk])).json()
     assert "Đã gửi lại 1 lần; quản trị viên đã được báo." in progress["waiting"]

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,11 +23,13 @@ from sponsorships.models import Inspection
 
 from .celery_helpers import (
     ATTEMPTS_KEY,
+    CHECK_PID_KEY,
     CREATED_KEY,
     PID_KEY,
     RENDER_PID_KEY,
     render_document_held_inside,
     slow_inspections_plan,
+    validate_roster_held_inside,
 )
 from .factories import AgencyFactory, AssignmentFactory, CommuneFactory, UserFactory
 
@@ -182,6 +184,72 @@ def test_a_render_lost_with_its_killed_worker_is_told_resent_and_made(client):
     assert Notification.objects.filter(user=admin).count() == 1
 
 
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_roster_check_lost_with_its_killed_worker_is_told_resent_and_made(client):
+    """The same for an uploaded roster: the import page's progress stops at 0 %; after two
+    minutes it says how long it has waited, beat's sweep resends the check after two silent
+    ones and tells the admins once, and a worker finishes it."""
+    from celery.contrib.testing.worker import start_worker
+    from django.core.files.base import ContentFile
+
+    from ntm_portal.celery import app
+    from ntm_portal.models import Notification, Role, RosterImport
+    from ntm_portal.tasks import validate_pending_rosters
+
+    from .roster_files import workbook_bytes
+
+    admin = UserFactory(username="admin_r", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    record = RosterImport(
+        kind="villages", original_name="thon.xlsx", size=1, sha256="f" * 64, uploaded_by=admin
+    )
+    rows = [["Tỉnh", "Huyện", "Xã", "Tên thôn", "Loại"], ["Quảng Trị", "", "Ba Tầng", "Một", ""]]
+    record.file.save("thon.xlsx", ContentFile(workbook_bytes(rows)), save=False)
+    record.save()
+    progress_url = reverse("rosters:import_progress", args=[record.pk])
+    page_url = reverse("rosters:import_detail", args=[record.pk])
+    cache.delete(CHECK_PID_KEY)
+    queue = f"test-kill-{uuid.uuid4().hex[:8]}"
+    worker = _start_worker(queue)
+    try:
+        validate_roster_held_inside.apply_async(args=[record.pk, 60], queue=queue)
+        _wait_for(lambda: cache.get(CHECK_PID_KEY), 60, "the check to start")
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=20)
+    finally:
+        _stop(worker)
+
+    record.refresh_from_db()
+    assert (record.status, record.attempts) == (RosterImport.Status.VALIDATING, 1)
+    assert client.get(progress_url).json() == {
+        "status": "validating",
+        "progress": 0,
+        "done": False,
+        "waiting": "",
+    }
+
+    # Three minutes later, the progress bar not having moved.
+    RosterImport.objects.filter(pk=record.pk).update(
+        uploaded_at=record.uploaded_at - timedelta(minutes=3),
+        worked_at=record.worked_at - timedelta(minutes=3),
+    )
+    assert client.get(progress_url).json()["waiting"] == "Đang chờ máy xử lý, đã 3 phút."
+    assert "Đang chờ máy xử lý, đã 3 phút." in _page(client, page_url)
+    assert validate_pending_rosters() == 1
+    assert validate_pending_rosters() == 0
+    assert Notification.objects.filter(user=admin).count() == 1
+    assert "Đã gửi lại 1 lần" in client.get(progress_url).json()["waiting"]
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        _wait_for(lambda: client.get(progress_url).json()["done"], 60, "the resent check")
+    record.refresh_from_db()
+    assert record.status == RosterImport.Status.VALIDATED
+    assert (record.attempts, record.resends) == (2, 1)
+    assert 'id="count-new"' in _page(client, page_url)
+    assert Notification.objects.filter(user=admin).count() == 1
+
+
 def _page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
@@ -189,8 +257,6 @@ def _page(client, url: str) -> str:
 
 
 def _move_back(document, *, minutes: int) -> None:
-    from datetime import timedelta
-
     from reports.models import Document
 
     Document.objects.filter(pk=document.pk).update(

@@ -28,6 +28,7 @@ from ntm_portal.uploads import UploadRejected, store_with_file
 from ntm_portal.waiting import (
     MAX_ATTEMPTS,
     MAX_RESENDS,
+    STALLED_ROSTER_CHECKS,
     SWEEP_BATCH,
     SweepResult,
     notify_admins_of_stalled,
@@ -164,7 +165,7 @@ def roster_imports_sweep_stalled(*, now: datetime | None = None) -> SweepResult:
         RosterImport.objects.filter(pk__in=newly_stalled).update(stalled_at=now)
         if newly_stalled:
             notify_admins_of_stalled(
-                kind_label=_("tệp danh sách đang kiểm tra"),
+                template=STALLED_ROSTER_CHECKS,
                 count=len(newly_stalled),
                 url=reverse("rosters:import_detail", args=[newly_stalled[0]]),
             )
