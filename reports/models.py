@@ -483,6 +483,12 @@ class Document(ChoiceLabels, AwaitedWork):
                 name="document_has_one_issuer",
             ),
         ]
+        # Beat's sweep reads the pending documents every minute: a few rows of a large table.
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(status="pending"), name="document_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number_label} ({_('bản')} {self.version})"

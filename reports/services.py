@@ -858,7 +858,7 @@ def _render_started(document_id: int) -> bool:
 def _worker_died_reason() -> str:
     return gettext(
         "Máy xử lý đã dừng giữa chừng %(count)s lần khi tạo tệp của văn bản này nên đã ngừng "
-        "thử; hãy bấm “Tạo lại” hoặc báo quản trị viên."
+        "thử; hãy tạo lại văn bản hoặc báo quản trị viên."
     ) % {"count": MAX_ATTEMPTS}
 
 
