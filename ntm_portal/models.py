@@ -161,7 +161,23 @@ class TextJSONEncoder(json.JSONEncoder):
         super().__init__(*args, **{**kwargs, "ensure_ascii": False})
 
 
-class RosterImport(ChoiceLabels, models.Model):
+class AwaitedWork(models.Model):
+    """What a row handed to the worker records of its progress, for beat's sweep and its page
+    (the rule is ntm_portal/waiting.py)."""
+
+    # How many times a worker started the work, and how many times a sweep sent it again.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    resends = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The last sign of life: a worker started it or moved it on, or a sweep sent it again.
+    worked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a sweep first found it overdue; the admins were told then.
+    stalled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class RosterImport(ChoiceLabels, AwaitedWork):
     """One uploaded roster: its file, the validation result and, once confirmed, what it wrote.
 
     Kept for good: who imported what, when, from which file (checksum) and with what counts.

@@ -141,7 +141,11 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    # A message taken but not acknowledged (acks_late, below) goes back to the queue this long
+    # after its worker vanished without a word (kill -9, a lost host). It must outlast the longest
+    # task plus its retry countdown (600 s time limit + 600 s backoff at most), or a running task
+    # is handed to a second worker; beat's sweeps (every minute) resend lost work long before.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 30 * 60}
 else:
     # Shared by the web server, the worker and beat, which are separate processes.
     CACHES = {
@@ -163,6 +167,11 @@ else:
         "polling_interval": 0.1,
     }
 
+# Every task is safe to run twice (each re-reads its rows and skips what is done; the emails are
+# guarded by a mark on their row or in the cache), so a task whose worker dies is run again rather
+# than lost: acknowledged when it ends, put back when its worker is killed. A render or a roster
+# check that kills its worker each time is stopped by its attempts count (ntm_portal/waiting.py).
+# One message at a time per process: a dying worker takes no other's work down with it.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -184,10 +193,15 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ntm_portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
-    # Roster checks that could not be queued (broker down) are sent again.
+    # Roster checks and document renders that could not be queued (broker down) or lost their
+    # worker are sent again or failed, and the admins told (ntm_portal/waiting.py).
     "validate-pending-rosters": {
         "task": "ntm_portal.tasks.validate_pending_rosters",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(minutes=1),
+    },
+    "render-pending-documents": {
+        "task": "reports.tasks.render_pending_documents",
+        "schedule": timedelta(minutes=1),
     },
     "plan-inspections": {
         "task": "sponsorships.tasks.plan_inspections",
@@ -196,10 +210,6 @@ CELERY_BEAT_SCHEDULE = {
     "plan-period-documents": {
         "task": "reports.tasks.plan_period_documents",
         "schedule": crontab(hour=6, minute=30),
-    },
-    "render-pending-documents": {
-        "task": "reports.tasks.render_pending_documents",
-        "schedule": timedelta(minutes=10),
     },
     "send-pending-emails": {
         "task": "ntm_portal.tasks.send_pending_emails",

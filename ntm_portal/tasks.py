@@ -8,19 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .health import WORKER_HEARTBEAT_KEY, record_heartbeat
 from .models import Notification
 from .queue import RETRY_ON_OUTAGE
 
-HEARTBEAT_CACHE_KEY = "worker-heartbeat"
+HEARTBEAT_CACHE_KEY = WORKER_HEARTBEAT_KEY
 INVITATION_SENT_KEY = "invitation-sent-{}"
 
 
 @shared_task
 def heartbeat() -> str:
-    """Beat sends this every minute; /healthz shows when a worker last ran it."""
-    stamp = timezone.now().isoformat()
-    cache.set(HEARTBEAT_CACHE_KEY, stamp, timeout=None)
-    return stamp
+    """Beat sends this every minute; /healthz shows when a worker last ran it (and when beat
+    last sent it: ntm_portal/celery.py)."""
+    return record_heartbeat("worker")
 
 
 @shared_task(**RETRY_ON_OUTAGE)
@@ -73,19 +73,12 @@ def validate_roster(record_id: int) -> bool:
 
 @shared_task(**RETRY_ON_OUTAGE)
 def validate_pending_rosters() -> int:
-    """Beat's sweep for uploads whose check could not be enqueued (broker down) or was lost."""
-    from .models import RosterImport
+    """Beat's sweep, every minute: checks that could not be enqueued (broker down) or lost their
+    worker are sent again or rejected with the reason; the admins are told once."""
+    from .rosters.services import roster_imports_sweep_stalled
 
-    stale = timezone.now() - timedelta(minutes=2)
-    ids = list(
-        RosterImport.objects.filter(
-            status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING],
-            uploaded_at__lt=stale,
-        ).values_list("pk", flat=True)[:50]
-    )
-    for record_id in ids:
-        validate_roster.delay(record_id)
-    return len(ids)
+    result = roster_imports_sweep_stalled()
+    return len(result.resent) + len(result.failed)
 
 
 @shared_task(**RETRY_ON_OUTAGE)

@@ -4,8 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
-from django.db import connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -25,10 +23,10 @@ from django.views.decorators.http import require_GET, require_POST
 from .access import api_tokens_visible_to, can_hold_api_tokens, get_api_token_or_404
 from .api_tokens import EXPIRY_CHOICES_DAYS, TokenRejected, api_token_create, api_token_revoke
 from .forms import PasswordResetRequestForm
+from .health import PARTS, health_report, is_healthy
 from .models import Notification, Role
 from .notifications import unread_changed
 from .security import client_address, is_over_rate
-from .tasks import HEARTBEAT_CACHE_KEY
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,13 +58,13 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and container health checks: is the database answering?"""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"database": "error"}, status=503)
-    return JsonResponse({"database": "ok", "worker_heartbeat": cache.get(HEARTBEAT_CACHE_KEY)})
+    """For load balancers and container health checks. 200 while the database answers (the web
+    server's liveness); `?require=worker`, `?require=beat` (or both, comma-separated) also
+    answer 503 when that heartbeat is older than three minutes. The body always shows both
+    heartbeats with their age in seconds."""
+    require = {part for part in request.GET.get("require", "").split(",") if part in PARTS}
+    report = health_report()
+    return JsonResponse(report, status=200 if is_healthy(report, require=require) else 503)
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:

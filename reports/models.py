@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune, District, Province, Village
 from criteria.models import CriteriaSet, RecognitionCase
 from ntm_portal.choices import ChoiceLabels
+from ntm_portal.models import AwaitedWork
 from sponsorships.models import Agency, AssignmentDecision, Inspection
 
 
@@ -324,7 +325,7 @@ def docx_path(instance: Document, filename: str) -> str:
     return f"{_file_stem(instance)}.docx"
 
 
-class Document(ChoiceLabels, models.Model):
+class Document(ChoiceLabels, AwaitedWork):
     """One version of a document. Drafts (DỰ THẢO) have no number; issuing takes the next
     number of the issuer's register and makes the final, immutable version."""
 
@@ -481,6 +482,12 @@ class Document(ChoiceLabels, models.Model):
                 ),
                 name="document_has_one_issuer",
             ),
+        ]
+        # Beat's sweep reads the pending documents every minute: a few rows of a large table.
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(status="pending"), name="document_pending"
+            )
         ]
 
     def __str__(self) -> str:

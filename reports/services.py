@@ -13,14 +13,16 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from communes.models import Commune, District, Edition, Province
 from criteria.models import RecognitionCase
@@ -33,6 +35,14 @@ from criteria.selectors import set_in_force
 from ntm_portal.models import User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.text import lower_first
+from ntm_portal.waiting import (
+    MAX_ATTEMPTS,
+    MAX_RESENDS,
+    STALLED_DOCUMENTS,
+    SWEEP_BATCH,
+    SweepResult,
+    notify_admins_of_stalled,
+)
 from sponsorships.models import Agency, Inspection
 from sponsorships.periods import Frequency, Period
 
@@ -787,8 +797,12 @@ def plan_target_delete(*, target: PlanTarget, actor: User) -> None:
 
 
 def document_render(*, document_id: int) -> Document:
-    """Render one document (idempotent: a done document is left as it is). A failure leaves a
-    failed row with the error, never a broken file."""
+    """Render one document (idempotent: a done or failed document is left as it is, and a second
+    copy of the message finds it done). A failure leaves a failed row with the error, never a
+    broken file. Each start is counted: the one after MAX_ATTEMPTS fails the document instead of
+    killing another worker."""
+    if not _render_started(document_id):
+        return Document.objects.get(pk=document_id)
     document = Document.objects.select_related(
         "issuer__province",
         "issuer_commune__province",
@@ -798,7 +812,7 @@ def document_render(*, document_id: int) -> Document:
         "signatory",
         "drafting_unit",
     ).get(pk=document_id)
-    if document.status == Document.Status.DONE:
+    if document.status != Document.Status.PENDING:
         return document
     try:
         html = render_html(document)
@@ -816,6 +830,77 @@ def document_render(*, document_id: int) -> Document:
     document.rendered_at = timezone.now()
     document.save()
     return document
+
+
+def _render_started(document_id: int) -> bool:
+    """Count this start; False when there is nothing to render or no start is left (the
+    document is failed with the reason)."""
+    with transaction.atomic():
+        document = (
+            Document.objects.select_for_update()
+            .filter(pk=document_id, status=Document.Status.PENDING)
+            .only("pk", "attempts")
+            .first()
+        )
+        if document is None:
+            return False
+        if document.attempts >= MAX_ATTEMPTS:
+            Document.objects.filter(pk=document_id).update(
+                status=Document.Status.FAILED, error=_worker_died_reason()
+            )
+            return False
+        Document.objects.filter(pk=document_id).update(
+            attempts=F("attempts") + 1, worked_at=timezone.now()
+        )
+    return True
+
+
+def _worker_died_reason() -> str:
+    return gettext(
+        "Máy xử lý đã dừng giữa chừng %(count)s lần khi tạo tệp của văn bản này nên đã ngừng "
+        "thử; hãy tạo lại văn bản hoặc báo quản trị viên."
+    ) % {"count": MAX_ATTEMPTS}
+
+
+# A render is stopped after two minutes (reports.tasks.render_document's time limit): one not done
+# three minutes after its last sign of life lost its worker, or its message.
+DOCUMENT_RENDER_EXPECTED = timedelta(minutes=3)
+
+
+def documents_sweep_stalled(*, now: datetime | None = None) -> SweepResult:
+    """Beat's sweep, every minute: each pending document silent for longer than a render takes
+    is sent again (at most MAX_RESENDS times), or failed with the reason when its worker died
+    under it MAX_ATTEMPTS times; the admins are told once of the documents newly found overdue.
+    Running it twice in a row changes and sends nothing more."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        overdue = list(
+            Document.objects.select_for_update(skip_locked=True)
+            .annotate(last_sign=Coalesce("worked_at", "created_at"))
+            .filter(
+                Q(attempts__gte=MAX_ATTEMPTS) | Q(resends__lt=MAX_RESENDS),
+                status=Document.Status.PENDING,
+                last_sign__lt=now - DOCUMENT_RENDER_EXPECTED,
+            )
+            .order_by("pk")
+            .only("pk", "attempts", "stalled_at")[:SWEEP_BATCH]
+        )
+        failed = [d.pk for d in overdue if d.attempts >= MAX_ATTEMPTS]
+        resent = [d.pk for d in overdue if d.attempts < MAX_ATTEMPTS]
+        newly_stalled = [d.pk for d in overdue if d.stalled_at is None]
+        Document.objects.filter(pk__in=failed).update(
+            status=Document.Status.FAILED, error=_worker_died_reason()
+        )
+        Document.objects.filter(pk__in=resent).update(resends=F("resends") + 1, worked_at=now)
+        Document.objects.filter(pk__in=newly_stalled).update(stalled_at=now)
+        if newly_stalled:
+            notify_admins_of_stalled(
+                template=STALLED_DOCUMENTS,
+                count=len(newly_stalled),
+                url=reverse("reports:document_detail", args=[newly_stalled[0]]),
+            )
+        enqueue_after_commit("reports.tasks.render_document", resent)
+    return SweepResult(resent=resent, failed=failed, newly_stalled=newly_stalled)
 
 
 def render_html(document: Document) -> str:

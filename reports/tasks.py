@@ -1,12 +1,9 @@
-from datetime import timedelta
-
 from celery import shared_task
 from django.utils import timezone
 
 from ntm_portal.queue import RETRY_ON_OUTAGE
 
-from .models import Document
-from .services import document_render, documents_plan_period
+from .services import document_render, documents_plan_period, documents_sweep_stalled
 
 
 @shared_task(**RETRY_ON_OUTAGE, time_limit=120, soft_time_limit=100)
@@ -23,14 +20,7 @@ def plan_period_documents() -> int:
 
 @shared_task(**RETRY_ON_OUTAGE)
 def render_pending_documents() -> int:
-    """Beat's sweep for documents whose rendering could not be enqueued (broker down) or was
-    lost: anything still pending after five minutes is sent again."""
-    stale = timezone.now() - timedelta(minutes=5)
-    ids = list(
-        Document.objects.filter(status=Document.Status.PENDING, created_at__lt=stale).values_list(
-            "pk", flat=True
-        )[:200]
-    )
-    for document_id in ids:
-        render_document.delay(document_id)
-    return len(ids)
+    """Beat's sweep, every minute: documents whose rendering could not be enqueued (broker down)
+    or lost its worker are sent again or failed; the admins are told once."""
+    result = documents_sweep_stalled()
+    return len(result.resent) + len(result.failed)

@@ -16,6 +16,7 @@ from communes.access import get_commune_or_404, get_district_or_404, get_provinc
 from communes.models import Commune, District, Province
 from ntm_portal.limits import parse_id
 from ntm_portal.uploads import download_response
+from ntm_portal.waiting import waiting_notice
 from sponsorships.access import can_issue_documents, get_agency_or_404, get_inspection_or_404
 from sponsorships.periods import Frequency, Period
 
@@ -264,6 +265,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "area": issuers.area_of(document),
             "corrections": document.corrections.all(),
             "dossier_case": document.recognition_cases.order_by("pk").first(),
+            # After a while the page says how long it has waited, and whether it was retried.
+            "waiting": waiting_notice(
+                since=document.created_at, attempts=document.attempts, resends=document.resends
+            )
+            if document.status == Document.Status.PENDING
+            else "",
         },
     )
 

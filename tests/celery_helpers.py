@@ -47,3 +47,49 @@ def inspections_plan_through_an_outage(day: str, pause_seconds: float) -> None:
             cache.set(OUTAGE_STARTED_KEY, 1)
             time.sleep(pause_seconds)
     cache.set(OUTAGE_CREATED_KEY, result.created)
+
+
+RENDER_PID_KEY = "test-kill-render-pid"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_document_held_inside(document_id: int, pause_seconds: float) -> str:
+    """The real render service, held in its PDF step (after it counted its start) long enough
+    for the test to kill the whole worker there."""
+    from reports import services
+
+    real = services.render_pdf
+
+    def held(html: str) -> bytes:
+        cache.set(RENDER_PID_KEY, os.getpid())
+        time.sleep(pause_seconds)
+        return real(html)
+
+    services.render_pdf = held
+    try:
+        return services.document_render(document_id=document_id).status
+    finally:
+        services.render_pdf = real
+
+
+CHECK_PID_KEY = "test-kill-check-pid"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def validate_roster_held_inside(record_id: int, pause_seconds: float) -> bool:
+    """The real roster check, held as it starts reading the file (after it counted its start)
+    long enough for the test to kill the whole worker there."""
+    from ntm_portal.rosters import services
+
+    real = services._check
+
+    def held(record, **kwargs):
+        cache.set(CHECK_PID_KEY, os.getpid())
+        time.sleep(pause_seconds)
+        return real(record, **kwargs)
+
+    services._check = held
+    try:
+        return services.roster_import_validate(record_id=record_id) is not None
+    finally:
+        services._check = real

@@ -237,7 +237,7 @@ def test_progress_is_one_small_query_and_the_list_is_constant(
     # session, user, the progress row
     with django_assert_num_queries(3):
         response = client.get(url)
-    assert response.json() == {"status": "validated", "progress": 100, "done": True}
+    assert response.json() == {"status": "validated", "progress": 100, "done": True, "waiting": ""}
     for _ in range(5):
         RosterImport.objects.create(
             kind="villages",
@@ -268,7 +268,7 @@ def test_each_template_has_vietnamese_headers_instructions_and_examples(client, 
 
 
 def test_the_check_is_safe_to_run_twice_and_the_sweep_requeues_lost_ones(
-    personas, checked_import, monkeypatch
+    personas, checked_import, monkeypatch, django_capture_on_commit_callbacks
 ):
     from datetime import timedelta
 
@@ -296,7 +296,8 @@ def test_the_check_is_safe_to_run_twice_and_the_sweep_requeues_lost_ones(
     RosterImport.objects.filter(pk=lost.pk).update(
         uploaded_at=timezone.now() - timedelta(minutes=5)
     )
-    assert tasks.validate_pending_rosters() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.validate_pending_rosters() == 1
     assert queued == [lost.pk]
     assert fresh.pk not in queued
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +25,14 @@ from ntm_portal.bulk import collection_paused, insert_rows
 from ntm_portal.models import RosterImport, RosterImportRow, User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.uploads import UploadRejected, store_with_file
+from ntm_portal.waiting import (
+    MAX_ATTEMPTS,
+    MAX_RESENDS,
+    STALLED_ROSTER_CHECKS,
+    SWEEP_BATCH,
+    SweepResult,
+    notify_admins_of_stalled,
+)
 
 from .base import Validation, detail
 from .reading import MAX_BYTES, RosterFileError, Table, read_table
@@ -84,24 +96,81 @@ def roster_import_create(
     return record
 
 
+CHECKING = (RosterImport.Status.PENDING, RosterImport.Status.VALIDATING)
+# A check moves its progress bar at least every percent of the file, and the reading before it
+# takes seconds even for the largest file allowed: two minutes without a sign of life means its
+# worker, or its message, was lost.
+ROSTER_CHECK_EXPECTED = timedelta(minutes=2)
+
+
 def roster_import_validate(*, record_id: int) -> RosterImport | None:
-    """Check the stored file and keep the result. Safe to run twice: a checked import is left."""
+    """Check the stored file and keep the result. Safe to run twice: a checked import is left.
+    Each start is counted: the one after MAX_ATTEMPTS rejects the import with the reason
+    instead of killing another worker."""
     with transaction.atomic():
         record = (
             RosterImport.objects.select_for_update(skip_locked=True)
-            .filter(
-                pk=record_id,
-                status__in=[RosterImport.Status.PENDING, RosterImport.Status.VALIDATING],
-            )
+            .filter(pk=record_id, status__in=CHECKING)
             .first()
         )
         if record is None:
             return None
+        if record.attempts >= MAX_ATTEMPTS:
+            _reject_for_the_worker(RosterImport.objects.filter(pk=record.pk))
+            return None
         record.status = RosterImport.Status.VALIDATING
-        record.save(update_fields=["status"])
+        record.attempts += 1
+        record.worked_at = timezone.now()
+        record.save(update_fields=["status", "attempts", "worked_at"])
     with collection_paused():
         _check(record)
     return record
+
+
+def _reject_for_the_worker(records) -> None:
+    records.update(
+        status=RosterImport.Status.REJECTED,
+        progress=100,
+        file_error=_(
+            "Máy xử lý đã dừng giữa chừng %(count)s lần khi kiểm tra tệp này nên đã ngừng thử. "
+            "Chưa ghi gì, và tệp có thể không có lỗi: hãy tải lên lại sau hoặc báo quản trị viên."
+        )
+        % {"count": MAX_ATTEMPTS},
+    )
+
+
+def roster_imports_sweep_stalled(*, now: datetime | None = None) -> SweepResult:
+    """Beat's sweep, every minute: each import still waiting for its check and silent for longer
+    than a check's step takes is sent again (at most MAX_RESENDS times), or rejected with the
+    reason when its worker died under it MAX_ATTEMPTS times; the admins are told once of the
+    imports newly found overdue. Running it twice in a row changes and sends nothing more."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        overdue = list(
+            RosterImport.objects.select_for_update(skip_locked=True)
+            .annotate(last_sign=Coalesce("worked_at", "uploaded_at"))
+            .filter(
+                Q(attempts__gte=MAX_ATTEMPTS) | Q(resends__lt=MAX_RESENDS),
+                status__in=CHECKING,
+                last_sign__lt=now - ROSTER_CHECK_EXPECTED,
+            )
+            .order_by("pk")
+            .only("pk", "attempts", "stalled_at")[:SWEEP_BATCH]
+        )
+        failed = [r.pk for r in overdue if r.attempts >= MAX_ATTEMPTS]
+        resent = [r.pk for r in overdue if r.attempts < MAX_ATTEMPTS]
+        newly_stalled = [r.pk for r in overdue if r.stalled_at is None]
+        _reject_for_the_worker(RosterImport.objects.filter(pk__in=failed))
+        RosterImport.objects.filter(pk__in=resent).update(resends=F("resends") + 1, worked_at=now)
+        RosterImport.objects.filter(pk__in=newly_stalled).update(stalled_at=now)
+        if newly_stalled:
+            notify_admins_of_stalled(
+                template=STALLED_ROSTER_CHECKS,
+                count=len(newly_stalled),
+                url=reverse("rosters:import_detail", args=[newly_stalled[0]]),
+            )
+        enqueue_after_commit("ntm_portal.tasks.validate_roster", resent)
+    return SweepResult(resent=resent, failed=failed, newly_stalled=newly_stalled)
 
 
 def _check(
@@ -115,7 +184,10 @@ def _check(
         percent = int(done * 100 / total) if total else 100
         if percent != last[0]:
             last[0] = percent
-            RosterImport.objects.filter(pk=record.pk).update(progress=min(percent, 99))
+            # Also the check's sign of life for beat's sweep.
+            RosterImport.objects.filter(pk=record.pk).update(
+                progress=min(percent, 99), worked_at=timezone.now()
+            )
 
     roster = roster_for(record.kind)
     actor = actor or record.uploaded_by

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ntm_portal import access
 from ntm_portal.exports import XLSX_TYPE
 from ntm_portal.models import RosterImport
+from ntm_portal.waiting import waiting_notice
 
 from .base import ERROR, NEW, UNCHANGED, UPDATED, WHOLE_ROW
 from .reading import Table
@@ -126,6 +127,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (ERROR, _("Lỗi"), counts[ERROR]),
             ],
             "whole_row": WHOLE_ROW,
+            "waiting": ""
+            if record.is_finished_checking
+            else waiting_notice(
+                since=record.uploaded_at, attempts=record.attempts, resends=record.resends
+            ),
         },
     )
 
@@ -146,13 +152,23 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     found = (
         access.roster_imports_visible_to(request.user)
         .filter(pk=pk)
-        .values("status", "progress")
+        .values("status", "progress", "uploaded_at", "attempts", "resends")
         .first()
     )
     if found is None:
         raise Http404
     done = found["status"] not in (RosterImport.Status.PENDING, RosterImport.Status.VALIDATING)
-    return JsonResponse({**found, "done": done})
+    # After a while the page says how long the check has waited, and whether it was retried.
+    waiting = (
+        ""
+        if done
+        else waiting_notice(
+            since=found["uploaded_at"], attempts=found["attempts"], resends=found["resends"]
+        )
+    )
+    return JsonResponse(
+        {"status": found["status"], "progress": found["progress"], "done": done, "waiting": waiting}
+    )
 
 
 @require_GET
