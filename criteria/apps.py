@@ -13,3 +13,9 @@ class CriteriaConfig(AppConfig):
         from .facts import standing_facts
 
         facts.register(10, standing_facts)
+        # The province's decisions typed in hold numbers of its People's Committee's register.
+        from ntm_portal.registers import register_number_holder
+
+        from .registers import decisions_in_register
+
+        register_number_holder(decisions_in_register)

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, CommuneLineage, Edition, LineageKind
 from ntm_portal.models import User
+from ntm_portal.registers import register_refusal
 
 from .models import InheritanceDecision, InheritanceRule, Recognition
+from .registers import INHERITANCE_KIND
 from .standings import standings_refresh
 
 logger = logging.getLogger(__name__)
@@ -131,6 +133,13 @@ def inheritance_decide(
         raise InheritanceRefused(_("Cần ghi số quyết định."))
     if not LAST_DAY < decision_date <= timezone.localdate():
         raise InheritanceRefused(_("Ngày quyết định phải từ 01/07/2025 đến hôm nay."))
+    if refusal := register_refusal(
+        province_id=commune.province_id,
+        number=decision_number,
+        day=decision_date,
+        kind=INHERITANCE_KIND,
+    ):
+        raise InheritanceRefused(refusal)
     inheritance = inheritance_of([commune])[commune.pk]
     proposed = inheritance.proposed.level if inheritance.proposed else ""
     if level != proposed and not reason.strip():

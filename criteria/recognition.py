@@ -32,6 +32,7 @@ from communes.models import Commune
 from ntm_portal.limits import day_in_range, decimal_fits
 from ntm_portal.models import User
 from ntm_portal.notifications import notify
+from ntm_portal.registers import register_refusal
 from ntm_portal.text import lower_first
 from ntm_portal.uploads import accept_upload, store_with_file
 
@@ -50,6 +51,7 @@ from .models import (
     RecognitionRequirement,
     RecognitionStep,
 )
+from .registers import RECOGNITION_KIND
 from .standings import LEVEL_RANK, standings_refresh
 
 Kind = RecognitionCase.Kind
@@ -931,6 +933,12 @@ def recognition_record(
         errors["commune"] = _("%(commune)s không phải là xã: tiêu chí NTM chỉ xét cho xã.") % {
             "commune": commune.name
         }
+    if not errors and (
+        refusal := register_refusal(
+            province_id=commune.province_id, number=number, day=day, kind=RECOGNITION_KIND
+        )
+    ):
+        errors["decision_number"] = refusal
     if (
         not errors
         and Recognition.objects.filter(

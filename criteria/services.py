@@ -17,6 +17,7 @@ from communes.models import Commune, Edition, Province, Village
 from ntm_portal.bulk import insert_rows
 from ntm_portal.models import User
 from ntm_portal.notifications import notify
+from ntm_portal.registers import register_refusal
 from ntm_portal.text import lower_first
 
 from .access import reviewers_of
@@ -32,6 +33,7 @@ from .models import (
     Indicator,
     IndicatorValue,
 )
+from .registers import GROUPS_KIND
 from .rules import Subject, criterion_met, indicator_met
 from .standings import standings_refresh
 from .values import ValueRejected, parse_value
@@ -513,6 +515,16 @@ def commune_groups_check(
         errors["number"] = _(
             "Số quyết định: %(province)s đã ghi nhận quyết định số %(number)s ngày %(date)s."
         ) % {"province": province.name, "number": number, "date": f"{day:%d/%m/%Y}"}
+    elif (
+        "number" not in errors
+        and "date" not in errors
+        and (
+            refusal := register_refusal(
+                province_id=province.pk, number=number, day=day, kind=GROUPS_KIND
+            )
+        )
+    ):
+        errors["number"] = refusal
     return errors
 
 

@@ -34,6 +34,7 @@ from criteria.recognition import (
 from criteria.selectors import set_in_force
 from ntm_portal.models import User
 from ntm_portal.queue import enqueue_after_commit
+from ntm_portal.registers import Held
 from ntm_portal.text import lower_first
 from ntm_portal.waiting import (
     MAX_ATTEMPTS,
@@ -420,6 +421,24 @@ def document_correct(*, document: Document, actor: User) -> Document:
 
 
 # ---------------------------------------------------------------- the register --
+
+
+def documents_in_register(province_id: int, year: int):
+    """The documents the portal issued for a province's People's Committee in a year, as entries
+    of its register (ntm_portal.registers): a number typed in by hand may not take theirs."""
+    issued = Document.objects.filter(
+        issuer_province_id=province_id, year=year, state=Document.State.ISSUED
+    )
+    for number, symbol, day, kind in issued.values_list("number", "symbol", "issued_on", "kind"):
+        label = f"{number:02d}/{symbol}" if symbol else f"{number:02d}"
+        yield (
+            str(number),
+            Held(
+                f"document:{kind}",
+                day,
+                f"văn bản số {label} ngày {day:%d/%m/%Y} ({Document.Kind(kind).label})",
+            ),
+        )
 
 
 @transaction.atomic

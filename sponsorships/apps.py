@@ -16,5 +16,11 @@ class SponsorshipsConfig(AppConfig):
         from .facts import inspection_facts
 
         register_commune_reach(Role.AGENCY, assigned_communes)
+        # The province's decisions typed in hold numbers of its People's Committee's register.
+        from ntm_portal.registers import register_number_holder
+
+        from .services import decisions_in_register
+
+        register_number_holder(decisions_in_register)
         # A commune's page (a floor below) shows its last inspection.
         facts.register(30, inspection_facts)

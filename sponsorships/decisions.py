@@ -16,6 +16,7 @@ from communes.models import Commune, Province
 from ntm_portal.accounts import email_problem, username_problem
 from ntm_portal.models import Role, User
 from ntm_portal.queue import enqueue_after_commit
+from ntm_portal.registers import register_refusal
 
 from .models import (
     Agency,
@@ -26,6 +27,7 @@ from .models import (
     SteeringMember,
 )
 from .services import (
+    DECISION_KIND,
     SponsorshipError,
     SponsorshipRefused,
     _inspections_follow,
@@ -63,6 +65,10 @@ def assignment_decision_create(
             "province": province.name,
             "number": number,
         }
+    elif refusal := register_refusal(
+        province_id=province.pk, number=number, day=day, kind=DECISION_KIND
+    ):
+        errors["number"] = refusal
     if not issuer.strip():
         errors["issuer"] = _("Cơ quan ban hành: không được để trống.")
     if errors:

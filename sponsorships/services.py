@@ -23,6 +23,7 @@ from criteria.models import CriterionResult, Evaluation
 from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range, decimal_fits
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify, withdraw
+from ntm_portal.registers import Held, register_refusal
 from ntm_portal.security import security_log
 from ntm_portal.text import format_number, lower_first, parse_day, parse_decimal
 from ntm_portal.uploads import UploadRejected, accept_upload, store_with_file
@@ -49,6 +50,24 @@ from .transfers import (
     TransferRow,
     transfer_plan,
 )
+
+# What an assignment decision is in its province's register (ntm_portal.registers).
+DECISION_KIND = "assignment_decision"
+
+
+def decisions_in_register(province_id: int, year: int):
+    """The assignment decisions (transfers' included) a province typed in for a year."""
+    rows = AssignmentDecision.objects.filter(province_id=province_id, date__year=year)
+    for number, day in rows.values_list("number", "date"):
+        yield (
+            number,
+            Held(
+                DECISION_KIND,
+                day,
+                _("quyết định %(number)s ngày %(date)s về phân công đỡ đầu, phụ trách")
+                % {"number": number, "date": f"{day:%d/%m/%Y}"},
+            ),
+        )
 
 
 class SponsorshipError(Exception):
@@ -1097,6 +1116,12 @@ def _transfer_decision_fields(
         errors["date"] = _("Ngày quyết định: từ 01/07/2025 đến hôm nay (%(today)s).") % {
             "today": f"{today:%d/%m/%Y}"
         }
+    elif "number" not in errors and (
+        refusal := register_refusal(
+            province_id=province.pk, number=number, day=when, kind=DECISION_KIND
+        )
+    ):
+        errors["number"] = refusal
     if len(issuer) > 200:
         errors["issuer"] = _("Cơ quan ban hành: tối đa 200 ký tự.")
     return {

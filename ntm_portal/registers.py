@@ -1,0 +1,73 @@
+"""Decision numbers typed by hand, held against the issuer's register (Nghị định 30/2020: a number
+is the document's order in its issuer's register for the year; one register per People's
+Committee).
+
+A province's People's Committee numbers everything it issues from one register a year: the
+documents the portal issues (reports), and the decisions an office types in from paper —
+assignments and transfers (sponsorships), commune groups, recognitions and inheritance decisions
+(criteria). Each app registers what holds numbers of the province's register
+(`register_number_holder`, as Django's admin registers models), and every door that takes a
+typed number asks `register_refusal` before writing: a number the register already gave to
+another decision that year is refused, naming that decision.
+
+One decision may be typed in more than once (a recognition decision lists several xã; a
+transfer's decision carries many assignments): a holder of the same kind and the same date is
+that decision, not another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+LEADING_NUMBER = re.compile(r"\s*0*(\d{1,6})\b")
+
+
+@dataclass(frozen=True)
+class Held:
+    """One entry of a register that holds a number: what it is, of what kind, on what day."""
+
+    kind: str
+    day: date | None
+    label: str
+
+
+# (province_id, year) → every entry of that year's register the app holds, with its number.
+NumberHolder = Callable[[int, int], Iterable[tuple[str, Held]]]
+_holders: list[NumberHolder] = []
+
+
+def register_number_holder(holder: NumberHolder) -> None:
+    """`holder(province_id, year)` yields (number as written, Held) for what the app keeps of
+    that province's People's Committee's register in that year."""
+    if holder not in _holders:
+        _holders.append(holder)
+
+
+def leading_number(written: str) -> int | None:
+    """The register number a decision's number starts with ("2951/QĐ-UBND" → 2951), or None."""
+    match = LEADING_NUMBER.match(written or "")
+    return int(match.group(1)) if match else None
+
+
+def register_refusal(*, province_id: int, number: str, day: date | None, kind: str) -> str:
+    """Why `number` of a `kind` decision dated `day` cannot be the province's People's
+    Committee's ("" when it can): the register gave that number to another decision that year."""
+    wanted = leading_number(number)
+    if wanted is None or day is None:
+        return ""
+    for holder in _holders:
+        for written, held in holder(province_id, day.year):
+            if leading_number(written) != wanted:
+                continue
+            if held.kind == kind and held.day == day:
+                continue  # the same decision, typed in again for another commune or assignment
+            return _(
+                "Số quyết định: số %(number)s năm %(year)s trong sổ đăng ký của Ủy ban nhân dân "
+                "tỉnh đã dùng cho %(holder)s."
+            ) % {"number": wanted, "year": day.year, "holder": held.label}
+    return ""

@@ -1,0 +1,127 @@
+"""A decision number typed by hand is held against the People's Committee's register (one a year,
+Nghị định 30/2020): a number it already gave to another decision that year is refused, naming
+that decision, at every door that takes one; the same decision typed in again is not another."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from criteria.models import CommuneGroupDecision, Recognition
+from criteria.recognition import CaseRejected, recognition_record
+from criteria.services import GroupDecisionRejected, commune_groups_decide
+from sponsorships.decisions import assignment_decision_create
+from sponsorships.models import AssignmentDecision
+from sponsorships.services import (
+    SponsorshipRefused,
+    TransferChoices,
+    TransferRefused,
+    assignments_transfer,
+)
+
+from .factories import UserFactory
+
+HELD = "trong sổ đăng ký của Ủy ban nhân dân tỉnh đã dùng cho quyết định 2951/QĐ-UBND ngày"
+
+
+@pytest.fixture
+def recognised(world, personas):
+    """The province's People's Committee recognised Xã a1 by 2951/QĐ-UBND on 05/08/2024."""
+    return recognition_record(
+        commune=world.commune_a1,
+        level=Recognition.Level.NTM,
+        number="2951/QĐ-UBND",
+        day=date(2024, 8, 5),
+        signer="",
+        actor=personas["province"],
+    )
+
+
+def test_an_assignment_decision_cannot_take_a_number_the_register_gave(
+    client, world, personas, recognised
+):
+    with pytest.raises(SponsorshipRefused) as refused:
+        assignment_decision_create(
+            province=world.province_a,
+            number="2951/QĐ-UBND",
+            day=date(2024, 9, 1),
+            issuer="UBND tỉnh",
+            subject="Phân công",
+            actor=personas["province"],
+        )
+    assert HELD in refused.value.errors["number"]
+    assert "công nhận xã đạt chuẩn" in refused.value.errors["number"]
+    # The page says it under the field, and writes nothing.
+    client.force_login(personas["province"])
+    page = client.post(
+        reverse("sponsorships:decision_list", args=[world.province_a.pk]),
+        {"number": "2951/QĐ-UBND", "date": "01/09/2024", "issuer": "UBND", "subject": "PC"},
+    )
+    assert HELD in page.content.decode()
+    assert not AssignmentDecision.objects.exists()
+    # Another year's register has its own 2951.
+    assignment_decision_create(
+        province=world.province_a,
+        number="2951/QĐ-UBND",
+        day=date(2025, 1, 6),
+        issuer="UBND tỉnh",
+        subject="Phân công",
+        actor=personas["province"],
+    )
+
+
+def test_one_recognition_decision_names_several_communes(world, personas, recognised):
+    again = recognition_record(
+        commune=world.commune_a3,
+        level=Recognition.Level.NTM,
+        number="2951/QĐ-UBND",
+        day=date(2024, 8, 5),
+        signer="",
+        actor=personas["province"],
+    )
+    assert again.decision_number == recognised.decision_number
+    # The same number on another day is another decision.
+    with pytest.raises(CaseRejected) as refused:
+        recognition_record(
+            commune=world.commune_a2,
+            level=Recognition.Level.NTM,
+            number="2951/QĐ-UBND",
+            day=date(2024, 9, 5),
+            signer="",
+            actor=personas["province"],
+        )
+    assert HELD in str(refused.value.errors)
+
+
+def test_groups_and_transfers_of_today_hold_to_the_register(world, reorganised):
+    office = UserFactory(role="province", province=reorganised.province)
+    commune_groups_decide(
+        province=reorganised.province,
+        number="15/QĐ-UBND",
+        day=date(2026, 2, 20),
+        groups={reorganised.lia.pk: 1},
+        actor=office,
+    )
+    with pytest.raises(TransferRefused) as refused:
+        assignments_transfer(
+            province=reorganised.province,
+            number="15/QĐ-UBND",
+            day="01/03/2026",
+            issuer="",
+            choices=TransferChoices(),
+            actor=office,
+        )
+    assert "quyết định 15/QĐ-UBND ngày 20/02/2026 về phân nhóm xã" in refused.value.errors["number"]
+    assert not AssignmentDecision.objects.exists()
+    with pytest.raises(GroupDecisionRejected) as refused:
+        commune_groups_decide(
+            province=reorganised.province,
+            number="0015/QĐ-UBND",
+            day=date(2026, 3, 2),
+            groups={reorganised.ai_tu.pk: 2},
+            actor=office,
+        )
+    assert "đã dùng cho quyết định 15/QĐ-UBND" in str(refused.value.errors)
+    assert CommuneGroupDecision.objects.count() == 1
