@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.render_pending_documents",
         "schedule": timedelta(minutes=10),
     },
+    "process-pending-boundaries": {
+        "task": "reports.tasks.process_pending_boundaries",
+        "schedule": timedelta(minutes=10),
+    },
     "send-pending-emails": {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),
