@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.plan_period_documents",
         "schedule": crontab(hour=6, minute=30),
     },
+    "process-pending-boundaries": {
+        "task": "reports.tasks.process_pending_boundaries",
+        "schedule": timedelta(minutes=10),
+    },
     "send-pending-emails": {
         "task": "ntm_portal.tasks.send_pending_emails",
         "schedule": timedelta(minutes=5),
@@ -405,8 +409,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["ntm_portal.api_tokens.PortalRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bounded in depth and number length (a 400, not a RecursionError's 500).
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "ntm_portal.jsonsafe.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -4,33 +4,53 @@ with the reason and nothing stored.
 GeoJSON FeatureCollection in longitude/latitude (WGS 84), one feature per commune with its
 official code in `properties.code` (or `ma_xa`), Polygon or MultiPolygon. No open source can
 be bundled for communes, so each province brings its own.
+
+Two steps, so that no file holds a web worker: the request refuses at once what is cheap to see
+(more than MAX_UPLOAD_BYTES, more than MAX_VERTICES points counted on the bytes before any
+parsing, JSON too deep or with absurd numbers — ntm_portal/jsonsafe.py —, unknown or repeated
+codes, more than MAX_FEATURE_VERTICES points in one commune) and stores the file as a pending
+CommuneBoundaryUpload; the Celery worker builds the shapes (shapely), checks, simplifies and
+projects them, and records the upload as done or failed with its reasons, shown on the page.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import logging
 import math
+from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from communes.models import Province
+from ntm_portal import jsonsafe
 from ntm_portal.models import User
+from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.security import security_log
+from ntm_portal.text import format_number
+from ntm_portal.uploads import UploadRejected, store_with_file
 
 from .geometry import to_path
-from .models import CommuneBoundarySet
+from .models import CommuneBoundarySet, CommuneBoundaryUpload
 from .public import public_page_forget
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FEATURES = 2000
+# Points in a file and in one commune: what the worker simplifies in a few seconds and a few tens
+# of MB. A commune drawn 600 units wide needs a few hundred; survey-grade files are simplified
+# first (the message says how).
+MAX_VERTICES = 250_000
+MAX_FEATURE_VERTICES = 50_000
 MAX_STORED_BYTES = 600 * 1024
 SIZE = 600  # the longer side of the drawing, in SVG units
 CODE_KEYS = ("code", "ma_xa", "ma")
 LISTED = 10  # codes named in one message
+logger = logging.getLogger(__name__)
 
 
 class BoundariesRejected(ValueError):
@@ -49,21 +69,63 @@ def _codes(items) -> str:
     )
 
 
-def boundaries_check(*, province: Province, upload) -> dict:
-    """What would be stored for this file: {"width", "height", "paths", …}; BoundariesRejected
-    otherwise."""
+def upload_bytes(upload) -> bytes:
+    """The file's bytes, read at most once past the limit: refused when missing or too big."""
     if upload is None:
         raise BoundariesRejected([_("Tệp ranh giới: hãy chọn một tệp GeoJSON.")])
+    too_big = BoundariesRejected(
+        [_("Tệp ranh giới quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}]
+    )
     if upload.size > MAX_UPLOAD_BYTES:
-        raise BoundariesRejected(
-            [_("Tệp ranh giới quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}]
-        )
+        raise too_big
     raw = upload.read(MAX_UPLOAD_BYTES + 1)
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise too_big
+    return raw
+
+
+def _positions(coordinates) -> int:
+    """The points of a geometry's coordinates, counted on the JSON (no shape is built)."""
+    count, stack = 0, [coordinates]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            if item and not isinstance(item[0], list):
+                count += 1
+            else:
+                stack.extend(item)
+    return count
+
+
+def boundaries_read(*, province: Province, raw: bytes) -> dict[str, dict]:
+    """The file's geometries by commune code, as JSON, checked for everything that needs no
+    shape built: fast enough for the request (the vertex ceiling is counted on the bytes, before
+    the JSON is parsed). BoundariesRejected otherwise."""
+    # Every point is an array, so the "[" of the file bound its points from above; counted on
+    # the bytes, a file of a million points is refused in milliseconds, before any parsing.
+    arrays = raw.count(b"[")
+    if arrays > MAX_VERTICES:
         raise BoundariesRejected(
-            [_("Tệp ranh giới không phải GeoJSON (JSON, mã hóa UTF-8) đọc được.")]
+            [
+                _(
+                    "Tệp ranh giới quá chi tiết: khoảng %(count)s đỉnh (geometry.coordinates), "
+                    "tối đa %(limit)s đỉnh cho cả tệp. Hãy đơn giản hóa ranh giới (ví dụ QGIS: "
+                    "Vector › Geometry Tools › Simplify) rồi tải lên lại."
+                )
+                % {
+                    "count": format_number(Decimal(arrays)),
+                    "limit": format_number(Decimal(MAX_VERTICES)),
+                }
+            ]
+        )
+    try:
+        data = jsonsafe.loads(raw)
+    except jsonsafe.JSONRefused as error:
+        raise BoundariesRejected(
+            [
+                _("Tệp ranh giới không phải GeoJSON (JSON, mã hóa UTF-8) đọc được: %(reason)s")
+                % {"reason": error}
+            ]
         ) from None
     features = data.get("features") if isinstance(data, dict) else None
     if (
@@ -79,8 +141,8 @@ def boundaries_check(*, province: Province, upload) -> dict:
             [_("Tệp ranh giới có quá nhiều đối tượng: tối đa %(count)s.") % {"count": MAX_FEATURES}]
         )
     known = dict(province.communes.values_list("code", "name"))
-    geometries, errors = {}, []
-    unknown, doubled, invalid, missing_code, outside = set(), set(), [], 0, set()
+    geometries: dict[str, dict] = {}
+    unknown, doubled, invalid, missing_code = set(), set(), [], 0
     for feature in features:
         properties = feature.get("properties") if isinstance(feature, dict) else None
         code = next(
@@ -109,6 +171,44 @@ def boundaries_check(*, province: Province, upload) -> dict:
         ):
             invalid.append(_("%(code)s: không phải Polygon hay MultiPolygon") % {"code": code})
             continue
+        points = _positions(geometry.get("coordinates"))
+        if points > MAX_FEATURE_VERTICES:
+            invalid.append(
+                _("%(code)s: %(count)s đỉnh (geometry.coordinates), tối đa %(limit)s đỉnh một xã")
+                % {
+                    "code": code,
+                    "count": format_number(Decimal(points)),
+                    "limit": format_number(Decimal(MAX_FEATURE_VERTICES)),
+                }
+            )
+            continue
+        geometries[code] = geometry
+    errors = []
+    if missing_code:
+        errors.append(
+            _("%(count)s đối tượng không có mã xã (properties.code).") % {"count": missing_code}
+        )
+    if unknown:
+        errors.append(
+            _("Mã xã không thuộc %(province)s: %(codes)s.")
+            % {"province": province.name, "codes": _codes(unknown)}
+        )
+    if doubled:
+        errors.append(_("Mã xã xuất hiện hai lần: %(codes)s.") % {"codes": _codes(doubled)})
+    if invalid:
+        errors.append(
+            _("Hình không dùng được: %(items)s.") % {"items": "; ".join(invalid[:LISTED])}
+        )
+    if errors:
+        raise BoundariesRejected(errors)
+    return geometries
+
+
+def boundaries_check(*, province: Province, raw: bytes) -> dict:
+    """What would be stored for this file: {"width", "height", "paths", …}; BoundariesRejected
+    otherwise. Builds and simplifies the shapes: the worker's part (bounded by boundaries_read)."""
+    shapes, invalid, outside = {}, [], set()
+    for code, geometry in boundaries_read(province=province, raw=raw).items():
         try:
             parsed = shape(geometry)
         except Exception:  # shapely's own errors for malformed coordinates (of any kind)
@@ -125,18 +225,8 @@ def boundaries_check(*, province: Province, upload) -> dict:
         if not (min_x >= 100 and max_x <= 120 and min_y >= 5 and max_y <= 25):
             outside.add(code)
             continue
-        geometries[code] = parsed
-    if missing_code:
-        errors.append(
-            _("%(count)s đối tượng không có mã xã (properties.code).") % {"count": missing_code}
-        )
-    if unknown:
-        errors.append(
-            _("Mã xã không thuộc %(province)s: %(codes)s.")
-            % {"province": province.name, "codes": _codes(unknown)}
-        )
-    if doubled:
-        errors.append(_("Mã xã xuất hiện hai lần: %(codes)s.") % {"codes": _codes(doubled)})
+        shapes[code] = parsed
+    errors = []
     if invalid:
         errors.append(
             _("Hình không dùng được: %(items)s.") % {"items": "; ".join(invalid[:LISTED])}
@@ -148,7 +238,7 @@ def boundaries_check(*, province: Province, upload) -> dict:
         )
     if errors:
         raise BoundariesRejected(errors)
-    return _drawing(geometries) | {"sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)}
+    return _drawing(shapes) | {"sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)}
 
 
 def _drawing(geometries: dict) -> dict:
@@ -181,22 +271,78 @@ def _drawing(geometries: dict) -> dict:
 
 
 @transaction.atomic
-def commune_boundaries_upload(*, province: Province, upload, actor: User) -> CommuneBoundarySet:
-    """Check the file and replace the province's boundaries with it, or refuse and keep the old."""
-    drawing = boundaries_check(province=province, upload=upload)
-    boundaries, _created = CommuneBoundarySet.objects.update_or_create(
+def commune_boundaries_upload(*, province: Province, upload, actor: User) -> CommuneBoundaryUpload:
+    """Take the file for the worker, or refuse it at once for what is cheap to see (size, points,
+    JSON, codes); the province's boundaries stay as they are until the worker has checked it."""
+    raw = upload_bytes(upload)
+    boundaries_read(province=province, raw=raw)
+    received = CommuneBoundaryUpload(
         province=province,
-        defaults={
-            **drawing,
-            "original_name": (getattr(upload, "name", "") or "")[:200],
-            "uploaded_by": actor,
-        },
+        original_name=(getattr(upload, "name", "") or "")[:200],
+        size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        uploaded_by=actor,
     )
-    security_log.info(
-        "Commune boundaries of province %s replaced (%s communes) by user=%s",
-        province.pk,
-        len(drawing["paths"]),
-        actor.pk,
-    )
-    transaction.on_commit(lambda: public_page_forget(province.pk))
-    return boundaries
+    try:
+        store_with_file(received, "file", "ranh-gioi.geojson", ContentFile(raw))
+    except UploadRejected as error:
+        raise BoundariesRejected([str(error)]) from None
+    enqueue_after_commit("reports.tasks.process_commune_boundaries", [received.pk])
+    return received
+
+
+def commune_boundaries_process(*, upload_id: int) -> CommuneBoundaryUpload | None:
+    """The worker's part: check, simplify and project the file, then replace the province's
+    boundaries with it, or record why not and keep the old. A processed upload is left alone
+    (safe to run twice); None for an upload that is gone."""
+    with transaction.atomic():
+        received = (
+            CommuneBoundaryUpload.objects.select_for_update()
+            .select_related("province", "uploaded_by")
+            .filter(pk=upload_id)
+            .first()
+        )
+        if received is None or received.status != CommuneBoundaryUpload.Status.PENDING:
+            return received
+        province = received.province
+        try:
+            with received.file.open("rb") as file:
+                raw = file.read(MAX_UPLOAD_BYTES + 1)
+            drawing = boundaries_check(province=province, raw=raw)
+        except FileNotFoundError:
+            received.status = CommuneBoundaryUpload.Status.FAILED
+            received.errors = [_("Tệp ranh giới không còn trên máy chủ: hãy tải lên lại.")]
+        except BoundariesRejected as error:
+            received.status = CommuneBoundaryUpload.Status.FAILED
+            received.errors = error.messages
+        else:
+            CommuneBoundarySet.objects.update_or_create(
+                province=province,
+                defaults={
+                    **drawing,
+                    "original_name": received.original_name,
+                    "uploaded_by": received.uploaded_by,
+                },
+            )
+            received.status, received.errors = CommuneBoundaryUpload.Status.DONE, []
+            security_log.info(
+                "Commune boundaries of province %s replaced (%s communes) by user=%s",
+                province.pk,
+                len(drawing["paths"]),
+                received.uploaded_by_id,
+            )
+            transaction.on_commit(lambda: public_page_forget(province.pk))
+        received.processed_at = timezone.now()
+        stored, received.file = received.file.name, ""
+        received.save(update_fields=["status", "errors", "processed_at", "file"])
+        # The drawing (or the reasons) is what is kept; the raw file goes once that is saved.
+        transaction.on_commit(lambda: _remove_file(received.file.storage, stored))
+    return received
+
+
+def _remove_file(storage, name: str) -> None:
+    try:
+        if name and storage.exists(name):
+            storage.delete(name)
+    except OSError:
+        logger.warning("Could not remove the processed boundary file %s", name)

@@ -653,3 +653,41 @@ class CommuneBoundarySet(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.province}: {len(self.paths)}"
+
+
+def boundary_upload_path(instance: CommuneBoundaryUpload, filename: str) -> str:
+    return f"boundaries/{instance.province_id}/{uuid.uuid4().hex}.geojson"
+
+
+class CommuneBoundaryUpload(ChoiceLabels, models.Model):
+    """A boundary file the office sent, waiting for the worker to check, simplify and project it
+    (reports/boundaries.py): the settings page shows its status, and its refusal reasons."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang xử lý")
+        DONE = "done", _("Đã lưu")
+        FAILED = "failed", _("Không dùng được")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.CASCADE, related_name="boundary_uploads"
+    )
+    # Removed once processed: the drawing is what is kept.
+    file = models.FileField(upload_to=boundary_upload_path, max_length=200, blank=True)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    errors = models.JSONField(default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp ranh giới xã")
+        verbose_name_plural = _("tệp ranh giới xã")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.province}: {self.original_name} ({self.status})"

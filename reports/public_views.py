@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from .access import get_public_province_or_404, get_publishable_province_or_404
 from .boundaries import BoundariesRejected, commune_boundaries_upload
-from .models import CommuneBoundarySet, PublicProvincePage
+from .models import CommuneBoundarySet, CommuneBoundaryUpload, PublicProvincePage
 from .public import CACHE_SECONDS, public_page, public_page_publish
 
 
@@ -49,7 +49,7 @@ def province_settings(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("public:province_settings", pk=province.pk)
         if action == "boundaries":
             try:
-                boundaries = commune_boundaries_upload(
+                commune_boundaries_upload(
                     province=province, upload=request.FILES.get("file"), actor=request.user
                 )
             except BoundariesRejected as error:
@@ -57,14 +57,18 @@ def province_settings(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Đã lưu ranh giới của %(count)s xã.") % {"count": len(boundaries.paths)},
+                    _(
+                        "Đã nhận tệp ranh giới: máy chủ đang kiểm tra và đơn giản hóa, kết quả "
+                        "hiện ở mục Ranh giới xã."
+                    ),
                 )
                 return redirect("public:province_settings", pk=province.pk)
         else:
             errors = [_("Thao tác không hợp lệ.")]
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    boundaries = CommuneBoundarySet.objects.filter(province=province).defer("paths").first()
+    boundaries = CommuneBoundarySet.objects.filter(province=province).first()
+    latest_upload = CommuneBoundaryUpload.objects.filter(province=province).first()
     return render(
         request,
         "public/province_settings.html",
@@ -72,6 +76,7 @@ def province_settings(request: HttpRequest, pk: int) -> HttpResponse:
             "province": province,
             "page": page,
             "boundaries": boundaries,
+            "latest_upload": latest_upload,
             "errors": errors,
             "xa_count": province.communes.xa().count(),
         },

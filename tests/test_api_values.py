@@ -256,3 +256,32 @@ def test_not_json_is_a_json_error(client, world, keys):
     xml = client.put(url, "<a/>", content_type="application/xml", **auth(keys["commune"]))
     assert xml.status_code == 415
     assert xml.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"version": 1, "values": ' + "[" * 100_000 + "]" * 100_000 + "}", "lồng nhau quá sâu"),
+        (
+            '{"version": 1, "values": [{"indicator": ' + "9" * 5000 + ', "value": "Đạt"}]}',
+            "một số dài 5000 chữ số: tối đa 100 chữ số",
+        ),
+        ('{"version": 1e999, "values": []}', "một số quá lớn"),
+    ],
+    ids=["deep", "huge-integer", "infinite"],
+)
+def test_deep_json_or_huge_numbers_are_a_vietnamese_400_and_nothing_written(
+    client, world, keys, body, message
+):
+    evaluation = world.evaluation_a1
+    before = _written(evaluation)
+    response = client.put(
+        reverse("api:evaluation_values", args=[evaluation.pk]),
+        body,
+        content_type="application/json",
+        **auth(keys["commune"]),
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert message in response.json()["detail"]
+    assert _written(evaluation) == before

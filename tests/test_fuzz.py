@@ -8,7 +8,8 @@ fuzzed too. For each pattern and role: well-formed ids of the role's own and of 
 huge, zero and out-of-range numbers in the path; then, on the pattern's first object, query
 strings and POST bodies (with a valid CSRF token, and once forged without one) in which every
 known parameter is empty, huge, negative, a date out of range, unicode, a NUL, a formula, long,
-or repeated. Then every POST form the pages rendered for the role is sent back with each field
+or repeated; the API's patterns also get JSON bodies nested 100,000 deep or holding a
+5,000-digit number, and every file field files that only look like what they claim. Then every POST form the pages rendered for the role is sent back with each field
 in turn set to a hostile value (the others as rendered, so the value reaches the code that
 parses it), and every page is opened again, so that what a form stored cannot break a page
 later. A request that is refused (403, 404, 405, 429, or sent to a login page) must not write a
@@ -26,6 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -50,6 +52,7 @@ from sponsorships.models import Agency, Inspection, InspectionAttachment
 from sponsorships.services import report_start
 
 from .conftest import PDF_BYTES, PERSONAS
+from .hostile_files import hostile_files
 from .roster_files import workbook_bytes
 from .test_access_matrix import MATRIX
 
@@ -115,6 +118,14 @@ EVERY_PARAMETER = [
     "Bà Tầng 🌾 <script>alert(1)</script>",
     "\x00",
     "x" * 5000,
+]
+# JSON bodies for the patterns that read one (the API's): nested past Python's recursion limit,
+# a number past its int-string limit, not-numbers.
+HOSTILE_JSON = [
+    "[" * 100_000 + "]" * 100_000,
+    '{"version": 1, "values": ' + '{"a": ' * 5000 + "1" + "}" * 5000 + "}",
+    '{"version": 1, "values": [{"indicator": ' + "9" * 5000 + ', "value": "1"}]}',
+    '{"version": 1e999, "values": [{"indicator": NaN, "value": Infinity}]}',
 ]
 # Each tried in one field of a form, the others as the page rendered them.
 ONE_FIELD = ["", "-1", "99999999999999999999999", "31/12/9999", "\x00", "x" * 5000]
@@ -231,8 +242,21 @@ def dynamic_prefixes() -> list[str]:
     return sorted(found)
 
 
+@cache
+def _hostile_uploads() -> dict[str, bytes]:
+    """Files whose first bytes pass (tests/hostile_files.py), and JSON Python's parser fails on."""
+    found = {name: content for name, (content, _reason) in hostile_files().items()}
+    found["ranh-gioi.geojson"] = b'{"type": "FeatureCollection", "features": ' + b"[" * 100_000
+    found["ma-xa.geojson"] = (
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        b'{"code": ' + b"7" * 5000 + b'}, "geometry": null}]}'
+    )
+    return found
+
+
 def upload_files() -> list[SimpleUploadedFile]:
     return [
+        *(SimpleUploadedFile(name, content) for name, content in _hostile_uploads().items()),
         SimpleUploadedFile("bien-ban.pdf", b"not a pdf at all"),
         SimpleUploadedFile("rong.pdf", b""),
         SimpleUploadedFile("../../" + "a" * 300 + ".pdf", PDF_BYTES),
@@ -393,14 +417,25 @@ class Fuzzer:
             self.sign_in()
         return response
 
-    def _send(self, method: str, path: str, data, label: str):
+    def send_json(self, method: str, path: str, body: str, label: str):
+        """A JSON body, with the CSRF header a signed-in browser's script would send."""
+        return self._send(
+            method,
+            path,
+            body,
+            label,
+            content_type="application/json",
+            HTTP_X_CSRFTOKEN=TOKEN,
+        )
+
+    def _send(self, method: str, path: str, data, label: str, **extra):
         """One request inside a savepoint, so that a failed query cannot poison the next."""
         self.requests += 1
         response = None
         try:
             with transaction.atomic():
                 before = write_counter()
-                response = getattr(self.client, method)(path, data)
+                response = getattr(self.client, method)(path, data, **extra)
                 if hasattr(response, "streaming_content"):
                     b"".join(response.streaming_content)
                 if response.status_code >= 500:
@@ -687,4 +722,8 @@ def fuzz_route(fuzzer: Fuzzer, route: Route, fuzz: FuzzWorld, names: list[str]) 
             fuzzer.get(main, query, label)
     for label, body in bodies:
         fuzzer.post(main, body, label)
+    if main.startswith("/api/"):
+        for index, body in enumerate(HOSTILE_JSON):
+            for method in ("put", "post", "patch"):
+                fuzzer.send_json(method, main, body, f"hostile JSON {index}")
     return [] if admin_site or page is None else forms_on(page, main)

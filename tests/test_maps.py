@@ -8,15 +8,17 @@ import io
 import json
 import re
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from reports import boundaries
+from reports import boundaries, tasks
+from reports.boundaries import commune_boundaries_process
 from reports.boundaries_vendoring import TableError, build, check_table
 from reports.charts import MAP_NO_DATA, Area, choropleth, map_colour
-from reports.models import CommuneBoundarySet
+from reports.models import CommuneBoundarySet, CommuneBoundaryUpload
 
 from .boundary_files import BOW_TIE, collection, communes_file, feature, square, upload
 
@@ -177,10 +179,18 @@ def test_the_national_dashboard_has_the_province_map_and_its_table(client, world
 
 
 def _post(client, world, data, name="ranh-gioi.geojson"):
-    return client.post(
-        reverse("public:province_settings", args=[world.province_a.pk]),
-        {"action": "boundaries", "file": upload(data, name)},
+    """The office's upload, then the worker's part (run here, as the worker would, for the
+    uploads still pending); `.page` is the settings page once the worker is done."""
+    url = reverse("public:province_settings", args=[world.province_a.pk])
+    response = client.post(url, {"action": "boundaries", "file": upload(data, name)})
+    for pending in CommuneBoundaryUpload.objects.filter(status="pending"):
+        commune_boundaries_process(upload_id=pending.pk)
+    response.page = (
+        client.get(url).content.decode()
+        if response.status_code == 302
+        else response.content.decode()
     )
+    return response
 
 
 def _communes(world):
@@ -249,8 +259,8 @@ def test_bad_geojson_is_refused_with_a_clear_message_and_nothing_stored(
         content = named[content]
     client.force_login(personas["province"])
     response = _post(client, world, content)
-    assert response.status_code == 200
-    assert message in response.content.decode().replace("&#x27;", "'")
+    # Refused in the request when cheap to see, else by the worker: shown on the page either way.
+    assert message in response.page.replace("&#x27;", "'")
     assert not CommuneBoundarySet.objects.exists()
 
 
@@ -262,11 +272,11 @@ def test_a_file_too_big_or_too_detailed_is_refused_and_the_old_boundaries_kept(
     kept = CommuneBoundarySet.objects.get().paths
     monkeypatch.setattr(boundaries, "MAX_UPLOAD_BYTES", 1000)
     response = _post(client, world, communes_file(_communes(world)) | {"padding": "x" * 2000})
-    assert "quá lớn: tối đa" in response.content.decode()
+    assert "quá lớn: tối đa" in response.page
     monkeypatch.setattr(boundaries, "MAX_UPLOAD_BYTES", 10 * 2**20)
     monkeypatch.setattr(boundaries, "MAX_STORED_BYTES", 10)
     response = _post(client, world, communes_file(_communes(world)))
-    assert "quá chi tiết" in response.content.decode()
+    assert "quá chi tiết" in response.page
     assert CommuneBoundarySet.objects.get().paths == kept
 
 
@@ -313,3 +323,109 @@ def test_the_same_map_goes_into_a_pdf_with_its_table(tmp_path):
 
     for share in (75, 0):
         assert rgb(map_colour(share)) in colours, share
+
+
+def _million_points_file(code: str) -> bytes:
+    """One polygon of 1,000,000 points, about 9 MB: under the size limit, far over the points'."""
+    steps = ",".join(f"[10{i % 10},16]" for i in range(999_999))
+    text = (
+        f'{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"{code}"}},'
+        f'"geometry":{{"type":"Polygon","coordinates":[[{steps},[100,16]]]}}}}]}}'
+    )
+    return text.encode()
+
+
+def test_a_million_points_are_refused_before_parsing_fast_and_nothing_is_written(
+    client, world, personas
+):
+    content = _million_points_file(world.commune_a1.code)
+    assert boundaries.MAX_VERTICES < 1_000_000
+    assert len(content) < boundaries.MAX_UPLOAD_BYTES
+    client.force_login(personas["province"])
+    started = time.perf_counter()
+    response = client.post(
+        reverse("public:province_settings", args=[world.province_a.pk]),
+        {"action": "boundaries", "file": upload(content)},
+    )
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "quá chi tiết: khoảng 1.000.003 đỉnh (geometry.coordinates)" in page
+    assert "tối đa 250.000 đỉnh cho cả tệp" in page
+    assert elapsed < 2, elapsed  # the web worker was held 32 s before
+    assert not CommuneBoundaryUpload.objects.exists()
+    assert not CommuneBoundarySet.objects.exists()
+
+
+def test_one_commune_with_too_many_points_is_named(client, world, personas, monkeypatch):
+    monkeypatch.setattr(boundaries, "MAX_FEATURE_VERTICES", 4)
+    client.force_login(personas["province"])
+    response = _post(client, world, communes_file(_communes(world)))
+    assert response.status_code == 200
+    assert f"{world.commune_a1.code}: 5 đỉnh (geometry.coordinates), tối đa 4 đỉnh một xã" in (
+        response.page
+    )
+    assert not CommuneBoundaryUpload.objects.exists()
+
+
+def test_the_shapes_are_built_by_the_worker_with_a_status_on_the_page(client, world, personas):
+    client.force_login(personas["province"])
+    url = reverse("public:province_settings", args=[world.province_a.pk])
+    response = client.post(
+        url, {"action": "boundaries", "file": upload(communes_file(_communes(world)))}
+    )
+    assert response.status_code == 302
+    received = CommuneBoundaryUpload.objects.get()
+    assert received.status == "pending"
+    assert received.file
+    assert not CommuneBoundarySet.objects.exists()  # nothing built in the request
+    page = client.get(url).content.decode()
+    assert "Đang xử lý" in page
+    assert "trang tự cập nhật" in page
+    assert tasks.process_commune_boundaries(received.pk) == "done"
+    assert tasks.process_commune_boundaries(received.pk) == "done"  # twice: left alone
+    received.refresh_from_db()
+    assert not received.file  # the drawing is kept, the raw file is not
+    assert set(CommuneBoundarySet.objects.get().paths) == {c.code for c in _communes(world)}
+    assert "Đã lưu" in client.get(url).content.decode()
+    # A file the worker refuses keeps the boundaries, and the page says why.
+    client.post(
+        url,
+        {
+            "action": "boundaries",
+            "file": upload(collection([feature(world.commune_a1.code, BOW_TIE)])),
+        },
+    )
+    refused = CommuneBoundaryUpload.objects.first()
+    assert tasks.process_commune_boundaries(refused.pk) == "failed"
+    page = client.get(url).content.decode()
+    assert "Không dùng được" in page
+    assert "hình không hợp lệ (Self-intersection" in page
+    assert len(CommuneBoundarySet.objects.get().paths) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"type":"FeatureCollection","features":' + b"[" * 100_000, "lồng nhau quá sâu"),
+        ("huge-code", "một số dài 5000 chữ số: tối đa 100 chữ số"),
+    ],
+    ids=["deep", "huge-number"],
+)
+def test_deep_json_or_a_huge_number_is_refused_in_vietnamese_and_nothing_written(
+    client, world, personas, content, message
+):
+    if content == "huge-code":
+        content = (
+            b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":'
+            + b"7" * 5000
+            + b'},"geometry":{"type":"Polygon","coordinates":[[[106.8,16.7],[106.9,16.7],'
+            b"[106.9,16.8],[106.8,16.7]]]}}]}"
+        )
+    client.force_login(personas["province"])
+    response = _post(client, world, content)
+    assert response.status_code == 200
+    assert "Tệp ranh giới không phải GeoJSON" in response.page
+    assert message in response.page
+    assert not CommuneBoundaryUpload.objects.exists()
+    assert not CommuneBoundarySet.objects.exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from criteria.standings import standings_refresh
-from reports.boundaries import commune_boundaries_upload
+from reports.boundaries import commune_boundaries_process, commune_boundaries_upload
 from reports.models import PublicProvincePage
 
 from .api_helpers import add_foreign_and_own
@@ -39,11 +39,12 @@ def test_a_resident_reads_the_public_page_on_a_phone(live_server, world, persona
     add_foreign_and_own(world)
     standings_refresh()
     communes = [world.commune_a1, world.commune_a2, world.commune_a3]
-    commune_boundaries_upload(
+    received = commune_boundaries_upload(
         province=world.province_a,
         upload=upload(communes_file(communes)),
         actor=personas["province"],
     )
+    commune_boundaries_process(upload_id=received.pk)
     PublicProvincePage.objects.create(province=world.province_a, is_published=True)
     shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
 
