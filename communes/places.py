@@ -149,6 +149,8 @@ class Places:
         self._province_key = {unit.pk: name_key(unit.name) for unit in self.provinces}
         self._successors: dict[int, list[int]] | None = None
         self._not_found: dict[tuple, str] = {}
+        self._described: dict[tuple, str] = {}
+        self._provinces_written: dict[tuple, Unit | NotMatched | None] = {}
         self._index_provinces = self._index(self.provinces)
         self._index_districts = self._index(self.districts)
         self._index_communes = self._index(self.communes)
@@ -169,6 +171,13 @@ class Places:
         (trước 01/07/2025)". A unit of the three-tier map is always marked; one of today's map
         when the lookup was for the three-tier edition (`edition`). `with_province` names the
         province under the district too, as a list of candidates from several places needs."""
+        # The same few hundred units on thousands of rows: each told once per file.
+        key = (unit, edition, with_province)
+        if key not in self._described:
+            self._described[key] = self._describe(unit, edition, with_province)
+        return self._described[key]
+
+    def _describe(self, unit: Unit, edition: int | None, with_province: bool) -> str:
         parents = []
         if unit.district_id and (district := self.district_by_pk.get(unit.district_id)):
             parents.append(district.name)
@@ -203,9 +212,19 @@ class Places:
         self, *, code: str = "", name: str = "", edition: int | None = None
     ) -> Unit | None:
         """The province written, in `edition` (today's when None) or else in the other one."""
-        return self._find(
-            self._index_provinces, code, name, 2, lambda unit: True, PROVINCE, None, edition
-        )
+        # Every row writes its province, and a file names a few: each answered once.
+        key = (code, name, edition)
+        if key not in self._provinces_written:
+            try:
+                self._provinces_written[key] = self._find(
+                    self._index_provinces, code, name, 2, lambda unit: True, PROVINCE, None, edition
+                )
+            except NotMatched as error:
+                self._provinces_written[key] = error
+        found = self._provinces_written[key]
+        if isinstance(found, NotMatched):
+            raise NotMatched(str(found))
+        return found
 
     def district(
         self,
