@@ -303,10 +303,13 @@ def test_users_are_given_today_s_xa(two_maps):
             ["Tên đăng nhập", "Email", "Vai trò", "Tỉnh", "Mã xã", "Xã"],
             ["xa.tamchung", "tc@example.vn", "Cán bộ xã", "Tỉnh Thanh Hóa", TAM_CHUNG, "Tam Chung"],
             ["xa.cu", "cu@example.vn", "Cán bộ xã", "Thanh Hóa", TRUNG_THANH, "Thành Sơn"],
+            # The row: 17479 is Xã An Châu today, Xã Diễn Thịnh before.
+            ["xa.anchau", "ac@example.vn", "Cán bộ xã", "Nghệ An", "17479", ""],
         ],
     )
     assert errors_of(validation) == []
     assert [o.payload[2]["commune_id"] for o in validation.outcomes] == [
         _unit(TAM_CHUNG, 2025).pk,
         _unit(TRUNG_THANH, 2024).pk,
+        _unit("17479", 2025).pk,
     ]
