@@ -157,12 +157,11 @@ class Places:
 
     @staticmethod
     def _index(units: list[Unit]) -> dict[str, dict]:
-        by_code, by_full, by_key = defaultdict(list), defaultdict(list), defaultdict(list)
+        by_code, by_key = defaultdict(list), defaultdict(list)
         for unit in units:
             by_code[unit.code].append(unit)
-            by_full[fold(unit.name)].append(unit)
             by_key[name_key(unit.name)].append(unit)
-        return {"code": by_code, "full": by_full, "key": by_key, "all": units}
+        return {"code": by_code, "key": by_key, "all": units}
 
     def describe(
         self, unit: Unit, *, edition: int | None = None, with_province: bool = False
@@ -363,15 +362,18 @@ class Places:
                     "candidates": self._candidates(bearing, edition=edition, joiner=_(" hoặc "))
                 }
             raise NotMatched(reason)
-        for units in self._in_edition_order(with_code, edition):
-            fitting = self._named(units, name) if name else units
-            if len(fitting) == 1:
-                return fitting[0]
-            if len(fitting) > 1:  # one edition holds each code once: a unit loaded twice
-                raise NotMatched(
-                    _("Mã %(code)s ứng với nhiều %(what)s: %(candidates)s.")
-                    % {"code": code, "what": what, "candidates": self._candidates(fitting)}
-                )
+        # The name as written in either edition before a slip of it in either: "Tân Hà" is the
+        # 2024 unit of its code, not a misspelt "Tân Hòa" of 2025.
+        for slips in (False, True) if name else (False,):
+            for units in self._in_edition_order(with_code, edition):
+                fitting = self._named(units, name, slips=slips) if name else units
+                if len(fitting) == 1:
+                    return fitting[0]
+                if len(fitting) > 1:  # one edition holds each code once: a unit loaded twice
+                    raise NotMatched(
+                        _("Mã %(code)s ứng với nhiều %(what)s: %(candidates)s.")
+                        % {"code": code, "what": what, "candidates": self._candidates(fitting)}
+                    )
         raise NotMatched(
             _("Mã %(code)s là %(candidates)s, không phải «%(name)s»: hãy kiểm tra lại mã hoặc tên.")
             % {
@@ -382,14 +384,14 @@ class Places:
         )
 
     @staticmethod
-    def _named(units: list[Unit], name: str) -> list[Unit]:
-        """The units the name written beside a code is — read as `name_readings` read it, or
-        misspelt by a letter or two: the closest reading that any of them answers to."""
-        key = name_key(name)
-        for same in (
-            *name_readings(name),
-            lambda unit: fuzz.ratio(name_key(unit.name), key) >= SUGGEST_SCORE,
-        ):
+    def _named(units: list[Unit], name: str, *, slips: bool) -> list[Unit]:
+        """The units the name written beside a code is, read as `name_readings` read it (the
+        closest reading any of them answers to); with `slips`, those it misspells by a letter
+        or two."""
+        if slips:
+            key = name_key(name)
+            return [unit for unit in units if fuzz.ratio(name_key(unit.name), key) >= SUGGEST_SCORE]
+        for same in name_readings(name):
             if found := [unit for unit in units if same(unit)]:
                 return found
         return []
