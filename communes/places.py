@@ -6,7 +6,7 @@ province or district given on the row, whatever the Unicode form, spacing, case 
 edition of the map the roster is about (`Places`). A code and a name written together must be
 one unit; a name that fits several units is an error listing them, never a guess.
 
-Everything is loaded once per file into dictionaries: a 10,000-row roster costs three queries.
+Everything is loaded once per file into dictionaries: a 10,000-row roster costs four queries.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
-from communes.models import Commune, CommuneLineage, District, Edition, Province
+from communes.models import Commune, CommuneLineage, District, Edition, Province, ProvinceLineage
 from ntm_portal.text import fold, lower_first
 
 PREFIX = re.compile(
@@ -115,7 +115,7 @@ class Unit:
 
 
 class Places:
-    """Both editions of the map, indexed for matching: read once per file (three queries).
+    """Both editions of the map, indexed for matching: read once per file (four queries).
 
     Every lookup is made for an `edition`, the one the roster (or its row) is about: today's
     for today's work, the edition of a period or start date for history. Its units are looked
@@ -147,6 +147,13 @@ class Places:
         # A province is the same place in both editions when it has the same name (see
         # `_same_province`): its key, once per province rather than once per candidate.
         self._province_key = {unit.pk: name_key(unit.name) for unit in self.provinces}
+        # Today's province also holds the old units of the provinces it was formed from: its
+        # office writes «Tỉnh Quảng Trị» beside a commune of the 2024 Quảng Bình.
+        self._covered: dict[int, set[str]] = {pk: {key} for pk, key in self._province_key.items()}
+        for successor, predecessor in ProvinceLineage.objects.values_list(
+            "successor_id", "predecessor_id"
+        ):
+            self._covered[successor].add(self._province_key[predecessor])
         self._successors: dict[int, list[int]] | None = None
         self._not_found: dict[tuple, str] = {}
         self._described: dict[tuple, str] = {}
@@ -289,8 +296,9 @@ class Places:
 
     def _same_province(self, unit: Unit, province: Unit) -> bool:
         # By name, not by row: "Tỉnh Quảng Trị" is a row in each edition, and the row's province
-        # is whichever edition the commune belongs to.
-        return self._province_key[unit.province_id] == self._province_key[province.pk]
+        # is whichever edition the commune belongs to; a 2025 province written also holds the
+        # 2024 units of the provinces it was formed from.
+        return self._province_key[unit.province_id] in self._covered[province.pk]
 
     @staticmethod
     def _in_edition_order(units: list[Unit], edition: int) -> list[list[Unit]]:

@@ -319,3 +319,44 @@ def test_users_are_given_today_s_xa(two_maps):
         _unit(TRUNG_THANH, 2024).pk,
         _unit("17479", 2025).pk,
     ]
+
+
+# --- A merged province: today's name holds the old units of the provinces it was formed from ----
+
+
+def test_today_s_province_holds_the_old_communes_of_the_provinces_it_was_formed_from(
+    world, reorganised
+):
+    from communes.models import CommuneLineage, LineageKind
+
+    from .conftest import REORGANISED_ON
+    from .factories import CommuneFactory
+
+    # Xã Quảng Hưng was in Quảng Bình, which became part of today's Quảng Trị; it went wholly
+    # into today's Xã Quảng Phú.
+    quang_hung = CommuneFactory(
+        district__province=reorganised.neighbour, short_name="Quảng Hưng", name="Xã Quảng Hưng"
+    )
+    CommuneLineage.objects.create(
+        predecessor=quang_hung,
+        successor=reorganised.quang_phu,
+        kind=LineageKind.WHOLE,
+        effective_on=REORGANISED_ON,
+        source="test",
+    )
+    villages = validate(
+        "villages",
+        [["Tỉnh", "Mã xã", "Xã", "Tên thôn"], ["Tỉnh Quảng Trị", "", "Quảng Hưng", "Thôn Một"]],
+    )
+    assert errors_of(villages) == []
+    assert villages.outcomes[0].label == "Thôn Một – Xã Quảng Phú (tên cũ: Xã Quảng Hưng)"
+    users = validate(
+        "users",
+        [
+            ["Tên đăng nhập", "Email", "Vai trò", "Tỉnh", "Mã xã", "Xã"],
+            ["xa.quanghung", "qh@example.vn", "Cán bộ xã", "Quảng Trị", quang_hung.code, ""],
+        ],
+    )
+    assert errors_of(users) == []
+    assert users.outcomes[0].payload[2]["commune_id"] == quang_hung.pk
+    assert users.outcomes[0].matches[0][2].endswith("(trước 01/07/2025)")
