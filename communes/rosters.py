@@ -102,7 +102,7 @@ PLACE_COLUMNS = [
         example="10144",
         help=gettext_lazy(
             "Mã đơn vị hành chính của xã, phường (5 chữ số; Excel bỏ số 0 đầu cũng được). Có mã "
-            "thì không cần tên xã."
+            "thì không cần tên xã; ghi cả hai thì tên phải là tên của xã mang mã đó."
         ),
     ),
     Column(
@@ -161,7 +161,9 @@ class VillageRoster(Roster):
     instructions = [
         gettext_lazy("Mỗi dòng là một thôn (bản, ấp, làng, xóm, buôn, phum, sóc, tổ dân phố, …)."),
         gettext_lazy(
-            "Xã được tìm theo mã xã, hoặc theo tên xã trong huyện và tỉnh ghi trên cùng dòng."
+            "Xã được tìm theo mã xã, hoặc theo tên xã trong tỉnh (và huyện, với xã trước "
+            "01/07/2025) ghi trên cùng dòng, trong danh mục từ 01/07/2025; xã chỉ có trước "
+            "01/07/2025 (ghi huyện, hoặc tên, mã chỉ có khi đó) được tìm trong danh mục cũ."
         ),
         gettext_lazy(
             "Thôn đã có (cùng xã, cùng tên) được cập nhật loại và mã; ô để trống giữ giá trị đã có; thôn chưa có được thêm mới."
@@ -270,10 +272,15 @@ def locate_commune(
     district_key: str = "district",
     province_key: str = "province",
     follow_lineage: bool = False,
+    edition: int | None = None,
     seen: dict | None = None,
 ) -> Unit | None:
-    """The row's commune from its code or its name within the district and province written
-    (with `follow_lineage`, an old name without its district finds today's commune).
+    """The row's commune from its code or its name within the district and province written,
+    in the edition the row is about (`edition`: today's when None; see `Places`), the other
+    edition's only when the row names a place that is only there (with `follow_lineage`, an
+    old name without its district finds today's commune).
+
+    Every roster naming a commune finds it here: one rule and one wording for every refusal.
 
     `seen`, a dict kept for one file, answers a place written again as it was answered the
     first time (the same unit, the same errors and matches on the row): a roster of values
@@ -284,12 +291,14 @@ def locate_commune(
         district_key=district_key,
         province_key=province_key,
         follow_lineage=follow_lineage,
+        edition=edition,
     )
     if seen is None:
         return _locate_commune(row, places, **keys)
     key = (
         tuple(row.value(key) for key in (province_key, district_key, code_key, name_key)),
         follow_lineage,
+        edition,
     )
     outcome = row.outcome
     if key in seen:
@@ -314,15 +323,16 @@ def _locate_commune(
     district_key: str,
     province_key: str,
     follow_lineage: bool,
+    edition: int | None,
 ) -> Unit | None:
     province = district = None
     try:
-        province = places.province(name=row.value(province_key))
+        province = places.province(name=row.value(province_key), edition=edition)
     except NotMatched as error:
         row.fail(province_key, str(error))
         return None
     try:
-        district = places.district(name=row.value(district_key), province=province)
+        district = places.district(name=row.value(district_key), province=province, edition=edition)
     except NotMatched as error:
         row.fail(district_key, str(error))
         return None
@@ -336,13 +346,14 @@ def _locate_commune(
             name=name,
             province=province,
             district=district,
+            edition=edition,
             follow_lineage=follow_lineage,
         )
     except NotMatched as error:
         row.fail(code_key if code else name_key, str(error))
         return None
     if found is not None:
-        row.matched(code_key if code else name_key, places.describe(found))
+        row.matched(code_key if code else name_key, places.describe(found, edition=edition))
     return found
 
 

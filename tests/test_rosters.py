@@ -245,9 +245,11 @@ def test_an_ambiguous_commune_name_is_an_error_listing_the_candidates(world):
             2,
             "Xã",
             "Ba Tầng",
-            "Tên «Ba Tầng» ứng với nhiều xã: "
-            f"Xã Ba Tầng (mã {world.commune_a1.code}) – Huyện Hướng Hóa; "
-            f"Xã Ba Tầng (mã {twin.code}) – Huyện Triệu Phong. Hãy ghi mã hoặc ghi thêm huyện/tỉnh.",
+            "Tên «Ba Tầng» ứng với 2 xã: "
+            f"Xã Ba Tầng – Huyện Hướng Hóa – Tỉnh Quảng Trị, mã {world.commune_a1.code} "
+            "(trước 01/07/2025); "
+            f"Xã Ba Tầng – Huyện Triệu Phong – Tỉnh Quảng Trị, mã {twin.code} "
+            "(trước 01/07/2025). Hãy ghi thêm huyện (với xã trước 01/07/2025) hoặc ghi mã xã.",
         )
     ]
 

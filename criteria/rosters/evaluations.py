@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.models import Commune
+from communes.models import Commune, Edition
 from communes.places import Places, did_you_mean
 from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
 from criteria.models import (
@@ -162,6 +162,11 @@ class EvaluationRoster(Roster):
         gettext_lazy(
             "Cách 2: mỗi dòng là một xã, mỗi chỉ tiêu một cột mang số chỉ tiêu (1.1, 2.1, …); ô trống là không đổi."
         ),
+        gettext_lazy(
+            "Xã được tìm theo danh mục đơn vị hành chính của kỳ đánh giá: kỳ kết thúc đến "
+            "30/06/2025 theo danh mục tỉnh – huyện – xã trước 01/07/2025, kỳ sau đó theo danh "
+            "mục từ 01/07/2025. Ghi tỉnh và mã xã (hoặc tên xã) là đủ."
+        ),
         gettext_lazy("Bộ tiêu chí ghi theo mã (ví dụ QD318-2022-XA-NTM) hoặc tên đầy đủ."),
         gettext_lazy("Kỳ: Cả năm, 6 tháng đầu năm, 6 tháng cuối năm (để trống là cả năm)."),
         gettext_lazy(
@@ -211,7 +216,7 @@ class EvaluationRoster(Roster):
         located: list[tuple[RowChecker, int, CriteriaSet, int, int]] = []
         seen: dict = {}
         for row in rows:
-            commune = locate_commune(row, places, seen=seen)
+            commune = locate_commune(row, places, edition=self._edition(row), seen=seen)
             criteria_set = self._criteria_set(row, sets)
             year = self._year(row)
             half = HALF_WORDS.get(fold(row.value("half")))
@@ -398,6 +403,20 @@ class EvaluationRoster(Roster):
         else:
             row.matched("criteria_set", f"{found.code} – {found.name}")
         return found
+
+    @staticmethod
+    def _edition(row: RowChecker) -> int | None:
+        """The map in force at the end of the row's period (a code of 2024 is a 2024 unit for
+        2024, today's unit for 2026); None, today's map, when the period cannot be read (the
+        year or half is refused on its own)."""
+        try:
+            year = int(row.value("year").removesuffix(".0"))
+        except ValueError:
+            return None
+        half = HALF_WORDS.get(fold(row.value("half")))
+        if half is None or not 2000 <= year <= 2100:
+            return None
+        return Edition.on(Evaluation.period_end_of(year, half))
 
     @staticmethod
     def _year(row: RowChecker) -> int | None:

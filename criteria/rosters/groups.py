@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Edition, Province
-from communes.places import NotMatched, Places, Unit
+from communes.places import Places, Unit
+from communes.rosters import locate_commune
 from criteria.groups import YEARS
 from criteria.models import CommuneGroupDecision, CommuneGroupSetting
 from criteria.services import commune_groups_recompute, default_group_issuer
@@ -156,8 +157,7 @@ class CommuneGroupRoster(Roster):
     def validate_rows(
         self, rows: list[RowChecker], *, actor: User | None, progress: Progress
     ) -> None:
-        places = Places(edition=Edition.TWO_TIER_2025)
-        earlier: list[Places] = []  # the 2024 edition, read only to explain a refusal
+        places = Places()
         located: list[tuple[RowChecker, Unit, int, str, date, date | None, str]] = []
         for index, row in enumerate(rows, start=1):
             report_progress(progress, index, len(rows))
@@ -180,7 +180,7 @@ class CommuneGroupRoster(Roster):
                     "issuer",
                     _("Cơ quan ban hành tối đa %(count)s ký tự.") % {"count": ISSUER_LENGTH},
                 )
-            commune = self._commune(row, places, earlier)
+            commune = self._commune(row, places)
             if row.outcome.status != ERROR and commune and group and number and day:
                 located.append((row, commune, group, number, day, applies_from, issuer))
         self._only_xa(located)
@@ -204,35 +204,20 @@ class CommuneGroupRoster(Roster):
         return day
 
     @staticmethod
-    def _commune(row: RowChecker, places: Places, earlier: list[Places]) -> Unit | None:
+    def _commune(row: RowChecker, places: Places) -> Unit | None:
         """The row's xã in the 2025 edition; a xã found only among the 2024 units is refused
         with the reason, not as an unknown name."""
-        code, name = row.value("commune_code"), row.value("commune")
-        if not code and not name:
-            row.fail("commune", _("Cần ghi mã xã hoặc tên xã."))
-            return None
-        try:
-            province = places.province(name=row.value("province"))
-            found = places.commune(code=code, name=name, province=province)
-        except NotMatched as error:
-            reason = str(error)
-        else:
-            if found is not None:
-                row.matched("commune_code" if code else "commune", places.describe(found))
+        found = locate_commune(row, places, edition=Edition.TWO_TIER_2025)
+        if found is None or found.edition == Edition.TWO_TIER_2025:
             return found
-        if not earlier:
-            earlier.append(Places(edition=Edition.THREE_TIER_2024))
-        try:
-            old_province = earlier[0].province(name=row.value("province"))
-            old = earlier[0].commune(code=code, name=name, province=old_province)
-        except NotMatched:
-            old = None
-        if old is not None:
-            reason = _(
+        row.fail(
+            "commune_code" if row.value("commune_code") else "commune",
+            _(
                 "%(name)s là đơn vị trước 01/07/2025 (tỉnh – huyện – xã): nhóm xã chỉ xác định "
                 "cho xã từ 01/07/2025."
-            ) % {"name": old.name}
-        row.fail("commune_code" if code else "commune", reason)
+            )
+            % {"name": found.name},
+        )
         return None
 
     @staticmethod

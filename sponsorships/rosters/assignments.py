@@ -11,6 +11,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes.models import Edition
 from communes.places import NotMatched, Places
 from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
 from criteria.models import Recognition
@@ -177,6 +178,11 @@ class AssignmentRoster(Roster):
         gettext_lazy(
             "Hình thức: Đỡ đầu hoặc Phụ trách. Ngày ghi dd/mm/yyyy. Mục tiêu: Nông thôn mới, Nâng cao, Kiểu mẫu."
         ),
+        gettext_lazy(
+            "Xã được tìm theo danh mục đơn vị hành chính của ngày bắt đầu: đến 30/06/2025 theo "
+            "danh mục tỉnh – huyện – xã, từ 01/07/2025 theo danh mục mới. Ghi tỉnh và mã xã "
+            "(hoặc tên xã) là đủ."
+        ),
     ]
     examples = [
         [
@@ -247,9 +253,12 @@ class AssignmentRoster(Roster):
                         raise ValueError
                 except ValueError:
                     row.fail("target_year", _("Năm phải là số có bốn chữ số (ví dụ 2024)."))
-            commune = locate_commune(row, places)
+            # The map of the day the assignment starts: a code of 2024 is a 2024 commune for
+            # an assignment of 2020, today's commune for one of 2026.
+            edition = Edition.on(start) if start else None
+            commune = locate_commune(row, places, edition=edition)
             try:
-                province = places.province(name=row.value("province"))
+                province = places.province(name=row.value("province"), edition=edition)
             except NotMatched:
                 province = None  # already reported by locate_commune
             agency = None

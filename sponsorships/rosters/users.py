@@ -116,6 +116,10 @@ class UserRoster(Roster):
             "Phạm vi theo vai trò: cán bộ tỉnh ghi Tỉnh; cán bộ huyện ghi Huyện (và Tỉnh); cán bộ xã ghi Xã hoặc Mã xã; thành viên cơ quan ghi Cơ quan và Tỉnh."
         ),
         gettext_lazy(
+            "Tỉnh và xã được tìm trong danh mục từ 01/07/2025; huyện, và tỉnh, xã chỉ có trước "
+            "01/07/2025, trong danh mục cũ (tài khoản của đơn vị cũ)."
+        ),
+        gettext_lazy(
             "Người dùng đã có (cùng tên đăng nhập) được cập nhật họ tên, email, vai trò, phạm vi; ô để trống giữ giá trị đã có (cùng vai trò, không ghi địa bàn: giữ phạm vi cũ). Tài khoản quản trị không được tạo hay sửa qua tệp."
         ),
     ]
