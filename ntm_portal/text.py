@@ -12,16 +12,24 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, gettext_noop
 
 
+# Bidirectional embeddings, overrides and isolates: no Vietnamese text needs them, and one left
+# in a name (U+202E) reverses whatever a page prints after it. The pages isolate user text too
+# (portal.css); what is typed in loses them here, whatever the door.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def nfc(text: str) -> str:
-    """NFC with runs of white space (including non-breaking spaces) folded to one space."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC with runs of white space (including non-breaking spaces) folded to one space, and no
+    bidirectional controls."""
+    return " ".join(unicodedata.normalize("NFC", text).translate(BIDI_CONTROLS).split())
 
 
 def nfc_values(values: dict) -> dict:
     """A form's cleaned values with one-line text in NFC (a name typed on a phone's keyboard is
-    often decomposed); text of several lines only trimmed, its line breaks kept."""
+    often decomposed); text of several lines only trimmed, its line breaks kept; neither keeps
+    bidirectional controls."""
     return {
-        name: (nfc(value) if "\n" not in value else value.strip())
+        name: (nfc(value) if "\n" not in value else value.translate(BIDI_CONTROLS).strip())
         if isinstance(value, str)
         else value
         for name, value in values.items()

@@ -216,3 +216,15 @@ def test_the_2025_office_reads_a_predecessors_agency_but_does_not_issue_for_it(r
     assert not can_issue_documents(office, world.agency_a)
     own = AgencyFactory(province=reorganised.province)
     assert can_issue_documents(office, own)
+
+
+def test_a_name_typed_with_a_bidirectional_override_is_stored_without_it(client, world, personas):
+    """What the office types loses U+202E and its kin at the door (the pages isolate the rest)."""
+    from sponsorships.models import SteeringMember
+
+    client.force_login(personas["province"])
+    client.post(
+        reverse("sponsorships:agency_team", args=[world.agency_a.pk]),
+        {"action": "member", "full_name": "Trần \u202eThị B\u202c", "team_role": "Thành viên"},
+    )
+    assert list(SteeringMember.objects.values_list("full_name", flat=True)) == ["Trần Thị B"]
