@@ -11,7 +11,6 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, gettext_noop
 
-
 # Bidirectional embeddings, overrides and isolates: no Vietnamese text needs them, and one left
 # in a name (U+202E) reverses whatever a page prints after it. The pages isolate user text too
 # (portal.css); what is typed in loses them here, whatever the door.

@@ -154,6 +154,7 @@ def demo_load() -> list[User]:
             defaults={"kind": Village.Kind.BAN, "search_name": fold(f"Bản {name}")},
         )
 
+    skhdt_agency = agencies["skhdt"].surviving_on(timezone.localdate())
     scopes = {
         "admin": (Role.ADMIN, {}, "Quản trị"),
         "vpdp": (Role.PROVINCE, {"province": office_province}, "Văn phòng Điều phối NTM tỉnh"),
@@ -167,8 +168,9 @@ def demo_load() -> list[User]:
         # Sở KH&ĐT joined Sở Tài chính on 01/03/2025, and its members with it.
         "skhdt": (
             Role.AGENCY,
-            {"agency": agencies["skhdt"].surviving_on(timezone.localdate())},
-            "Sở KH&ĐT",
+            {"agency": skhdt_agency},
+            # Today Sở Tài chính's (Sở KH&ĐT joined it on 01/03/2025); in a 2020 demo, Sở KH&ĐT.
+            skhdt_agency.name,
         ),
         "bacgiang": (
             Role.PROVINCE,

@@ -133,7 +133,7 @@ def can_acknowledge_report(user: User, inspection: Inspection) -> bool:
 
 
 def can_plan_inspections(user: User, assignment: Assignment) -> bool:
-    """Ad-hoc inspections and cancellations: the agency itself, or its province's office."""
+    """Ad-hoc inspections: the agency itself, or its province's office."""
     if has_no_access(user):
         return False
     if user.is_admin:
@@ -141,6 +141,22 @@ def can_plan_inspections(user: User, assignment: Assignment) -> bool:
     if user.role == Role.AGENCY:
         return user.agency_id == assignment.agency_id
     return writes_in_province(user, assignment.commune.province_id)
+
+
+def can_change_calendar(user: User, assignment: Assignment) -> bool:
+    """Cancelling a planned inspection: the province office keeps the calendar (and admins); the
+    agency proposes it, with a reason (can_propose_calendar_change)."""
+    if has_no_access(user):
+        return False
+    return user.is_admin or writes_in_province(user, assignment.commune.province_id)
+
+
+def can_propose_calendar_change(user: User, assignment: Assignment) -> bool:
+    return (
+        not has_no_access(user)
+        and user.role == Role.AGENCY
+        and user.agency_id == assignment.agency_id
+    )
 
 
 def get_inspection_or_404(user: User, pk: int) -> Inspection:

@@ -517,6 +517,7 @@ class InspectionLog(ChoiceLabels, models.Model):
         SUBMITTED = "submitted", _("Nộp báo cáo")
         ACKNOWLEDGED = "acknowledged", _("Ghi nhận")
         CANCELLED = "cancelled", _("Hủy")
+        CANCEL_PROPOSED = "cancel_proposed", _("Đề nghị hủy")
         ATTACHMENT_ADDED = "attachment", _("Thêm tệp")
         REFUSED = "refused", _("Bị từ chối")
         TRANSFERRED = "transferred", _("Chuyển phân công")

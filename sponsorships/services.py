@@ -456,6 +456,36 @@ def inspection_cancel(*, inspection: Inspection, reason: str, actor: User) -> In
     return inspection
 
 
+@transaction.atomic
+def inspection_cancel_propose(*, inspection: Inspection, reason: str, actor: User) -> Inspection:
+    """The agency asks the province office, which keeps the calendar, to cancel a planned
+    inspection: recorded with its reason, and the office told."""
+    if inspection.status != Inspection.Status.PLANNED:
+        raise SponsorshipError(_("Chỉ đề nghị hủy được đợt kiểm tra chưa thực hiện."))
+    if not reason.strip():
+        raise SponsorshipError(_("Hãy ghi lý do đề nghị hủy đợt kiểm tra."))
+    InspectionLog.objects.create(
+        inspection=inspection,
+        actor=actor,
+        action=InspectionLog.Action.CANCEL_PROPOSED,
+        detail=reason.strip(),
+    )
+    commune = inspection.assignment.commune
+    notify(
+        users=User.objects.filter(
+            role=Role.PROVINCE, province_id=commune.province_id, is_active=True
+        ),
+        template=gettext_noop("%(agency)s đề nghị hủy đợt kiểm tra %(commune)s (%(period)s)"),
+        params={
+            "agency": inspection.assignment.agency,
+            "commune": commune,
+            "period": inspection.period.label(),
+        },
+        url=reverse("sponsorships:inspection_detail", args=[inspection.pk]),
+    )
+    return inspection
+
+
 # --- Inspection reports -------------------------------------------------------------------------
 
 

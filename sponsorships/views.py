@@ -40,12 +40,14 @@ from . import calendar_feed
 from .access import (
     agencies_visible_to,
     can_acknowledge_report,
+    can_change_calendar,
     can_file_report,
     can_issue_documents,
     can_manage_agency_team,
     can_manage_calendar_feed,
     can_open_agency,
     can_plan_inspections,
+    can_propose_calendar_change,
     can_reorganise_agency,
     get_agency_or_404,
     get_attachment_or_404,
@@ -62,6 +64,7 @@ from .services import (
     agency_calendar_feed_rotate,
     attachment_add,
     inspection_cancel,
+    inspection_cancel_propose,
     inspection_create_ad_hoc,
     report_acknowledge,
     report_save,
@@ -280,6 +283,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_file": can_file,
             "can_acknowledge": can_acknowledge_report(request.user, inspection),
             "can_plan": can_plan_inspections(request.user, inspection.assignment),
+            "can_cancel": can_change_calendar(request.user, inspection.assignment),
+            "can_propose": can_propose_calendar_change(request.user, inspection.assignment),
             "can_issue": can_issue_documents(request.user, inspection.assignment.agency),
             "documents": documents,
             "accept": ACCEPT_ATTRIBUTE,
@@ -389,17 +394,22 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province office cancels; the agency proposes the cancellation to it."""
     inspection = get_inspection_or_404(request.user, pk)
-    if not can_plan_inspections(request.user, inspection.assignment):
+    reason = request.POST.get("reason", "")
+    if can_change_calendar(request.user, inspection.assignment):
+        act, done = inspection_cancel, _("Đã hủy đợt kiểm tra.")
+    elif can_propose_calendar_change(request.user, inspection.assignment):
+        act = inspection_cancel_propose
+        done = _("Đã gửi đề nghị hủy tới Văn phòng Điều phối NTM tỉnh.")
+    else:
         return render(request, "403.html", status=403)
     try:
-        inspection_cancel(
-            inspection=inspection, reason=request.POST.get("reason", ""), actor=request.user
-        )
+        act(inspection=inspection, reason=reason, actor=request.user)
     except SponsorshipError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Đã hủy đợt kiểm tra."))
+        messages.success(request, done)
     return redirect("sponsorships:inspection_detail", pk=inspection.pk)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -177,3 +179,34 @@ def test_ad_hoc_inspection_and_cancellation(client, world, personas):
     )
     ad_hoc.refresh_from_db()
     assert ad_hoc.status == Inspection.Status.CANCELLED
+
+
+def test_an_agency_proposes_a_cancellation_and_the_office_decides(client, world, personas):
+    """Only the province office moves or cancels the calendar; the agency proposes, with a
+    reason, and the office is told."""
+    inspection = Inspection.objects.create(
+        assignment=world.inspection_a2.assignment,
+        period_start=date(2027, 1, 1),
+        period_end=date(2027, 3, 31),
+        due_date=date(2027, 3, 31),
+    )
+    url = reverse("sponsorships:inspection_cancel", args=[inspection.pk])
+    client.force_login(personas["agency"])
+    page = client.get(reverse("sponsorships:inspection_detail", args=[inspection.pk]))
+    assert "Đề nghị hủy đợt kiểm tra" in page.content.decode()
+    assert (
+        "Hãy ghi lý do đề nghị hủy"
+        in client.post(url, {"reason": ""}, follow=True).content.decode()
+    )
+    assert not Notification.objects.filter(user=personas["province"]).exists()
+    answer = client.post(url, {"reason": "Trùng lịch họp Hội"}, follow=True).content.decode()
+    assert "Đã gửi đề nghị hủy tới Văn phòng Điều phối NTM tỉnh." in answer
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.PLANNED
+    told = Notification.objects.get(user=personas["province"])
+    assert "đề nghị hủy đợt kiểm tra" in told.message
+    assert inspection.log.filter(action="cancel_proposed", detail="Trùng lịch họp Hội").exists()
+    client.force_login(personas["province"])
+    client.post(url, {"reason": "Theo đề nghị của cơ quan"})
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.CANCELLED
