@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -33,6 +32,7 @@ from sponsorships.models import (
 )
 
 NUMBER = {"max_digits": 16, "decimal_places": 3, "coerce_to_string": False}
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
 
 
 def _absolute(context: dict, name: str, pk: int) -> str:
@@ -536,8 +536,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "docx_url",
         ]
 
-    @extend_schema_field(IssuerSerializer)
-    def get_issuer(self, document: Document) -> dict:
+    @extend_schema_field(IssuerSerializer(allow_null=True))
+    def get_issuer(self, document: Document) -> dict | None:
         for kind, field in (
             ("agency", "issuer"),
             ("commune", "issuer_commune"),
@@ -547,15 +547,16 @@ class DocumentSerializer(serializers.ModelSerializer):
             unit = getattr(document, field)
             if unit is not None:
                 return {"type": kind, "id": unit.pk, "name": unit.name}
-        return {}
+        return None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Null until the file is made (pending, running or failed).
+    @extend_schema_field(NULLABLE_URI)
     def get_pdf_url(self, document: Document) -> str | None:
         if document.status != Document.Status.DONE or not document.pdf:
             return None
         return _absolute(self.context, "api:document_pdf", document.pk)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_docx_url(self, document: Document) -> str | None:
         if document.status != Document.Status.DONE or not document.docx:
             return None
