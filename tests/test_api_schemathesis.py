@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from criteria.models import Indicator
+
 from .api_helpers import add_foreign_and_own, tokens_for
 
 # The committed document, which tests/test_api_schema.py keeps equal to the one the app serves.
@@ -127,3 +129,28 @@ def test_every_operation_answers_the_admin_as_documented(case, api_world):
 def test_every_operation_answers_every_role_as_documented(case, api_world):
     for role in ROLES:
         _send(case, api_world, role)
+
+
+def test_an_accepted_write_answers_as_documented(api_world, world):
+    """Generated values rarely suit their indicator (422): one write that does, checked alike."""
+    numbers = dict(
+        Indicator.objects.filter(criterion__criteria_set=world.criteria_set).values_list(
+            "number", "pk"
+        )
+    )
+    write = schema["/api/v1/evaluations/{id}/values/"]["PUT"].Case(
+        path_parameters={"id": world.evaluation_a1.pk},
+        body={
+            "version": world.evaluation_a1.version,
+            "values": [
+                {"indicator": numbers["1.1"], "value": "Đạt"},
+                {"indicator": numbers["2.1"], "value": "80", "note": "Theo biên bản"},
+            ],
+        },
+        media_type="application/json",
+    )
+    response = write.call_and_validate(
+        headers={"Authorization": f"Bearer {api_world.keys['commune']}"}, checks=CHECKS
+    )
+    assert response.status_code == 200
+    assert response.json()["changed"] == 2
