@@ -256,3 +256,16 @@ def test_not_json_is_a_json_error(client, world, keys):
     xml = client.put(url, "<a/>", content_type="application/xml", **auth(keys["commune"]))
     assert xml.status_code == 415
     assert xml.json()["detail"]
+
+
+def test_a_json_number_is_a_value_within_the_documented_bounds(client, world, keys):
+    evaluation = world.evaluation_a1
+    ids = _by_number(evaluation)
+    before = _written(evaluation)
+    huge = _put(client, evaluation, keys["commune"], [{"indicator": ids["2.1"], "value": 1e20}])
+    assert huge.status_code == 400
+    assert huge.json()["fields"] == {"values[0].value": ["Số phải từ -10^13 đến 10^13."]}
+    assert _written(evaluation) == before
+    number = _put(client, evaluation, keys["commune"], [{"indicator": ids["2.1"], "value": 80}])
+    assert number.status_code == 200, number.content
+    assert number.json()["changed"] == 1

@@ -289,10 +289,34 @@ def _text_errors(what: str, longest: int) -> dict:
     }
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "maxLength": 100, "pattern": r"^[^\u0000]*$"},
+            {"type": "number", "minimum": -(10**13), "maximum": 10**13},
+        ],
+        "nullable": True,
+        "description": 'Như gõ trên form (61,5; Đạt), hoặc một số JSON; null hoặc "" xóa giá trị.',
+    }
+)
+class TypedValueField(serializers.CharField):
+    """A value as typed in the form ("61,5", "Đạt") or a JSON number (DRF's CharField reads
+    both); the document says so, where it would say a string only. A number is bounded like the
+    stored values (16 digits, 3 of them decimals), so its text always fits."""
+
+    LIMIT = 10**13
+
+    def to_internal_value(self, data):
+        is_number = isinstance(data, int | float) and not isinstance(data, bool)
+        if is_number and not -self.LIMIT <= data <= self.LIMIT:
+            raise serializers.ValidationError(_("Số phải từ -10^13 đến 10^13."), code="max_value")
+        return super().to_internal_value(data)
+
+
 class ValueInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(min_value=1, max_value=2**62)
     # As typed in the form ("61,5", "Đạt"), or a JSON number; null or "" clears the value.
-    value = serializers.CharField(allow_blank=True, allow_null=True, max_length=100)
+    value = TypedValueField(allow_blank=True, allow_null=True, max_length=100)
     note = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
     def __init__(self, *args, **kwargs) -> None:
