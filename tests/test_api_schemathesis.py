@@ -80,10 +80,13 @@ class Api:
 
 
 @pytest.fixture
-def api_world(world, personas):
+def api_world(world, personas, settings):
     """The shared world with something of every kind, a key per role, and Django's connection
     kept open across requests: the WSGI handler would close it after each one (Django's test
-    client disconnects the same signal), and with it the test's transaction."""
+    client disconnects the same signal), and with it the test's transaction. The per-minute
+    limits are lifted: an operation's examples are more than a minute's writes, and a 429 would
+    stand in for the answer under test (tests/test_api_error_language.py throttles)."""
+    settings.API_READS_PER_MINUTE = settings.API_WRITES_PER_MINUTE = 100_000
     add_foreign_and_own(world)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

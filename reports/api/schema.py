@@ -9,6 +9,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 from ntm_portal.limits import ID_MAX
 
+from .serializers import ValuesInputSerializer
+
 
 class TokenScheme(OpenApiAuthenticationExtension):
     target_class = "ntm_portal.api_tokens.TokenAuthentication"
@@ -72,6 +74,11 @@ def describe_refusals_and_bounds(result: dict[str, Any], **kwargs: Any) -> dict[
     outside them)."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR
+    # drf-spectacular leaves out a nested list's bounds: the write's, from its serializer.
+    values = ValuesInputSerializer().fields["values"]
+    components["ValuesInputRequest"]["properties"]["values"].update(
+        {"minItems": 0 if values.allow_empty else 1, "maxItems": values.max_length}
+    )
     for name, component in components.items():
         if not name.endswith("Request"):
             continue

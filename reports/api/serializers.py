@@ -313,23 +313,45 @@ class TypedValueField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class JsonIntegerField(serializers.IntegerField):
+    """An integer as JSON writes it: DRF would also read "5" (a string), which the document
+    calls invalid."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JsonTextField(serializers.CharField):
+    """Text as JSON writes it: DRF would also read 5 (a number), which the document calls
+    invalid."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ValueInputSerializer(serializers.Serializer):
-    indicator = serializers.IntegerField(min_value=1, max_value=2**62)
+    indicator = JsonIntegerField(min_value=1, max_value=2**62)
     # As typed in the form ("61,5", "Đạt"), or a JSON number; null or "" clears the value.
     value = TypedValueField(allow_blank=True, allow_null=True, max_length=100)
-    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+    note = JsonTextField(allow_blank=True, required=False, default="", max_length=2000)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # DRF's own words are not all in Vietnamese: ours, from the portal's catalogue.
         self.fields["indicator"].error_messages.update(_id_errors(_("Mã chỉ tiêu")))
         self.fields["value"].error_messages.update(_text_errors(_("Giá trị"), 100))
-        self.fields["note"].error_messages.update(_text_errors(_("Ghi chú"), 2000))
+        self.fields["note"].error_messages.update(
+            {**_text_errors(_("Ghi chú"), 2000), "invalid": _("Ghi chú phải là một chuỗi ký tự.")}
+        )
         self.error_messages["invalid"] = _("Mỗi giá trị phải là một đối tượng (indicator, value).")
 
 
 class ValuesInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, max_value=2**31)
+    version = JsonIntegerField(min_value=1, max_value=2**31)
     values = ValueInputSerializer(many=True, allow_empty=False, max_length=500)
 
     def __init__(self, *args, **kwargs) -> None:
