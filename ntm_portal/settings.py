@@ -436,6 +436,11 @@ SPECTACULAR_SETTINGS = {
         "RecognitionLevelEnum": "criteria.models.Recognition.Level",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every refusal an operation can answer, and the bounds of the ids in addresses.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reports.api.schema.describe_refusals_and_bounds",
+    ],
 }
 # Requests per token (or signed-in user) and minute; writes have their own, lower limit.
 API_READS_PER_MINUTE = env.int("API_READS_PER_MINUTE", default=600)

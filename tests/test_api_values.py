@@ -105,7 +105,7 @@ def test_the_api_refuses_what_the_form_refuses_in_the_same_words(
         keys["commune"],
         [{"indicator": ids["3.1"], "value": "2"}, {"indicator": ids[number], "value": value}],
     )
-    assert response.status_code == 400
+    assert response.status_code == 422  # well-formed, refused by the indicator: not 400
     fields = response.json()["fields"]
     assert list(fields) == ["values[1].value"]
     assert message in fields["values[1].value"][0]
@@ -153,7 +153,7 @@ def test_an_indicator_of_another_set_or_twice_is_named(client, world, keys):
     ids = _by_number(evaluation)
     before = _written(evaluation)
     response = _put(client, evaluation, keys["commune"], [{"indicator": other.pk, "value": "1"}])
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "values[0].indicator" in response.json()["fields"]
     twice = _put(
         client,
@@ -233,7 +233,7 @@ def test_errors_are_in_english_when_asked(client, world, keys):
         [{"indicator": ids["2.1"], "value": "150"}],
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     message = response.json()["fields"]["values[0].value"][0]
     assert message == "2.1: A percentage must be between 0 and 100."
     listed = client.get(
@@ -285,3 +285,16 @@ def test_deep_json_or_huge_numbers_are_a_vietnamese_400_and_nothing_written(
     assert response["Content-Type"] == "application/json"
     assert message in response.json()["detail"]
     assert _written(evaluation) == before
+
+
+def test_a_json_number_is_a_value_within_the_documented_bounds(client, world, keys):
+    evaluation = world.evaluation_a1
+    ids = _by_number(evaluation)
+    before = _written(evaluation)
+    huge = _put(client, evaluation, keys["commune"], [{"indicator": ids["2.1"], "value": 1e20}])
+    assert huge.status_code == 400
+    assert huge.json()["fields"] == {"values[0].value": ["Số phải từ -10^13 đến 10^13."]}
+    assert _written(evaluation) == before
+    number = _put(client, evaluation, keys["commune"], [{"indicator": ids["2.1"], "value": 80}])
+    assert number.status_code == 200, number.content
+    assert number.json()["changed"] == 1

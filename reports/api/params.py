@@ -9,16 +9,25 @@ from rest_framework.exceptions import ValidationError
 
 from communes.models import Edition
 from criteria.models import Evaluation
-from ntm_portal.limits import parse_id
+from ntm_portal.limits import ID_MAX, parse_id
 
 YEARS = range(2010, 2101)
 PERIOD = re.compile(r"(\d{4})(?:-([0-2]))?", re.ASCII)
+
+# What the OpenAPI document says of each kind of parameter: exactly what the readers below
+# accept, so a request the document calls valid is answered and any other is refused.
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+YEAR_SCHEMA = {"type": "integer", "minimum": YEARS.start, "maximum": YEARS.stop - 1}
+PERIOD_SCHEMA = {"type": "string", "pattern": r"^(20[1-9][0-9]|2100)(-[0-2])?$"}
 
 
 def _raw(request, name: str) -> str:
     values = request.query_params.getlist(name)
     if len(values) > 1:
         raise ValidationError({name: [_("Chỉ được gửi một giá trị.")]})
+    if values and not values[0].strip():
+        # Sent but empty is a mistake, not "absent": the document gives each parameter a value.
+        raise ValidationError({name: [_("Không được để trống: bỏ tham số đi nếu không lọc.")]})
     return values[0].strip() if values else ""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,6 +33,7 @@ from sponsorships.models import (
 )
 
 NUMBER = {"max_digits": 16, "decimal_places": 3, "coerce_to_string": False}
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
 
 
 def _absolute(context: dict, name: str, pk: int) -> str:
@@ -290,23 +290,69 @@ def _text_errors(what: str, longest: int) -> dict:
     }
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "maxLength": 100, "pattern": r"^[^\u0000]*$"},
+            {"type": "number", "minimum": -(10**13), "maximum": 10**13},
+        ],
+        "nullable": True,
+        "description": 'Như gõ trên form (61,5; Đạt), hoặc một số JSON; null hoặc "" xóa giá trị.',
+    }
+)
+class TypedValueField(serializers.CharField):
+    """A value as typed in the form ("61,5", "Đạt") or a JSON number (DRF's CharField reads
+    both); the document says so, where it would say a string only. A number is bounded like the
+    stored values (16 digits, 3 of them decimals), so its text always fits."""
+
+    LIMIT = 10**13
+
+    def to_internal_value(self, data):
+        is_number = isinstance(data, int | float) and not isinstance(data, bool)
+        if is_number and not -self.LIMIT <= data <= self.LIMIT:
+            raise serializers.ValidationError(_("Số phải từ -10^13 đến 10^13."), code="max_value")
+        return super().to_internal_value(data)
+
+
+class JsonIntegerField(serializers.IntegerField):
+    """An integer as JSON writes it: DRF would also read "5" (a string), which the document
+    calls invalid."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JsonTextField(serializers.CharField):
+    """Text as JSON writes it: DRF would also read 5 (a number), which the document calls
+    invalid."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ValueInputSerializer(serializers.Serializer):
-    indicator = serializers.IntegerField(min_value=1, max_value=2**62)
+    indicator = JsonIntegerField(min_value=1, max_value=2**62)
     # As typed in the form ("61,5", "Đạt"), or a JSON number; null or "" clears the value.
-    value = serializers.CharField(allow_blank=True, allow_null=True, max_length=100)
-    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+    value = TypedValueField(allow_blank=True, allow_null=True, max_length=100)
+    note = JsonTextField(allow_blank=True, required=False, default="", max_length=2000)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # DRF's own words are not all in Vietnamese: ours, from the portal's catalogue.
         self.fields["indicator"].error_messages.update(_id_errors(_("Mã chỉ tiêu")))
         self.fields["value"].error_messages.update(_text_errors(_("Giá trị"), 100))
-        self.fields["note"].error_messages.update(_text_errors(_("Ghi chú"), 2000))
+        self.fields["note"].error_messages.update(
+            {**_text_errors(_("Ghi chú"), 2000), "invalid": _("Ghi chú phải là một chuỗi ký tự.")}
+        )
         self.error_messages["invalid"] = _("Mỗi giá trị phải là một đối tượng (indicator, value).")
 
 
 class ValuesInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, max_value=2**31)
+    version = JsonIntegerField(min_value=1, max_value=2**31)
     values = ValueInputSerializer(many=True, allow_empty=False, max_length=500)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -550,8 +596,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "docx_url",
         ]
 
-    @extend_schema_field(IssuerSerializer)
-    def get_issuer(self, document: Document) -> dict:
+    @extend_schema_field(IssuerSerializer(allow_null=True))
+    def get_issuer(self, document: Document) -> dict | None:
         for kind, field in (
             ("agency", "issuer"),
             ("commune", "issuer_commune"),
@@ -561,15 +607,16 @@ class DocumentSerializer(serializers.ModelSerializer):
             unit = getattr(document, field)
             if unit is not None:
                 return {"type": kind, "id": unit.pk, "name": unit.name}
-        return {}
+        return None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Null until the file is made (pending, running or failed).
+    @extend_schema_field(NULLABLE_URI)
     def get_pdf_url(self, document: Document) -> str | None:
         if document.status != Document.Status.DONE or not document.pdf:
             return None
         return _absolute(self.context, "api:document_pdf", document.pk)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_docx_url(self, document: Document) -> str | None:
         if document.status != Document.Status.DONE or not document.docx:
             return None

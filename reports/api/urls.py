@@ -60,12 +60,12 @@ urlpatterns = [
     path("documents/<int:pk>/", _open(views.DocumentDetail.as_view()), name="document_detail"),
     path(
         "documents/<int:pk>/pdf/",
-        _open(views.DocumentFile.as_view(kind="pdf")),
+        _open(views.DocumentPdf.as_view()),
         name="document_pdf",
     ),
     path(
         "documents/<int:pk>/docx/",
-        _open(views.DocumentFile.as_view(kind="docx")),
+        _open(views.DocumentDocx.as_view()),
         name="document_docx",
     ),
 ]

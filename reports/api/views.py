@@ -15,6 +15,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from communes.access import communes_visible_to, provinces_visible_to
@@ -41,7 +42,7 @@ from criteria.services import (
     evaluation_save_values,
 )
 from ntm_portal.security import log_refusal, security_log
-from ntm_portal.uploads import download_response
+from ntm_portal.uploads import ALLOWED, download_response
 from sponsorships.access import (
     agencies_visible_to,
     assignments_visible_to,
@@ -55,13 +56,19 @@ from ..access import can_view_dashboards, documents_visible_to, get_document_or_
 from ..views import _file_name
 from . import params
 from . import serializers as s
+from .errors import Unprocessable
 
 EDITION = OpenApiParameter("edition", int, enum=[2024, 2025], description="Phiên bản bản đồ")
-PROVINCE = OpenApiParameter("province", int, description="Mã số (id) tỉnh")
-COMMUNE = OpenApiParameter("commune", int, description="Mã số (id) xã")
-CRITERIA_SET = OpenApiParameter("criteria_set", int, description="Mã số (id) bộ tiêu chí")
+PROVINCE = OpenApiParameter("province", params.ID_SCHEMA, description="Mã số (id) tỉnh")
+COMMUNE = OpenApiParameter("commune", params.ID_SCHEMA, description="Mã số (id) xã")
+CRITERIA_SET = OpenApiParameter(
+    "criteria_set", params.ID_SCHEMA, description="Mã số (id) bộ tiêu chí"
+)
+AGENCY = OpenApiParameter("agency", params.ID_SCHEMA, description="Mã số (id) cơ quan")
 PERIOD = OpenApiParameter(
-    "period", str, description="Kỳ: 2025-1 (6 tháng đầu), 2025-2 (6 tháng cuối), 2025 (cả năm)"
+    "period",
+    params.PERIOD_SCHEMA,
+    description="Kỳ: 2025-1 (6 tháng đầu), 2025-2 (6 tháng cuối), 2025 hoặc 2025-0 (cả năm)",
 )
 
 
@@ -89,6 +96,24 @@ class Cursor(CursorPagination):
                 }
             )
         return int(raw)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Con trỏ trang: chỉ lấy từ next hoặc previous của trang trước.",
+                "schema": {"type": "string", "maxLength": 1000},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Số dòng một trang (mặc định {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
 
     def decode_cursor(self, request):
         try:
@@ -292,6 +317,12 @@ class EvaluationValues(APIView):
     same parsing and messages, the same history, the same optimistic version."""
 
     permission_classes = [IsAuthenticated]
+    # The body is JSON: a nested list has no form encoding the serializer could read.
+    parser_classes = [
+        parser
+        for parser in api_settings.DEFAULT_PARSER_CLASSES
+        if parser.media_type == "application/json"
+    ]
 
     @extend_schema(
         request=s.ValuesInputSerializer,
@@ -330,7 +361,7 @@ class EvaluationValues(APIView):
                 errors[f"values[{index}].indicator"] = [_("Chỉ tiêu này đã có ở trên.")]
             seen.add(item["indicator"])
         if errors:
-            raise ValidationError(errors)
+            raise Unprocessable(errors)
         position = {item["indicator"]: index for index, item in enumerate(items)}
         try:
             changed = evaluation_save_values(
@@ -341,7 +372,7 @@ class EvaluationValues(APIView):
                 actor=request.user,
             )
         except FieldErrors as error:
-            raise ValidationError(
+            raise Unprocessable(
                 {
                     f"values[{position[indicator]}].value": [f"{indicators[indicator]}: {message}"]
                     for indicator, message in error.errors.items()
@@ -406,7 +437,7 @@ class StandingList(ScopedList):
             PROVINCE,
             EDITION,
             OpenApiParameter("level", str, enum=Recognition.Level.values, description="Mức"),
-            OpenApiParameter("year", int, description="Năm của quyết định"),
+            OpenApiParameter("year", params.YEAR_SCHEMA, description="Năm của quyết định"),
         ],
         summary="Quyết định công nhận",
     )
@@ -450,8 +481,8 @@ class Dashboard(APIView):
             CRITERIA_SET,
             EDITION,
             PROVINCE,
-            OpenApiParameter("district", int),
-            OpenApiParameter("agency", int),
+            OpenApiParameter("district", params.ID_SCHEMA, description="Mã số (id) huyện"),
+            AGENCY,
             PERIOD,
         ],
         responses={200: s.DashboardSerializer},
@@ -477,7 +508,7 @@ class Dashboard(APIView):
             if getattr(getattr(filters, DASHBOARD_PARAMETERS[name][1]), "pk", None) != value
         }
         if errors:
-            raise ValidationError(errors)
+            raise Unprocessable(errors)
         scope = dashboards.scope_for(request.user, filters)
         groups = dashboards.breakdown(scope)
         criteria = dashboards.criteria_of(scope)
@@ -533,7 +564,7 @@ class AgencyDetail(ScopedDetail):
         parameters=[
             COMMUNE,
             EDITION,
-            OpenApiParameter("agency", int),
+            AGENCY,
             OpenApiParameter("active", bool),
         ],
         summary="Phân công đỡ đầu, phụ trách",
@@ -578,9 +609,9 @@ def _inspections(request: Request) -> QuerySet:
         parameters=[
             COMMUNE,
             EDITION,
-            OpenApiParameter("agency", int),
+            AGENCY,
             OpenApiParameter("status", str, enum=["planned", "done", "cancelled"]),
-            OpenApiParameter("year", int, description="Năm của hạn kiểm tra"),
+            OpenApiParameter("year", params.YEAR_SCHEMA, description="Năm của hạn kiểm tra"),
         ],
         summary="Lịch kiểm tra và biên bản kiểm tra",
     )
@@ -614,7 +645,10 @@ class AttachmentFile(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in sorted(set(ALLOWED.values()))
+        },
         summary="Tệp đính kèm biên bản kiểm tra",
     )
     def get(self, request: Request, pk: int):
@@ -638,7 +672,7 @@ def _documents(request: Request) -> QuerySet:
 @extend_schema_view(
     get=extend_schema(
         parameters=[
-            OpenApiParameter("year", int),
+            OpenApiParameter("year", params.YEAR_SCHEMA, description="Năm của văn bản"),
             OpenApiParameter("state", str, enum=["draft", "issued"]),
         ],
         summary="Văn bản: thông tin và đường dẫn tệp",
@@ -664,23 +698,36 @@ class DocumentDetail(ScopedDetail):
 
 
 class DocumentFile(APIView):
+    """The document's PDF or DOCX once made (404 while it is pending or failed)."""
+
     permission_classes = [IsAuthenticated]
     kind = "pdf"
 
-    @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-        summary="Tệp văn bản (PDF hoặc DOCX)",
-    )
     def get(self, request: Request, pk: int):
         document = get_document_or_404(request.user, pk)
         file = document.pdf if self.kind == "pdf" else document.docx
         if document.status != document.Status.DONE or not file:
             raise Http404
-        content_type = (
-            "application/pdf"
-            if self.kind == "pdf"
-            else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )
         return download_response(
-            file, name=f"{_file_name(document)}.{self.kind}", content_type=content_type
+            file, name=f"{_file_name(document)}.{self.kind}", content_type=ALLOWED[self.kind]
         )
+
+
+class DocumentPdf(DocumentFile):
+    kind = "pdf"
+
+    @extend_schema(
+        responses={(200, ALLOWED["pdf"]): OpenApiTypes.BINARY}, summary="Tệp PDF của văn bản"
+    )
+    def get(self, request: Request, pk: int):
+        return super().get(request, pk)
+
+
+class DocumentDocx(DocumentFile):
+    kind = "docx"
+
+    @extend_schema(
+        responses={(200, ALLOWED["docx"]): OpenApiTypes.BINARY}, summary="Tệp DOCX của văn bản"
+    )
+    def get(self, request: Request, pk: int):
+        return super().get(request, pk)
