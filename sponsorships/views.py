@@ -445,7 +445,9 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     if agency is None or len(token) < 20:
         raise Http404
     response = HttpResponse(
-        calendar_feed.agency_calendar(agency), content_type="text/calendar; charset=utf-8"
+        # Links on the host the calendar reached (ALLOWED_HOSTS has vetted it), not a default.
+        calendar_feed.agency_calendar(agency, base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
     )
     # The address is the only key: no cache on the way may keep a copy.
     patch_cache_control(response, private=True, no_store=True)

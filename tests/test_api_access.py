@@ -24,6 +24,7 @@ ISSUERS_A = {"admin", "province", "agency"}
 
 # (url name, object in the world or None, method) → roles allowed.
 API_MATRIX = [
+    ("api:root", None, "get", {*ROLES}),
     ("api:schema", None, "get", {*ROLES}),
     ("api:docs", None, "get", {*ROLES}),
     ("api:province_list", None, "get", HOLDERS),
@@ -109,7 +110,7 @@ def test_api_role_matrix(client, world, api, role, name, target, method, allowed
     _foreign, keys = api
     headers = auth(keys[role]) if role != ANON else {}
     response = _request(client, world, name, target, method, headers)
-    if role == ANON and name not in ("api:schema", "api:docs"):
+    if role == ANON and name not in ("api:root", "api:schema", "api:docs"):
         assert response.status_code == 401, response.content
         assert response["WWW-Authenticate"].startswith("Bearer")
         return
@@ -187,3 +188,13 @@ def test_a_session_reads_too_but_writes_only_with_its_csrf_token(client, world, 
     assert response.status_code == 403
     evaluation.refresh_from_db()
     assert evaluation.version == 1
+
+
+def test_the_base_address_lists_the_endpoints_and_links_the_docs(client):
+    index = client.get("/api/v1/")
+    assert index.status_code == 200
+    body = index.json()
+    assert body["docs"] == "http://testserver/api/v1/docs/"
+    assert body["schema"] == "http://testserver/api/v1/schema/"
+    assert body["endpoints"]["communes"] == "http://testserver/api/v1/communes/"
+    assert len(body["endpoints"]) == 11

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -210,3 +210,30 @@ def test_the_beat_task_runs_the_same_job(two_assignments):
 
     assert plan_inspections("2024-05-10") == "created=4 overdue=0 reminded=0"
     assert plan_inspections("2024-05-10") == "created=0 overdue=0 reminded=0"
+
+
+def test_each_event_says_what_is_due_links_to_the_host_and_reminds_the_day_before(
+    client, world, settings
+):
+    """The feed as a phone shows it: the xã, the kind, the agency and what is due; a link on the
+    host the calendar reached; a reminder the day before; an overdue one says so in its title."""
+    from icalendar import Calendar
+
+    settings.ALLOWED_HOSTS = ["ntm.example.vn"]
+    response = client.get(
+        reverse("sponsorships:calendar_ics", args=[world.agency_a.calendar_token]),
+        HTTP_HOST="ntm.example.vn",
+        secure=True,
+    )
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    inspection = world.inspection_a2  # planned, due 31/12/2024: overdue today
+    assert str(event["summary"]) == "QUÁ HẠN – Kiểm tra Xã Thuận – Quý 4/2024"
+    assert str(event["url"]) == f"https://ntm.example.vn/co-quan/kiem-tra/{inspection.pk}/"
+    description = str(event["description"])
+    assert "Xã: Xã Thuận" in description
+    assert f"Cơ quan: {world.agency_a.name}" in description
+    assert "Hạn: 31/12/2024" in description
+    assert "nộp báo cáo kết quả kiểm tra Quý 4/2024 trước hạn 31/12/2024" in description
+    (alarm,) = event.walk("VALARM")
+    assert alarm["trigger"].dt == -timedelta(days=1)
+    assert str(alarm["action"]) == "DISPLAY"

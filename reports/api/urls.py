@@ -16,6 +16,7 @@ def _open(view):
 
 
 urlpatterns = [
+    path("", _open(views.ApiRoot.as_view()), name="root"),
     path("schema/", _open(SpectacularAPIView.as_view(permission_classes=[])), name="schema"),
     path(
         "docs/",

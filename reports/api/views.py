@@ -6,10 +6,16 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
@@ -731,3 +737,53 @@ class DocumentDocx(DocumentFile):
     )
     def get(self, request: Request, pk: int):
         return super().get(request, pk)
+
+
+# The lists the index names, by URL name; the details hang off them.
+INDEX = {
+    "provinces": "api:province_list",
+    "communes": "api:commune_list",
+    "criteria_sets": "api:criteria_set_list",
+    "evaluations": "api:evaluation_list",
+    "standings": "api:standing_list",
+    "dashboard": "api:dashboard",
+    "recognitions": "api:recognition_list",
+    "agencies": "api:agency_list",
+    "assignments": "api:assignment_list",
+    "inspections": "api:inspection_list",
+    "documents": "api:document_list",
+}
+
+
+@extend_schema(
+    summary="Mục lục của API",
+    description="Where the documentation, the schema and each list are; no key needed.",
+    responses=inline_serializer(
+        "ApiIndex",
+        {
+            "name": serializers.CharField(),
+            "version": serializers.CharField(),
+            "docs": serializers.URLField(),
+            "schema": serializers.URLField(),
+            "endpoints": serializers.DictField(child=serializers.URLField()),
+        },
+    ),
+)
+class ApiRoot(APIView):
+    """/api/v1/ itself: an index a developer finds by trying the base address."""
+
+    permission_classes: list = []
+
+    def get(self, request: Request) -> Response:
+        def absolute(name: str) -> str:
+            return request.build_absolute_uri(reverse(name))
+
+        return Response(
+            {
+                "name": _("API của Cổng NTM"),
+                "version": "1",
+                "docs": absolute("api:docs"),
+                "schema": absolute("api:schema"),
+                "endpoints": {key: absolute(name) for key, name in INDEX.items()},
+            }
+        )
