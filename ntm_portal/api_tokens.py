@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, throttling
 
 from .models import ApiToken, User
-from .security import client_address, count_event, security_log
+from .security import client_address, count_event, rate_window, security_log
 
 TOKEN_PREFIX = "ntm_"  # noqa: S105 (a marker, not a secret)
 # last_used_at is written at most this often, so that reading stays one query per request.
@@ -99,7 +101,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
 class PortalRateThrottle(throttling.BaseThrottle):
     """Requests per user (or client address) and minute, counted in the shared cache like the
-    portal's other limits; writes have their own, lower limit."""
+    portal's other limits; writes have their own, lower limit.
+
+    Fixed windows of a minute (ntm_portal.security.count_event): a client refused in one minute
+    is served again in the next, and Retry-After says how many seconds this one has left."""
+
+    WINDOW_SECONDS = 60
+    # Unix time now; tests move it instead of sleeping.
+    clock: Callable[[], float] = staticmethod(time.time)
 
     def allow_request(self, request, view) -> bool:
         user = request.user
@@ -108,7 +117,11 @@ class PortalRateThrottle(throttling.BaseThrottle):
             kind, limit = "read", settings.API_READS_PER_MINUTE
         else:
             kind, limit = "write", settings.API_WRITES_PER_MINUTE
-        return count_event(f"api:{kind}:{who}", seconds=60) <= limit
+        now = self.clock()
+        _number, end = rate_window(self.WINDOW_SECONDS, now)
+        self.seconds_left = end - now
+        return count_event(f"api:{kind}:{who}", seconds=self.WINDOW_SECONDS, now=now) <= limit
 
     def wait(self) -> float:
-        return 60.0
+        # DRF rounds it up for Retry-After.
+        return self.seconds_left

@@ -10,8 +10,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from ntm_portal.api_tokens import digest_of
+from ntm_portal.api_tokens import PortalRateThrottle, digest_of
 from ntm_portal.models import ApiToken
+from ntm_portal.security import count_event
 
 from .api_helpers import auth, tokens_for
 
@@ -93,13 +94,84 @@ def test_expired_malformed_and_unknown_tokens_are_refused(client, world, persona
     assert client.get(url, **auth(keys["province"])).status_code == 401
 
 
-def test_requests_are_rate_limited_per_user(client, world, personas, settings):
+def _clock_at(monkeypatch, moment: list[float]) -> None:
+    """The throttle reads moment[0] as the time: a test moves it instead of sleeping."""
+    monkeypatch.setattr(PortalRateThrottle, "clock", staticmethod(lambda: moment[0]))
+
+
+# The start of a minute, far from any real time the suite's other tests count in.
+MINUTE = 60.0 * 20_000_000
+
+
+def test_requests_are_rate_limited_per_user(client, world, personas, settings, monkeypatch):
     settings.API_READS_PER_MINUTE = 3
     settings.API_WRITES_PER_MINUTE = 1
+    moment = [MINUTE + 15]
+    _clock_at(monkeypatch, moment)
     keys = tokens_for({"commune": personas["commune"]})
     url = reverse("api:commune_list")
     answers = [client.get(url, **auth(keys["commune"])).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     refused = client.get(url, **auth(keys["commune"]))
-    assert refused["Retry-After"] == "60"
     assert "Quá nhiều yêu cầu" in refused.json()["detail"]
+
+
+def test_retry_after_is_the_seconds_left_in_the_minute(
+    client, world, personas, settings, monkeypatch
+):
+    settings.API_READS_PER_MINUTE = 1
+    moment = [MINUTE + 15]
+    _clock_at(monkeypatch, moment)
+    keys = tokens_for({"commune": personas["commune"]})
+    url = reverse("api:commune_list")
+    client.get(url, **auth(keys["commune"]))
+    moment[0] = MINUTE + 40.5
+    refused = client.get(url, **auth(keys["commune"]))
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "20"
+
+
+def test_a_client_refused_in_one_minute_is_served_in_the_next(
+    client, world, personas, settings, monkeypatch
+):
+    settings.API_READS_PER_MINUTE = 2
+    moment = [MINUTE + 1]
+    _clock_at(monkeypatch, moment)
+    keys = tokens_for({"commune": personas["commune"]})
+    url = reverse("api:commune_list")
+    # A client polling every second, refused ones included, all minute long.
+    answers = []
+    while moment[0] < MINUTE + 60:
+        answers.append(client.get(url, **auth(keys["commune"])).status_code)
+        moment[0] += 1
+    next_minute = client.get(url, **auth(keys["commune"]))
+    assert answers[:2] == [200, 200]
+    assert set(answers[2:]) == {429}
+    assert next_minute.status_code == 200
+
+
+def test_the_fixed_window_ends_on_time_in_the_file_cache(settings, tmp_path):
+    """The embedded cache's incr() rewrites the entry with the default timeout: the count must
+    end with its window all the same."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    counts = [count_event("probe", seconds=60, now=MINUTE + second) for second in range(0, 60, 5)]
+    assert counts == list(range(1, 13))
+    assert count_event("probe", seconds=60, now=MINUTE + 60) == 1
+
+
+def test_the_api_docs_are_not_counted_against_the_reader(
+    client, world, personas, settings, monkeypatch
+):
+    settings.API_READS_PER_MINUTE = 1
+    moment = [MINUTE + 5]
+    _clock_at(monkeypatch, moment)
+    client.force_login(personas["commune"])
+    for _ in range(3):
+        assert client.get(reverse("api:docs")).status_code == 200
+        assert client.get(reverse("api:schema")).status_code == 200
+    assert client.get(reverse("api:commune_list")).status_code == 200

@@ -16,10 +16,20 @@ def _open(view):
 
 
 urlpatterns = [
-    path("schema/", _open(SpectacularAPIView.as_view(permission_classes=[])), name="schema"),
+    # The docs page and its schema are not counted against the reader's rate limit: a person
+    # reading them must not use up the requests of their programs.
+    path(
+        "schema/",
+        _open(SpectacularAPIView.as_view(permission_classes=[], throttle_classes=[])),
+        name="schema",
+    ),
     path(
         "docs/",
-        _open(SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[])),
+        _open(
+            SpectacularSwaggerView.as_view(
+                url_name="api:schema", permission_classes=[], throttle_classes=[]
+            )
+        ),
         name="docs",
     ),
     path("provinces/", _open(views.ProvinceList.as_view()), name="province_list"),
