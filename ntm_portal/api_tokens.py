@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, throttling
 
-from .models import ApiToken, User
+from .models import ApiToken, RevokedReason, User
 from .security import client_address, count_event, rate_window, security_log
 
 TOKEN_PREFIX = "ntm_"  # noqa: S105 (a marker, not a secret)
@@ -65,8 +65,50 @@ def api_token_create(*, user: User, name: str, days: int, actor: User) -> tuple[
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_reason = RevokedReason.OWNER
+        token.save(update_fields=["revoked_at", "revoked_reason"])
         security_log.info("API token %s revoked by user=%s", token.pk, actor.pk)
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: RevokedReason, actor: User | None) -> int:
+    """Revoke every token of `user` still in force: a key must not outlive the password or the
+    account it was made under. Returns how many; each is logged as the owner's revocations are."""
+    tokens = list(
+        ApiToken.objects.select_for_update()
+        .filter(user=user, revoked_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if tokens:
+        ApiToken.objects.filter(pk__in=tokens).update(
+            revoked_at=timezone.now(), revoked_reason=reason
+        )
+        for pk in tokens:
+            security_log.info(
+                "API token %s revoked (%s) of user=%s by user=%s",
+                pk,
+                reason.value,
+                user.pk,
+                actor.pk if actor else "-",
+            )
+    return len(tokens)
+
+
+class PasswordChangeRevokesTokens:
+    """Not a rule on passwords: Django calls every validator's password_changed() when a saved
+    user's password changed, by whatever path (the change and reset forms, the admin's form,
+    `manage.py changepassword`, set_password() in code), so this is the one place that sees
+    them all. (Rehashing an unchanged password at sign-in does not call it.)"""
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        return None
+
+    def password_changed(self, password: str, user: User | None = None) -> None:
+        if user is not None and user.pk is not None:
+            api_tokens_revoke_all(user=user, reason=RevokedReason.PASSWORD, actor=None)
+
+    def get_help_text(self) -> str:
+        return _("Đổi mật khẩu sẽ thu hồi mọi khóa API của tài khoản.")
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

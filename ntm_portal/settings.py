@@ -234,6 +234,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: revokes the user's API tokens whenever a password changes (any path).
+    {"NAME": "ntm_portal.api_tokens.PasswordChangeRevokesTokens"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

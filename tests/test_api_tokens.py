@@ -175,3 +175,123 @@ def test_the_api_docs_are_not_counted_against_the_reader(
         assert client.get(reverse("api:docs")).status_code == 200
         assert client.get(reverse("api:schema")).status_code == 200
     assert client.get(reverse("api:commune_list")).status_code == 200
+
+
+# --- A key does not outlive the password or the account it was made under. ---------------------
+
+NEW_PASSWORD = "Mot-mat-khau-moi-2026"
+
+
+def _revoked(user) -> set[str]:
+    return set(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=False).values_list(
+            "revoked_reason", flat=True
+        )
+    )
+
+
+def test_changing_ones_password_revokes_ones_tokens(client, world, personas):
+    from .factories import PASSWORD
+
+    user = personas["commune"]
+    keys = tokens_for({"commune": user, "agency": personas["agency"]})
+    client.force_login(user)
+    form = client.get(reverse("password_change")).content.decode()
+    assert "Đổi mật khẩu sẽ thu hồi mọi khóa API của tài khoản." in form
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "Các khóa API của tài khoản đã bị thu hồi" in response.content.decode()
+    assert _revoked(user) == {"password"}
+    url = reverse("api:commune_list")
+    assert client.get(url, **auth(keys["commune"])).status_code == 401
+    # Another user's key is untouched.
+    assert client.get(url, **auth(keys["agency"])).status_code == 200
+    page = client.get(reverse("profile")).content.decode()
+    assert "Đã thu hồi khi đổi mật khẩu" in page
+    assert "mọi khóa API của tài khoản bị thu hồi" in page
+
+
+def test_a_password_reset_revokes_the_tokens(client, world, personas):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = personas["province"]
+    tokens_for({"province": user})
+    link = reverse(
+        "password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    form_url = client.get(link)["Location"]
+    done = client.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    assert "Các khóa API của tài khoản đã bị thu hồi" in done.content.decode()
+    assert _revoked(user) == {"password"}
+
+
+def test_an_admin_setting_a_password_revokes_the_tokens(client, world, personas):
+    user = personas["agency"]
+    tokens_for({"agency": user})
+    client.force_login(personas["admin"])
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert _revoked(user) == {"password"}
+
+
+def test_set_password_in_code_revokes_the_tokens_and_a_rehash_does_not(world, personas):
+    from .factories import PASSWORD
+
+    user = personas["district"]
+    tokens_for({"district": user})
+    # A sign-in that rehashes the same password is not a change.
+    assert user.check_password(PASSWORD)
+    user.save()
+    assert _revoked(user) == set()
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    assert _revoked(user) == {"password"}
+
+
+def test_locking_an_account_revokes_its_tokens(client, world, personas):
+    from sponsorships.decisions import agency_member_remove
+    from sponsorships.models import SponsorshipLog
+
+    member = personas["agency"]
+    tokens_for({"agency": member})
+    agency_member_remove(member=member, actor=personas["province"])
+    assert _revoked(member) == {"locked"}
+    assert "thu hồi 1 khóa API" in SponsorshipLog.objects.latest("pk").detail
+    # The admin's switch does the same.
+    user = personas["commune"]
+    tokens_for({"commune": user})
+    client.force_login(personas["admin"])
+    page = client.get(f"/admin/ntm_portal/user/{user.pk}/change/")
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None
+        and name not in ("password", "is_active", "groups")
+        and not isinstance(value, list)
+    }
+    data.update(
+        {
+            "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        }
+    )
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    response = client.post(f"/admin/ntm_portal/user/{user.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert _revoked(user) == {"locked"}
