@@ -443,9 +443,5 @@ def agency_member_remove(*, member: User, actor: User) -> None:
             _("Khoá tài khoản %(username)s (%(name)s): không còn là thành viên")
             % {"username": member.username, "name": member.get_full_name() or member.username}
         )
-        + (
-            _("; thu hồi %(count)s khóa API") % {"count": revoked}
-            if revoked
-            else ""
-        ),
+        + (_("; thu hồi %(count)s khóa API") % {"count": revoked} if revoked else ""),
     )
