@@ -246,15 +246,21 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, in seconds
 # 1). With 0 the header is ignored: a client could write anything in it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Brute-force lockout (ntm_portal/lockout.py): (counted on, failures, window and lock time).
+# Brute-force defences (ntm_portal/lockout.py). Locks fall on addresses only — (counted on,
+# failures, window and lock time) — so that no one can lock an account out from elsewhere.
 LOGIN_LOCKOUT_RULES = [
     # One user name from one address: an official mistyping, or one address guessing one account.
     (("username", "ip_address"), env.int("AXES_FAILURE_LIMIT", default=5), timedelta(minutes=15)),
-    # One user name from many addresses: stopped too, and unlocked more slowly.
-    (("username",), 20, timedelta(hours=1)),
-    # One address trying many user names.
-    (("ip_address",), 30, timedelta(minutes=15)),
+    # One address, whatever the user names.
+    (("ip_address",), env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20), timedelta(minutes=15)),
 ]
+# An account is slowed down instead: after this many failures in the window (from anywhere),
+# each attempt waits 2, 4, 8 … seconds after the last failure, at most the maximum.
+LOGIN_DELAY_AFTER_FAILURES = 5
+LOGIN_DELAY_MAX_SECONDS = 300
+LOGIN_DELAY_WINDOW = timedelta(hours=1)
+# The admins are told when an account reaches this many failures in the window.
+LOGIN_ALERT_ACCOUNT_FAILURES = 10
 AXES_HANDLER = "ntm_portal.lockout.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "ntm_portal.security.client_address"
 AXES_LOCKOUT_PARAMETERS = [list(LOGIN_LOCKOUT_RULES[0][0])]
@@ -263,6 +269,9 @@ AXES_COOLOFF_TIME = LOGIN_LOCKOUT_RULES[0][2]
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt (locked address, account still waiting) is neither checked nor counted: else
+# it would extend the lock, and the account's wait, for as long as a guesser keeps asking.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # Password-reset requests per client address in 15 minutes, and emails per address an hour.
 PASSWORD_RESET_REQUESTS_PER_ADDRESS = 5
