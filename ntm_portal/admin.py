@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .api_tokens import api_tokens_revoke_all
+from .models import RevokedReason, User
 
 
 @admin.register(User)
@@ -17,3 +18,10 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ["role", "province", "district", "commune", "agency"]},
         ),
     ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A locked account's keys are revoked, not just unusable while it is locked: they
+            # must not come back if it is opened again.
+            api_tokens_revoke_all(user=obj, reason=RevokedReason.LOCKED, actor=request.user)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, throttling
 
-from .models import ApiToken, User
-from .security import client_address, count_event, security_log
+from .models import ApiToken, RevokedReason, User
+from .security import client_address, count_event, rate_window, security_log
 
 TOKEN_PREFIX = "ntm_"  # noqa: S105 (a marker, not a secret)
 # last_used_at is written at most this often, so that reading stays one query per request.
@@ -63,8 +65,50 @@ def api_token_create(*, user: User, name: str, days: int, actor: User) -> tuple[
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_reason = RevokedReason.OWNER
+        token.save(update_fields=["revoked_at", "revoked_reason"])
         security_log.info("API token %s revoked by user=%s", token.pk, actor.pk)
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: RevokedReason, actor: User | None) -> int:
+    """Revoke every token of `user` still in force: a key must not outlive the password or the
+    account it was made under. Returns how many; each is logged as the owner's revocations are."""
+    tokens = list(
+        ApiToken.objects.select_for_update()
+        .filter(user=user, revoked_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if tokens:
+        ApiToken.objects.filter(pk__in=tokens).update(
+            revoked_at=timezone.now(), revoked_reason=reason
+        )
+        for pk in tokens:
+            security_log.info(
+                "API token %s revoked (%s) of user=%s by user=%s",
+                pk,
+                reason.value,
+                user.pk,
+                actor.pk if actor else "-",
+            )
+    return len(tokens)
+
+
+class PasswordChangeRevokesTokens:
+    """Not a rule on passwords: Django calls every validator's password_changed() when a saved
+    user's password changed, by whatever path (the change and reset forms, the admin's form,
+    `manage.py changepassword`, set_password() in code), so this is the one place that sees
+    them all. (Rehashing an unchanged password at sign-in does not call it.)"""
+
+    def validate(self, password: str, user: User | None = None) -> None:
+        return None
+
+    def password_changed(self, password: str, user: User | None = None) -> None:
+        if user is not None and user.pk is not None:
+            api_tokens_revoke_all(user=user, reason=RevokedReason.PASSWORD, actor=None)
+
+    def get_help_text(self) -> str:
+        return _("Đổi mật khẩu sẽ thu hồi mọi khóa API của tài khoản.")
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -99,7 +143,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
 class PortalRateThrottle(throttling.BaseThrottle):
     """Requests per user (or client address) and minute, counted in the shared cache like the
-    portal's other limits; writes have their own, lower limit."""
+    portal's other limits; writes have their own, lower limit.
+
+    Fixed windows of a minute (ntm_portal.security.count_event): a client refused in one minute
+    is served again in the next, and Retry-After says how many seconds this one has left."""
+
+    WINDOW_SECONDS = 60
+    # Unix time now; tests move it instead of sleeping.
+    clock: Callable[[], float] = staticmethod(time.time)
 
     def allow_request(self, request, view) -> bool:
         user = request.user
@@ -108,7 +159,11 @@ class PortalRateThrottle(throttling.BaseThrottle):
             kind, limit = "read", settings.API_READS_PER_MINUTE
         else:
             kind, limit = "write", settings.API_WRITES_PER_MINUTE
-        return count_event(f"api:{kind}:{who}", seconds=60) <= limit
+        now = self.clock()
+        _number, end = rate_window(self.WINDOW_SECONDS, now)
+        self.seconds_left = end - now
+        return count_event(f"api:{kind}:{who}", seconds=self.WINDOW_SECONDS, now=now) <= limit
 
     def wait(self) -> float:
-        return 60.0
+        # DRF rounds it up for Retry-After.
+        return self.seconds_left

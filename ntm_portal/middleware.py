@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -79,3 +80,21 @@ def _api_refusal(request: HttpRequest) -> HttpResponse:
         },
         status=400,
     )
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every response says where its page may load from (settings.CONTENT_SECURITY_POLICY): an
+    injected <script> or on…= attribute does not run, and no other site may frame the portal.
+    A view that needs another policy sets the header itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = "; ".join(
+            f"{directive} {' '.join(sources)}"
+            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response

@@ -289,6 +289,14 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
 
 
+class RevokedReason(models.TextChoices):
+    """Why a token stopped working before it expired: its owner's page says so."""
+
+    OWNER = "owner", _("Đã thu hồi")
+    PASSWORD = "password", _("Đã thu hồi khi đổi mật khẩu")
+    LOCKED = "locked", _("Đã thu hồi khi tài khoản bị khoá")
+
+
 class ApiToken(ChoiceLabels, models.Model):
     """A key for the JSON API, acting as its user (it sees exactly what the user sees).
 
@@ -306,6 +314,9 @@ class ApiToken(ChoiceLabels, models.Model):
     expires_at = models.DateTimeField(_("hết hạn"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("lý do thu hồi"), max_length=10, choices=RevokedReason.choices, blank=True
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 

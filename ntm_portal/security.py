@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,20 +38,32 @@ def client_address(request: HttpRequest) -> str:
         return remote
 
 
-def count_event(key: str, *, seconds: int) -> int:
-    """Count one more event under `key` in a window of `seconds`; returns the count, or 0 when
-    the cache cannot be reached (a limit must not take the portal down with Redis)."""
-    key = f"rate:{key}"
+def rate_window(seconds: int, now: float) -> tuple[int, float]:
+    """The fixed window of `seconds` that `now` (Unix time) falls in: its number and its end."""
+    number = int(now // seconds)
+    return number, float((number + 1) * seconds)
+
+
+def count_event(key: str, *, seconds: int, now: float | None = None) -> int:
+    """Count one more event under `key` in the fixed window of `seconds` that `now` falls in;
+    returns the count, or 0 when the cache cannot be reached (a limit must not take the portal
+    down with Redis).
+
+    The key names its window, so a count ends with its window whatever the backend does to the
+    expiry: the file cache's incr() writes the entry again with the default timeout, so a key
+    kept across windows never expired while a client kept asking (refused requests included)."""
+    number, _end = rate_window(seconds, time.time() if now is None else now)
+    key = f"rate:{key}:{number}"
     try:
-        cache.add(key, 0, timeout=seconds)
+        cache.add(key, 0, timeout=seconds + 1)
         return cache.incr(key)
     except Exception:  # the cache backend's own errors (Redis down, …)
         security_log.warning("Rate limit %s not counted: cache unavailable", key)
         return 0
 
 
-def is_over_rate(key: str, *, limit: int, seconds: int) -> bool:
-    return count_event(key, seconds=seconds) > limit
+def is_over_rate(key: str, *, limit: int, seconds: int, now: float | None = None) -> bool:
+    return count_event(key, seconds=seconds, now=now) > limit
 
 
 def log_refusal(request: HttpRequest, *, what: str, pk: object, action: str) -> None:

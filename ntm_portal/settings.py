@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
+    "ntm_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ntm_portal.middleware.VietnameseFirstMiddleware",
@@ -248,6 +250,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: revokes the user's API tokens whenever a password changes (any path).
+    {"NAME": "ntm_portal.api_tokens.PasswordChangeRevokesTokens"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -258,15 +262,21 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, in seconds
 # 1). With 0 the header is ignored: a client could write anything in it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Brute-force lockout (ntm_portal/lockout.py): (counted on, failures, window and lock time).
+# Brute-force defences (ntm_portal/lockout.py). Locks fall on addresses only — (counted on,
+# failures, window and lock time) — so that no one can lock an account out from elsewhere.
 LOGIN_LOCKOUT_RULES = [
     # One user name from one address: an official mistyping, or one address guessing one account.
     (("username", "ip_address"), env.int("AXES_FAILURE_LIMIT", default=5), timedelta(minutes=15)),
-    # One user name from many addresses: stopped too, and unlocked more slowly.
-    (("username",), 20, timedelta(hours=1)),
-    # One address trying many user names.
-    (("ip_address",), 30, timedelta(minutes=15)),
+    # One address, whatever the user names.
+    (("ip_address",), env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20), timedelta(minutes=15)),
 ]
+# An account is slowed down instead: after this many failures in the window (from anywhere),
+# each attempt waits 2, 4, 8 … seconds after the last failure, at most the maximum.
+LOGIN_DELAY_AFTER_FAILURES = 5
+LOGIN_DELAY_MAX_SECONDS = 300
+LOGIN_DELAY_WINDOW = timedelta(hours=1)
+# The admins are told when an account reaches this many failures in the window.
+LOGIN_ALERT_ACCOUNT_FAILURES = 10
 AXES_HANDLER = "ntm_portal.lockout.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "ntm_portal.security.client_address"
 AXES_LOCKOUT_PARAMETERS = [list(LOGIN_LOCKOUT_RULES[0][0])]
@@ -275,6 +285,9 @@ AXES_COOLOFF_TIME = LOGIN_LOCKOUT_RULES[0][2]
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt (locked address, account still waiting) is neither checked nor counted: else
+# it would extend the lock, and the account's wait, for as long as a guesser keeps asking.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # Password-reset requests per client address in 15 minutes, and emails per address an hour.
 PASSWORD_RESET_REQUESTS_PER_ADDRESS = 5
@@ -366,6 +379,22 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent with every response (ntm_portal.middleware.ContentSecurityPolicyMiddleware). No inline
+# script or style anywhere: the portal's scripts are static/js/portal.js; the API docs load
+# Swagger UI's files and its init script from URLs. data: images are Swagger UI's icons (in its
+# CSS). Only print templates (WeasyPrint, never a browser) use style attributes.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 if USE_HTTPS:
     # TLS ends at the reverse proxy in front of gunicorn, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -24,6 +24,11 @@ urlpatterns = [
         views.PasswordResetRequestView.as_view(),
         name="password_reset",
     ),
+    path(
+        "tai-khoan/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("tai-khoan/ho-so/", views.profile, name="profile"),
     path(
         "tai-khoan/khoa-api/<int:pk>/thu-hoi/",

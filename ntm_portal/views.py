@@ -24,6 +24,7 @@ from .access import api_tokens_visible_to, can_hold_api_tokens, get_api_token_or
 from .api_tokens import EXPIRY_CHOICES_DAYS, TokenRejected, api_token_create, api_token_revoke
 from .forms import PasswordResetRequestForm
 from .health import PARTS, health_report, is_healthy
+from .lockout import account_failures_clear
 from .models import Notification, Role
 from .notifications import unread_changed
 from .security import client_address, is_over_rate
@@ -100,6 +101,17 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset form; a reset proves the mailbox is the owner's, so it also clears the
+    account's failed sign-ins (its locks and its slow-down)."""
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        account_failures_clear(user=form.user, reason="password reset")
+        return response
 
 
 def profile(request: HttpRequest) -> HttpResponse:

@@ -150,6 +150,9 @@ class DocumentForm(forms.Form):
         label=_("Lưu"), max_length=100, required=False, help_text=_("Ví dụ: VT, KTN.")
     )
 
+    # The version the form was shown: the service refuses the save when a newer one exists.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
     LIST_FIELDS = (
         "purposes",
         "requirements",
@@ -169,7 +172,7 @@ class DocumentForm(forms.Form):
             sections.add("responsibilities")
         if document.kind not in (Document.Kind.INSPECTION_REPORT, Document.Kind.INSPECTION_PLAN):
             sections.add("citations")
-        sections |= {"signatory", "drafting_unit", "dated_for", "recipients", "archive"}
+        sections |= {"signatory", "drafting_unit", "dated_for", "recipients", "archive", "version"}
         for name in list(self.fields):
             if name not in sections:
                 del self.fields[name]
@@ -233,6 +236,7 @@ def document_initial(document: Document) -> dict:
     initial["drafting_unit"] = document.drafting_unit_id
     initial["citations"] = [row.legal_document_id for row in document.citation_rows.all()]
     initial["dated_for"] = f"{document.dated_for:%d/%m/%Y}" if document.dated_for else ""
+    initial["version"] = document.version
     return initial
 
 

@@ -22,7 +22,9 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Edition, Province
 from criteria.models import RecognitionCase
@@ -342,9 +344,41 @@ def _next_version(document: Document, actor: User | None, **changes) -> Document
     return new
 
 
+def _refuse_stale(document: Document, version: int | None) -> None:
+    """Refuse a new version made from a page that showed an older one (a stale tab): it would
+    copy the old text and drop the later edits. The lineage's latest row is locked, so two
+    saves of the same version queue and the second is refused. `version` is the one the form
+    was shown; None (code acting on a version it just read) stands for `document`'s own."""
+    shown = document.version if version is None else version
+    latest = (
+        document_versions(document)
+        .select_related("created_by")
+        .select_for_update(of=("self",))
+        .first()
+    )
+    if latest.version == shown == document.version:
+        return
+    raise DocumentError(
+        _(
+            "Văn bản đã có phiên bản mới hơn: bản %(latest)s (%(who)s, %(when)s), sau bản "
+            "%(shown)s bạn đang xem. Chưa ghi gì; hãy mở bản %(latest)s rồi làm lại."
+        )
+        % {
+            "latest": latest.version,
+            "shown": shown,
+            "who": latest.created_by or _("hệ thống"),
+            "when": date_format(timezone.localtime(latest.created_at), "SHORT_DATETIME_FORMAT"),
+        }
+    )
+
+
 @transaction.atomic
-def document_regenerate(*, document: Document, actor: User | None) -> Document:
-    """A new draft version from today's data; the old version and its file are kept."""
+def document_regenerate(
+    *, document: Document, actor: User | None, version: int | None = None
+) -> Document:
+    """A new draft version from today's data; the old version and its file are kept. `version`
+    is the one the user was shown: refused unless it is still the latest."""
+    _refuse_stale(document, version)
     new = _next_version(document, actor)
     enqueue_after_commit("reports.tasks.render_document", [new.pk])
     return new
@@ -361,9 +395,12 @@ def document_edit(
     citations: list[LegalDocument] | None = None,
     dated_for: date | None = None,
     cleared: tuple[str, ...] = (),
+    version: int | None = None,
 ) -> Document:
     """Edited sections, signer, drafting unit or căn cứ make a new draft version (the text of
-    an older version never changes); `cleared` sections go back to what the data proposes."""
+    an older version never changes); `cleared` sections go back to what the data proposes.
+    `version` is the one the form was shown: refused unless it is still the latest."""
+    _refuse_stale(document, version)
     issuer = issuers.of_document(document)
     kept = {k: v for k, v in document.narrative.items() if k not in cleared}
     changes: dict = {"narrative": {**kept, **narrative}}

@@ -241,6 +241,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     drafting_unit=data.get("drafting_unit"),
                     citations=list(data["citations"]) if "citations" in data else None,
                     dated_for=data.get("dated_for"),
+                    # A missing version is refused as stale (0 is none).
+                    version=data.get("version") or 0,
                     actor=request.user,
                 )
             except DocumentError as error:
@@ -251,6 +253,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reports:document_detail", pk=new.pk)
     latest = document_versions(document).first()
     versions = document_versions(document).filter(drafts_readable_by(request.user))
+    if form.non_field_errors() and latest.pk != document.pk:
+        # An older version's page has no form (a stale tab posted it): say why up top.
+        for message in form.non_field_errors():
+            messages.error(request, message)
     return render(
         request,
         "reports/document_detail.html",
@@ -322,7 +328,12 @@ def document_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_issue_document(request.user, document):
         raise PermissionDenied
     try:
-        new = document_regenerate(document=document, actor=request.user)
+        new = document_regenerate(
+            document=document,
+            # The version the page showed; a missing one is refused as stale (0 is none).
+            version=parse_id(request.POST.get("version")) or 0,
+            actor=request.user,
+        )
     except DocumentError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from communes.models import Commune, Province
 from ntm_portal.accounts import email_problem, username_problem
-from ntm_portal.models import Role, User
+from ntm_portal.api_tokens import api_tokens_revoke_all
+from ntm_portal.models import RevokedReason, Role, User
 from ntm_portal.queue import enqueue_after_commit
 from ntm_portal.registers import register_refusal
 
@@ -420,11 +421,15 @@ def agency_member_remove(*, member: User, actor: User) -> None:
         raise SponsorshipRefused({"member": _("Không tự khoá tài khoản của chính mình.")})
     member.is_active = False
     member.save(update_fields=["is_active"])
+    revoked = api_tokens_revoke_all(user=member, reason=RevokedReason.LOCKED, actor=actor)
     _log(
         province=member.agency.province,
         action=SponsorshipLog.Action.MEMBER,
         actor=actor,
         agency=member.agency,
-        detail=_("Khoá tài khoản %(username)s (%(name)s): không còn là thành viên")
-        % {"username": member.username, "name": member.get_full_name() or member.username},
+        detail=(
+            _("Khoá tài khoản %(username)s (%(name)s): không còn là thành viên")
+            % {"username": member.username, "name": member.get_full_name() or member.username}
+        )
+        + (_("; thu hồi %(count)s khóa API") % {"count": revoked} if revoked else ""),
     )

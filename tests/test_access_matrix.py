@@ -310,3 +310,5 @@ def test_role_matrix(request, client, world, personas, role, name, target, metho
         target,
         response.status_code,
     )
+    # Allowed or refused, every answer carries the Content-Security-Policy.
+    assert "script-src 'self';" in response["Content-Security-Policy"], name

@@ -222,7 +222,9 @@ def test_issue_pages_name_what_is_wrong_and_issue_with_a_signer(client, world, p
     client.post(settings_url, {"action": "register_start", "year": "2026", "last_used": "40"})
     signer = world.agency_a.issuer_profile.signatories.get()
     detail = reverse("reports:document_detail", args=[draft.pk])
-    response = client.post(detail, {"subject": "Đỡ đầu, phụ trách", "signatory": signer.pk})
+    response = client.post(
+        detail, {"subject": "Đỡ đầu, phụ trách", "signatory": signer.pk, "version": 1}
+    )
     draft = Document.objects.get(lineage=draft.lineage, version=2)
     page = client.post(
         reverse("reports:document_issue", args=[draft.pk]), {"issued_on": "31/02/2026"}, follow=True

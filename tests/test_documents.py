@@ -13,7 +13,9 @@ from django.urls import reverse
 from reports.models import Document
 from reports.rendering import BundledAssetsOnly, FetchRefused, render_pdf
 from reports.services import (
+    DocumentError,
     document_create,
+    document_edit,
     document_issue,
     document_regenerate,
     document_render,
@@ -281,6 +283,7 @@ def test_edited_sections_make_a_new_version_and_bad_input_is_named(client, world
         "tasks": "Nhiệm vụ một",
         "responsibilities": "Phòng Kinh tế ngành: chủ trì",
         "recipients": "VPĐP NTM tỉnh\nUBND tỉnh (b/c)",
+        "version": "1",
     }
     page = client.post(url, {**data, "responsibilities": "không có dấu hai chấm"}).content.decode()
     assert "Nhiệm vụ theo đơn vị, dòng 1: ghi “Tên đơn vị: nhiệm vụ”." in page
@@ -338,3 +341,56 @@ def test_the_render_benchmark_reports_each_type_and_memory(demo):
         "campaign_plan",
     }
     assert lines[-1].startswith("12 renders in a row: peak RSS")
+
+
+def test_a_stale_tab_cannot_regenerate_an_older_version(client, world, personas):
+    """Tạo lại on version 1 after version 2 was saved would copy version 1's text and drop the
+    later edits: refused, naming version 2, and nothing is written."""
+    client.force_login(personas["province"])
+    first = world.document_a
+    second = document_edit(
+        document=first,
+        narrative={"subject": "Sửa ở tab khác"},
+        version=1,
+        actor=personas["province"],
+    )
+    regenerate = reverse("reports:document_regenerate", args=[first.pk])
+    rows = Document.objects.count()
+    page = client.post(regenerate, {"version": "1"}, follow=True).content.decode()
+    assert "Văn bản đã có phiên bản mới hơn: bản 2" in page
+    assert "Chưa ghi gì" in page
+    assert Document.objects.count() == rows
+    # The same form posted from version 2's page makes version 3, with version 2's text.
+    response = client.post(
+        reverse("reports:document_regenerate", args=[second.pk]), {"version": "2"}
+    )
+    third = Document.objects.get(lineage=first.lineage, version=3)
+    assert response["Location"] == reverse("reports:document_detail", args=[third.pk])
+    assert third.narrative["subject"] == "Sửa ở tab khác"
+
+
+def test_a_stale_edit_form_is_refused_and_writes_nothing(client, world, personas):
+    client.force_login(personas["province"])
+    first = world.document_a
+    document_edit(document=first, narrative={"subject": "Bản 2"}, actor=personas["province"])
+    rows = Document.objects.count()
+    url = reverse("reports:document_detail", args=[first.pk])
+    data = {
+        "subject": "Bản cũ sửa lại",
+        "responsibilities": "Phòng Kinh tế ngành: chủ trì",
+        "version": "1",
+    }
+    page = client.post(url, data).content.decode()
+    assert "Văn bản đã có phiên bản mới hơn: bản 2" in page
+    assert Document.objects.count() == rows
+
+
+def test_the_service_refuses_a_version_that_is_not_the_latest(world, personas):
+    first = world.document_a
+    second = document_regenerate(document=first, version=1, actor=None)
+    with pytest.raises(DocumentError, match="bản 2"):
+        document_regenerate(document=first, version=1, actor=None)
+    # A version posted to a newer page than the one it was shown is refused too.
+    with pytest.raises(DocumentError, match="bản 2"):
+        document_edit(document=second, narrative={}, version=1, actor=None)
+    assert Document.objects.filter(lineage=first.lineage).count() == 2

@@ -91,6 +91,8 @@ def test_every_link_shown_opens_for_its_reader(client, approved_world, personas,
         seen.add(url)
         per_path[path] += 1
         response = client.get(url)
+        if "default-src 'self'" not in response.get("Content-Security-Policy", ""):
+            broken.append((url, "no Content-Security-Policy", f"linked from {source}"))
         if response.status_code in (301, 302):
             queue.append((response["Location"], source))
             continue

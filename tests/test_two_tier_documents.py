@@ -82,7 +82,9 @@ def test_an_old_district_plan_is_kept_but_not_redrafted(client, world, personas)
     with pytest.raises(DocumentError, match="Từ 01/07/2025 không còn Ủy ban nhân dân cấp huyện"):
         document_regenerate(document=old, actor=None)
     client.force_login(personas["province"])
-    response = client.post(reverse("reports:document_regenerate", args=[old.pk]), follow=True)
+    response = client.post(
+        reverse("reports:document_regenerate", args=[old.pk]), {"version": old.version}, follow=True
+    )
     assert "không còn Ủy ban nhân dân cấp huyện" in response.content.decode()
     assert Document.objects.filter(series=issuer.series).count() == 1
     assert client.get(reverse("reports:document_detail", args=[old.pk])).status_code == 200
