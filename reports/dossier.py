@@ -97,8 +97,6 @@ def words(case: RecognitionCase) -> dict[str, str]:
         "act": "thu hồi quyết định công nhận" if revoke else "công nhận",
         "request": "xem xét thu hồi quyết định công nhận" if revoke else "thẩm tra, xét công nhận",
         "commune": place_in_text(case.commune.name),  # "xã Cửa Việt"
-        # "tỉnh Quảng Trị": a place in running text keeps its capitals (issue 26).
-        "province": place_in_text(case.commune.province.name),
         "year": str(case.year),
     }
 
@@ -188,7 +186,9 @@ def dossier_content(document: Document, on: date | None = None) -> DossierConten
     evaluation = case.evaluation
     body = DossierContent(
         case=case,
-        words=words(case),
+        # "tỉnh Quảng Trị": a place in running text keeps its capitals (issue 26). Added here,
+        # not in words(), which lists of cases call for each case without the province.
+        words={**words(case), "province": place_in_text(commune.province.name)},
         place=commune.place_label(on=on),
         addressee=reviewer,
         reviewer=reviewer,
