@@ -144,7 +144,10 @@ class CommuneObjective:
     unmet_count: int
     support: list[str]  # the criteria the agency supports
     target: str  # "đạt chuẩn nông thôn mới đến năm 2021"
-    recognised: bool
+    # True: a recognition in force; False: known not to be (none in force while a criterion
+    # fails, or one recorded and revoked); None: unknown (all met and nothing recorded), so the
+    # plan neither lists it as "chưa đạt chuẩn" nor as "đã đạt chuẩn" (issue 26).
+    recognised: bool | None
     source: str  # "theo kết quả đánh giá đến 30/06/2020"
     stale: str  # "(số liệu năm 2020)"
 
@@ -190,11 +193,11 @@ class PlanContent:
 
     @property
     def not_recognised(self) -> list[str]:
-        return [o.name for o in self.objectives if not o.recognised]
+        return [o.name for o in self.objectives if o.recognised is False]
 
     @property
     def recognised(self) -> list[str]:
-        return [o.name for o in self.objectives if o.recognised]
+        return [o.name for o in self.objectives if o.recognised is True]
 
     @property
     def team_head(self) -> TeamMember | None:
@@ -230,6 +233,11 @@ def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = No
         .filter(commune__in=[a.commune_id for a in assignments])
         .values_list("commune_id", flat=True)
     )
+    recorded = set(
+        Recognition.objects.filter(
+            commune__in=[a.commune_id for a in assignments], decision_date__lte=as_of
+        ).values_list("commune_id", flat=True)
+    )
     for assignment in assignments:
         commune = assignment.commune
         evaluation = latest.get(commune.pk)
@@ -251,7 +259,7 @@ def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = No
             target=target_phrase(
                 assignment.target_level, assignment.target_year, period_start.year
             ),
-            recognised=commune.pk in recognised,
+            recognised=_standing(commune.pk, evaluation, recognised, recorded),
             source=", ".join(
                 part
                 for part in (
@@ -285,6 +293,19 @@ def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = No
     if not content.team:
         content.missing.append("Cơ quan chưa khai báo ban chỉ đạo")
     return content
+
+
+def _standing(
+    commune_id: int, evaluation: Evaluation | None, recognised: set[int], recorded: set[int]
+) -> bool | None:
+    """Whether the xã is recognised, as far as the data says (see CommuneObjective)."""
+    if commune_id in recognised:
+        return True
+    if commune_id in recorded:
+        return False
+    if evaluation is not None and evaluation.met_count < evaluation.criteria_count:
+        return False
+    return None
 
 
 def _unmet_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[str]]:

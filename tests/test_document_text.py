@@ -343,6 +343,16 @@ def test_figures_say_how_much_is_known_and_partial_data_is_not_judged(lam_dong):
     assert "chưa ghi nhận quyết định công nhận nào" in text
     assert "2/3 xã có số liệu" in text
     assert "Chưa đánh giá được (2/3 xã có số liệu)" in text
+    # A xã meeting every criterion with no recognition recorded is not declared "chưa đạt
+    # chuẩn" (nor "đã đạt chuẩn") in a sponsorship plan (seed 000 listed Triệu Phước, 19/19).
+    sponsorship = _text(
+        render_html(
+            document_create(kind=Kind.SPONSORSHIP_PLAN, issuer=_department_issuer(ld), actor=None)
+        )
+    )
+    assert "Xã Đam Rông - tỉnh Lâm Đồng đạt 10/10 tiêu chí" in sponsorship
+    assert "chưa đạt chuẩn nông thôn mới: xã Đam Rông" not in sponsorship
+    assert "đã đạt chuẩn nông thôn mới: xã Đam Rông" not in sponsorship
     rows = text.split("Đánh giá")[-1]
     assert " Đạt " not in f" {rows} ".replace("Chưa đạt", "")
 
