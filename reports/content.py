@@ -763,7 +763,7 @@ def area_plan(
             else NO_DATA
         ),
         unmet_criteria=figures.unmet_criteria,
-        unmet_villages=figures.unmet_villages,
+        unmet_villages=[place_in_text(name) for name in figures.unmet_villages],
         planned_villages=planned,
         villages_goal=goal,
         tally=tally_phrase(figures.criteria_met, figures.criteria_count, figures.criteria_undecided)
