@@ -127,6 +127,19 @@ def tally_sentence(met: int, total: int, undecided: int) -> str:
     return sentence
 
 
+def tally_phrase(met: int | None, total: int | None, undecided: int = 0) -> str:
+    """A result in a document's words: "đạt 3/10 tiêu chí, 7 chưa xác định". The one place
+    documents phrase a tally, so that what is undecided is never dropped (a xã with 3 met and
+    7 undecided does not read "đạt 3/10 tiêu chí"). Document text is Vietnamese by nature: no
+    gettext here. "" when there is no result."""
+    if met is None or not total:
+        return ""
+    phrase = f"đạt {met}/{total} tiêu chí"
+    if undecided:
+        phrase += f", {undecided} chưa xác định"
+    return phrase
+
+
 def data_sentence(filled: int, total: int) -> str:
     """ "Chưa đủ số liệu: 0/47 chỉ tiêu có giá trị": said instead of a tally while values are
     missing, so an empty draft never reads as "Đạt 0/10" (issue 14)."""

@@ -34,7 +34,7 @@ from .models import (
     IndicatorValue,
 )
 from .registers import GROUPS_KIND
-from .rules import Subject, criterion_met, indicator_met
+from .rules import Subject, criterion_met, indicator_met, tally_phrase
 from .standings import standings_refresh
 from .values import ValueRejected, parse_value
 
@@ -80,6 +80,11 @@ class Tally:
     @classmethod
     def of(cls, evaluation: Evaluation) -> Tally:
         return cls(evaluation.met_count, evaluation.undecided_count, evaluation.criteria_count)
+
+    @property
+    def phrase(self) -> str:
+        """ "đạt 3/10 tiêu chí, 7 chưa xác định", as documents write it."""
+        return tally_phrase(self.met, self.total, self.undecided)
 
     def __str__(self) -> str:
         text = f"{self.met}/{self.total}"

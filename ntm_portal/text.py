@@ -40,6 +40,55 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# The common nouns an administrative unit's name starts with, longest first ("Thành phố" before
+# "Thôn"). Only these are lower-cased in running text: the proper name after them never is.
+PLACE_WORDS = (
+    "Thành phố",
+    "Thị trấn",
+    "Thị xã",
+    "Đặc khu",
+    "Phường",
+    "Huyện",
+    "Quận",
+    "Tỉnh",
+    "Thôn",
+    "Bản",
+    "Xóm",
+    "Làng",
+    "Khu phố",
+    "Tổ dân phố",
+    "Ấp",
+    "Buôn",
+    "Bon",
+    "Plei",
+    "Phum",
+    "Sóc",
+    "Xã",
+)
+
+
+def place_in_text(name: str) -> str:
+    """A place named in running text: "Tỉnh Quảng Trị" → "tỉnh Quảng Trị", "Xã A Dơi" → "xã A
+    Dơi". Only the leading common noun (tỉnh, huyện, xã, …) changes case; a name that does not
+    start with one (or already reads lower) is returned as it is, so a proper name is never
+    lower-cased (issue 26: "trên địa bàn tỉnh quảng trị")."""
+    name = nfc(name)
+    for word in PLACE_WORDS:
+        if name.startswith(word + " ") and name[len(word) + 1 : len(word) + 2].isupper():
+            return word.lower() + name[len(word) :]
+    return name
+
+
+def place_kind_word(name: str) -> str:
+    """ "tỉnh" of "Tỉnh Quảng Trị": the common noun alone, as a plan refers to its own area
+    ("trên địa bàn huyện" in seed 003); "" when the name has none."""
+    lowered = place_in_text(name)
+    for word in PLACE_WORDS:
+        if lowered.startswith(word.lower() + " "):
+            return word.lower()
+    return ""
+
+
 # A roster folds the same names thousands of times (every row's place, set, period), and the
 # places it matches them against are folded for each file: each text once.
 @functools.lru_cache(maxsize=65_536)

@@ -15,9 +15,10 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from communes.models import Commune, District, Province
-from criteria.models import CriteriaSet, CriterionResult, Evaluation, Recognition
-from criteria.rules import unmet_sentence
-from ntm_portal.text import format_number, lower_first
+from criteria.groups import group_on
+from criteria.models import CriteriaSet, CriterionResult, Evaluation, Recognition, Threshold
+from criteria.rules import tally_phrase, unmet_sentence
+from ntm_portal.text import fold, format_number, lower_first, place_in_text, place_kind_word
 from sponsorships.models import Agency, Assignment, Inspection, InspectionReport
 from sponsorships.periods import Period
 
@@ -53,12 +54,78 @@ def stale_label(period_end: date | None, period_start: date) -> str:
     return f"(số liệu năm {period_end.year})"
 
 
-def target_phrase(level: str, year: int | None) -> str:
-    """ "đạt chuẩn nông thôn mới đến năm 2021", "đạt chuẩn nông thôn mới kiểu mẫu"."""
+def target_phrase(level: str, year: int | None, plan_year: int | None = None) -> str:
+    """ "đạt chuẩn nông thôn mới đến năm 2021", "đạt chuẩn nông thôn mới kiểu mẫu". A target
+    whose year is before the plan's is history, not a target: "" (issue 26: a 2026 plan
+    printed "đạt chuẩn nông thôn mới đến năm 2021")."""
     if not level:
+        return ""
+    if year and plan_year and year < plan_year:
         return ""
     phrase = lower_first(str(Recognition.Level(level).label))
     return f"{phrase} đến năm {year}" if year else phrase
+
+
+# Names that stand in for a signer nobody recorded (a seed that gives none): never printed as
+# if someone signed (issue 26); the signature block says the name is missing instead.
+PLACEHOLDER_SIGNERS = frozenset(
+    fold(name)
+    for name in ("Nguyễn Văn A", "Nguyễn Văn B", "Nguyễn Thị A", "Trần Văn A", "Trần Văn B")
+)
+
+
+def signer_name(signatory) -> str:
+    """The signer's name as printed, "" when there is none or only a placeholder."""
+    if signatory is None or fold(signatory.full_name) in PLACEHOLDER_SIGNERS:
+        return ""
+    return signatory.full_name
+
+
+def evaluation_tally(evaluation: Evaluation | None) -> str:
+    """ "đạt 3/10 tiêu chí, 7 chưa xác định", or NO_DATA."""
+    if evaluation is None:
+        return NO_DATA
+    return (
+        tally_phrase(evaluation.met_count, evaluation.criteria_count, evaluation.undecided_count)
+        or NO_DATA
+    )
+
+
+def group_words(evaluation: Evaluation | None, commune_id: int | None = None) -> str:
+    """ "ngưỡng nhóm 2": the commune group whose thresholds a QĐ 51 result was measured by (on
+    the evaluation's reference day), "chưa có quyết định phân nhóm xã" when none applied; ""
+    for a set whose thresholds do not depend on the group."""
+    if evaluation is None:
+        return ""
+    grouped = Threshold.objects.filter(
+        indicator__criterion__criteria_set_id=evaluation.criteria_set_id,
+        commune_group__isnull=False,
+    ).exists()
+    if not grouped:
+        return ""
+    group = group_on(commune_id or evaluation.commune_id, evaluation.reference_day)
+    return f"ngưỡng nhóm {group}" if group else "chưa có quyết định phân nhóm xã"
+
+
+def plan_opening(issuer: Issuer, subject: str) -> str:
+    """The sentence before section I, as the seeds write it: "Ủy ban nhân dân huyện Tam Đường
+    xây dựng Kế hoạch triển khai thực hiện cuộc vận động … trên địa bàn huyện năm 2020, như
+    sau:" (seed 003). The subject keeps its capitals after its first word; a subject that
+    starts "Xây dựng" is introduced by "ban hành" so that no word is doubled; the issuer's own
+    area is named by its common noun alone ("trên địa bàn tỉnh")."""
+    subject = " ".join(subject.split()).rstrip(".:; ")
+    first = subject.partition(" ")[0]
+    # Only an ordinary first word changes case; a name in capitals ("NTM") stays.
+    if first and not first.isupper():
+        subject = lower_first(subject)
+    verb = "ban hành" if fold(subject).startswith("xay dung") else "xây dựng"
+    area = issuer.area
+    if area is not None:
+        own = place_in_text(area.name)
+        word = place_kind_word(area.name)
+        if word:
+            subject = subject.replace(f"trên địa bàn {own}", f"trên địa bàn {word}")
+    return f"{issuer.name_in_text} {verb} Kế hoạch {subject} như sau:"
 
 
 # ---------------------------------------------------------------- an agency's sponsorship plan --
@@ -77,7 +144,10 @@ class CommuneObjective:
     unmet_count: int
     support: list[str]  # the criteria the agency supports
     target: str  # "đạt chuẩn nông thôn mới đến năm 2021"
-    recognised: bool
+    # True: a recognition in force; False: known not to be (none in force while a criterion
+    # fails, or one recorded and revoked); None: unknown (all met and nothing recorded), so the
+    # plan neither lists it as "chưa đạt chuẩn" nor as "đã đạt chuẩn" (issue 26).
+    recognised: bool | None
     source: str  # "theo kết quả đánh giá đến 30/06/2020"
     stale: str  # "(số liệu năm 2020)"
 
@@ -123,11 +193,11 @@ class PlanContent:
 
     @property
     def not_recognised(self) -> list[str]:
-        return [o.name for o in self.objectives if not o.recognised]
+        return [o.name for o in self.objectives if o.recognised is False]
 
     @property
     def recognised(self) -> list[str]:
-        return [o.name for o in self.objectives if o.recognised]
+        return [o.name for o in self.objectives if o.recognised is True]
 
     @property
     def team_head(self) -> TeamMember | None:
@@ -163,6 +233,11 @@ def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = No
         .filter(commune__in=[a.commune_id for a in assignments])
         .values_list("commune_id", flat=True)
     )
+    recorded = set(
+        Recognition.objects.filter(
+            commune__in=[a.commune_id for a in assignments], decision_date__lte=as_of
+        ).values_list("commune_id", flat=True)
+    )
     for assignment in assignments:
         commune = assignment.commune
         evaluation = latest.get(commune.pk)
@@ -174,21 +249,26 @@ def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = No
             kind=assignment.kind,
             kind_label=assignment.get_kind_display(),
             place=commune.place_label(on=as_of),
-            name=lower_first(commune.name),
-            tally=(
-                f"đạt {evaluation.met_count}/{evaluation.criteria_count} tiêu chí"
-                if evaluation
-                else NO_DATA
-            ),
+            name=place_in_text(commune.name),
+            tally=evaluation_tally(evaluation),
             met=evaluation.met_count if evaluation else None,
             total=evaluation.criteria_count if evaluation else None,
             unmet=unmet_sentence(names) if names else "",
             unmet_count=len(names),
             support=support,
-            target=target_phrase(assignment.target_level, assignment.target_year),
-            recognised=commune.pk in recognised,
-            source=(
-                f"theo kết quả đánh giá đến {evaluation.period_end:%d/%m/%Y}" if evaluation else ""
+            target=target_phrase(
+                assignment.target_level, assignment.target_year, period_start.year
+            ),
+            recognised=_standing(commune.pk, evaluation, recognised, recorded),
+            source=", ".join(
+                part
+                for part in (
+                    f"theo kết quả đánh giá đến {evaluation.period_end:%d/%m/%Y}"
+                    if evaluation
+                    else "",
+                    group_words(evaluation, commune.pk),
+                )
+                if part
             ),
             stale=stale_label(evaluation.period_end if evaluation else None, period_start),
         )
@@ -215,6 +295,19 @@ def sponsorship_plan(agency: Agency, as_of: date, period_start: date | None = No
     return content
 
 
+def _standing(
+    commune_id: int, evaluation: Evaluation | None, recognised: set[int], recorded: set[int]
+) -> bool | None:
+    """Whether the xã is recognised, as far as the data says (see CommuneObjective)."""
+    if commune_id in recognised:
+        return True
+    if commune_id in recorded:
+        return False
+    if evaluation is not None and evaluation.met_count < evaluation.criteria_count:
+        return False
+    return None
+
+
 def _unmet_by_evaluation(evaluation_ids: list[int]) -> dict[int, list[str]]:
     unmet: dict[int, list[str]] = {}
     for evaluation_id, short_name in (
@@ -238,6 +331,7 @@ class InspectionReportContent:
     difficulties: str
     proposals: str
     resources: str
+    plan: str = ""  # "Kế hoạch số 147/KH-SNNMT ngày 12/01/2026", the plan carried out
     missing: list[str] = field(default_factory=list)
 
 
@@ -249,11 +343,14 @@ def inspection_report(inspection: Inspection, on: date | None = None) -> Inspect
     period = (
         "kiểm tra đột xuất"
         if inspection.kind == Inspection.Kind.AD_HOC
-        else (inspection.period.label().lower())
+        else inspection.period.document_label()
     )
+    plan = carried_out_plan(inspection.assignment.agency, inspection.due_date, on)
+    plan_line = plan_citation(plan)
     if report is None:
         return InspectionReportContent(
-            commune.place_label(on=on),
+            place_in_text(commune.place_label(on=on)),
+            place_in_text(commune.name),
             period,
             NO_DATA,
             NO_DATA,
@@ -262,6 +359,7 @@ def inspection_report(inspection: Inspection, on: date | None = None) -> Inspect
             NO_DATA,
             NO_DATA,
             NO_DATA,
+            plan=plan_line,
             missing=["Đợt kiểm tra chưa có báo cáo của đoàn"],
         )
     findings = list(report.findings.select_related("criterion").order_by("criterion__number"))
@@ -269,8 +367,8 @@ def inspection_report(inspection: Inspection, on: date | None = None) -> Inspect
     if report.resources_in_kind:
         resources += f"; {report.resources_in_kind}"
     return InspectionReportContent(
-        commune=lower_first(commune.place_label(on=on)),
-        commune_name=lower_first(commune.name),
+        commune=place_in_text(commune.place_label(on=on)),
+        commune_name=place_in_text(commune.name),
         period=period,
         inspected_on=f"{report.inspected_on:%d/%m/%Y}",
         participants=report.participants,
@@ -279,8 +377,42 @@ def inspection_report(inspection: Inspection, on: date | None = None) -> Inspect
         difficulties=report.difficulties or "Không có.",
         proposals=report.proposals or "Không có.",
         resources=resources,
-        missing=[] if findings else ["Xã chưa có đánh giá tiêu chí để đối chiếu"],
+        plan=plan_line,
+        missing=([] if findings else ["Xã chưa có đánh giá tiêu chí để đối chiếu"])
+        + ([] if plan else [PLAN_NOT_ISSUED]),
     )
+
+
+PLAN_NOT_ISSUED = (
+    "Chưa có kế hoạch đỡ đầu, phụ trách (hoặc kế hoạch kiểm tra) đã ban hành cho kỳ này"
+)
+
+
+def carried_out_plan(agency: Agency, day: date, on: date | None = None) -> Document | None:
+    """The agency's issued plan an inspection carries out, from its register: the inspection
+    plan whose period holds the inspection's day, else its sponsorship plan for that year;
+    issued by the document's date."""
+    issued = Document.objects.filter(issuer=agency, state=Document.State.ISSUED)
+    if on is not None:
+        issued = issued.filter(issued_on__lte=on)
+    return (
+        issued.filter(kind=Kind.INSPECTION_PLAN, period_start__lte=day, period_end__gte=day)
+        .order_by("-issued_on", "-pk")
+        .first()
+        or issued.filter(kind=Kind.SPONSORSHIP_PLAN, issued_on__year=day.year)
+        .order_by("-issued_on", "-pk")
+        .first()
+        or issued.filter(kind=Kind.SPONSORSHIP_PLAN, issued_on__lte=day)
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+
+
+def plan_citation(plan: Document | None) -> str:
+    """ "Kế hoạch số 147/KH-SNNMT ngày 12/01/2026", as the report's "Thực hiện" line."""
+    if plan is None:
+        return ""
+    return f"Kế hoạch số {plan.number_label} ngày {plan.issued_on:%d/%m/%Y}"
 
 
 @dataclass
@@ -315,8 +447,8 @@ def inspection_plan(agency: Agency, start, end, on: date | None = None) -> Inspe
     missing = [] if rows else ["Không có đợt kiểm tra nào trong kỳ"]
     if not team:
         missing.append("Cơ quan chưa khai báo ban chỉ đạo")
-    label = Period(start, end).label() if start and end else NO_DATA
-    return InspectionPlanContent(period=lower_first(label), rows=rows, team=team, missing=missing)
+    label = Period(start, end).document_label() if start and end else NO_DATA
+    return InspectionPlanContent(period=label, rows=rows, team=team, missing=missing)
 
 
 # ---------------------------------------------------------------- six-monthly agency report --
@@ -380,16 +512,15 @@ def agency_report(
     ]
     total_vnd = sum((r.resources_vnd or Decimal(0) for r in reports), Decimal(0))
     in_kind = [
-        f"{lower_first(r.inspection.assignment.commune.name)}: {r.resources_in_kind}"
+        f"{place_in_text(r.inspection.assignment.commune.name)}: {r.resources_in_kind}"
         for r in reports
         if r.resources_in_kind
     ]
     progress, chart, missing = _communes_progress(agency, start, end, on)
     if not inspections:
         missing.append("Không có đợt kiểm tra nào trong kỳ")
-    label = Period(start, end).label()
     return AgencyReportContent(
-        period=lower_first(label),
+        period=Period(start, end).document_label(),
         planned=len(inspections),
         done=len(done),
         on_time=len(on_time),
@@ -490,10 +621,12 @@ def _start_of_half(earlier: list[Evaluation], now: Evaluation | None) -> Evaluat
 
 
 def _tally(evaluation: Evaluation | None, with_set: bool = False) -> str:
+    tally = evaluation_tally(evaluation)
     if evaluation is None:
-        return NO_DATA
-    tally = f"{evaluation.met_count}/{evaluation.criteria_count}"
-    return f"{tally} ({evaluation.criteria_set.code})" if with_set else tally
+        return tally
+    notes = [evaluation.criteria_set.code] if with_set else []
+    notes += [words for words in (group_words(evaluation),) if words]
+    return f"{tally} ({'; '.join(notes)})" if notes else tally
 
 
 # ---------------------------------------------------------------- plans of an area and targets --
@@ -509,6 +642,7 @@ class TargetLine:
     source: str  # "6/13 xã, theo quyết định công nhận đến 10/03/2020"
     reached: bool | None
     computed: bool
+    judgement: str = ""  # "Đạt", "Chưa đạt", "Chưa đánh giá được (7/69 xã có số liệu)"
 
 
 @dataclass
@@ -531,6 +665,23 @@ class AreaPlanContent:
     source: str  # "theo kết quả đánh giá đến 31/12/2022"
     stale: str
     missing: list[str] = field(default_factory=list)
+
+    @property
+    def results_sentence(self) -> str:
+        """ "có 0/69 xã đạt chuẩn nông thôn mới (0% số xã); bình quân 8,4 tiêu chí/xã, tính trên
+        7/69 xã có số liệu": each figure only from data, and saying how much is known."""
+        figures = self.figures
+        parts = [
+            f"có {figures.recognised}/{figures.communes} xã đạt chuẩn nông thôn mới "
+            f"({self.recognised_share} số xã)"
+            if figures.recognitions_recorded
+            else "số xã đạt chuẩn nông thôn mới: chưa ghi nhận quyết định công nhận nào"
+        ]
+        if figures.average_criteria is None:
+            parts.append(f"bình quân tiêu chí/xã: {NO_DATA}")
+        else:
+            parts.append(self.average)
+        return "; ".join(parts)
 
     @property
     def villages_sentence(self) -> str:
@@ -574,14 +725,17 @@ def area_plan(
                 target=targets.figure(target.target, target.unit),
                 actual=targets.figure(actual, target.unit) if actual is not None else NO_DATA,
                 source=targets.source_of(target, figures),
-                reached=targets.reached(target, actual),
+                reached=targets.reached(target, actual)
+                if targets.judgement(target, actual, figures) in ("Đạt", "Chưa đạt")
+                else None,
                 computed=computed,
+                judgement=targets.judgement(target, actual, figures),
             )
         )
         if target.measure == PlanTarget.Measure.VILLAGES_MET:
             goal = int(target.target)
-            planned = [lower_first(v.name) for v in target.villages.all()] or [
-                lower_first(name) for name in figures.unmet_villages
+            planned = [place_in_text(v.name) for v in target.villages.all()] or [
+                place_in_text(name) for name in figures.unmet_villages
             ]
     if not lines:
         missing.append(f"Chưa nhập chỉ tiêu kế hoạch năm {year}")
@@ -592,7 +746,7 @@ def area_plan(
     return AreaPlanContent(
         year=year,
         as_of=as_of,
-        area_name=lower_first(area.name),
+        area_name=place_in_text(area.name),
         is_commune=isinstance(area, Commune),
         figures=figures,
         targets=lines,
@@ -609,14 +763,11 @@ def area_plan(
             else NO_DATA
         ),
         unmet_criteria=figures.unmet_criteria,
-        unmet_villages=figures.unmet_villages,
+        unmet_villages=[place_in_text(name) for name in figures.unmet_villages],
         planned_villages=planned,
         villages_goal=goal,
-        tally=(
-            f"đạt {figures.criteria_met}/{figures.criteria_count} tiêu chí"
-            if figures.criteria_count
-            else NO_DATA
-        ),
+        tally=tally_phrase(figures.criteria_met, figures.criteria_count, figures.criteria_undecided)
+        or NO_DATA,
         source=figures.evaluated_sentence,
         stale=stale_label(figures.evaluated_until, period_start),
         missing=missing,
@@ -750,7 +901,7 @@ RESPONSIBILITY_KINDS = (Kind.SPONSORSHIP_PLAN, *AREA_PLAN_KINDS)
 
 def default_narrative(issuer: Issuer, kind: str, year: int) -> dict:
     """The editable sections of a new document, with defaults for its kind and issuer."""
-    area = lower_first(issuer.area.name) if issuer.area is not None else ""
+    area = place_in_text(issuer.area.name) if issuer.area is not None else ""
     text: dict = {}
     if kind in SUBJECTS:
         text["subject"] = SUBJECTS[kind].format(year=year, area=area)
@@ -792,26 +943,25 @@ def default_narrative(issuer: Issuer, kind: str, year: int) -> dict:
     return text
 
 
-def default_responsibilities(issuer: Issuer, units: list[OrganisationUnit], drafting) -> list:
-    """Tasks by responsible unit when no previous plan proposes them: the drafting unit leads,
-    the issuer's other units work with it; a People's Committee gives the communes theirs."""
-    if issuer.area is not None:
-        return [
-            [
-                "Ủy ban nhân dân các xã",
-                "Cụ thể hóa kế hoạch phù hợp với tình hình thực tế của địa phương, tổ chức triển "
-                "khai có hiệu quả tại cơ sở; định kỳ báo cáo kết quả.",
-            ]
-        ]
+def default_responsibilities(
+    issuer: Issuer, units: list[OrganisationUnit], drafting, on: date | None = None
+) -> list:
+    """Tasks by responsible unit when no previous plan proposes them, from the data as of `on`
+    (as the seeds list them): the issuer's own units (the drafting one leads); for an agency,
+    the People's Committees of the xã assigned to it and the province's coordination office;
+    for a province or district, the agencies assigned to its xã, the People's Committees of
+    the xã and the coordination office; for a commune, its own villages and the agencies that
+    sponsor it, never "Ủy ban nhân dân các xã" (the commune to itself)."""
+    on = on or date.today()
+    rows: list[list[str]] = []
     lead = drafting or (units[0] if units else None)
-    rows = []
     if lead is not None:
         rows.append(
             [
                 lead.name,
                 "Chủ trì, phối hợp với các đơn vị liên quan tham mưu tổ chức thực hiện các nội "
-                "dung của kế hoạch; liên hệ với chính quyền các xã được phân công để tổng hợp tình "
-                "hình, đề xuất phương án hỗ trợ phù hợp.",
+                "dung của kế hoạch; tổng hợp tình hình, đề xuất phương án hỗ trợ phù hợp; định "
+                "kỳ báo cáo kết quả thực hiện.",
             ]
         )
     for unit in units:
@@ -819,11 +969,120 @@ def default_responsibilities(issuer: Issuer, units: list[OrganisationUnit], draf
             rows.append(
                 [
                     unit.name,
-                    f"Phối hợp với {lower_first(lead.name) if lead else 'các đơn vị'} tham mưu "
-                    "lồng ghép các nguồn lực hỗ trợ các xã hoàn thiện các tiêu chí theo kế hoạch.",
+                    f"Phối hợp với {_unit_in_text(lead.name) if lead else 'các đơn vị'} tham "
+                    "mưu lồng ghép các nguồn lực hỗ trợ các xã hoàn thiện các tiêu chí theo kế hoạch.",
                 ]
             )
+    area = issuer.area
+    if issuer.agency is not None:
+        communes = [
+            place_in_text(a.commune.name)
+            for a in issuer.agency.assignments.active_on(on)
+            .select_related("commune")
+            .order_by("commune__search_name")
+        ]
+        if communes:
+            rows.append(
+                [
+                    f"Đề nghị Ủy ban nhân dân {_joined(communes)}",
+                    "Phối hợp với đoàn kiểm tra; cung cấp số liệu, báo cáo kết quả thực hiện các "
+                    "tiêu chí; chủ động đề xuất nội dung cần hỗ trợ.",
+                ]
+            )
+        rows.append(
+            [
+                issuer.coordination_office or "Văn phòng Điều phối nông thôn mới tỉnh",
+                "Theo dõi, tổng hợp kết quả đỡ đầu, phụ trách; báo cáo Ban Chỉ đạo tỉnh.",
+            ]
+        )
+        return rows
+    if isinstance(area, Commune):
+        villages = [place_in_text(v.name) for v in area.villages.order_by("name")]
+        if villages:
+            rows.append(
+                [
+                    f"Ban phát triển {_joined(villages)}",
+                    "Tuyên truyền, vận động Nhân dân tham gia; tổ chức thực hiện các nội dung "
+                    "của kế hoạch tại thôn; báo cáo kết quả về Ủy ban nhân dân xã.",
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    "Ban quản lý xây dựng nông thôn mới xã",
+                    "Tổ chức thực hiện các nội dung của kế hoạch; định kỳ báo cáo kết quả về Ủy "
+                    "ban nhân dân xã.",
+                ]
+            )
+        sponsors = _sponsors(Q(commune=area), on)
+        if sponsors:
+            rows.append(
+                [
+                    f"Đề nghị {_joined(sponsors)}",
+                    "Theo dõi, hỗ trợ xã thực hiện các tiêu chí chưa đạt theo nhiệm vụ được "
+                    "phân công đỡ đầu, phụ trách.",
+                ]
+            )
+        return rows
+    if area is not None:
+        scope = (
+            Q(commune__district=area) if isinstance(area, District) else Q(commune__province=area)
+        )
+        sponsors = _sponsors(scope, on)
+        if sponsors:
+            rows.append(
+                [
+                    f"Các cơ quan, đơn vị được phân công đỡ đầu, phụ trách ({', '.join(sponsors)})",
+                    "Xây dựng kế hoạch đỡ đầu, phụ trách; kiểm tra, hỗ trợ các xã được phân công "
+                    "theo chế độ đã quy định.",
+                ]
+            )
+        rows.append(
+            [
+                "Ủy ban nhân dân các xã",
+                "Cụ thể hóa kế hoạch phù hợp với tình hình thực tế của địa phương, tổ chức triển "
+                "khai có hiệu quả tại cơ sở; định kỳ báo cáo kết quả.",
+            ]
+        )
+        rows.append(
+            [
+                "Văn phòng Điều phối nông thôn mới tỉnh"
+                if isinstance(area, Province)
+                else "Văn phòng Điều phối nông thôn mới huyện",
+                "Theo dõi, đôn đốc, tổng hợp kết quả thực hiện kế hoạch; tham mưu báo cáo định kỳ.",
+            ]
+        )
     return rows
+
+
+# A unit inside a body is named by a common noun that running text writes in lower case
+# ("phối hợp với phòng Kinh tế ngành", seed 004); a body's own name ("Sở …") keeps its capital.
+UNIT_WORDS = ("Phòng", "Ban", "Văn phòng", "Trung tâm", "Tổ", "Đội")
+
+
+def _unit_in_text(name: str) -> str:
+    if any(name.startswith(word + " ") for word in UNIT_WORDS):
+        return lower_first(name)
+    return name
+
+
+def _sponsors(scope: Q, on: date) -> list[str]:
+    """The agencies assigned to the xã in `scope` that day, each once, by name."""
+    names = (
+        Assignment.objects.active_on(on)
+        .filter(scope)
+        .order_by("agency__name")
+        .values_list("agency__name", flat=True)
+        .distinct()
+    )
+    return list(dict.fromkeys(names))
+
+
+def _joined(names: list[str]) -> str:
+    """ "xã Cửa Việt", "xã Lìa và xã Cam Lộ", "thôn A, thôn B và thôn C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} và {names[-1]}"
 
 
 def default_recipients(

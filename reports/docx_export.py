@@ -23,8 +23,19 @@ def html_to_docx(html: str) -> bytes:
     tree = lxml.html.fromstring(html)
     word = WordDocument()
     _page_setup(word)
-    for element in tree.body:
+    _blocks(word, tree.body)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _blocks(word: WordDocument, parent) -> None:
+    for element in parent:
         classes = set(element.get("class", "").split())
+        if element.tag == "div" and "closing" in classes:
+            # The last paragraph and the signature: Word keeps them together too.
+            _blocks(word, element)
+            continue
         if "draft-mark" in classes:
             _paragraph(word, element, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, size=12)
         elif element.tag == "table" and "header" in classes:
@@ -38,16 +49,15 @@ def html_to_docx(html: str) -> bytes:
         elif element.tag in ("h2", "h3"):
             _paragraph(word, element, bold=True, upper=element.tag == "h2", indent=True)
         elif element.tag == "p":
-            _paragraph(
+            paragraph = _paragraph(
                 word,
                 element,
                 italic=bool(classes & {"basis", "missing"}),
                 indent=True,
                 align=WD_ALIGN_PARAGRAPH.JUSTIFY,
             )
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
+            if element.getparent().get("class") == "closing":
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _grid(word: WordDocument, table_element) -> None:
@@ -187,7 +197,9 @@ def _two_columns(word: WordDocument, table_element, *, header: bool) -> None:
             else:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 run.font.size = (
-                    Pt(13 if classes & {"motto", "dateline"} else 12) if header else Pt(14)
+                    Pt(13 if classes & {"motto", "dateline"} else 10.5 if "long" in classes else 12)
+                    if header
+                    else Pt(14)
                 )
                 if not header and "unsigned" not in classes:
                     run.bold = True

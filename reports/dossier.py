@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from communes.models import Commune, District, Province
 from criteria.models import RecognitionCase, RecognitionStep
+from criteria.rules import tally_phrase
 from criteria.selectors import CriterionRow, evaluation_grid
 from criteria.services import subject_of
-from ntm_portal.text import format_number, lower_first
+from ntm_portal.text import format_number, lower_first, place_in_text
 
 from .models import Document
 
@@ -95,7 +96,7 @@ def words(case: RecognitionCase) -> dict[str, str]:
         "level": level,
         "act": "thu hồi quyết định công nhận" if revoke else "công nhận",
         "request": "xem xét thu hồi quyết định công nhận" if revoke else "thẩm tra, xét công nhận",
-        "commune": lower_first(case.commune.name),  # "xã Cửa Việt"
+        "commune": place_in_text(case.commune.name),  # "xã Cửa Việt"
         "year": str(case.year),
     }
 
@@ -178,18 +179,22 @@ def dossier_content(document: Document, on: date | None = None) -> DossierConten
         review_actor.first() == RecognitionStep.Actor.DISTRICT and commune.district_id is not None
     )
     reviewer = (
-        f"Ủy ban nhân dân {lower_first(commune.district.name)}"
+        f"Ủy ban nhân dân {place_in_text(commune.district.name)}"
         if by_district
-        else f"Ủy ban nhân dân {lower_first(commune.province.name)}"
+        else f"Ủy ban nhân dân {place_in_text(commune.province.name)}"
     )
     evaluation = case.evaluation
     body = DossierContent(
         case=case,
-        words=words(case),
+        # "tỉnh Quảng Trị": a place in running text keeps its capitals (issue 26). Added here,
+        # not in words(), which lists of cases call for each case without the province.
+        words={**words(case), "province": place_in_text(commune.province.name)},
         place=commune.place_label(on=on),
         addressee=reviewer,
         reviewer=reviewer,
-        tally=f"đạt {evaluation.met_count}/{evaluation.criteria_count} tiêu chí",
+        tally=tally_phrase(
+            evaluation.met_count, evaluation.criteria_count, evaluation.undecided_count
+        ),
         posting_days=case.procedure.posting_days,
         communes=[commune.short_name],
     )
@@ -221,7 +226,11 @@ def dossier_content(document: Document, on: date | None = None) -> DossierConten
         body.annex = [
             AnnexRow(
                 place=item.commune.place_label(on=on),
-                tally=f"đạt {item.evaluation.met_count}/{item.evaluation.criteria_count} tiêu chí",
+                tally=tally_phrase(
+                    item.evaluation.met_count,
+                    item.evaluation.criteria_count,
+                    item.evaluation.undecided_count,
+                ),
                 case=item,
             )
             for item in annex_cases(case)

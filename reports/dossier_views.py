@@ -19,7 +19,7 @@ from ntm_portal.security import log_refusal
 
 from . import dossier, issuers
 from .access import can_draft_dossier_document, can_issue_document, drafts_readable_by
-from .forms import clean_day, day_field
+from .forms import capacity_field, clean_day, day_field
 from .models import Document
 from .services import (
     DocumentError,
@@ -40,6 +40,7 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Ví dụ: Cổng Thông tin điện tử tỉnh, trụ sở UBND xã."),
     )
+    capacity = capacity_field()
 
     def clean_issued_on(self):
         return clean_day(
@@ -148,6 +149,7 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
             published_on=form.cleaned_data["published_on"],
             published_where=form.cleaned_data["published_where"].strip(),
             actor=request.user,
+            capacity=form.cleaned_data["capacity"],
         )
     except (DocumentError, CaseRejected) as error:
         found = error.messages if isinstance(error, DocumentError) else list(error.errors.values())

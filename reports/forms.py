@@ -240,8 +240,22 @@ def document_initial(document: Document) -> dict:
     return initial
 
 
+def capacity_field() -> forms.ChoiceField:
+    """In what capacity the signer signs this document: the authority line follows from it."""
+    return forms.ChoiceField(
+        label=_("Thẩm quyền ký"),
+        choices=issuers.Capacity.CHOICES,
+        required=False,
+        help_text=_(
+            "Dòng thẩm quyền in trên văn bản (TM., KT., Q., TL., TUQ.) theo lựa chọn này; để "
+            "trống: theo chức danh của người ký."
+        ),
+    )
+
+
 class IssueForm(forms.Form):
     issued_on = day_field(_("Ngày ban hành"))
+    capacity = capacity_field()
 
     def clean_issued_on(self):
         return clean_day(

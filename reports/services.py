@@ -139,7 +139,7 @@ def document_create(
         dated_for=dated_for,
         signatory=signatory,
         drafting_unit=unit,
-        narrative=_proposed_narrative(issuer, kind, plan_year, unit),
+        narrative=_proposed_narrative(issuer, kind, plan_year, unit, day),
         created_by=actor,
     )
     cited = proposed_citations(issuer, kind, day, plan_year)
@@ -153,7 +153,9 @@ def document_create(
     return document
 
 
-def _proposed_narrative(issuer: Issuer, kind: str, year: int, unit) -> dict:
+def _proposed_narrative(
+    issuer: Issuer, kind: str, year: int, unit, day: date | None = None
+) -> dict:
     """The kind's default sections; tasks by unit proposed from the issuer's previous plan of
     the same kind (its latest issued one), else from its units."""
     narrative = content.default_narrative(issuer, kind, year)
@@ -168,7 +170,9 @@ def _proposed_narrative(issuer: Issuer, kind: str, year: int, unit) -> dict:
             narrative["responsibilities"] = previous["responsibilities"]
         else:
             units = list(issuer.profile.units.filter(is_active=True)) if issuer.profile else []
-            narrative["responsibilities"] = content.default_responsibilities(issuer, units, unit)
+            narrative["responsibilities"] = content.default_responsibilities(
+                issuer, units, unit, on=day
+            )
     return narrative
 
 
@@ -417,9 +421,43 @@ def document_edit(
             raise DocumentError(reason)
         changes["dated_for"] = dated_for
         changes["year"] = dated_for.year
+        start, end = document.period_start, document.period_end
+        if (
+            start
+            and end
+            and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+            and start.year == end.year == document.as_of.year != dated_for.year
+        ):
+            # A plan for "this year" dated into another year is a plan for that year.
+            changes["period_start"] = date(dated_for.year, 1, 1)
+            changes["period_end"] = date(dated_for.year, 12, 31)
+        if citations is None and dated_for != document.as_of:
+            start = changes.get("period_start", start)
+            changes["citations"] = redated_citations(
+                document, issuer, dated_for, start.year if start else dated_for.year
+            )
     new = _next_version(document, actor, **changes)
     enqueue_after_commit("reports.tasks.render_document", [new.pk])
     return new
+
+
+def redated_citations(
+    document: Document, issuer: Issuer, day: date, plan_year: int
+) -> list[LegalDocument]:
+    """The căn cứ of a draft given another date: what the data proposes for that day (the
+    assignment decisions and the criteria set then in force), and of the others only those
+    that existed that day. A draft dated back to 2020 does not cite QĐ 51/2025 (issue 26)."""
+    kept = [
+        row.legal_document
+        for row in document.citation_rows.select_related("legal_document")
+        if row.legal_document.criteria_set_id is None
+        and row.legal_document.assignment_decision_id is None
+        and (row.legal_document.date is None or row.legal_document.date <= day)
+        and (row.legal_document.valid_until is None or row.legal_document.valid_until >= day)
+    ]
+    proposed = proposed_citations(issuer, document.kind, day, plan_year)
+    cited = list(dict.fromkeys([*proposed, *kept]))
+    return sorted(cited, key=lambda legal: legal.verb != LegalDocument.Verb.BASIS)
 
 
 def document_edit_narrative(*, document: Document, narrative: dict, actor: User) -> Document:
@@ -479,7 +517,9 @@ def documents_in_register(province_id: int, year: int):
 
 
 @transaction.atomic
-def document_issue(*, document: Document, actor: User | None, issued_on: date | None = None):
+def document_issue(
+    *, document: Document, actor: User | None, issued_on: date | None = None, capacity: str = ""
+):
     """Issue the latest draft: check it can be signed, take the next number of the issuer's
     register for the year of `issued_on` (default today) and write the final version with its
     text frozen. Two issues at the same moment queue on the register's row; the database's
@@ -490,10 +530,12 @@ def document_issue(*, document: Document, actor: User | None, issued_on: date | 
             "Quyết định công nhận (thu hồi) ban hành ở bước Quyết định của hồ sơ xét công nhận: "
             "mở trang văn bản của hồ sơ."
         )
-    return _issue(document, actor, issued_on)
+    return _issue(document, actor, issued_on, capacity)
 
 
-def _issue(document: Document, actor: User | None, issued_on: date | None) -> Document:
+def _issue(
+    document: Document, actor: User | None, issued_on: date | None, capacity: str = ""
+) -> Document:
     draft = Document.objects.select_for_update().get(pk=document.pk)
     latest = document_versions(draft).first()
     if latest.is_issued:
@@ -530,6 +572,11 @@ def _issue(document: Document, actor: User | None, issued_on: date | None) -> Do
         issued_on=day,
         symbol=issuer.symbol(draft.kind, unit.abbreviation if unit else ""),
     )
+    if capacity:
+        # Chosen on issue and kept with the document; the lines follow from it.
+        new.narrative = {**new.narrative, "capacity": capacity}
+        for key in ("authority", "signer_title"):
+            new.narrative.pop(key, None)
     new.html, new.narrative = _compose(new, issuer)
     new.save(update_fields=["html", "narrative", "missing"])
     ChangeRecord.objects.create(
@@ -983,12 +1030,21 @@ def _compose(document: Document, issuer: Issuer) -> tuple[str, dict]:
         text["recipients"] = content.default_recipients(document, issuer, body, units)
     text.setdefault("archive", content.default_archive(document))
     signatory = document.signatory
-    text.setdefault("signer_name", signatory.full_name if signatory else "")
-    text.setdefault("signer_title", signatory.title if signatory else "")
-    text.setdefault("authority", signatory.authority if signatory else "")
+    # The authority line follows who signs THIS document in what capacity (issue 26).
+    text.setdefault("capacity", issuers.default_capacity(signatory))
+    authority, title = issuers.signature_block(document.kind, issuer, signatory, text["capacity"])
+    text.setdefault("signer_name", content.signer_name(signatory))
+    text.setdefault("signer_title", title)
+    text.setdefault("authority", "\n".join(authority))
     missing = list(body.missing)
     if not text["signer_name"]:
         missing.append(gettext_noop("Chưa có người ký"))
+    if not document.narrative.get("responsibilities") and document.kind in (
+        content.RESPONSIBILITY_KINDS
+    ):
+        text["responsibilities"] = content.default_responsibilities(
+            issuer, units, document.drafting_unit, on=document.as_of
+        )
     legal = [row.legal_document for row in document.citation_rows.select_related("legal_document")]
     document.missing = missing
     html = render_to_string(
@@ -1005,6 +1061,7 @@ def _compose(document: Document, issuer: Issuer) -> tuple[str, dict]:
                 *([text["signer_title"]] if text["signer_title"] else []),
             ],
             "date_line": _date_line(document, text.get("place") or issuer.place),
+            "opening": content.plan_opening(issuer, text.get("subject", "")),
             "no_data": content.NO_DATA,
             "kind": document.kind,
         },
@@ -1101,6 +1158,7 @@ def dossier_decision_issue(
     published_on: date | None,
     published_where: str,
     actor: User,
+    capacity: str = "",
 ) -> Document:
     """Issue a recognition (or revocation) decision through the UBND tỉnh's register, and decide
     with its number every case of its annex (each becomes its commune's recognition). Every case
@@ -1120,7 +1178,7 @@ def dossier_decision_issue(
         errors += [f"{case.commune.name}: {message}" for message in problems.values()]
     if errors:
         raise DocumentError(*errors)
-    issued = _issue(document, actor, issued_on)
+    issued = _issue(document, actor, issued_on, capacity)
     issued.recognition_cases.set(cases)
     signer = issued.signatory
     for case in cases:

@@ -37,6 +37,10 @@ class AreaFigures:
     # For one commune: its latest approved evaluation.
     criteria_met: int | None = None
     criteria_count: int | None = None
+    criteria_undecided: int = 0
+    # Whether any recognition of the area's xã is recorded by as_of: without one, "0 xã đạt
+    # chuẩn" would be a figure stated without data (issue 26).
+    recognitions_recorded: bool = False
     unmet_criteria: list[str] = field(default_factory=list)
     criteria_set_id: int | None = None
     missing: list[str] = field(default_factory=list)
@@ -51,7 +55,19 @@ class AreaFigures:
 
     @property
     def recognised_sentence(self) -> str:
+        if not self.recognitions_recorded:
+            return f"chưa ghi nhận quyết định công nhận nào đến {self.as_of:%d/%m/%Y}"
         return f"{self.recognised}/{self.communes} xã, theo quyết định công nhận đến {self.as_of:%d/%m/%Y}"
+
+    @property
+    def evaluated_share(self) -> str:
+        """ "7/69 xã có số liệu": how much of the area a computed figure rests on."""
+        return f"{self.evaluated}/{self.communes} xã có số liệu"
+
+    @property
+    def complete(self) -> bool:
+        """Every xã of the area has an approved evaluation: only then is an average judged."""
+        return bool(self.communes) and self.evaluated == self.communes
 
     @property
     def average_sentence(self) -> str:
@@ -84,19 +100,28 @@ def area_figures(area: Commune | District | Province, as_of: date | None = None)
     figures.recognised = (
         recognised_on(as_of).filter(commune__in=communes).values("commune_id").distinct().count()
     )
-    if figures.communes:
+    figures.recognitions_recorded = Recognition.objects.filter(
+        commune__in=communes, decision_date__lte=as_of
+    ).exists()
+    if figures.communes and figures.recognitions_recorded:
         figures.recognised_share = _percent(figures.recognised, figures.communes)
-    latest: dict[int, tuple[int, int, int, date, int]] = {}
-    for pk, commune_id, met, count, period_end, set_id in (
+    latest: dict[int, tuple[int, int, int, date, int, int]] = {}
+    for pk, commune_id, met, count, period_end, set_id, undecided in (
         Evaluation.objects.approved()
         .of_communes()
         .filter(commune__in=communes, period_end__lte=as_of)
         .latest_first()
         .values_list(
-            "pk", "commune_id", "met_count", "criteria_count", "period_end", "criteria_set_id"
+            "pk",
+            "commune_id",
+            "met_count",
+            "criteria_count",
+            "period_end",
+            "criteria_set_id",
+            "undecided_count",
         )
     ):
-        latest.setdefault(commune_id, (pk, met, count, period_end, set_id))
+        latest.setdefault(commune_id, (pk, met, count, period_end, set_id, undecided))
     if latest:
         total = sum(row[1] for row in latest.values())
         figures.average_criteria = (Decimal(total) / len(latest)).quantize(ONE_PLACE, ROUND_HALF_UP)
@@ -106,7 +131,10 @@ def area_figures(area: Commune | District | Province, as_of: date | None = None)
         figures.missing.append(f"Chưa có đánh giá tiêu chí đã duyệt đến {as_of:%d/%m/%Y}")
     _village_figures(figures, communes, as_of)
     if isinstance(area, Commune) and area.pk in latest:
-        evaluation_id, figures.criteria_met, figures.criteria_count, _, set_id = latest[area.pk]
+        evaluation_id, figures.criteria_met, figures.criteria_count, _, set_id, undecided = latest[
+            area.pk
+        ]
+        figures.criteria_undecided = undecided
         figures.criteria_set_id = set_id
         figures.unmet_criteria = [
             f"tiêu chí {number} {name}"
@@ -142,7 +170,11 @@ def actual_of(target: PlanTarget, figures: AreaFigures) -> Decimal | None:
         case Measure.XA_NTM_SHARE:
             return figures.recognised_share
         case Measure.XA_NTM_COUNT:
-            return Decimal(figures.recognised) if figures.communes else None
+            return (
+                Decimal(figures.recognised)
+                if figures.communes and figures.recognitions_recorded
+                else None
+            )
         case Measure.AVERAGE_CRITERIA:
             return figures.average_criteria
         case Measure.CRITERIA_MET:
@@ -191,6 +223,16 @@ def target_sentence(target: PlanTarget) -> str:
     if "{}" in label:
         return label.replace("{}", text, 1)
     return f"{label}: {text}"
+
+
+def judgement(target: PlanTarget, actual: Decimal | None, figures: AreaFigures) -> str:
+    """The "Đánh giá" of a target: Đạt / Chưa đạt only on complete data; an average over part
+    of the area is not judged ("Chưa đánh giá được (7/69 xã có số liệu)")."""
+    if actual is None:
+        return "chưa có số liệu"
+    if target.measure == PlanTarget.Measure.AVERAGE_CRITERIA and not figures.complete:
+        return f"Chưa đánh giá được ({figures.evaluated_share})"
+    return "Đạt" if reached(target, actual) else "Chưa đạt"
 
 
 def reached(target: PlanTarget, actual: Decimal | None) -> bool | None:

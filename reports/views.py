@@ -267,7 +267,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": can_issue and not document.is_issued and latest.pk == document.pk,
             "can_correct": can_issue and document.is_issued,
             "form": form,
-            "issue_form": IssueForm(initial={"issued_on": f"{timezone.localdate():%d/%m/%Y}"}),
+            "issue_form": IssueForm(
+                initial={
+                    "issued_on": f"{timezone.localdate():%d/%m/%Y}",
+                    "capacity": issuers.default_capacity(document.signatory),
+                }
+            ),
             "area": issuers.area_of(document),
             "corrections": document.corrections.all(),
             "dossier_case": document.recognition_cases.order_by("pk").first(),
@@ -295,7 +300,10 @@ def document_issue_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reports:document_detail", pk=document.pk)
     try:
         issued = document_issue(
-            document=document, actor=request.user, issued_on=form.cleaned_data["issued_on"]
+            document=document,
+            actor=request.user,
+            issued_on=form.cleaned_data["issued_on"],
+            capacity=form.cleaned_data["capacity"],
         )
     except DocumentError as error:
         for message in error.messages:

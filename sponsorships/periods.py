@@ -55,6 +55,18 @@ class Period:
         half = "I" if self.start.month == 1 else "II"
         return f"6 tháng {'đầu' if half == 'I' else 'cuối'} năm {self.start.year}"
 
+    def document_label(self) -> str:
+        """As an official document writes it: quarters and halves in Roman numerals or words,
+        the year spelt out ("quý IV năm 2026", "6 tháng đầu năm 2026"), never "quý 4/2026"
+        (issue 26). Lower case: it stands inside a sentence or a title after its first word."""
+        months = (self.end.month - self.start.month) + 1
+        if months == 3:
+            quarter = ("I", "II", "III", "IV")[(self.start.month - 1) // 3]
+            return f"quý {quarter} năm {self.start.year}"
+        if months == 12:
+            return f"năm {self.start.year}"
+        return f"6 tháng {'đầu' if self.start.month == 1 else 'cuối'} năm {self.start.year}"
+
 
 def _last_day(start: date, months: int) -> date:
     month_after = start.month - 1 + months

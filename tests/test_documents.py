@@ -312,7 +312,7 @@ def test_beat_makes_the_quarters_inspection_plan_once(db, world):
     assert (plan.period_start, plan.period_end) == (date(2024, 10, 1), date(2024, 12, 31))
     plan = document_render(document_id=plan.pk)
     text = _text(plan.pdf.path)
-    assert "Kiểm tra xây dựng nông thôn mới tại các xã đỡ đầu, phụ trách quý 4/2024" in text
+    assert "Kiểm tra xây dựng nông thôn mới tại các xã đỡ đầu, phụ trách quý IV năm 2024" in text
     assert "31/12/2024 Xã Thuận - huyện Hướng Hóa" in text
     assert "Cơ quan chưa khai báo ban chỉ đạo" in plan.missing
 

@@ -77,7 +77,8 @@ def test_the_six_monthly_report_lists_inspections_progress_and_a_chart(demo):
     half = "6 tháng đầu năm" if timezone.localdate().month <= 6 else "6 tháng cuối năm"
     for expected in [
         "HỘI CỰU CHIẾN BINH VIỆT NAM",
-        "HỘI CỰU CHIẾN BINH TỈNH",
+        # Broken before "tỉnh", never inside the place's name (issue 26).
+        "TỈNH QUẢNG TRỊ",
         "DỰ THẢO",
         "Số: …/BC-CCB",
         "BÁO CÁO",

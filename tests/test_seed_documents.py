@@ -209,8 +209,9 @@ def test_seed_000_the_ccb_sponsorship_plan(people):
         document,
         {
             "parent body": ["HỘI CỰU CHIẾN BINH VIỆT NAM"],
-            # The issuing body takes two lines of the header's left column.
-            "issuing body": ["HỘI CỰU CHIẾN BINH TỈNH", "QUẢNG TRỊ"],
+            # The issuing body takes two lines of the header's left column, broken before
+            # "tỉnh" so that the place's name stays whole (issue 26).
+            "issuing body": ["HỘI CỰU CHIẾN BINH", "TỈNH QUẢNG TRỊ"],
             "number": ["Số: 01/KH-CCB"],
             "date": ["Quảng Trị, ngày 10 tháng 11 năm 2020"],
             "title": ["KẾ HOẠCH", "Đỡ đầu, phụ trách xây dựng nông thôn mới"],
@@ -528,7 +529,8 @@ def test_seed_002_the_communes_advanced_plan_with_its_targets(people):
             "criteria": [
                 "Xã đạt 19/19 tiêu chí (số liệu năm 2020, theo kết quả đánh giá đến 31/12/2020)"
             ],
-            "signer": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn A"],
+            # The seed gives no signer's name: the placeholder is never printed (issue 26).
+            "signer": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(chưa có tên người ký)"],
         },
     )
 
