@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ntm_portal.access import commune_reach, has_no_access
 from ntm_portal.models import Role, User
@@ -73,6 +74,8 @@ def successors_of_office(user: User) -> list[str]:
     province = user.province if user.role == Role.PROVINCE and user.province_id else None
     if province is None or province.edition != Edition.THREE_TIER_2024:
         return []
+    if province.valid_to is None or province.valid_to >= timezone.localdate():
+        return []  # still in force: nothing to tell, and no question asked
     version = cache.get_or_set(LINEAGE_VERSION_KEY, lambda: uuid4().hex, None)
     return cache.get_or_set(
         f"province_successors:{version}:{province.pk}",

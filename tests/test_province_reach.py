@@ -61,6 +61,7 @@ def country(db):
                     code=code,
                     name=name,
                     short_name=name.removeprefix("Tỉnh ").removeprefix("Thành phố "),
+                    valid_to=date(2025, 6, 30) if edition == Edition.THREE_TIER_2024 else None,
                 )
     for row in table:
         ProvinceLineage.objects.create(
