@@ -141,6 +141,12 @@ class Scope:
         return "district_id", "district__name"
 
     @property
+    def has_breakdown(self) -> bool:
+        """Whether the "Theo huyện / Theo tỉnh" table means anything: a 2025 scope below the
+        country has no districts, and its table would be one row named "—"."""
+        return self.group_by[0] == "province_id" or self.filters.edition == Edition.THREE_TIER_2024
+
+    @property
     def group_code(self) -> str:
         """The official code of each group of the breakdown (what the maps are keyed by)."""
         return "province__code" if self.group_by[0] == "province_id" else "district__code"
