@@ -728,6 +728,7 @@ GROUPS = {
     "nang-cao": _("Xã đạt chuẩn nông thôn mới nâng cao"),
     "kieu-mau": _("Xã đạt chuẩn nông thôn mới kiểu mẫu"),
     "chua-cong-nhan": _("Xã chưa được công nhận"),
+    "co-thon": _("Xã có thôn, với số thôn đạt chuẩn"),
 }
 LEVEL_OF_GROUP = {
     "ntm": Recognition.Level.NTM,
@@ -772,6 +773,9 @@ def commune_rows(
             communes = communes.filter(summary__recognition_level__gt="")
         case "chua-cong-nhan":
             communes = communes.filter(Q(summary__isnull=True) | Q(summary__recognition_level=""))
+        case "co-thon":
+            # Behind "0/8 thôn đạt chuẩn": the xã those villages are in, not every xã.
+            communes = communes.filter(summary__villages_total__gt=0)
     if criterion is not None and state in CRITERION_STATES:
         bit = CommuneStanding.bit(criterion.number)
         met = GreaterThan(F("st__met_mask").bitand(bit), 0)

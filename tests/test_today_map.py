@@ -116,3 +116,43 @@ def test_review_queue_names_sets_and_offers_only_those_used_in_scope(client, wor
     assert world.criteria_set.name in offered
     assert "Bắc Giang" not in offered
     assert world.criteria_set.code not in html  # people read the name, not the code
+
+
+# --- Point 5: defaults and links ----------------------------------------------------------------
+
+
+def test_the_new_period_form_proposes_a_period_the_commune_does_not_have(client, two_tier):
+    from criteria.selectors import new_period_for
+    from criteria.services import evaluation_create
+
+    xa, today = two_tier.xa_1, date(2026, 12, 7)
+    assert (new_period_for(xa, today).year, new_period_for(xa, today).half) == (2026, 2)
+    for half in (1, 2):
+        evaluation_create(commune=xa, criteria_set=two_tier.qd51, year=2026, half=half, actor=None)
+    proposed = new_period_for(xa, today)
+    # II/2026 exists already (issue 28): the first half-year without an evaluation.
+    assert (proposed.criteria_set, proposed.year, proposed.half) == (two_tier.qd51, 2027, 1)
+    client.force_login(two_tier.official)
+    html = client.get(reverse("criteria:commune_status", args=[xa.pk])).content.decode()
+    form = html[html.index('id="year"') :]
+    assert 'value="2026"' not in form[: form.index(">")]
+
+
+def test_villages_met_on_the_dashboard_open_the_communes_that_have_villages(
+    client, world, personas
+):
+    from django.utils import timezone
+
+    from criteria.models import CommuneSummary
+
+    CommuneSummary.objects.update_or_create(
+        commune=world.commune_a1,
+        defaults={"villages_total": 8, "villages_met": 0, "refreshed_at": timezone.now()},
+    )
+    client.force_login(personas["province"])
+    html = client.get(OVERVIEW, {"bo": world.criteria_set.pk}).content.decode()
+    link = re.search(r'<a class="kpi" href="([^"]+)" id="kpi-villages">', html).group(1)
+    assert "nhom=co-thon" in link
+    listed = client.get(link.replace("&amp;", "&"))
+    assert [c.name for c in listed.context["page"].object_list] == ["Xã Ba Tầng"]
+    assert "0/8" in listed.content.decode()
