@@ -8,6 +8,7 @@ officials read the communes it was formed from; changing stays with the unit its
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import uuid4
 
 from django.conf import settings
@@ -168,6 +169,22 @@ def districts_visible_to(user: User) -> QuerySet[District]:
             # The districts that hold the communes they see, so they can walk down to them.
             return districts.filter(pk__in=communes_visible_to(user).values("district_id"))
     return districts.none()
+
+
+def district_filter_applies(user: User, *, shown_from: date | None) -> bool:
+    """Whether a "Huyện" filter means anything on a page: districts ended on 30/06/2025, so
+    only for a scope of the 2024 edition (district staff, the office of a 2024 province) or when
+    what is shown begins by then (a year or set of the three-tier era). Today's province office
+    looking at today's work is offered no abolished district."""
+    if user.role == Role.DISTRICT:
+        return True
+    if (
+        user.role == Role.PROVINCE
+        and user.province_id
+        and user.province.edition == Edition.THREE_TIER_2024
+    ):
+        return True
+    return shown_from is not None and Edition.on(shown_from) == Edition.THREE_TIER_2024
 
 
 def provinces_visible_to(user: User) -> QuerySet[Province]:

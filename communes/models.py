@@ -114,6 +114,15 @@ class Province(AdministrativeUnit):
             models.UniqueConstraint(fields=["edition", "code"], name="province_code_per_edition")
         ]
 
+    def name_beside(self, other: Province) -> str:
+        """The name, told apart from a province of the other edition named alike: the 2024
+        Tỉnh Quảng Trị and the 2025 one (it took in Quảng Bình) share the name."""
+        if self.name == other.name and self.edition != other.edition:
+            if self.edition == Edition.THREE_TIER_2024:
+                return gettext("%(name)s (trước 01/07/2025)") % {"name": self.name}
+            return gettext("%(name)s (từ 01/07/2025)") % {"name": self.name}
+        return self.name
+
     def predecessors(self) -> ProvinceQuerySet:
         """The 2024 provinces this 2025 province was formed from (Quảng Bình, Quảng Trị → Quảng Trị)."""
         return Province.objects.filter(successions__successor=self)

@@ -379,7 +379,7 @@ def recognition_case_open(
         _("Dựa trên đánh giá %(period)s (%(set)s): đạt %(met)s/%(total)s tiêu chí.")
         % {
             "period": ready.evaluation.period_label(),
-            "set": ready.evaluation.criteria_set.code,
+            "set": ready.evaluation.criteria_set.name,
             "met": ready.evaluation.met_count,
             "total": ready.evaluation.criteria_count,
         },

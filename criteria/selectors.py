@@ -305,7 +305,29 @@ class NewPeriod:
 
 def new_period_for(commune: Commune, today: date) -> NewPeriod:
     """The set in force for the commune's edition, and the current half-year (as seen from the
-    edition: a 2024 unit's last half-year is I/2025)."""
+    edition: a 2024 unit's last half-year is I/2025) or, when the commune already has it, the
+    first half-year after it without an evaluation of that set: never a period that exists."""
     day = Edition.last_day(commune.edition, today)
-    half = Evaluation.Half.FIRST if day.month <= 6 else Evaluation.Half.SECOND
-    return NewPeriod(set_in_force(commune.edition, today), day.year, half)
+    year, half = day.year, (Evaluation.Half.FIRST if day.month <= 6 else Evaluation.Half.SECOND)
+    criteria_set = set_in_force(commune.edition, today)
+    if criteria_set is None:
+        return NewPeriod(None, year, half)
+    taken = set(
+        Evaluation.objects.filter(
+            commune=commune, village__isnull=True, criteria_set=criteria_set, year__gte=year
+        ).values_list("year", "half")
+    )
+    last = Edition.validity(commune.edition)[1]  # a 2024 unit has no half-year after I/2025
+    candidate = (year, half)
+    while (candidate in taken or (candidate[0], Evaluation.Half.WHOLE_YEAR) in taken) and candidate[
+        0
+    ] <= year + 10:
+        following = (
+            (candidate[0], Evaluation.Half.SECOND)
+            if candidate[1] == Evaluation.Half.FIRST
+            else (candidate[0] + 1, Evaluation.Half.FIRST)
+        )
+        if last is not None and date(following[0], 1 if following[1] == 1 else 7, 1) > last:
+            break
+        candidate = following
+    return NewPeriod(criteria_set, candidate[0], int(candidate[1]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -11,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communes.access import can_change_commune, districts_visible_to, get_commune_or_404
+from communes.access import (
+    can_change_commune,
+    district_filter_applies,
+    districts_visible_to,
+    get_commune_or_404,
+)
 from communes.models import Commune, Edition, Province
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.limits import parse_id, parse_year
@@ -349,6 +356,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not can_review_anything(request.user):
         return render(request, "403.html", status=403)
     evaluations = review_queue_for(request.user)
+    # Only the sets used in the user's scope, by name: not every province's village set.
+    sets = list(
+        CriteriaSet.objects.filter(
+            pk__in=evaluations.order_by().values("criteria_set_id")
+        ).order_by("-valid_from", "name")
+    )
     status = request.GET.get("status", Evaluation.Status.SUBMITTED)
     if status in Evaluation.Status.values:
         evaluations = evaluations.filter(status=status)
@@ -395,7 +408,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                     e.village.name if e.village else "",
                     e.commune.district.name if e.commune.district else "",
                     e.commune.province.name,
-                    e.criteria_set.code,
+                    e.criteria_set.name,
                     e.period_label(),
                     e.met_count,
                     e.criteria_count,
@@ -408,6 +421,19 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = Paginator(evaluations, 50).get_page(request.GET.get("page"))
+    # The first day of what is shown: the year asked, or the chosen set's start.
+    chosen_set = next((s for s in sets if s.pk == chosen.get("set")), None)
+    shown_from = [
+        day
+        for day in (
+            date(chosen["year"], 1, 1) if "year" in chosen else None,
+            chosen_set.valid_from if chosen_set else None,
+        )
+        if day
+    ]
+    with_districts = "district" in chosen or district_filter_applies(
+        request.user, shown_from=max(shown_from) if shown_from else None
+    )
     return render(
         request,
         "criteria/review_queue.html",
@@ -415,8 +441,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Evaluation.Status.choices,
-            "districts": districts_visible_to(request.user).order_by("search_name"),
-            "sets": CriteriaSet.objects.order_by("-valid_from"),
+            "districts": districts_visible_to(request.user).order_by("search_name")
+            if with_districts
+            else [],
+            "sets": sets,
             "chosen": chosen,
             "query": query,
         },

@@ -2,7 +2,7 @@
 
 WeasyPrint draws inline SVG, and browsers do too, so one function serves the screen and the
 paper. Every chart carries its text alternative (a sentence plus the table of its figures): the
-SVG is marked `role="img"` with that sentence, and the page or document prints the table next to
+SVG is marked `role="img"` with that sentence (a named group when its bars are links), and the page or document prints the table next to
 it, so nothing is only in the picture. All text is escaped here; callers pass plain strings.
 """
 
@@ -65,6 +65,24 @@ class Chart:
         return self.svg
 
 
+def _item(shapes: str, name: str, url: str) -> str:
+    """One bar (or area): with a link, the link itself wraps the shapes and is named, so the
+    bar is one focusable thing with an accessible name; without, a group with its tooltip."""
+    if url:
+        return (
+            f'<a href="{escape(url)}" aria-label="{escape(name)}">'
+            f"<title>{escape(name)}</title>{shapes}</a>"
+        )
+    return f"<g><title>{escape(name)}</title>{shapes}</g>"
+
+
+def _svg_role(linked: bool, summary: str) -> str:
+    """A chart without links is one image with its sentence. With links it cannot be: an image's
+    children are presentational, and a link inside one is a focusable thing nested in another
+    (axe's nested-interactive); it is a named group of links instead."""
+    return f'role="{"group" if linked else "img"}" aria-label="{escape(summary)}"'
+
+
 def _figure(bar: Bar, unit: str) -> str:
     value = format_number(Decimal(str(bar.value)))
     if bar.total is not None:
@@ -98,14 +116,11 @@ def horizontal_bars(*, title: str, bars: list[Bar], unit: str = "", summary: str
                 f'width="{remainder - 0.5:.1f}" height="{BAR_HEIGHT - 1}" {REMAINDER}/>'
             )
         shapes.append(f'<text x="{LABEL_WIDTH + track + 8}" y="{text_y}">{escape(figure)}</text>')
-        row = "".join(shapes)
-        if bar.url:
-            row = f'<a href="{escape(bar.url)}">{row}</a>'
-        parts.append(f"<g><title>{escape(bar.label)}: {escape(figure)}</title>{row}</g>")
+        parts.append(_item("".join(shapes), f"{bar.label}: {figure}", bar.url))
     summary = summary or title
     svg = (
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="{escape(summary)}" '
+        f'width="100%" {_svg_role(any(b.url for b in bars), summary)} '
         f"{FONT}>"
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )
@@ -155,15 +170,12 @@ def columns(
             f'<text x="{centre:.1f}" y="{base + 16}" text-anchor="middle" font-size="11">'
             f"{escape(bar.label)}</text>",
         ]
-        group = "".join(shapes)
-        if bar.url:
-            group = f'<a href="{escape(bar.url)}">{group}</a>'
-        parts.append(f"<g><title>{escape(bar.label)}: {escape(figure)}</title>{group}</g>")
+        parts.append(_item("".join(shapes), f"{bar.label}: {figure}", bar.url))
     height = COLUMN_TOP + COLUMN_HEIGHT + COLUMN_LABEL
     summary = summary or title
     svg = (
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="{escape(summary)}" '
+        f'width="100%" {_svg_role(any(b.url for b in bars), summary)} '
         f"{FONT}>"
         f"<title>{escape(title)}</title>"
         f'<line x1="4" y1="{COLUMN_TOP + COLUMN_HEIGHT}" x2="{WIDTH - 4}" '
@@ -238,9 +250,7 @@ def choropleth(
             f'<path d="{escape(area.path)}" fill="{map_colour(area.share)}" '
             f'stroke="{MAP_STROKE}" stroke-width="0.8" stroke-linejoin="round"/>'
         )
-        if area.url:
-            shape = f'<a href="{escape(area.url)}">{shape}</a>'
-        parts.append(f"<g><title>{escape(figure)}</title>{shape}</g>")
+        parts.append(_item(shape, figure, area.url))
     legend_y = legend_top
     for colour, label in [*map_legend(), (MAP_NO_DATA, no_data)]:
         if not label:
@@ -254,7 +264,7 @@ def choropleth(
     summary = summary or title
     svg = (
         f'<svg class="chart map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(summary)}" '
+        f'width="100%" {_svg_role(any(a.url for a in areas), summary)} '
         f'font-family="Liberation Serif, Times New Roman, serif">'
         f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )

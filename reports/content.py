@@ -574,8 +574,8 @@ def _communes_progress(
                 before=_tally(then, with_set=changed),
                 after=_tally(now, with_set=changed),
                 unmet=unmet_sentence(unmet.get(now.pk, [])) if now else "",
-                note=f"đổi bộ tiêu chí trong kỳ (từ {then.criteria_set.code} sang "
-                f"{now.criteria_set.code}): đầu kỳ và cuối kỳ không so sánh được với nhau"
+                note=f"đổi bộ tiêu chí trong kỳ (từ {then.criteria_set.name} sang "
+                f"{now.criteria_set.name}): đầu kỳ và cuối kỳ không so sánh được với nhau"
                 if changed
                 else "",
             )
@@ -624,7 +624,8 @@ def _tally(evaluation: Evaluation | None, with_set: bool = False) -> str:
     tally = evaluation_tally(evaluation)
     if evaluation is None:
         return tally
-    notes = [evaluation.criteria_set.code] if with_set else []
+    # People read the set's name; its code is the rosters' key, not words for a document.
+    notes = [evaluation.criteria_set.name] if with_set else []
     notes += [words for words in (group_words(evaluation),) if words]
     return f"{tally} ({'; '.join(notes)})" if notes else tally
 

@@ -4,6 +4,7 @@ reports/dashboards.py; every table exports with ?xuat=xlsx|csv (&bang= names the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -413,15 +414,17 @@ def _export_overview(request, fmt, scope, groups, ranking, periods, agencies) ->
 
 
 def heatmap(request: HttpRequest) -> HttpResponse:
-    """Criteria (columns) × xã (rows), from each xã's standing; rows paginated."""
+    """Criteria (columns) × xã (rows), from each xã's standing; every xã in scope, the ones not
+    yet evaluated included; sortable by any column (?sap_xep=) with plain links; rows paginated."""
     filters, scope = _start(request)
     context = _common(request, filters, scope)
     if filters.criteria_set is None:
         return render(request, "dashboards/heatmap.html", context)
     criteria = d.criteria_of(scope)
     counts = d.cached(scope, "criteria", lambda: d.criterion_counts(scope, criteria))
+    order, descending, sort_criterion = d.heat_order(request.GET.get("sap_xep", ""), criteria)
     # Plain values: a row needs six of them, not a commune, its district, province and summary.
-    rows = d.commune_rows(scope, group="da-danh-gia", criterion=None, state=None).values(
+    rows = d.heat_rows(scope, order=order, descending=descending, criterion=sort_criterion).values(
         "pk",
         "short_name",
         "st_met_count",
@@ -432,16 +435,66 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         province_short=F("province__short_name"),
     )
     page = Paginator(rows, HEAT_PAGE_SIZE).get_page(request.GET.get("page"))
+    sort_value = f"-{order}" if descending else order
     context.update(table=_heat_rows(filters, criteria, page.object_list))
     context.update(
         criteria=criteria,
-        counts=[
-            (c, _list_link(filters, tieu_chi=c.criterion.pk, trang_thai="chua-dat")) for c in counts
-        ],
+        headers=_heat_headers(filters, counts, order, descending),
         page=page,
-        page_query=filters.query(page=None),
+        page_query=filters.query(page=None, sap_xep=sort_value if sort_value != "ten" else None),
     )
     return render(request, "dashboards/heatmap.html", context)
+
+
+@dataclass(frozen=True)
+class HeatHeader:
+    """A sortable column of the heat map: its link, the words said for it, its sort state."""
+
+    label: str
+    title: str
+    sort_link: str
+    sort_label: str
+    aria_sort: str  # "ascending", "descending" or "" when the table is not sorted by it
+    count: d.CriterionCount | None = None
+    unmet_link: str = ""
+
+
+def _heat_headers(
+    filters: d.Filters, counts: list[d.CriterionCount], order: str, descending: bool
+) -> list[HeatHeader]:
+    """The name column, the tally column and one per criterion. A click on the column sorted
+    ascending sorts it descending; any other column starts ascending."""
+
+    def sorting(key: str) -> tuple[str, str]:
+        now = order == key
+        wanted = f"-{key}" if now and not descending else key
+        link = "?" + filters.query(page=None, sap_xep=wanted if wanted != "ten" else None)
+        state = ("descending" if descending else "ascending") if now else ""
+        return link, state
+
+    headers = []
+    link, state = sorting("ten")
+    headers.append(HeatHeader(_("Xã"), _("Tên xã"), link, _("sắp xếp theo tên xã"), state))
+    link, state = sorting("dat")
+    headers.append(
+        HeatHeader(_("Đạt"), _("Số tiêu chí đạt"), link, _("sắp xếp theo số tiêu chí đạt"), state)
+    )
+    for count in counts:
+        criterion = count.criterion
+        link, state = sorting(f"tc-{criterion.number}")
+        whole = f"{criterion.number}. {criterion.name}"
+        headers.append(
+            HeatHeader(
+                label=f"{criterion.number}. {criterion.short_name}",
+                title=whole,
+                sort_link=link,
+                sort_label=_("sắp xếp theo tiêu chí %(criterion)s") % {"criterion": whole},
+                aria_sort=state,
+                count=count,
+                unmet_link=_list_link(filters, tieu_chi=criterion.pk, trang_thai="chua-dat"),
+            )
+        )
+    return headers
 
 
 # A heat map cell: its class, its mark and the words a screen reader says for it.
@@ -455,7 +508,8 @@ _HEAT_STATES = {
 def _heat_rows(filters: d.Filters, criteria, communes) -> list[tuple[dict, SafeString]]:
     """Each xã with its cells as one piece of HTML. 40 rows × 19 criteria are 760 cells: built
     with the template engine (a link, a title, a translated word each), they cost ten times the
-    data; here each criterion's three links are made once and every cell is one format."""
+    data; here each criterion's three links are made once and every cell is one format. A xã
+    without an evaluation gets one cell across the criteria that says so."""
     spoken = {True: escape(_("Đạt")), False: escape(_("Chưa đạt")), None: escape(_("Chưa rõ"))}
     columns = []
     for criterion in criteria:
@@ -474,11 +528,21 @@ def _heat_rows(filters: d.Filters, criteria, communes) -> list[tuple[dict, SafeS
         '<td class="cell {css}"><a href="{link}" title="{name} – {criterion}">{mark}'
         '<span class="visually-hidden">{spoken}</span></a></td>'
     )
+    not_evaluated = format_html(
+        '<td class="num not-evaluated">–</td>'
+        '<td class="cell none" colspan="{}"><a href="{}">{}</a></td>',
+        len(columns),
+        _list_link(filters, nhom="chua-danh-gia"),
+        _("Chưa đánh giá (chưa có đánh giá được duyệt)"),
+    )
     rows = []
     for commune in communes:
+        if commune["st_criteria_count"] is None:
+            rows.append((commune, not_evaluated))
+            continue
         met, unmet = commune["st_met_mask"] or 0, commune["st_unmet_mask"] or 0
         name = escape(commune["short_name"])
-        cells = []
+        cells = [f'<td class="num">{commune["st_met_count"]}/{commune["st_criteria_count"]}</td>']
         for bit, label, links in columns:
             state = True if met & bit else False if unmet & bit else None
             css, _key, mark = _HEAT_STATES[state]

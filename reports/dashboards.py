@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
     Exists,
@@ -33,6 +34,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.lookups import GreaterThan
@@ -137,6 +139,12 @@ class Scope:
         if self.level == "national" and not self.filters.province:
             return "province_id", "province__name"
         return "district_id", "district__name"
+
+    @property
+    def has_breakdown(self) -> bool:
+        """Whether the "Theo huyện / Theo tỉnh" table means anything: a 2025 scope below the
+        country has no districts, and its table would be one row named "—"."""
+        return self.group_by[0] == "province_id" or self.filters.edition == Edition.THREE_TIER_2024
 
     @property
     def group_code(self) -> str:
@@ -720,6 +728,7 @@ GROUPS = {
     "nang-cao": _("Xã đạt chuẩn nông thôn mới nâng cao"),
     "kieu-mau": _("Xã đạt chuẩn nông thôn mới kiểu mẫu"),
     "chua-cong-nhan": _("Xã chưa được công nhận"),
+    "co-thon": _("Xã có thôn, với số thôn đạt chuẩn"),
 }
 LEVEL_OF_GROUP = {
     "ntm": Recognition.Level.NTM,
@@ -764,6 +773,9 @@ def commune_rows(
             communes = communes.filter(summary__recognition_level__gt="")
         case "chua-cong-nhan":
             communes = communes.filter(Q(summary__isnull=True) | Q(summary__recognition_level=""))
+        case "co-thon":
+            # Behind "0/8 thôn đạt chuẩn": the xã those villages are in, not every xã.
+            communes = communes.filter(summary__villages_total__gt=0)
     if criterion is not None and state in CRITERION_STATES:
         bit = CommuneStanding.bit(criterion.number)
         met = GreaterThan(F("st__met_mask").bitand(bit), 0)
@@ -787,6 +799,57 @@ def standing_state(commune: Commune, criterion: Criterion) -> bool | None:
     if (commune.st_unmet_mask or 0) & bit:
         return False
     return None
+
+
+# --- The heat map's order -----------------------------------------------------------------------
+
+# ?sap_xep= on the heat map: a column ("ten", "dat", "tc-<number>"), "-" first for descending.
+HEAT_DEFAULT_ORDER = "ten"
+
+
+def heat_order(raw: str, criteria: Iterable[Criterion]) -> tuple[str, bool, Criterion | None]:
+    """The column to sort by, whether descending, and its criterion; unknown keys → by name."""
+    descending = raw.startswith("-")
+    key = raw.removeprefix("-")
+    if key in ("ten", "dat"):
+        return key, descending, None
+    number = key.removeprefix("tc-")
+    criterion = next(
+        (c for c in criteria if key.startswith("tc-") and str(c.number) == number), None
+    )
+    if criterion is None:
+        return HEAT_DEFAULT_ORDER, False, None
+    return key, descending, criterion
+
+
+def heat_rows(
+    scope: Scope, *, order: str, descending: bool, criterion: Criterion | None
+) -> CommuneQuerySet:
+    """Every xã in scope, evaluated or not (the ones without an evaluation are the ones to
+    chase), sorted in SQL by the chosen column. Xã without an evaluation always come after the
+    evaluated ones when sorting by a figure, whichever the direction: they have no figure."""
+    rows = commune_rows(scope, group="tat-ca", criterion=None, state=None)
+    by_name = ["province__search_name", "district__search_name", "search_name", "code"]
+    if order == "ten":
+        if descending:
+            return rows.order_by(*(f"-{name}" for name in by_name))
+        return rows
+    if criterion is not None:
+        bit = CommuneStanding.bit(criterion.number)
+        # Unmet (0) < not yet known (1) < met (2): ascending puts the xã to help first.
+        rank = Case(
+            When(GreaterThan(F("st__met_mask").bitand(bit), 0), then=Value(2)),
+            When(GreaterThan(F("st__unmet_mask").bitand(bit), 0), then=Value(0)),
+            When(st__isnull=False, then=Value(1)),
+            default=None,
+            output_field=IntegerField(),
+        )
+        rows = rows.annotate(heat_rank=rank)
+        figure = F("heat_rank")
+    else:
+        figure = F("st__met_count")
+    figure = figure.desc(nulls_last=True) if descending else figure.asc(nulls_last=True)
+    return rows.order_by(figure, *by_name)
 
 
 # --- The communes they were formed from (2025 edition) ------------------------------------------

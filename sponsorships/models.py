@@ -155,6 +155,15 @@ class AgencyChange(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.agency}"
 
+    @property
+    def from_province_name(self) -> str:
+        """ "Tỉnh Quảng Trị (trước 01/07/2025)": never "từ Tỉnh Quảng Trị sang Tỉnh Quảng Trị"."""
+        if self.from_province is None:
+            return ""
+        if self.to_province is None:
+            return self.from_province.name
+        return self.from_province.name_beside(self.to_province)
+
 
 class SteeringMember(ChoiceLabels, models.Model):
     """A member of the agency's steering team (seed 000: five members, headed by the Vice-Chair)."""

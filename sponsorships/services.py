@@ -489,6 +489,22 @@ def inspection_cancel_propose(*, inspection: Inspection, reason: str, actor: Use
 # --- Inspection reports -------------------------------------------------------------------------
 
 
+def _participants(agency: Agency, actor: User) -> str:
+    """Who goes, as a report writes it: the agency's steering team when recorded (name and
+    position); else the member starting the report by full name and agency (a user has no
+    position of their own). Never a login name ("skhdt") in an official report."""
+    members = list(agency.steering_team.all())
+    if members:
+        return ", ".join(
+            f"{member.full_name} ({member.position})" if member.position else member.full_name
+            for member in members
+        )
+    name = actor.get_full_name().strip()
+    if not name:
+        return _("Đại diện %(agency)s") % {"agency": agency.name}
+    return f"{name} – {agency.name}"
+
+
 @transaction.atomic
 def report_start(*, inspection: Inspection, actor: User) -> InspectionReport:
     """A draft report, its findings pre-filled from the commune's latest evaluation."""
@@ -498,14 +514,10 @@ def report_start(*, inspection: Inspection, actor: User) -> InspectionReport:
     existing = InspectionReport.objects.filter(inspection=inspection).first()
     if existing:
         return existing
-    team = ", ".join(
-        f"{member.full_name} ({member.position})" if member.position else member.full_name
-        for member in inspection.assignment.agency.steering_team.all()
-    )
     report = InspectionReport.objects.create(
         inspection=inspection,
         inspected_on=min(timezone.localdate(), inspection.due_date),
-        participants=team or str(actor),
+        participants=_participants(inspection.assignment.agency, actor),
         created_by=actor,
     )
     latest = (

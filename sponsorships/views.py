@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.access import districts_visible_to
+from communes.access import district_filter_applies, districts_visible_to
 from communes.models import Edition
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.limits import (
@@ -244,7 +244,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "states": STATES,
             "chosen": chosen,
             "agencies": agencies_visible_to(request.user).order_by("name"),
-            "districts": districts_visible_to(request.user).order_by("search_name")[:200],
+            # The districts only for a year of the three-tier era (or a 2024 scope).
+            "districts": districts_visible_to(request.user).order_by("search_name")[:200]
+            if "district" in chosen
+            or district_filter_applies(request.user, shown_from=period.start)
+            else [],
             "years": range(today.year - 6, today.year + 2),
             "today": today,
         },

@@ -182,7 +182,8 @@ def test_page_shows_figures_freshness_target_and_text_alternatives(client, data,
     page = _get(client, personas["province"], OVERVIEW).content.decode()
     assert "chưa có chỉ tiêu" in page
     assert "số liệu tính đến" in page
-    assert 'role="img"' in page
+    # Charts whose bars are links are named groups of named links (not one image: issue 28).
+    assert re.search(r'<svg class="chart"[^>]* role="group" aria-label="[^"]+"', page)
     assert "aria-label=" in page
     assert "Bảng số liệu của biểu đồ" in page
 
@@ -267,6 +268,80 @@ def test_heat_map_cells_and_columns(client, data, personas):
     page = _get(client, personas["province"], HEATMAP).content.decode()
     assert 'title="Ba Tầng – 3. ' in page
     assert '✗<span class="visually-hidden">Chưa đạt</span>' in page  # read out, not only drawn
+
+
+def _heat_names(client, user, **params) -> list[str]:
+    table = _get(client, user, HEATMAP, **params).context["table"]
+    return [commune["short_name"] for commune, _cells in table]
+
+
+def test_heat_map_shows_every_xa_in_scope_those_not_evaluated_labelled(client, data, personas):
+    # Issue 28: only the evaluated xã were rows; the ones to chase were invisible.
+    CommuneFactory(district=data.district_a1, short_name="Hướng Tân", name="Xã Hướng Tân")
+    context = _get(client, personas["province"], HEATMAP).context
+    rows = {commune["short_name"]: cells for commune, cells in context["table"]}
+    assert set(rows) == {"Ba Tầng", "Thuận", "Triệu Long", "Hướng Tân"}
+    assert "Chưa đánh giá" in rows["Hướng Tân"]
+    assert f'colspan="{len(context["criteria"])}"' in rows["Hướng Tân"]
+    assert "nhom=chua-danh-gia" in rows["Hướng Tân"]  # the list of the xã to chase
+    assert "Chưa đánh giá" not in rows["Ba Tầng"]
+
+
+def test_heat_map_headers_name_each_criterion(client, data, personas):
+    page = _get(client, personas["province"], HEATMAP).content.decode()
+    for criterion in data.criteria_set.criteria.all():
+        label = f"{criterion.number}. {criterion.short_name}"
+        assert f">{label}</a>" in page
+        assert f'title="{criterion.number}. {criterion.name}"' in page
+        assert f'aria-label="{label} – sắp xếp theo tiêu chí {criterion.number}.' in page
+
+
+def test_heat_map_sorts_by_any_column_with_links_keeping_the_filters(client, data, personas):
+    CommuneFactory(district=data.district_a1, short_name="Hướng Tân", name="Xã Hướng Tân")
+    user = personas["province"]
+    poverty = data.criteria_set.criteria.get(number=3)
+    by_name = ["Ba Tầng", "Hướng Tân", "Thuận", "Triệu Long"]
+    assert _heat_names(client, user) == by_name
+    assert _heat_names(client, user, sap_xep="-ten") == by_name[::-1]
+    # Unmet first, then met; a xã without an evaluation last in either direction.
+    assert _heat_names(client, user, sap_xep=f"tc-{poverty.number}") == [
+        "Thuận",
+        "Triệu Long",
+        "Ba Tầng",
+        "Hướng Tân",
+    ]
+    assert _heat_names(client, user, sap_xep=f"-tc-{poverty.number}") == [
+        "Ba Tầng",
+        "Thuận",
+        "Triệu Long",
+        "Hướng Tân",
+    ]
+    assert _heat_names(client, user, sap_xep="dat") == [
+        "Thuận",
+        "Triệu Long",
+        "Ba Tầng",
+        "Hướng Tân",
+    ]
+    assert _heat_names(client, user, sap_xep="-dat") == [
+        "Ba Tầng",
+        "Triệu Long",
+        "Thuận",
+        "Hướng Tân",
+    ]
+    assert _heat_names(client, user, sap_xep="tc-99") == by_name  # unknown column: by name
+
+    # The header links keep the district and period chosen, and flip the column sorted.
+    page = _get(
+        client, user, HEATMAP, huyen=data.district_a1.pk, ky="2024-2", sap_xep="tc-3"
+    ).content.decode()
+    links = re.findall(r'<a class="sort" href="\?([^"]+)"', page)
+    assert len(links) == 2 + data.criteria_set.criteria.count()
+    for link in links:
+        assert f"huyen={data.district_a1.pk}" in link
+        assert "ky=2024-2" in link
+    assert "sap_xep=-tc-3" in links[4].replace("%2D", "-")
+    assert 'aria-sort="ascending"' in page
+    assert "<script" not in page.split("<main", 1)[-1]  # no JavaScript needed to sort
 
 
 # --- Scope and bad input ------------------------------------------------------------------------
@@ -438,6 +513,8 @@ def test_query_count_is_constant_and_small(client, data, personas, role):
         (OVERVIEW, {}),
         (OVERVIEW, {"ky": "2024-2", "huyen": data.district_a1.pk}),
         (HEATMAP, {}),
+        (HEATMAP, {"sap_xep": "-tc-2"}),
+        (HEATMAP, {"sap_xep": "dat"}),
         (LIST, {"nhom": "rui-ro"}),
         (LIST, {"tieu_chi": data.criteria_set.criteria.first().pk, "trang_thai": "chua-dat"}),
     ]
@@ -445,6 +522,8 @@ def test_query_count_is_constant_and_small(client, data, personas, role):
     cache.clear()
     small = [_count(client, url, **params) for url, params in pages]
     _grow(data, 6)
+    for index in range(5):  # and xã without an evaluation: rows of the heat map too
+        CommuneFactory(district=data.district_a1, short_name=f"Chưa đánh giá {index}")
     cache.clear()
     large = [_count(client, url, **params) for url, params in pages]
     assert small == large
@@ -568,3 +647,36 @@ def test_the_target_is_the_one_entered_on_the_plans_page(client, data, personas)
     assert "chỉ tiêu 61,5%" in response.content.decode()
     district = _get(client, personas["province"], OVERVIEW, huyen=data.district_a1.pk)
     assert district.context["target"] == Decimal("80")
+
+
+@pytest.mark.browser
+def test_province_office_sees_every_xa_on_the_heat_map_and_sorts_by_a_criterion(
+    live_server, data, personas, browser_page
+):
+    from .factories import PASSWORD
+
+    CommuneFactory(district=data.district_a1, short_name="Hướng Tân", name="Xã Hướng Tân")
+    page = browser_page
+    page.goto(f"{live_server.url}/tai-khoan/login/")
+    page.fill("#id_username", "vpdp_p")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    # On a phone the named columns scroll inside their box, the page stays the phone's width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{HEATMAP}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+    names = page.locator("#heatmap tbody th[scope=row] a").all_inner_texts()
+    assert names == ["Ba Tầng", "Hướng Tân", "Thuận", "Triệu Long"]
+    row = page.locator("#heatmap tbody tr", has_text="Hướng Tân")
+    assert "Chưa đánh giá" in row.inner_text()
+
+    # The poverty criterion's header, named, sorts the xã failing it first.
+    poverty = data.criteria_set.criteria.get(number=3)
+    header = page.get_by_role("link", name=f"3. {poverty.short_name} – sắp xếp", exact=False)
+    header.click()
+    page.wait_for_load_state()
+    names = page.locator("#heatmap tbody th[scope=row] a").all_inner_texts()
+    assert names == ["Thuận", "Triệu Long", "Ba Tầng", "Hướng Tân"]
+    assert page.locator("th[aria-sort=ascending]").inner_text().startswith("3.")

@@ -87,15 +87,18 @@ def test_the_six_monthly_report_never_compares_two_sets(world, personas):
     """Issue 14.6: "Ba Tầng: đầu kỳ 9/19 → cuối kỳ 0/10" read as a collapse."""
     AssignmentFactory(agency=world.agency_a, commune=world.commune_a1, start=date(2020, 1, 1))
     old_set = small_catalogue(code="QD1980-THU")
-    CriteriaSet.objects.filter(pk=old_set.pk).update(valid_from=date(2016, 1, 1))
+    CriteriaSet.objects.filter(pk=old_set.pk).update(
+        valid_from=date(2016, 1, 1), name="Bộ tiêu chí 2016–2020 (thử)"
+    )
     world_old = type("W", (), {"criteria_set": old_set})
     _approved(world_old, world.commune_a1, 2024, 1, ALL_MET)
     _approved(world, world.commune_a1, 2024, 2, {"1.1": "0", "2.1": "10", "3.1": "10"})
 
     content = agency_report(world.agency_a, date(2024, 7, 1), date(2024, 12, 31))
     row = next(p for p in content.progress if p.short_name == "Ba Tầng")
-    assert row.before == "3/3 (QD1980-THU)"
-    assert row.after == "0/3 (QD318-THU)"
+    # Each end names its set as people read it (issue 28), not by its code.
+    assert row.before == "3/3 (Bộ tiêu chí 2016–2020 (thử))"
+    assert row.after == "0/3 (Bộ tiêu chí xã NTM (thử))"
     assert "đổi bộ tiêu chí" in row.note
 
     # Same set at both ends: a plain comparison.

@@ -160,13 +160,15 @@ def test_the_new_period_form_comes_before_the_grid(client, world, personas):
 def test_a_first_period_of_a_set_names_the_earlier_one_of_another_set(client, world, personas):
     """Issue 14.5: "Đây là kỳ đánh giá đầu tiên" although a 2020 evaluation existed."""
     older_set = small_catalogue(code="QD1980-2016")
+    type(older_set).objects.filter(pk=older_set.pk).update(name="Bộ tiêu chí 2016–2020 (thử)")
     evaluation_create(
         commune=world.commune_a1, criteria_set=older_set, year=2020, half=0, actor=None
     )
     client.force_login(personas["commune"])
     text = _text(client.get(reverse("criteria:evaluation_detail", args=[world.evaluation_a1.pk])))
-    assert "Đây là kỳ đánh giá đầu tiên theo bộ tiêu chí QD318-THU." in text
-    assert "Kỳ trước đó (năm 2020) đánh giá theo bộ QD1980-2016, khác bộ tiêu chí" in text
+    assert "Đây là kỳ đánh giá đầu tiên theo bộ tiêu chí “Bộ tiêu chí xã NTM (thử)”." in text
+    assert "Kỳ trước đó (năm 2020) đánh giá theo “Bộ tiêu chí 2016–2020 (thử)”, khác bộ" in text
+    assert "QD1980-2016" not in text
     assert "Đây là kỳ đánh giá đầu tiên." not in text
 
 
@@ -181,4 +183,6 @@ def test_a_comparison_names_its_period_and_set(client, world, personas):
     evaluation_approve(evaluation=earlier, version=earlier.version, actor=reviewer)
     client.force_login(personas["commune"])
     text = _text(client.get(reverse("criteria:evaluation_detail", args=[world.evaluation_a1.pk])))
-    assert "So với 6 tháng đầu năm 2024, cùng bộ tiêu chí QD318-THU." in text
+    # Issue 28: the set's name, never its internal code.
+    assert "So với 6 tháng đầu năm 2024, cùng bộ tiêu chí “Bộ tiêu chí xã NTM (thử)”." in text
+    assert "QD318-THU" not in text

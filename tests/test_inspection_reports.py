@@ -54,8 +54,28 @@ def test_findings_are_prefilled_from_the_communes_latest_evaluation(world, perso
         (2, False),
         (3, True),
     ]
-    # No steering team recorded: the member who starts the report is the participant.
-    assert report.participants == str(personas["agency"])
+    # No steering team recorded: the member who starts the report is the participant, by the
+    # name people read, never the login (issue 28: "skhdt" in an official report).
+    member = personas["agency"]
+    assert member.username not in report.participants
+    expected = f"{member.get_full_name()} – {world.agency_a.name}"
+    if not member.get_full_name():
+        expected = f"Đại diện {world.agency_a.name}"
+    assert report.participants == expected
+
+
+def test_a_member_with_a_name_is_named_in_the_reports_participants(world, personas):
+    member = personas["agency"]
+    member.first_name = "Nguyễn Văn A"  # the users roster keeps the whole name here
+    member.save(update_fields=["first_name"])
+    inspection = Inspection.objects.create(
+        assignment=world.inspection_a2.assignment,
+        period_start="2025-04-01",
+        period_end="2025-06-30",
+        due_date="2025-06-30",
+    )
+    report = report_start(inspection=inspection, actor=member)
+    assert report.participants == f"Nguyễn Văn A – {world.agency_a.name}"
 
 
 def test_agency_member_files_and_submits_and_province_acknowledges(client, world, personas):
