@@ -18,7 +18,7 @@ that decision, not another.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,17 +57,38 @@ def leading_number(written: str) -> int | None:
 def register_refusal(*, province_id: int, number: str, day: date | None, kind: str) -> str:
     """Why `number` of a `kind` decision dated `day` cannot be the province's People's
     Committee's ("" when it can): the register gave that number to another decision that year."""
-    wanted = leading_number(number)
-    if wanted is None or day is None:
-        return ""
-    for holder in _holders:
-        for written, held in holder(province_id, day.year):
-            if leading_number(written) != wanted:
-                continue
-            if held.kind == kind and held.day == day:
-                continue  # the same decision, typed in again for another commune or assignment
-            return _(
-                "Số quyết định: số %(number)s năm %(year)s trong sổ đăng ký của Ủy ban nhân dân "
-                "tỉnh đã dùng cho %(holder)s."
-            ) % {"number": wanted, "year": day.year, "holder": held.label}
+    return register_refusals(asked=[(province_id, number, day, kind)])[0]
+
+
+def register_refusals(*, asked: Sequence[tuple[int, str, date | None, str]]) -> list[str]:
+    """`register_refusal` for many (province_id, number, day, kind) at once, in their order: each
+    province's register is read once per year asked about, however many numbers a file types in."""
+    registers: dict[tuple[int, int], list[tuple[int | None, Held]]] = {}
+    refusals = []
+    for province_id, number, day, kind in asked:
+        wanted = leading_number(number)
+        if wanted is None or day is None:
+            refusals.append("")
+            continue
+        key = (province_id, day.year)
+        if key not in registers:
+            registers[key] = [
+                (leading_number(written), held)
+                for holder in _holders
+                for written, held in holder(province_id, day.year)
+            ]
+        refusals.append(_refusal(registers[key], wanted, day, kind))
+    return refusals
+
+
+def _refusal(entries: Iterable[tuple[int | None, Held]], wanted: int, day: date, kind: str) -> str:
+    for held_number, held in entries:
+        if held_number != wanted:
+            continue
+        if held.kind == kind and held.day == day:
+            continue  # the same decision, typed in again for another commune or assignment
+        return _(
+            "Số quyết định: số %(number)s năm %(year)s trong sổ đăng ký của Ủy ban nhân dân "
+            "tỉnh đã dùng cho %(holder)s."
+        ) % {"number": wanted, "year": day.year, "holder": held.label}
     return ""
