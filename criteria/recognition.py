@@ -920,6 +920,9 @@ class PaperRecognition:
     signer: str = ""
     issuer: str = ""  # blank: the People's Committee of the commune's province
     criteria_set: CriteriaSet | None = None  # None: the level's set in force on the day
+    # What the person typing calls it when another one clashes with it (a roster's row number);
+    # its place in the list, counted from 1, when 0.
+    line: int = 0
 
 
 @dataclass
@@ -1035,7 +1038,7 @@ def recognitions_check(*, rows: list[PaperRecognition]) -> dict[int, dict[str, s
                 % {
                     "commune": paper.commune.name,
                     "level": lower_first(Recognition.Level(paper.level).label),
-                    "row": before + 1,
+                    "row": before,
                 }
             }
         elif (
@@ -1052,15 +1055,16 @@ def recognitions_check(*, rows: list[PaperRecognition]) -> dict[int, dict[str, s
                     "number": wanted,
                     "year": paper.day.year,
                     "date": f"{held[0]:%d/%m/%Y}",
-                    "row": held[1] + 1,
+                    "row": held[1],
                 }
             }
         if index in errors:
             continue
-        taken[(paper.commune.pk, paper.level)] = index
-        if wanted := leading_number(number):
+        line = paper.line or index + 1
+        taken[(paper.commune.pk, paper.level)] = line
+        if (wanted := leading_number(number)) is not None:
             numbered.setdefault(
-                (paper.commune.province_id, paper.day.year, wanted), (paper.day, index)
+                (paper.commune.province_id, paper.day.year, wanted), (paper.day, line)
             )
     return errors
 
