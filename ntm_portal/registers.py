@@ -18,7 +18,7 @@ that decision, not another.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,14 +36,16 @@ class Held:
     label: str
 
 
-# (province_id, year) → every entry of that year's register the app holds, with its number.
-NumberHolder = Callable[[int, int], Iterable[tuple[str, Held]]]
+# (province ids, years) → every entry of those registers the app holds: (province_id, year,
+# number as written, Held). Many at once, so that a roster of decisions reads each app's
+# entries with one query however many provinces and years its rows are about.
+NumberHolder = Callable[[Collection[int], Collection[int]], Iterable[tuple[int, int, str, Held]]]
 _holders: list[NumberHolder] = []
 
 
 def register_number_holder(holder: NumberHolder) -> None:
-    """`holder(province_id, year)` yields (number as written, Held) for what the app keeps of
-    that province's People's Committee's register in that year."""
+    """`holder(province_ids, years)` yields (province_id, year, number as written, Held) for
+    what the app keeps of those provinces' People's Committees' registers in those years."""
     if holder not in _holders:
         _holders.append(holder)
 
@@ -61,23 +63,25 @@ def register_refusal(*, province_id: int, number: str, day: date | None, kind: s
 
 
 def register_refusals(*, asked: Sequence[tuple[int, str, date | None, str]]) -> list[str]:
-    """`register_refusal` for many (province_id, number, day, kind) at once, in their order: each
-    province's register is read once per year asked about, however many numbers a file types in."""
-    registers: dict[tuple[int, int], list[tuple[int | None, Held]]] = {}
+    """`register_refusal` for many (province_id, number, day, kind) at once, in their order: one
+    read of each app's entries for every province and year asked about, however many numbers a
+    file types in."""
+    wanted = list(asked)
+    pairs = {(province_id, day.year) for province_id, _n, day, _k in wanted if day is not None}
+    registers: dict[tuple[int, int], list[tuple[int | None, Held]]] = {pair: [] for pair in pairs}
+    if pairs:
+        provinces, years = {pair[0] for pair in pairs}, {pair[1] for pair in pairs}
+        for holder in _holders:
+            for province_id, year, written, held in holder(provinces, years):
+                if (province_id, year) in registers:
+                    registers[(province_id, year)].append((leading_number(written), held))
     refusals = []
-    for province_id, number, day, kind in asked:
-        wanted = leading_number(number)
-        if wanted is None or day is None:
+    for province_id, number, day, kind in wanted:
+        number_wanted = leading_number(number)
+        if number_wanted is None or day is None:
             refusals.append("")
             continue
-        key = (province_id, day.year)
-        if key not in registers:
-            registers[key] = [
-                (leading_number(written), held)
-                for holder in _holders
-                for written, held in holder(province_id, day.year)
-            ]
-        refusals.append(_refusal(registers[key], wanted, day, kind))
+        refusals.append(_refusal(registers[(province_id, day.year)], number_wanted, day, kind))
     return refusals
 
 

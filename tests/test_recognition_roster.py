@@ -232,9 +232,8 @@ def test_346_recognitions_import_in_one_go_through_preview_and_confirm(
 def test_the_import_costs_the_same_queries_for_50_rows_as_for_346(quang_tri):
     admin = UserFactory(role="admin", province=None)
     rows = realistic_rows(quang_tri)
-    # Every seventh row: the same provinces and years as the whole file, one row in seven.
-    sample = rows[::7]
-    assert len(sample) == 50
+    # The first 50 rows: one province, five years; the whole file: three provinces, 13 years.
+    sample = rows[:50]
     small = counted_import(sample, admin)
     started = time.perf_counter()
     large = counted_import(rows, admin)
@@ -242,8 +241,9 @@ def test_the_import_costs_the_same_queries_for_50_rows_as_for_346(quang_tri):
     print(
         f"\nqueries (check, write): 50 rows {small}, 346 rows {large}; {ROWS / elapsed:.0f} rows/s"
     )
-    assert large[0] == small[0]
-    assert large[1] <= small[1] + 2
+    assert large == small
+    assert large[0] <= 15
+    assert large[1] <= 25
 
 
 def test_one_bad_row_of_each_kind_writes_nothing_and_each_is_named(quang_tri):
