@@ -355,7 +355,7 @@ class RecognitionRoster(Roster):
         recorded = {
             (commune_id, level, number.lower(), day)
             for commune_id, level, number, day in Recognition.objects.filter(
-                commune__in=communes
+                commune__in=list(communes)
             ).values_list("commune_id", "level", "decision_number", "decision_date")
         }
         papers: list[tuple[RowChecker, PaperRecognition]] = []
