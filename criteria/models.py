@@ -428,6 +428,17 @@ class Recognition(ChoiceLabels, models.Model):
     decision_number = models.CharField(_("số quyết định"), max_length=50)
     decision_date = models.DateField(_("ngày quyết định"))
     signer = models.CharField(_("người ký"), max_length=200, blank=True)
+    # As the decision was signed (blank for rows from before these fields, and for the cases'
+    # decisions, whose issuer is their document's).
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("bộ tiêu chí"),
+    )
     revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
     revocation_decision = models.CharField(_("quyết định thu hồi"), max_length=50, blank=True)
 

@@ -23,16 +23,17 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from communes.models import Commune
+from communes.models import Commune, CommuneLineage, Province
 from ntm_portal.limits import day_in_range, decimal_fits
 from ntm_portal.models import User
 from ntm_portal.notifications import notify
-from ntm_portal.registers import register_refusal
+from ntm_portal.registers import leading_number, register_refusals
 from ntm_portal.text import lower_first
 from ntm_portal.uploads import accept_upload, store_with_file
 
@@ -52,6 +53,7 @@ from .models import (
     RecognitionStep,
 )
 from .registers import RECOGNITION_KIND
+from .services import default_group_issuer
 from .standings import LEVEL_RANK, standings_refresh
 
 Kind = RecognitionCase.Kind
@@ -907,64 +909,222 @@ def recognition_case_note_document(
 # --- Recognitions entered from paper -------------------------------------------------------------
 
 
+@dataclass
+class PaperRecognition:
+    """One recognition decided on paper, as typed in (the form) or read from a row (the roster)."""
+
+    commune: Commune
+    level: str
+    number: str
+    day: date | None
+    signer: str = ""
+    issuer: str = ""  # blank: the People's Committee of the commune's province
+    criteria_set: CriteriaSet | None = None  # None: the level's set in force on the day
+    # What the person typing calls it when another one clashes with it (a roster's row number);
+    # its place in the list, counted from 1, when 0.
+    line: int = 0
+
+
+@dataclass
+class RecognitionsRejected(Exception):
+    """Paper recognitions that cannot be recorded: for each refused one (by its place in the list
+    given), field → Vietnamese reason naming the field. Nothing was written."""
+
+    errors: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return " ".join(" ".join(found.values()) for found in self.errors.values())
+
+
 @transaction.atomic
 def recognition_record(
-    *, commune: Commune, level: str, number: str, day: date | None, signer: str, actor: User
+    *,
+    commune: Commune,
+    level: str,
+    number: str,
+    day: date | None,
+    signer: str,
+    actor: User,
+    issuer: str = "",
+    criteria_set: CriteriaSet | None = None,
 ) -> Recognition:
     """A recognition decided on paper (a past year's), entered as it was signed."""
+    paper = PaperRecognition(commune, level, number, day, signer, issuer, criteria_set)
+    try:
+        return recognitions_record(rows=[paper], actor=actor)[0]
+    except RecognitionsRejected as rejected:
+        raise CaseRejected(rejected.errors[0]) from None
+
+
+@transaction.atomic
+def recognitions_record(*, rows: list[PaperRecognition], actor: User | None) -> list[Recognition]:
+    """Many recognitions decided on paper (a roster of past years' decisions), all or none: each
+    one checked as `recognition_record` checks it, and each against the ones before it in the
+    list as if they were recorded already; the standings refreshed once at the end."""
+    if errors := recognitions_check(rows=rows):
+        raise RecognitionsRejected(errors)
+    sets = _commune_sets()
+    provinces = Province.objects.in_bulk({paper.commune.province_id for paper in rows})
+    now = timezone.now()
+    recognitions = Recognition.objects.bulk_create(
+        [
+            Recognition(
+                commune=paper.commune,
+                level=paper.level,
+                decision_number=paper.number.strip(),
+                decision_date=paper.day,
+                signer=paper.signer.strip(),
+                issuer=paper.issuer.strip()
+                or default_group_issuer(provinces[paper.commune.province_id]),
+                criteria_set=paper.criteria_set or set_in_force(sets, paper.level, paper.day),
+                source=Recognition.Source.PAPER,
+                recorded_by=actor,
+                recorded_at=now,
+            )
+            for paper in rows
+        ],
+        batch_size=1000,
+    )
+    standings_refresh(commune_ids=[paper.commune.pk for paper in rows])
+    return recognitions
+
+
+def recognitions_check(*, rows: list[PaperRecognition]) -> dict[int, dict[str, str]]:
+    """Why each of these paper recognitions cannot be recorded, by its place in `rows` (empty
+    when all can): the rules of one decision, the register of its province's People's Committee,
+    the commune's decisions already recorded, and the rows before it. A few queries whatever
+    the number of rows. Writes nothing."""
+    today = timezone.localdate()
+    errors: dict[int, dict[str, str]] = {}
+    gone = [
+        paper.commune.pk
+        for paper in rows
+        if paper.day is not None and paper.commune.absence_on(paper.day, successors=())
+    ]
+    successors = CommuneLineage.objects.successors_of(gone) if gone else {}
+    for index, paper in enumerate(rows):
+        if found := _paper_errors(paper, today, successors.get(paper.commune.pk, [])):
+            errors[index] = found
+    checked = [(index, paper) for index, paper in enumerate(rows) if index not in errors]
+    refusals = register_refusals(
+        asked=[
+            (paper.commune.province_id, paper.number.strip(), paper.day, RECOGNITION_KIND)
+            for _index, paper in checked
+        ]
+    )
+    recorded = set(
+        Recognition.objects.filter(commune__in={paper.commune.pk for _i, paper in checked})
+        .annotate(folded=Lower("decision_number"))
+        .values_list("commune_id", "level", "folded")
+    )
+    # What the rows before have taken: the same commune and level, and the register's numbers
+    # (one number in a province's year is one decision: the same date, else another decision).
+    taken: dict[tuple[int, str], int] = {}
+    numbered: dict[tuple[int, int, int], tuple[date, int]] = {}
+    for (index, paper), refusal in zip(checked, refusals, strict=True):
+        number = paper.number.strip()
+        if refusal:
+            errors[index] = {"decision_number": refusal}
+        elif (paper.commune.pk, paper.level, number.lower()) in recorded:
+            errors[index] = {
+                "decision_number": _("Số quyết định: %(commune)s đã có quyết định số %(number)s.")
+                % {"commune": paper.commune.name, "number": number}
+            }
+        elif (before := taken.get((paper.commune.pk, paper.level))) is not None:
+            errors[index] = {
+                "level": _(
+                    "%(commune)s đã được công nhận %(level)s ở dòng %(row)s của cùng danh sách."
+                )
+                % {
+                    "commune": paper.commune.name,
+                    "level": lower_first(Recognition.Level(paper.level).label),
+                    "row": before,
+                }
+            }
+        elif (
+            (wanted := leading_number(number)) is not None
+            and (held := numbered.get((paper.commune.province_id, paper.day.year, wanted)))
+            and held[0] != paper.day
+        ):
+            errors[index] = {
+                "decision_number": _(
+                    "Số quyết định: số %(number)s năm %(year)s đã dùng cho quyết định ngày "
+                    "%(date)s ở dòng %(row)s của cùng danh sách."
+                )
+                % {
+                    "number": wanted,
+                    "year": paper.day.year,
+                    "date": f"{held[0]:%d/%m/%Y}",
+                    "row": held[1],
+                }
+            }
+        if index in errors:
+            continue
+        line = paper.line or index + 1
+        taken[(paper.commune.pk, paper.level)] = line
+        if (wanted := leading_number(number)) is not None:
+            numbered.setdefault(
+                (paper.commune.province_id, paper.day.year, wanted), (paper.day, line)
+            )
+    return errors
+
+
+def _paper_errors(
+    paper: PaperRecognition, today: date, successors: list[Commune]
+) -> dict[str, str]:
+    """The rules of one paper decision that need nothing but the decision itself."""
     errors: dict[str, str] = {}
-    number = (number or "").strip()
+    commune, level, day = paper.commune, paper.level, paper.day
+    number = (paper.number or "").strip()
     if level not in SET_LEVEL:
         errors["level"] = _("Mức công nhận: chọn NTM, nâng cao hoặc kiểu mẫu.")
     if not number:
         errors["decision_number"] = _("Số quyết định: không được để trống.")
     elif len(number) > 50:
         errors["decision_number"] = _("Số quyết định: tối đa 50 ký tự.")
-    if len(signer) > 200:
+    if len(paper.signer) > 200:
         errors["signer"] = _("Người ký: tối đa 200 ký tự.")
-    today = timezone.localdate()
+    if len(paper.issuer) > 200:
+        errors["issuer"] = _("Cơ quan ban hành: tối đa 200 ký tự.")
     if day is None:
         errors["decision_date"] = _("Ngày quyết định: ghi theo dạng dd/mm/yyyy.")
     elif not day_in_range(day) or day > today:
         errors["decision_date"] = _("Ngày quyết định: không sau hôm nay.")
-    elif reason := commune.absence_on(day):
+    elif reason := commune.absence_on(day, successors=successors):
         errors["commune"] = reason
     if not commune.is_rural:
         errors["commune"] = _("%(commune)s không phải là xã: tiêu chí NTM chỉ xét cho xã.") % {
             "commune": commune.name
         }
-    if not errors and (
-        refusal := register_refusal(
-            province_id=commune.province_id, number=number, day=day, kind=RECOGNITION_KIND
-        )
-    ):
-        errors["decision_number"] = refusal
-    if (
-        not errors
-        and Recognition.objects.filter(
-            commune=commune, level=level, decision_number__iexact=number
-        ).exists()
-    ):
-        errors["decision_number"] = _(
-            "Số quyết định: %(commune)s đã có quyết định số %(number)s."
-        ) % {
-            "commune": commune.name,
-            "number": number,
+    chosen = paper.criteria_set
+    if chosen is not None and level in SET_LEVEL and chosen.level != SET_LEVEL[level]:
+        errors["criteria_set"] = _("Bộ tiêu chí: %(set)s không phải bộ tiêu chí %(level)s.") % {
+            "set": chosen.code,
+            "level": lower_first(Recognition.Level(level).label),
         }
-    if errors:
-        raise CaseRejected(errors)
-    recognition = Recognition.objects.create(
-        commune=commune,
-        level=level,
-        decision_number=number,
-        decision_date=day,
-        signer=signer.strip(),
-        source=Recognition.Source.PAPER,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
+    elif chosen is not None and day is not None and chosen.valid_from > day:
+        errors["criteria_set"] = _(
+            "Bộ tiêu chí: %(set)s chỉ có hiệu lực từ %(since)s, sau ngày quyết định."
+        ) % {"set": chosen.code, "since": f"{chosen.valid_from:%d/%m/%Y}"}
+    return errors
+
+
+def _commune_sets() -> list[CriteriaSet]:
+    """The commune-level criteria sets, newest first (a handful of rows)."""
+    return list(
+        CriteriaSet.objects.filter(level__in=SET_LEVEL.values(), province_name="").newest_first()
     )
-    standings_refresh(commune_ids=[commune.pk])
-    return recognition
+
+
+def set_in_force(sets: list[CriteriaSet], level: str, day: date | None) -> CriteriaSet | None:
+    """The level's national set in force on the decision's day (None before the catalogue's
+    first, QĐ 1980 of 2016)."""
+    if day is None or level not in SET_LEVEL:
+        return None
+    return next(
+        (s for s in sets if s.level == SET_LEVEL[level] and s.is_valid_on(day)),
+        None,
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ recognitions, inheritance — as entries of its register (ntm_portal.registers).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -18,28 +18,27 @@ RECOGNITION_KIND = "recognition"
 INHERITANCE_KIND = "inheritance"
 
 
-def decisions_in_register(province_id: int, year: int) -> Iterator[tuple[str, Held]]:
-    """The group, recognition and inheritance decisions of a province's People's Committee
-    recorded for a year (ntm_portal.registers)."""
-    groups = CommuneGroupDecision.objects.filter(province_id=province_id, date__year=year)
-    for number, day in groups.values_list("number", "date"):
-        yield number, Held(GROUPS_KIND, day, _held_label(number, day, _("phân nhóm xã")))
+def decisions_in_register(
+    province_ids: Collection[int], years: Collection[int]
+) -> Iterator[tuple[int, int, str, Held]]:
+    """The group, recognition and inheritance decisions of these provinces' People's Committees
+    recorded for those years (ntm_portal.registers)."""
+    groups = CommuneGroupDecision.objects.filter(province_id__in=province_ids, date__year__in=years)
+    for province_id, number, day in groups.values_list("province_id", "number", "date"):
+        label = _held_label(number, day, _("phân nhóm xã"))
+        yield province_id, day.year, number, Held(GROUPS_KIND, day, label)
     recognitions = Recognition.objects.filter(
-        commune__province_id=province_id, decision_date__year=year
-    )
-    for number, day in recognitions.values_list("decision_number", "decision_date").distinct():
-        yield (
-            number,
-            Held(RECOGNITION_KIND, day, _held_label(number, day, _("công nhận xã đạt chuẩn"))),
-        )
+        commune__province_id__in=province_ids, decision_date__year__in=years
+    ).values_list("commune__province_id", "decision_number", "decision_date")
+    for province_id, number, day in recognitions.distinct():
+        label = _held_label(number, day, _("công nhận xã đạt chuẩn"))
+        yield province_id, day.year, number, Held(RECOGNITION_KIND, day, label)
     inheritances = InheritanceDecision.objects.filter(
-        commune__province_id=province_id, decision_date__year=year
-    )
-    for number, day in inheritances.values_list("decision_number", "decision_date").distinct():
-        yield (
-            number,
-            Held(INHERITANCE_KIND, day, _held_label(number, day, _("kế thừa mức công nhận"))),
-        )
+        commune__province_id__in=province_ids, decision_date__year__in=years
+    ).values_list("commune__province_id", "decision_number", "decision_date")
+    for province_id, number, day in inheritances.distinct():
+        label = _held_label(number, day, _("kế thừa mức công nhận"))
+        yield province_id, day.year, number, Held(INHERITANCE_KIND, day, label)
 
 
 def _held_label(number: str, day: date, subject: str) -> str:

@@ -18,7 +18,7 @@ that decision, not another.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,14 +36,16 @@ class Held:
     label: str
 
 
-# (province_id, year) → every entry of that year's register the app holds, with its number.
-NumberHolder = Callable[[int, int], Iterable[tuple[str, Held]]]
+# (province ids, years) → every entry of those registers the app holds: (province_id, year,
+# number as written, Held). Many at once, so that a roster of decisions reads each app's
+# entries with one query however many provinces and years its rows are about.
+NumberHolder = Callable[[Collection[int], Collection[int]], Iterable[tuple[int, int, str, Held]]]
 _holders: list[NumberHolder] = []
 
 
 def register_number_holder(holder: NumberHolder) -> None:
-    """`holder(province_id, year)` yields (number as written, Held) for what the app keeps of
-    that province's People's Committee's register in that year."""
+    """`holder(province_ids, years)` yields (province_id, year, number as written, Held) for
+    what the app keeps of those provinces' People's Committees' registers in those years."""
     if holder not in _holders:
         _holders.append(holder)
 
@@ -57,17 +59,40 @@ def leading_number(written: str) -> int | None:
 def register_refusal(*, province_id: int, number: str, day: date | None, kind: str) -> str:
     """Why `number` of a `kind` decision dated `day` cannot be the province's People's
     Committee's ("" when it can): the register gave that number to another decision that year."""
-    wanted = leading_number(number)
-    if wanted is None or day is None:
-        return ""
-    for holder in _holders:
-        for written, held in holder(province_id, day.year):
-            if leading_number(written) != wanted:
-                continue
-            if held.kind == kind and held.day == day:
-                continue  # the same decision, typed in again for another commune or assignment
-            return _(
-                "Số quyết định: số %(number)s năm %(year)s trong sổ đăng ký của Ủy ban nhân dân "
-                "tỉnh đã dùng cho %(holder)s."
-            ) % {"number": wanted, "year": day.year, "holder": held.label}
+    return register_refusals(asked=[(province_id, number, day, kind)])[0]
+
+
+def register_refusals(*, asked: Sequence[tuple[int, str, date | None, str]]) -> list[str]:
+    """`register_refusal` for many (province_id, number, day, kind) at once, in their order: one
+    read of each app's entries for every province and year asked about, however many numbers a
+    file types in."""
+    wanted = list(asked)
+    pairs = {(province_id, day.year) for province_id, _n, day, _k in wanted if day is not None}
+    registers: dict[tuple[int, int], list[tuple[int | None, Held]]] = {pair: [] for pair in pairs}
+    if pairs:
+        provinces, years = {pair[0] for pair in pairs}, {pair[1] for pair in pairs}
+        for holder in _holders:
+            for province_id, year, written, held in holder(provinces, years):
+                if (province_id, year) in registers:
+                    registers[(province_id, year)].append((leading_number(written), held))
+    refusals = []
+    for province_id, number, day, kind in wanted:
+        number_wanted = leading_number(number)
+        if number_wanted is None or day is None:
+            refusals.append("")
+            continue
+        refusals.append(_refusal(registers[(province_id, day.year)], number_wanted, day, kind))
+    return refusals
+
+
+def _refusal(entries: Iterable[tuple[int | None, Held]], wanted: int, day: date, kind: str) -> str:
+    for held_number, held in entries:
+        if held_number != wanted:
+            continue
+        if held.kind == kind and held.day == day:
+            continue  # the same decision, typed in again for another commune or assignment
+        return _(
+            "Số quyết định: số %(number)s năm %(year)s trong sổ đăng ký của Ủy ban nhân dân "
+            "tỉnh đã dùng cho %(holder)s."
+        ) % {"number": wanted, "year": day.year, "holder": held.label}
     return ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -498,15 +499,20 @@ def document_correct(*, document: Document, actor: User) -> Document:
 # ---------------------------------------------------------------- the register --
 
 
-def documents_in_register(province_id: int, year: int):
-    """The documents the portal issued for a province's People's Committee in a year, as entries
-    of its register (ntm_portal.registers): a number typed in by hand may not take theirs."""
+def documents_in_register(province_ids: Collection[int], years: Collection[int]):
+    """The documents the portal issued for these provinces' People's Committees in those years,
+    as entries of their registers (ntm_portal.registers): a number typed in by hand may not take
+    theirs."""
     issued = Document.objects.filter(
-        issuer_province_id=province_id, year=year, state=Document.State.ISSUED
+        issuer_province_id__in=province_ids, year__in=years, state=Document.State.ISSUED
     )
-    for number, symbol, day, kind in issued.values_list("number", "symbol", "issued_on", "kind"):
+    for province_id, year, number, symbol, day, kind in issued.values_list(
+        "issuer_province_id", "year", "number", "symbol", "issued_on", "kind"
+    ):
         label = f"{number:02d}/{symbol}" if symbol else f"{number:02d}"
         yield (
+            province_id,
+            year,
             str(number),
             Held(
                 f"document:{kind}",

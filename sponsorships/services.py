@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -55,11 +55,13 @@ from .transfers import (
 DECISION_KIND = "assignment_decision"
 
 
-def decisions_in_register(province_id: int, year: int):
-    """The assignment decisions (transfers' included) a province typed in for a year."""
-    rows = AssignmentDecision.objects.filter(province_id=province_id, date__year=year)
-    for number, day in rows.values_list("number", "date"):
+def decisions_in_register(province_ids: Collection[int], years: Collection[int]):
+    """The assignment decisions (transfers' included) the provinces typed in for those years."""
+    rows = AssignmentDecision.objects.filter(province_id__in=province_ids, date__year__in=years)
+    for province_id, number, day in rows.values_list("province_id", "number", "date"):
         yield (
+            province_id,
+            day.year,
             number,
             Held(
                 DECISION_KIND,

@@ -2,4 +2,4 @@
 (catalogue.py) and the commune groups set by province decisions (groups.py). resources.py and
 benchmark.py set the first beside django-import-export."""
 
-from . import catalogue, evaluations, groups  # noqa: F401  (importing them registers them)
+from . import catalogue, evaluations, groups, recognitions  # noqa: F401  (importing registers)
