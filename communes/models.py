@@ -91,6 +91,16 @@ class AdministrativeUnit(ChoiceLabels, models.Model):
     def refresh_search_name(self) -> None:
         self.search_name = fold(self.name)
 
+    def choice_label(self) -> str:
+        """How the unit is told apart in a list of choices of both editions, where names repeat
+        ("Tỉnh Nghệ An (2025)", "Xã An Châu – Tỉnh Nghệ An (2025)"): its parents and edition.
+        A district or commune needs its parents selected with it."""
+        parents = [unit.name for unit in self.choice_parents() if unit is not None]
+        return f"{' – '.join([self.name, *parents])} ({self.edition})"
+
+    def choice_parents(self) -> list[AdministrativeUnit | None]:
+        return []
+
 
 class ProvinceQuerySet(models.QuerySet):
     def of_edition(self, edition: int) -> ProvinceQuerySet:
@@ -140,6 +150,9 @@ class District(AdministrativeUnit):
         constraints = [
             models.UniqueConstraint(fields=["edition", "code"], name="district_code_per_edition")
         ]
+
+    def choice_parents(self) -> list[AdministrativeUnit | None]:
+        return [self.province]
 
 
 class CommuneQuerySet(models.QuerySet):
@@ -231,6 +244,10 @@ class Commune(AdministrativeUnit):
             models.UniqueConstraint(fields=["edition", "code"], name="commune_code_per_edition")
         ]
         indexes = [models.Index(fields=["province", "kind"])]
+
+    def choice_parents(self) -> list[AdministrativeUnit | None]:
+        # District names repeat across provinces too: a 2024 commune names both.
+        return [self.district, self.province]
 
     @property
     def region(self) -> str:
