@@ -163,6 +163,13 @@ class CommuneQuerySet(models.QuerySet):
     def of_edition(self, edition: int) -> CommuneQuerySet:
         return self.filter(edition=edition)
 
+    def in_force_on(self, day: date) -> CommuneQuerySet:
+        """The units that exist on `day`: Commune.absence_on's rule, in SQL, for a list."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
     def search(self, query: str) -> CommuneQuerySet:
         """Match any part of the name, without diacritics, or the exact official code."""
         query = query.strip()
