@@ -120,6 +120,7 @@ def start_steps(province: Province, user: User, today: date) -> list[StartStep]:
             % {"missing": places.without_villages, "total": xa, "villages": places.villages},
             done=xa > 0 and places.without_villages == 0,
             links=roster(_("Thôn, bản")),
+            hint="" if rosters else _("Quản trị hệ thống nhập danh sách thôn, bản cho tỉnh."),
         ),
         StartStep(
             title=_("Tài khoản cán bộ xã"),
@@ -127,7 +128,14 @@ def start_steps(province: Province, user: User, today: date) -> list[StartStep]:
             % {"missing": places.without_official, "total": xa},
             done=xa > 0 and places.without_official == 0,
             links=roster(_("Người dùng")),
-            hint=_("Chỉ cán bộ xã mới mở được hồ sơ xét công nhận của xã mình."),
+            hint=" ".join(
+                [
+                    _("Chỉ cán bộ xã mới mở được hồ sơ xét công nhận của xã mình."),
+                    ""
+                    if rosters
+                    else _("Quản trị hệ thống tạo tài khoản theo danh sách tỉnh gửi."),
+                ]
+            ).strip(),
         ),
         StartStep(
             title=_("Cơ quan đỡ đầu, phụ trách và tài khoản thành viên"),
