@@ -91,6 +91,16 @@ class AdministrativeUnit(ChoiceLabels, models.Model):
     def refresh_search_name(self) -> None:
         self.search_name = fold(self.name)
 
+    def choice_label(self) -> str:
+        """How the unit is told apart in a list of choices of both editions, where names repeat
+        ("Tỉnh Nghệ An (2025)", "Xã An Châu – Tỉnh Nghệ An (2025)"): its parents and edition.
+        A district or commune needs its parents selected with it."""
+        parents = [unit.name for unit in self.choice_parents() if unit is not None]
+        return f"{' – '.join([self.name, *parents])} ({self.edition})"
+
+    def choice_parents(self) -> list[AdministrativeUnit | None]:
+        return []
+
 
 class ProvinceQuerySet(models.QuerySet):
     def of_edition(self, edition: int) -> ProvinceQuerySet:
@@ -150,6 +160,9 @@ class District(AdministrativeUnit):
             models.UniqueConstraint(fields=["edition", "code"], name="district_code_per_edition")
         ]
 
+    def choice_parents(self) -> list[AdministrativeUnit | None]:
+        return [self.province]
+
 
 class CommuneQuerySet(models.QuerySet):
     def xa(self) -> CommuneQuerySet:
@@ -158,6 +171,13 @@ class CommuneQuerySet(models.QuerySet):
 
     def of_edition(self, edition: int) -> CommuneQuerySet:
         return self.filter(edition=edition)
+
+    def in_force_on(self, day: date) -> CommuneQuerySet:
+        """The units that exist on `day`: Commune.absence_on's rule, in SQL, for a list."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
 
     def search(self, query: str) -> CommuneQuerySet:
         """Match any part of the name, without diacritics, or the exact official code."""
@@ -240,6 +260,10 @@ class Commune(AdministrativeUnit):
             models.UniqueConstraint(fields=["edition", "code"], name="commune_code_per_edition")
         ]
         indexes = [models.Index(fields=["province", "kind"])]
+
+    def choice_parents(self) -> list[AdministrativeUnit | None]:
+        # District names repeat across provinces too: a 2024 commune names both.
+        return [self.district, self.province]
 
     @property
     def region(self) -> str:

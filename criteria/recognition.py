@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_noop
 
 from communes.models import Commune, CommuneLineage, Province
 from ntm_portal.limits import day_in_range, decimal_fits
-from ntm_portal.models import User
+from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify
 from ntm_portal.registers import leading_number, register_refusals
 from ntm_portal.text import lower_first
@@ -156,26 +157,8 @@ def case_readiness(
         return ready
     if held is None:
         held = held_level(commune, today)
-    if LEVEL_RANK.get(held, 0) >= LEVEL_RANK[level]:
-        ready.problem, ready.field = (
-            _("%(commune)s đã được công nhận %(level)s: không cần xét lại.")
-            % {
-                "commune": commune.name,
-                "level": lower_first(Recognition.Level(held).label),
-            },
-            "level",
-        )
-        return ready
-    below = _level_below(level) if level != Recognition.Level.NTM else ""
-    if below and held != below:
-        ready.problem, ready.field = (
-            _("Mức công nhận: xã phải đạt chuẩn %(below)s trước khi xét %(level)s.")
-            % {
-                "below": lower_first(Recognition.Level(below).label).removeprefix("đạt chuẩn "),
-                "level": lower_first(Recognition.Level(level).label),
-            },
-            "level",
-        )
+    if problem := _level_problem(commune, level, held):
+        ready.problem, ready.field = problem, "level"
         return ready
     evaluation = (
         Evaluation.objects.approved()
@@ -186,19 +169,43 @@ def case_readiness(
         .first()
     )
     ready.evaluation = evaluation
+    if evaluation is not None:
+        ready.blocking = _unmet(evaluation)
+        ready.undecided = evaluation.undecided_count
+    if problem := _evaluation_problem(level, year, evaluation, ready.blocking):
+        ready.problem, ready.field = problem, "evaluation"
+    return ready
+
+
+def _level_problem(commune: Commune, level: str, held: str) -> str:
+    """Why the commune, holding `held`, cannot ask for `level` ('' when it can)."""
+    if LEVEL_RANK.get(held, 0) >= LEVEL_RANK[level]:
+        return _("%(commune)s đã được công nhận %(level)s: không cần xét lại.") % {
+            "commune": commune.name,
+            "level": lower_first(Recognition.Level(held).label),
+        }
+    below = _level_below(level) if level != Recognition.Level.NTM else ""
+    if below and held != below:
+        return _("Mức công nhận: xã phải đạt chuẩn %(below)s trước khi xét %(level)s.") % {
+            "below": lower_first(Recognition.Level(below).label).removeprefix("đạt chuẩn "),
+            "level": lower_first(Recognition.Level(level).label),
+        }
+    return ""
+
+
+def _evaluation_problem(
+    level: str, year: int, evaluation: Evaluation | None, blocking: list[str]
+) -> str:
+    """Why the approved evaluation a case would rest on does not carry it ('' when it does):
+    there is none, or not every criterion of it is met (`blocking` names the unmet ones)."""
     if evaluation is None:
-        ready.problem = _(
+        return _(
             "Chưa có đánh giá được duyệt theo bộ tiêu chí %(level)s của năm %(year)s hoặc năm "
             "trước: hãy hoàn thành và gửi thẩm định đánh giá tiêu chí trước."
         ) % {"level": lower_first(Recognition.Level(level).label), "year": year}
-        ready.field = "evaluation"
-        return ready
-    ready.blocking = _unmet(evaluation)
-    ready.undecided = evaluation.undecided_count
-    if ready.blocking or ready.undecided or evaluation.met_count < evaluation.criteria_count:
-        ready.problem = _unmet_message(evaluation, ready.blocking)
-        ready.field = "evaluation"
-    return ready
+    if blocking or evaluation.undecided_count or evaluation.met_count < evaluation.criteria_count:
+        return _unmet_message(evaluation, blocking)
+    return ""
 
 
 def revocation_readiness(
@@ -268,6 +275,101 @@ def opening_proposals(
         if ready.can_open:
             proposals.append(ready)
     return proposals
+
+
+@dataclass(frozen=True)
+class OpeningObstacles:
+    """Why a xã with no recognition case this year cannot open one: `reasons` in words, none
+    when it can (its officials have only to open it)."""
+
+    commune: Commune
+    level: str  # the level it would ask for next ('' when it holds the highest)
+    reasons: list[str]
+
+    @property
+    def can_open(self) -> bool:
+        return not self.reasons
+
+    @property
+    def level_label(self) -> str:
+        return str(Recognition.Level(self.level).label) if self.level else ""
+
+
+def opening_obstacles(communes: QuerySet[Commune], today: date) -> list[OpeningObstacles]:
+    """For each of these xã (all in force today, the caller's filter and order), why it cannot
+    open its recognition case for the next level this year, by the rules of case_readiness: no
+    official to open it (a case is the commune's own request), no approved evaluation, criteria
+    unmet (named), recognised already. Four queries whatever their number (five with no
+    procedure in force): the xã, their recognitions, their approved evaluations, the unmet
+    criteria of the ones that count."""
+    year = today.year
+    officials = User.objects.filter(commune_id=OuterRef("pk"), role=Role.COMMUNE, is_active=True)
+    rows = list(communes.annotate(has_official=Exists(officials)))
+    ids = [commune.pk for commune in rows]
+    no_procedure = (
+        _("Chưa có quy trình xét công nhận áp dụng cho ngày %(day)s.")
+        % {"day": f"{today:%d/%m/%Y}"}
+        if rows and procedure_on(today) is None
+        else ""
+    )
+    held: dict[int, str] = {}
+    for commune_id, level in (
+        Recognition.objects.in_force_on(today)
+        .filter(commune_id__in=ids)
+        .values_list("commune_id", "level")
+    ):
+        held[commune_id] = max(
+            held.get(commune_id, ""), level, key=lambda lvl: LEVEL_RANK.get(lvl, 0)
+        )
+    latest: dict[tuple[int, str], Evaluation] = {}
+    for evaluation in (
+        Evaluation.objects.approved()
+        .of_communes()
+        .filter(
+            commune_id__in=ids,
+            criteria_set__level__in=SET_LEVEL.values(),
+            year__in=[year - 1, year],
+        )
+        .select_related("criteria_set")
+        .latest_first()
+    ):
+        latest.setdefault((evaluation.commune_id, evaluation.criteria_set.level), evaluation)
+    wanted: dict[int, tuple[str, Evaluation | None]] = {}
+    for commune in rows:
+        level = next_level(held.get(commune.pk, ""))
+        wanted[commune.pk] = (level, latest.get((commune.pk, SET_LEVEL[level])) if level else None)
+    unmet: dict[int, list[str]] = {}
+    counted = [evaluation.pk for _level, evaluation in wanted.values() if evaluation is not None]
+    for evaluation_id, name in (
+        CriterionResult.objects.filter(evaluation_id__in=counted, met=False)
+        .order_by("criterion__number")
+        .values_list("evaluation_id", "criterion__short_name")
+    ):
+        unmet.setdefault(evaluation_id, []).append(name)
+    result = []
+    for commune in rows:
+        level, evaluation = wanted[commune.pk]
+        reasons = []
+        if not commune.has_official:
+            reasons.append(
+                _("Chưa có tài khoản cán bộ xã: hồ sơ xét công nhận do cán bộ xã lập và gửi.")
+            )
+        if no_procedure:
+            reasons.append(no_procedure)
+        if not level:
+            reasons.append(
+                _("%(commune)s đã được công nhận %(level)s: không cần xét lại.")
+                % {
+                    "commune": commune.name,
+                    "level": lower_first(Recognition.Level(held[commune.pk]).label),
+                }
+            )
+        elif problem := _evaluation_problem(
+            level, year, evaluation, unmet.get(evaluation.pk, []) if evaluation else []
+        ):
+            reasons.append(problem)
+        result.append(OpeningObstacles(commune=commune, level=level, reasons=reasons))
+    return result
 
 
 def _common_problem(commune: Commune, year: int, today: date) -> tuple[str, str] | None:

@@ -4,9 +4,11 @@ recognition decisions made on paper."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communes.access import get_commune_or_404, province_family
+from communes.access import (
+    communes_visible_to,
+    get_commune_or_404,
+    province_family,
+    writes_in_province,
+)
 from communes.models import Commune, Edition
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.limits import parse_id, parse_year
@@ -44,7 +51,9 @@ from .models import (
 )
 from .recognition import (
     CaseRejected,
+    OpeningObstacles,
     can_attach,
+    opening_obstacles,
     recognition_case_appraise,
     recognition_case_attach,
     recognition_case_open,
@@ -421,6 +430,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = Paginator(cases, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    obstacles = _obstacles_of_province(request, chosen, query, today)
     now = timezone.now()
     rows = [
         (
@@ -441,8 +451,39 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "steps": Step.choices,
             "kinds": RecognitionCase.Kind.choices,
             "export_query": request.GET.urlencode(),
+            "obstacles": obstacles,
+            "obstacles_year": today.year,
         },
     )
+
+
+def _obstacles_of_province(
+    request: HttpRequest, chosen: dict[str, object], query: str, today: date
+) -> list[OpeningObstacles] | None:
+    """The province's xã with no recognition case this year and why each cannot open one, under
+    the cases (None when the list is not one province's whole year: another year, a step, a
+    status, revocations). Its own office's province, or the one an admin chose (?tinh=)."""
+    user = request.user
+    if chosen.keys() - {"tinh", "nam", "loai"} or chosen.get("nam", today.year) != today.year:
+        return None
+    if chosen.get("loai", RecognitionCase.Kind.RECOGNITION) != RecognitionCase.Kind.RECOGNITION:
+        return None
+    province_id = chosen.get("tinh") if user.is_admin else user.province_id
+    if not province_id or not (user.is_admin or writes_in_province(user, province_id)):
+        return None
+    with_case = RecognitionCase.objects.filter(
+        commune_id=OuterRef("pk"), kind=RecognitionCase.Kind.RECOGNITION, year=today.year
+    )
+    communes = (
+        communes_visible_to(user)
+        .xa()
+        .filter(province_id=province_id)
+        .in_force_on(today)
+        .exclude(Exists(with_case))
+        .search(query)
+        .order_by("search_name", "code")
+    )
+    return opening_obstacles(communes, today)
 
 
 def _reads_cases(request: HttpRequest) -> bool:

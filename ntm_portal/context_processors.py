@@ -17,6 +17,10 @@ def navigation(request: HttpRequest) -> dict:
             links.append(
                 (_("Tỉnh của tôi"), reverse("communes:province_detail", args=[user.province_id]))
             )
+            # What the office has still to set up for its province (issue 25).
+            links.append(
+                (_("Bắt đầu với tỉnh"), reverse("reports:province_start", args=[user.province_id]))
+            )
         case Role.DISTRICT:
             links.append(
                 (_("Huyện của tôi"), reverse("communes:district_detail", args=[user.district_id]))

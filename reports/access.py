@@ -188,3 +188,12 @@ def get_publishable_province_or_404(user: User, pk: int) -> Province:
     if not can_publish_province_page(user, province):
         raise Http404
     return province
+
+
+def get_start_province_or_404(user: User, pk: int) -> Province:
+    """The province whose "Bắt đầu với tỉnh" page the user may open: its own office's (the office
+    that sets it up) and admins'; to anyone else it does not exist."""
+    province = get_province_or_404(user, pk)
+    if not (user.is_admin or writes_in_province(user, province.pk)):
+        raise Http404
+    return province

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dossier_views, views
+from . import dossier_views, start_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("xa/<int:pk>/thong-tin/", views.commune_settings, name="commune_settings"),
     path("huyen/<int:pk>/thong-tin/", views.district_settings, name="district_settings"),
     path("tinh/<int:pk>/thong-tin/", views.province_settings, name="province_settings"),
+    path("tinh/<int:pk>/bat-dau/", start_views.province_start, name="province_start"),
     path("can-cu/", views.legal_documents, name="legal_documents"),
     path("ho-so-cong-nhan/<int:pk>/", dossier_views.case_dossier, name="case_dossier"),
     path("ho-so-cong-nhan/<int:pk>/quyet-dinh/", dossier_views.case_decide, name="case_decide"),

@@ -67,6 +67,11 @@ class Agency(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def choice_label(self) -> str:
+        """In a list of every province's agencies, where "Hội Nông dân tỉnh" repeats: with its
+        province and edition (selected with it)."""
+        return f"{self.name} – {self.province.choice_label()}"
+
     def surviving_on(self, day: date) -> Agency:
         """The agency that carries this one's work on `day`: itself, or the one it was merged
         into (and so on, if that one was merged in turn)."""

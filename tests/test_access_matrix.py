@@ -121,6 +121,9 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("reports:province_settings", "province_a", "get", {"admin", "province"}),
     ("reports:province_settings", "province_a", "post", {"admin", "province"}),
     ("reports:province_settings", "province_b", "get", {"admin"}),
+    # Issue 25: what the office has still to set up; its own office and admins only.
+    ("reports:province_start", "province_a", "get", {"admin", "province"}),
+    ("reports:province_start", "province_b", "get", {"admin"}),
     ("reports:legal_documents", None, "get", SIGNED_IN - {"norole"}),
     ("reports:legal_documents", None, "post", SIGNED_IN - {"norole"}),
     ("reports:document_issue", "document_a", "post", ISSUERS_A),
