@@ -120,8 +120,9 @@ def assignment_create(
     merge, transfer, demo): assignment_refusals decides, SponsorshipRefused says why."""
     # Lock the agency and the commune so that two simultaneous assignments cannot both pass the
     # overlap and one-sponsor checks.
-    Agency.objects.select_for_update().filter(pk=agency.pk).first()
-    Commune.objects.select_for_update().filter(pk=commune.pk).first()
+    # The rows as they are now, not as the caller last read them (a merger may have come since).
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    commune = Commune.objects.select_for_update().get(pk=commune.pk)
     if errors := assignment_refusals(
         agency=agency, commune=commune, kind=kind, start=start, end=end
     ):

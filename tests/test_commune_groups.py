@@ -269,8 +269,10 @@ def test_a_decision_number_and_date_are_recorded_once_per_province(client, two_t
     )
     assert CommuneGroupDecision.objects.count() == 1
     assert CommuneGroupSetting.objects.count() == 1
-    # The same number on another day is another decision; another province may use it too.
-    _decide(two_tier, {two_tier.xa_2: 1}, number="12/QĐ-UBND", day=date(2026, 3, 2))
+    # The same number on another day of the year: the register gave it to the first one.
+    with pytest.raises(GroupDecisionRejected, match="đã dùng cho quyết định 12/QĐ-UBND"):
+        _decide(two_tier, {two_tier.xa_2: 1}, number="12/QĐ-UBND", day=date(2026, 3, 2))
+    # Another province's register has its own 12.
     commune_groups_decide(
         province=two_tier.other_province,
         number="12/QĐ-UBND",
@@ -278,7 +280,7 @@ def test_a_decision_number_and_date_are_recorded_once_per_province(client, two_t
         groups={two_tier.other_xa.pk: 3},
         actor=two_tier.other_staff,
     )
-    assert CommuneGroupDecision.objects.count() == 3
+    assert CommuneGroupDecision.objects.count() == 2
 
 
 def test_the_service_refuses_a_province_of_the_2024_edition(two_tier, world):
