@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +23,13 @@ from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Edition
 from communes.places import Places, did_you_mean
-from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
+from communes.rosters import (
+    PLACE_COLUMNS,
+    commune_column,
+    locate_commune,
+    refuse_units_not_in_force,
+    rows_in_provinces,
+)
 from criteria.models import (
     CriteriaSet,
     Criterion,
@@ -103,6 +110,7 @@ class EvaluationRoster(Roster):
     kind = "evaluations"
     label = gettext_lazy("Kết quả đánh giá tiêu chí")
     position = 50
+    office_may_use = True
     # The catalogue gives the indicators; groups decide which threshold a xã is held to.
     after = ("criteria", "commune_groups")
     title = gettext_lazy("Kết quả đánh giá tiêu chí")
@@ -433,6 +441,13 @@ class EvaluationRoster(Roster):
         return year
 
     # --- Writing --------------------------------------------------------------------------------
+
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        return rows_in_provinces(
+            (row, commune_column(row), row.outcome.payload.period[0])
+            for row in rows
+            if row.outcome.payload
+        )
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         planned = [

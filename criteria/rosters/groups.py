@@ -9,6 +9,7 @@ list imports back as it is), rows that differ are refused; a correction is a new
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Edition, Province
 from communes.places import Places, Unit
-from communes.rosters import locate_commune
+from communes.rosters import commune_column, locate_commune, rows_in_provinces
 from criteria.groups import YEARS
 from criteria.models import CommuneGroupDecision, CommuneGroupSetting
 from criteria.services import commune_groups_recompute, default_group_issuer
@@ -67,6 +68,7 @@ class CommuneGroupRoster(Roster):
     kind = "commune_groups"
     label = gettext_lazy("Nhóm xã")
     position = 55
+    office_may_use = True
     title = gettext_lazy("Nhóm xã theo quyết định của tỉnh (QĐ 51/2025/QĐ-TTg)")
     columns = [
         Column(
@@ -290,6 +292,13 @@ class CommuneGroupRoster(Roster):
                 commune_id=commune.pk,
                 group=group,
             )
+
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        return rows_in_provinces(
+            (row, commune_column(row), row.outcome.payload.commune_id)
+            for row in rows
+            if row.outcome.payload
+        )
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         planned = [o.payload for o in validation.outcomes if o.status == NEW and o.payload]

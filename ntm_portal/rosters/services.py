@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ntm_portal.access import can_import_roster
 from ntm_portal.bulk import collection_paused, insert_rows
 from ntm_portal.models import RosterImport, RosterImportRow, User
 from ntm_portal.queue import enqueue_after_commit
@@ -53,6 +54,8 @@ def roster_validate_file(
 ) -> Validation:
     """Read and check a roster without writing anything; RosterFileError for an unusable file."""
     roster = roster_for(kind)
+    if actor is not None and not can_import_roster(actor, roster):
+        raise RosterFileError(_not_yours(roster))
     table = read_table(content, filename=filename, columns=roster.columns)
     return roster.validate(table, actor=actor, progress=progress)
 
@@ -63,6 +66,8 @@ def roster_import_create(
     """Keep the uploaded file and queue its validation (after the commit)."""
     if kind not in rosters():
         raise RosterError(_("Chọn loại danh sách cần nhập."))
+    if actor is not None and not can_import_roster(actor, roster_for(kind)):
+        raise RosterError(_not_yours(roster_for(kind)))
     if upload is None:
         raise RosterError(_("Chưa chọn tệp."))
     if upload.size > MAX_BYTES:
@@ -94,6 +99,13 @@ def roster_import_create(
     # If the broker is down, beat's `validate_pending_rosters` picks it up.
     enqueue_after_commit("ntm_portal.tasks.validate_roster", [record.pk])
     return record
+
+
+def _not_yours(roster) -> str:
+    return _(
+        "Danh sách “%(kind)s” do quản trị hệ thống nhập: văn phòng điều phối tỉnh không nhập "
+        "được loại này."
+    ) % {"kind": roster.label}
 
 
 CHECKING = (RosterImport.Status.PENDING, RosterImport.Status.VALIDATING)
