@@ -37,7 +37,7 @@ from ntm_portal.waiting import (
 
 from .base import Validation, detail
 from .reading import MAX_BYTES, RosterFileError, Table, read_table
-from .registry import roster_for, rosters
+from .registry import IMPORTED_FROM, roster_for, rosters
 
 ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
 # A row's outcome as kept for the preview: its number in the file, its status, its detail.
@@ -289,8 +289,7 @@ def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
             roster_for(record.kind).apply(
                 validation,
                 actor=actor,
-                reason=_("Nhập từ tệp “%(name)s” (lần nhập số %(id)s)")
-                % {"name": record.original_name, "id": record.pk},
+                reason=IMPORTED_FROM % {"name": record.original_name, "id": record.pk},
             )
         except RosterFileError as error:
             raise RosterError(str(error)) from None
