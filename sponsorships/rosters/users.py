@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from communes.models import Commune
 from communes.places import NotMatched, Places
-from communes.rosters import PLACE_COLUMNS, locate_commune
+from communes.rosters import PLACE_COLUMNS, commune_column, locate_commune
 from ntm_portal import rosters
 from ntm_portal.accounts import email_problem, username_problem
 from ntm_portal.models import ROLE_SCOPE_FIELD, Role, User
@@ -331,9 +331,13 @@ class UserRoster(Roster):
 
         for row in rows:
             pk, _username, account = row.outcome.payload
+            # The cell that places the account: its xã, its agency, or a role no office gives.
+            column = {Role.COMMUNE: commune_column(row), Role.AGENCY: "agency"}.get(
+                account["role"], "role"
+            )
             yield (
                 row,
-                "role",
+                column,
                 province_of(account["role"], account["commune_id"], account["agency_id"]),
             )
             if pk:
