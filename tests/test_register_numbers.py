@@ -25,6 +25,7 @@ from .factories import UserFactory
 from .roster_files import workbook_bytes
 from .test_assignment_doors import ROSTER_HEADER
 from .test_roster_views import upload
+from .test_rosters import validate
 
 HELD = "trong sổ đăng ký của Ủy ban nhân dân tỉnh đã dùng cho quyết định 2951/QĐ-UBND ngày"
 
@@ -172,4 +173,17 @@ def test_groups_and_transfers_of_today_hold_to_the_register(world, reorganised):
             actor=office,
         )
     assert "đã dùng cho quyết định 15/QĐ-UBND" in str(refused.value.errors)
+    # The roster's door: the same words, on the row, as the office checks its file.
+    roster = validate(
+        "commune_groups",
+        workbook_bytes(
+            [
+                ["Tỉnh", "Xã", "Nhóm", "Số quyết định", "Ngày quyết định"],
+                ["Quảng Trị", reorganised.ai_tu.name, "2", "0015/QĐ-UBND", "02/03/2026"],
+            ]
+        ),
+        actor=office,
+    )
+    assert [error["column"] for error in roster.as_json()["errors"]] == ["Số quyết định"]
+    assert refused.value.errors["number"] in roster.as_json()["errors"][0]["reason"]
     assert CommuneGroupDecision.objects.count() == 1
