@@ -179,7 +179,7 @@ class AssignmentRoster(Roster):
             "Quyết định được tìm theo số trong tỉnh; chưa có thì được tạo (cần ghi ngày quyết định)."
         ),
         gettext_lazy(
-            "Phân công đã có (cùng cơ quan, cùng xã, cùng ngày bắt đầu) được cập nhật, ô để trống giữ giá trị đã có; hai phân công của một cơ quan cho một xã không được trùng thời gian."
+            "Phân công đã có (cùng cơ quan, cùng xã, cùng ngày bắt đầu) được cập nhật, ô để trống giữ giá trị đã có; hai phân công của một cơ quan cho một xã không được trùng thời gian; mỗi thời điểm chỉ một cơ quan đỡ đầu một xã (kể cả giữa các dòng của tệp)."
         ),
         gettext_lazy(
             "Hình thức: Đỡ đầu hoặc Phụ trách. Ngày ghi dd/mm/yyyy. Mục tiêu: Nông thôn mới, Nâng cao, Kiểu mẫu."
