@@ -3,7 +3,7 @@ and the place columns and commune lookup that every roster naming a commune shar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -123,6 +123,7 @@ class VillageRoster(Roster):
     kind = "villages"
     label = gettext_lazy("Thôn, bản")
     position = 10
+    office_may_use = True
     title = gettext_lazy("Danh sách thôn, bản")
     columns = [
         *PLACE_COLUMNS,
@@ -250,6 +251,13 @@ class VillageRoster(Roster):
                 row.outcome.status = UPDATED if changed else UNCHANGED
             row.outcome.payload = (commune.pk, name, kind, code, village.pk if village else None)
 
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        return rows_in_provinces(
+            (row, commune_column(row), row.outcome.payload[0])
+            for row in rows
+            if row.outcome.payload
+        )
+
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         new, changed = [], []
         for outcome in validation.outcomes:
@@ -373,3 +381,23 @@ def refuse_units_not_in_force(checks: Iterable[tuple[RowChecker, int, str, date]
     successors = CommuneLineage.objects.successors_of({commune.pk for _r, commune, *_ in absent})
     for row, commune, column, day in absent:
         row.fail(column, commune.absence_on(day, successors=successors.get(commune.pk, [])))
+
+
+def rows_in_provinces(
+    rows: Iterable[tuple[RowChecker, str, int]],
+) -> Iterator[tuple[RowChecker, str, int | None]]:
+    """(row, column, commune id) → (row, column, the commune's province id): what a roster says
+    of its rows to `Roster.office_rows`, one query for the whole file."""
+    rows = list(rows)
+    provinces = dict(
+        Commune.objects.filter(pk__in={pk for _row, _column, pk in rows}).values_list(
+            "pk", "province_id"
+        )
+    )
+    for row, column, pk in rows:
+        yield row, column, provinces.get(pk)
+
+
+def commune_column(row: RowChecker) -> str:
+    """The column a row names its commune in: the name, or the code alone."""
+    return "commune" if row.value("commune") else "commune_code"

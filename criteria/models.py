@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, CommuneGroup, Province, Region, Village
 from ntm_portal.choices import ChoiceLabels
+from ntm_portal.rosters.registry import IMPORTED_FROM
 from ntm_portal.text import format_number, lower_first, retranslate
 from ntm_portal.uploads import StoredUpload, file_suffix
 
@@ -387,7 +388,7 @@ class EvaluationLog(ChoiceLabels, models.Model):
     objects = EvaluationLogQuerySet.as_manager()
 
     # Reasons the portal writes itself (in Vietnamese), shown in the reader's language.
-    SYSTEM_REASONS = (gettext_noop("Bắt đầu từ số liệu %(period)s"),)
+    SYSTEM_REASONS = (gettext_noop("Bắt đầu từ số liệu %(period)s"), IMPORTED_FROM)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -399,7 +400,7 @@ class EvaluationLog(ChoiceLabels, models.Model):
     def reason_text(self) -> str:
         """The reason as the reader reads it: the portal's own sentences translated, what a
         person typed (a return, a reopening) as typed."""
-        if self.action in (self.Action.CREATED, self.Action.RECOMPUTED):
+        if self.action in (self.Action.CREATED, self.Action.RECOMPUTED, self.Action.VALUE_CHANGED):
             return retranslate(self.reason, self.SYSTEM_REASONS)
         return self.reason
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -139,11 +141,7 @@ def evaluation_create(
         evaluation=evaluation,
         actor=actor,
         action=EvaluationLog.Action.CREATED,
-        # Stored in Vietnamese whoever creates it; read in the reader's language (reason_text).
-        reason=gettext_noop("Bắt đầu từ số liệu %(period)s")
-        % {"period": _vietnamese(previous.period_label)}
-        if previous
-        else "",
+        reason=_created_reason(previous),
     )
     evaluation_recompute(evaluation=evaluation)
     return evaluation
@@ -237,6 +235,227 @@ def evaluation_save_values(
         _bump(evaluation)
         evaluation_recompute(evaluation=evaluation)
     return len(changed)
+
+
+# --- The roster's door: many evaluations' values at once ----------------------------------------
+
+# An evaluation's values are typed while it is a draft, or returned for correction.
+EDITABLE = (Evaluation.Status.DRAFT, Evaluation.Status.RETURNED)
+# (commune, criteria set, year, half)
+PeriodKey = tuple[int, int, int, int]
+
+
+@dataclass
+class EvaluationImportRow:
+    """One evaluation's values from a roster: the stored evaluation, or the period of a new one
+    (created as `evaluation_create` creates it); each value parsed by `parse_value`, with its
+    note (None: keep the stored note)."""
+
+    period: PeriodKey
+    evaluation_id: int | None
+    values: list[tuple[Indicator, Decimal | None, str | None]]
+
+
+class ShownValues(dict):
+    """Values as pages show them (`Indicator.display_value`), each (indicator, value) worked
+    out once: a 10,000-row file has a few hundred of them, and each takes a translation."""
+
+    def __missing__(self, key: tuple[Indicator, Decimal | None]) -> str:
+        indicator, value = key
+        self[key] = shown = indicator.display_value(value)
+        return shown
+
+
+@transaction.atomic
+def evaluation_values_import(
+    *, rows: Sequence[EvaluationImportRow], actor: User | None, reason: str = ""
+) -> set[int]:
+    """The bulk form of `evaluation_create` and `evaluation_save_values` (the roster's door): the
+    same rules (a unit in existence at the period's end, values only while editable), the same
+    history lines (a new evaluation "Bắt đầu từ số liệu …" stored as a catalogue sentence, one
+    line per value changed, `reason` a sentence of EvaluationLog.SYSTEM_REASONS), in a constant
+    number of queries (COPY on PostgreSQL). All or nothing: EvaluationError says why. Returns
+    the evaluations touched."""
+    if not rows:
+        return set()
+    # Lock what will change; a review that slipped in since the check refuses the import.
+    existing_ids = {row.evaluation_id for row in rows if row.evaluation_id}
+    locked = Evaluation.objects.select_for_update().filter(pk__in=existing_ids)
+    if any(status not in EDITABLE for status in locked.values_list("status", flat=True)):
+        raise EvaluationError(
+            _("Có đánh giá vừa được gửi hoặc duyệt trong lúc nhập: hãy kiểm tra lại tệp.")
+        )
+    ids = _evaluations_create_missing(rows, actor)
+    touched = set(ids.values())
+    # Every value of the touched evaluations: the recomputation needs them all, and is handed
+    # them rather than reading them again.
+    values: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(evaluation_id__in=touched).only(
+        "pk", "evaluation_id", "indicator_id", "value", "note", "met"
+    ):
+        values[value.evaluation_id][value.indicator_id] = value
+    unsaved, logs = {}, []
+    shown_values = ShownValues()
+    actor_id, now = (actor.pk if actor else None), timezone.now()
+    for plan in rows:
+        evaluation_id = ids[plan.period]
+        held = values[evaluation_id]
+        for indicator, new, note in plan.values:
+            row = held.get(indicator.pk)
+            if row is None:
+                row = IndicatorValue(
+                    evaluation_id=evaluation_id, indicator_id=indicator.pk, note=note or ""
+                )
+                held[indicator.pk] = row
+                old = "—"
+            else:
+                old = shown_values[indicator, row.value]
+            unsaved[id(row)] = row
+            # As evaluation_save_values: a line per value that changes.
+            if row.value != new:
+                logs.append(
+                    (
+                        evaluation_id,
+                        actor_id,
+                        now,
+                        EvaluationLog.Action.VALUE_CHANGED,
+                        indicator.pk,
+                        old,
+                        shown_values[indicator, new],
+                        reason,
+                    )
+                )
+            row.value = new
+            if note is not None:
+                row.note = note
+    insert_rows(
+        EvaluationLog,
+        [
+            "evaluation_id",
+            "actor_id",
+            "at",
+            "action",
+            "indicator_id",
+            "old_value",
+            "new_value",
+            "reason",
+        ],
+        logs,
+    )
+    Evaluation.objects.filter(pk__in=touched).update(version=F("version") + 1)
+    # Writes the changed values with their `met` (each row once: new ones inserted, stored ones
+    # upserted, never Django's CASE WHEN update), the criteria results and the tallies.
+    evaluations_recompute(evaluation_ids=touched, values=values, unsaved=unsaved.values())
+    return touched
+
+
+def _evaluations_create_missing(
+    rows: Sequence[EvaluationImportRow], actor: User | None
+) -> dict[PeriodKey, int]:
+    """`evaluation_create` for the periods that have no evaluation, at once: a unit in existence
+    at the period's end, a draft carrying the previous values, and its history line."""
+    ids = {row.period: row.evaluation_id for row in rows if row.evaluation_id}
+    missing = sorted({row.period for row in rows if not row.evaluation_id})
+    if not missing:
+        return ids
+    communes = Commune.objects.only("pk", "name", "valid_from", "valid_to").in_bulk(
+        {period[0] for period in missing}
+    )
+    for commune_id, _set_id, year, half in missing:
+        day = Evaluation.period_end_of(year, half)
+        if communes[commune_id].absence_on(day, successors=()):
+            raise EvaluationError(communes[commune_id].absence_on(day))
+    counts: dict[int, int] = defaultdict(int)
+    for set_id in Criterion.objects.filter(criteria_set_id__in={p[1] for p in missing}).values_list(
+        "criteria_set_id", flat=True
+    ):
+        counts[set_id] += 1
+    created = Evaluation.objects.bulk_create(
+        [
+            Evaluation(
+                commune_id=commune_id,
+                criteria_set_id=set_id,
+                year=year,
+                half=half,
+                period_end=Evaluation.period_end_of(year, half),
+                criteria_count=counts[set_id],
+                created_by=actor,
+            )
+            for commune_id, set_id, year, half in missing
+        ],
+        batch_size=1000,
+    )
+    for evaluation in created:
+        key = (evaluation.commune_id, evaluation.criteria_set_id, evaluation.year, evaluation.half)
+        ids[key] = evaluation.pk
+    previous = _evaluations_previous(created)
+    carried = defaultdict(list)
+    for value in IndicatorValue.objects.filter(evaluation_id__in={p.pk for p in previous.values()}):
+        carried[value.evaluation_id].append(value)
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                evaluation_id=evaluation.pk,
+                indicator_id=value.indicator_id,
+                value=value.value,
+                note=value.note,
+            )
+            for evaluation in created
+            if evaluation.pk in previous
+            for value in carried[previous[evaluation.pk].pk]
+        ],
+        batch_size=2000,
+    )
+    EvaluationLog.objects.bulk_create(
+        [
+            EvaluationLog(
+                evaluation_id=evaluation.pk,
+                actor=actor,
+                action=EvaluationLog.Action.CREATED,
+                reason=_created_reason(previous.get(evaluation.pk)),
+            )
+            for evaluation in created
+        ],
+        batch_size=2000,
+    )
+    return ids
+
+
+def _created_reason(previous: Evaluation | None) -> str:
+    """A new evaluation's history line, the same from every door: stored in Vietnamese whoever
+    creates it, read in the reader's language (EvaluationLog.reason_text)."""
+    if previous is None:
+        return ""
+    return gettext_noop("Bắt đầu từ số liệu %(period)s") % {
+        "period": _vietnamese(previous.period_label)
+    }
+
+
+def _evaluations_previous(created: list[Evaluation]) -> dict[int, Evaluation]:
+    """For each new evaluation, the latest earlier one of its commune and set
+    (`evaluation_previous`, for many at once)."""
+    earlier = defaultdict(list)
+    for evaluation in (
+        Evaluation.objects.filter(
+            commune_id__in={e.commune_id for e in created},
+            criteria_set_id__in={e.criteria_set_id for e in created},
+            village__isnull=True,
+        )
+        .exclude(pk__in=[e.pk for e in created])
+        .only("pk", "commune_id", "criteria_set_id", "year", "half", "period_end")
+    ):
+        earlier[(evaluation.commune_id, evaluation.criteria_set_id)].append(evaluation)
+    found = {}
+    for evaluation in created:
+        before = [
+            other
+            for other in earlier[(evaluation.commune_id, evaluation.criteria_set_id)]
+            if other.period_end < evaluation.period_end
+            or (other.period_end == evaluation.period_end and other.half > evaluation.half)
+        ]
+        if before:
+            found[evaluation.pk] = max(before, key=lambda e: (e.period_end, e.half, e.pk))
+    return found
 
 
 def evaluation_recompute(*, evaluation: Evaluation) -> Tally:

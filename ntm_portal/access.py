@@ -10,9 +10,10 @@ whether the user may change it. Every view starts from one of them.
 
 | role      | reads                                                  | changes                        |
 |-----------|--------------------------------------------------------|--------------------------------|
-| admin     | everything                                             | everything                     |
+| admin     | everything                                             | everything, every roster       |
 | province  | its province, and the provinces of 2024 it was formed  | its own province only (one     |
-|           | from (their history); never a successor's              | province of one edition)       |
+|           | from (their history); never a successor's              | province of one edition), its  |
+|           |                                                        | rosters included (no catalogue)|
 | district  | its district's communes, villages and evaluations      | reviews them (before 07/2025)  |
 | commune   | its commune, villages and evaluations, and the         | its own evaluations, evidence  |
 |           | communes it was formed from                            | and villages                   |
@@ -31,11 +32,15 @@ asks for it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import ApiToken, Role, RosterImport, User
+
+if TYPE_CHECKING:
+    from .rosters.base import Roster
 
 CommuneReach = Callable[[User], QuerySet]
 _commune_reach: dict[str, CommuneReach] = {}
@@ -57,13 +62,30 @@ def commune_reach(user: User) -> QuerySet | None:
 
 
 def can_import_rosters(user: User) -> bool:
-    """Excel rosters change data across the whole portal: administrators only (docs/access.md)."""
-    return not has_no_access(user) and user.is_admin
+    """Excel rosters: administrators, and a province office for its own province's rosters
+    (docs/access.md); which kinds, `can_import_roster`."""
+    return not has_no_access(user) and (
+        user.is_admin or (user.role == Role.PROVINCE and bool(user.province_id))
+    )
+
+
+def can_import_roster(user: User, roster: Roster) -> bool:
+    """Whether the user may import this kind: an office only the kinds that say it may
+    (`Roster.office_may_use`: not the criteria catalogue, which is the whole country's), and each
+    row of it only within its own province (`Roster.office_rows`)."""
+    if not can_import_rosters(user):
+        return False
+    return user.is_admin or roster.office_may_use
 
 
 def roster_imports_visible_to(user: User) -> QuerySet[RosterImport]:
+    """Administrators read every import; a province office the imports of its own office."""
     imports = RosterImport.objects.all()
-    return imports if can_import_rosters(user) else imports.none()
+    if not can_import_rosters(user):
+        return imports.none()
+    if user.is_admin:
+        return imports
+    return imports.filter(uploaded_by__role=Role.PROVINCE, uploaded_by__province=user.province_id)
 
 
 def get_roster_import_or_404(user: User, pk: int) -> RosterImport:

@@ -103,8 +103,7 @@ def assignment_add(
     plan: bool = True,
 ) -> Assignment:
     """An assignment made by the decision: the agency and commune of the decision's own province,
-    no overlap (services.assignment_overlap),
-    one sponsor at a time."""
+    no overlap and one sponsor at a time (services.assignment_refusals)."""
     errors = {}
     if not _in_province(decision.province, agency.province_id):
         errors["agency"] = _("Cơ quan: %(agency)s không thuộc %(province)s.") % {

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,14 +19,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from communes.models import Commune, Province, ProvinceLineage, ProvinceQuerySet
+from communes.models import Commune, CommuneLineage, Province, ProvinceLineage, ProvinceQuerySet
 from criteria.models import CriterionResult, Evaluation
 from ntm_portal.limits import YEAR_MAX, YEAR_MIN, day_in_range, decimal_fits
 from ntm_portal.models import Role, User
 from ntm_portal.notifications import notify, withdraw
 from ntm_portal.registers import Held, register_refusal
 from ntm_portal.security import security_log
-from ntm_portal.text import format_number, lower_first, parse_day, parse_decimal
+from ntm_portal.text import fold, format_number, lower_first, parse_day, parse_decimal
 from ntm_portal.uploads import UploadRejected, accept_upload, store_with_file
 
 from .models import (
@@ -40,6 +41,7 @@ from .models import (
     InspectionFinding,
     InspectionLog,
     InspectionReport,
+    SponsorshipLog,
 )
 from .periods import Frequency, Period, periods_between, periods_to_plan
 from .transfers import (
@@ -119,8 +121,8 @@ def assignment_create(
     """The one door of an assignment, whatever asks for it (decisions page, roster, admin, agency
     merge, transfer, demo): assignment_refusals decides, SponsorshipRefused says why."""
     # Lock the agency and the commune so that two simultaneous assignments cannot both pass the
-    # overlap and one-sponsor checks.
-    # The rows as they are now, not as the caller last read them (a merger may have come since).
+    # overlap and one-sponsor checks, and read them as they are now, not as the caller last read
+    # them (a merger may have come since).
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     commune = Commune.objects.select_for_update().get(pk=commune.pk)
     if errors := assignment_refusals(
@@ -148,10 +150,17 @@ def assignment_refusals(
     start: date,
     end: date | None,
     exclude_pk: int | None = None,
+    held: Sequence[Assignment] | None = None,
+    successors: Sequence[Commune] | None = None,
 ) -> dict[str, str]:
     """Why this assignment cannot be, by field ({} when it can): dates in order, both units in
     existence on its dates, no overlap with the same agency's assignment of the commune, and one
-    sponsoring agency (đỡ đầu) of a commune at a time. The rule of every door."""
+    sponsoring agency (đỡ đầu) of a commune at a time. The rule of every door.
+
+    `held` (the commune's assignments, with their agencies) and `successors` (the commune's
+    successors) spare the queries when a bulk door (`assignments_import`) has read them for a
+    whole file; an unsaved assignment of `held` with a `file_row` is another row of that file,
+    and the message names it."""
     if end is not None and end < start:
         return {
             "end": _("Ngày kết thúc (%(end)s) phải sau ngày bắt đầu (%(start)s).")
@@ -159,63 +168,257 @@ def assignment_refusals(
         }
     errors = {}
     for day in (start, end):
-        if day is not None and (reason := commune.absence_on(day)):
+        if day is not None and (reason := commune.absence_on(day, successors=successors)):
             errors.setdefault("commune", reason)
     if reason := agency.absence_on(start):
         errors["agency"] = reason
     if errors:
         return errors
-    if clash := assignment_overlap(
-        agency=agency, commune=commune, start=start, end=end, exclude_pk=exclude_pk
-    ):
-        errors["start"] = clash
+    if held is None:
+        held = _assignments_held(commune_ids=[commune.pk]).get(commune.pk, [])
+    running = [
+        other
+        for other in held
+        if (other.pk is None or other.pk != exclude_pk)
+        and (other.end is None or other.end >= start)
+        and (end is None or other.start <= end)
+    ]
+    if clash := next((other for other in running if other.agency_id == agency.pk), None):
+        errors["start"] = _(
+            "%(agency)s đã được phân công %(commune)s từ %(start)s: hai phân công không được trùng "
+            "thời gian."
+        ) % {
+            "agency": agency,
+            "commune": commune,
+            "start": f"{clash.start:%d/%m/%Y}",
+        } + _in_file(clash)
     if kind not in Assignment.SHARED_KINDS and (
-        clash := sponsor_clash(commune=commune, start=start, end=end, exclude_pk=exclude_pk)
+        clash := next((other for other in running if other.kind == Assignment.Kind.SPONSORED), None)
     ):
-        errors["kind"] = clash
+        errors["kind"] = _(
+            "Hình thức: %(commune)s đã do %(agency)s đỡ đầu từ %(start)s; mỗi thời điểm chỉ một "
+            "cơ quan đỡ đầu một xã (kết thúc hoặc chuyển phân công đó trước)."
+        ) % {
+            "commune": commune.name,
+            "agency": clash.agency.name,
+            "start": f"{clash.start:%d/%m/%Y}",
+        } + _in_file(clash)
     return errors
 
 
-def assignment_overlap(
-    *,
-    agency: Agency,
-    commune: Commune,
-    start: date,
-    end: date | None,
-    exclude_pk: int | None = None,
-) -> str:
-    """Why this assignment would overlap an existing one of the same agency and commune, or ""."""
-    overlapping = Assignment.objects.filter(agency=agency, commune=commune).filter(
-        Q(end__isnull=True) | Q(end__gte=start)
-    )
-    if end is not None:
-        overlapping = overlapping.filter(start__lte=end)
-    clash = overlapping.exclude(pk=exclude_pk).first()
-    if clash is None:
-        return ""
-    return _(
-        "%(agency)s đã được phân công %(commune)s từ %(start)s: hai phân công không được trùng "
-        "thời gian."
-    ) % {"agency": agency, "commune": commune, "start": f"{clash.start:%d/%m/%Y}"}
+def _in_file(clash: Assignment) -> str:
+    """ " (dòng 12)" when the clash is another row of the file being imported."""
+    row = getattr(clash, "file_row", None)
+    return _(" (dòng %(row)s)") % {"row": row} if row else ""
 
 
-def sponsor_clash(
-    *, commune: Commune, start: date, end: date | None, exclude_pk: int | None = None
-) -> str:
-    """One agency sponsors (đỡ đầu) a commune at a time; several may supervise it
-    (Assignment.SHARED_KINDS). Why this sponsorship would be a second one, or ""."""
-    others = Assignment.objects.filter(commune=commune, kind=Assignment.Kind.SPONSORED).filter(
-        Q(end__isnull=True) | Q(end__gte=start)
+def _assignments_held(*, commune_ids: Iterable[int]) -> dict[int, list[Assignment]]:
+    """Every assignment of the communes, with its agency, in the order of their start: what the
+    overlap and one-sponsor rules look at, read once for a whole file."""
+    held: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in (
+        Assignment.objects.filter(commune_id__in=list(commune_ids))
+        .select_related("agency")
+        .order_by("start", "pk")
+    ):
+        held[assignment.commune_id].append(assignment)
+    return held
+
+
+@dataclass
+class AssignmentImportRow:
+    """One assignment of a roster row, as the roster located it: a new one, or the stored one
+    `pk` (same agency, commune and start) with its new values. `decision_id` is a decision the
+    province has; `new_decision` (number, date, issuer) one to record in the agency's province."""
+
+    number: int  # the row in the file, named by the refusals
+    agency_id: int
+    commune_id: int
+    kind: str
+    start: date
+    end: date | None = None
+    target_level: str = ""
+    target_year: int | None = None
+    notes: str = ""
+    pk: int | None = None
+    decision_id: int | None = None
+    new_decision: tuple[str, date, str] | None = None
+
+
+@dataclass
+class AssignmentsRefused(SponsorshipError):
+    """row number → {field: Vietnamese message}; nothing was written."""
+
+    errors: dict[int, dict[str, str]]
+
+    def __str__(self) -> str:
+        return " ".join(
+            _("Dòng %(row)s: %(reason)s") % {"row": number, "reason": reason}
+            for number, fields in sorted(self.errors.items())
+            for reason in fields.values()
+        )
+
+
+def assignments_import_refusals(
+    *, rows: Sequence[AssignmentImportRow]
+) -> dict[int, dict[str, str]]:
+    """What `assignments_import` would refuse, by row and field, writing nothing: the preview
+    of a roster shows these words. The rules of `assignment_refusals`, for every row against
+    the portal and against the rows of the file before it (two sponsors of one xã, or two
+    overlapping assignments of one agency, in one file), and `register_refusal` for every new
+    decision. A constant number of queries, whatever the number of rows."""
+    if not rows:
+        return {}
+    agencies = Agency.objects.select_related("merged_into").in_bulk({r.agency_id for r in rows})
+    communes = Commune.objects.only("pk", "name", "valid_from", "valid_to").in_bulk(
+        {r.commune_id for r in rows}
     )
-    if end is not None:
-        others = others.filter(start__lte=end)
-    clash = others.exclude(pk=exclude_pk).select_related("agency").first()
-    if clash is None:
-        return ""
-    return _(
-        "Hình thức: %(commune)s đã do %(agency)s đỡ đầu từ %(start)s; mỗi thời điểm chỉ một cơ "
-        "quan đỡ đầu một xã (kết thúc hoặc chuyển phân công đó trước)."
-    ) % {"commune": commune.name, "agency": clash.agency.name, "start": f"{clash.start:%d/%m/%Y}"}
+    # Successors are named only for a unit gone by the row's dates: read once for all of them.
+    gone = {
+        r.commune_id
+        for r in rows
+        if communes[r.commune_id].valid_to is not None
+        and max(r.start, r.end or r.start) > communes[r.commune_id].valid_to
+    }
+    successors = CommuneLineage.objects.successors_of(gone) if gone else {}
+    held = _assignments_held(commune_ids=communes)
+    errors: dict[int, dict[str, str]] = {}
+    decisions: dict[tuple[int, str], tuple[date, int]] = {}
+    for row in rows:
+        agency, commune = agencies[row.agency_id], communes[row.commune_id]
+        refused = assignment_refusals(
+            agency=agency,
+            commune=commune,
+            kind=row.kind,
+            start=row.start,
+            end=row.end,
+            exclude_pk=row.pk,
+            held=held[commune.pk],
+            successors=successors.get(commune.pk, []),
+        )
+        if row.new_decision:
+            number, day, _issuer = row.new_decision
+            key = (agency.province_id, fold(number))
+            if key in decisions and decisions[key][0] != day:
+                refused["decision_number"] = _(
+                    "Số quyết định: quyết định %(number)s đã ghi ngày %(date)s ở dòng %(row)s."
+                ) % {
+                    "number": number,
+                    "date": f"{decisions[key][0]:%d/%m/%Y}",
+                    "row": decisions[key][1],
+                }
+            elif key not in decisions:
+                decisions[key] = (day, row.number)
+                if refusal := register_refusal(
+                    province_id=agency.province_id, number=number, day=day, kind=DECISION_KIND
+                ):
+                    refused["decision_number"] = refusal
+        if refused:
+            errors[row.number] = refused
+            continue
+        # Accepted: the rows after it are held against it, as if it were stored already.
+        planned = Assignment(
+            pk=row.pk,
+            agency=agency,
+            commune=commune,
+            kind=row.kind,
+            start=row.start,
+            end=row.end,
+        )
+        planned.file_row = row.number
+        held[commune.pk] = [a for a in held[commune.pk] if a.pk is None or a.pk != row.pk]
+        held[commune.pk].append(planned)
+    return errors
+
+
+@transaction.atomic
+def assignments_import(
+    *, rows: Sequence[AssignmentImportRow], actor: User | None
+) -> list[Assignment]:
+    """The bulk door of assignments (the roster's): the rules, words and history of the decisions
+    page (`assignment_decision_create`, `assignment_add`), for a whole file in a few queries.
+    All or nothing: AssignmentsRefused names every refused row. New decisions are recorded,
+    new assignments planned at once (`assignment_plan_inspections`), stored ones updated."""
+    if not rows:
+        return []
+    # As assignment_create: lock the agencies and communes so that no other write slips an
+    # overlap or a second sponsor in between the check and the write.
+    list(Agency.objects.select_for_update().filter(pk__in={r.agency_id for r in rows}))
+    list(Commune.objects.select_for_update().filter(pk__in={r.commune_id for r in rows}))
+    if errors := assignments_import_refusals(rows=rows):
+        raise AssignmentsRefused(errors)
+    agencies = Agency.objects.in_bulk({r.agency_id for r in rows})
+    communes = Commune.objects.only("pk", "name", "province_id").in_bulk(
+        {r.commune_id for r in rows}
+    )
+    wanted: dict[tuple[int, str], AssignmentDecision] = {}
+    for row in rows:
+        if row.new_decision:
+            number, day, issuer = row.new_decision
+            province_id = agencies[row.agency_id].province_id
+            wanted.setdefault(
+                (province_id, fold(number)),
+                AssignmentDecision(
+                    province_id=province_id,
+                    number=" ".join(number.split()),
+                    date=day,
+                    issuer=issuer.strip(),
+                ),
+            )
+    created_decisions = AssignmentDecision.objects.bulk_create(list(wanted.values()))
+    decision_ids = {key: d.pk for key, d in zip(wanted, created_decisions, strict=True)}
+    new, changed = [], []
+    for row in rows:
+        decision_id = row.decision_id
+        if row.new_decision:
+            key = (agencies[row.agency_id].province_id, fold(row.new_decision[0]))
+            decision_id = decision_ids[key]
+        assignment = Assignment(
+            pk=row.pk,
+            agency=agencies[row.agency_id],
+            commune=communes[row.commune_id],
+            kind=row.kind,
+            start=row.start,
+            end=row.end,
+            target_level=row.target_level,
+            target_year=row.target_year,
+            notes=row.notes.strip(),
+            decision_id=decision_id,
+        )
+        (changed if row.pk else new).append(assignment)
+    Assignment.objects.bulk_create(new, batch_size=1000)
+    fields = ["kind", "end", "target_level", "target_year", "notes", "decision"]
+    Assignment.objects.bulk_update(changed, fields, batch_size=1000)
+    _plan_from_start(new)
+    if actor is not None:
+        # The history of the decisions page, in its words (assignment_decision_create, assignment_add).
+        SponsorshipLog.objects.bulk_create(
+            [
+                SponsorshipLog(
+                    province_id=decision.province_id,
+                    action=SponsorshipLog.Action.DECISION,
+                    actor=actor,
+                    decision=decision,
+                    detail=f"{decision.number} ({decision.date:%d/%m/%Y}) – {decision.issuer}",
+                )
+                for decision in created_decisions
+            ]
+            + [
+                SponsorshipLog(
+                    province_id=assignment.agency.province_id,
+                    action=SponsorshipLog.Action.ASSIGNED,
+                    actor=actor,
+                    decision_id=assignment.decision_id,
+                    assignment=assignment,
+                    agency=assignment.agency,
+                    detail=f"{assignment} từ {assignment.start:%d/%m/%Y}"
+                    + (f" đến {assignment.end:%d/%m/%Y}" if assignment.end else ""),
+                )
+                for assignment in new
+            ],
+            batch_size=1000,
+        )
+    return new + changed
 
 
 OVERDUE_NOTICE = gettext_noop("Quá hạn kiểm tra %(commune)s (%(period)s): hạn %(due)s")
@@ -295,11 +498,42 @@ def assignment_plan_inspections(*, assignment: Assignment, today: date | None = 
     year's periods already past as unrecorded, to record what was done on paper or mark as not
     done) to the period after the current one, as beat plans."""
     today = today or timezone.localdate()
-    since = max(assignment.start, date(today.year, 1, 1))
-    until = Period.containing(today, assignment.inspection_frequency).following().end
+    since, until = _plan_window(assignment, today)
     if since > until:
         return 0
     return inspections_backfill(assignments=[assignment], since=since, until=until, today=today)
+
+
+def _plan_window(assignment: Assignment, today: date) -> tuple[date, date]:
+    """What a confirmed assignment is planned over at once: from its start, or this year's
+    first day, to the end of the period after the current one."""
+    since = max(assignment.start, date(today.year, 1, 1))
+    return since, Period.containing(today, assignment.inspection_frequency).following().end
+
+
+def _plan_from_start(assignments: Sequence[Assignment], today: date | None = None) -> int:
+    """assignment_plan_inspections for many new assignments at once (they have no inspection
+    yet, so nothing is read): one insert."""
+    today = today or timezone.localdate()
+    planned = []
+    for assignment in assignments:
+        since, until = _plan_window(assignment, today)
+        if assignment.end is not None:
+            until = min(until, assignment.end)
+        if since > until:
+            continue
+        for period in periods_between(since, until, assignment.inspection_frequency):
+            planned.append(
+                Inspection(
+                    assignment=assignment,
+                    period_start=period.start,
+                    period_end=period.end,
+                    due_date=period.end,
+                    planned_after_due=period.end < today,
+                )
+            )
+    Inspection.objects.bulk_create(planned, batch_size=2000, ignore_conflicts=True)
+    return len(planned)
 
 
 def _inspection_settled(inspection: Inspection) -> None:

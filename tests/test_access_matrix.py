@@ -129,9 +129,9 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("reports:legal_documents", None, "post", SIGNED_IN - {"norole"}),
     ("reports:document_issue", "document_a", "post", ISSUERS_A),
     ("reports:document_correct", "document_a", "post", ISSUERS_A),
-    # Rosters (issue 6)
-    ("rosters:import_list", None, "get", {"admin"}),
-    ("rosters:import_new", None, "post", {"admin"}),
+    # Rosters (issue 6); a province office imports its own province's (issue 25)
+    ("rosters:import_list", None, "get", {"admin", "province"}),
+    ("rosters:import_new", None, "post", {"admin", "province"}),
     # Dashboards (issue 7): what each sees is its own scope (tests/test_dashboards.py).
     ("dashboards:overview", None, "get", {"admin", "province", "district", "agency"}),
     ("dashboards:heatmap", None, "get", {"admin", "province", "district", "agency"}),

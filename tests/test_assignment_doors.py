@@ -1,6 +1,7 @@
 """One rule of an assignment at every door that writes one (issue 25): the decisions page, the
-admin, and the service the agency merge, the transfer and the demo call; and the calendar that a
-confirmed assignment starts at once, with the overdue rule on data entered out of order."""
+admin, the roster (through the bulk service `assignments_import`), and the service the agency
+merge, the transfer and the demo call; and the calendar that a confirmed assignment starts at
+once, with the overdue rule on data entered out of order."""
 
 from __future__ import annotations
 
@@ -9,17 +10,25 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from ntm_portal.models import Notification
+from ntm_portal.models import Notification, RosterImport
 from sponsorships.models import Assignment, AssignmentDecision, Inspection, SponsorshipLog
 from sponsorships.services import (
+    AssignmentImportRow,
+    AssignmentsRefused,
     SponsorshipRefused,
     assignment_create,
+    assignments_import,
     inspections_plan,
     report_start,
     report_submit,
 )
 
 from .factories import AgencyFactory, AssignmentFactory
+from .roster_files import workbook_bytes
+from .test_roster_views import upload
+
+ROSTER_HEADER = ["Số quyết định", "Ngày quyết định", "Cơ quan", "Tỉnh", "Huyện", "Xã"]
+ROSTER_HEADER += ["Hình thức", "Từ ngày", "Đến ngày"]
 
 SECOND_SPONSOR = "mỗi thời điểm chỉ một cơ quan đỡ đầu một xã"
 
@@ -49,7 +58,7 @@ def _rows() -> tuple:
     )
 
 
-def _page(client, personas, world, other, decision) -> str:
+def _page(client, personas, world, other, decision, callbacks) -> str:
     client.force_login(personas["province"])
     response = client.post(
         reverse("sponsorships:decision_detail", args=[decision.pk]),
@@ -63,7 +72,7 @@ def _page(client, personas, world, other, decision) -> str:
     return response.content.decode()
 
 
-def _admin(client, personas, world, other, decision) -> str:
+def _admin(client, personas, world, other, decision, callbacks) -> str:
     client.force_login(personas["admin"])
     response = client.post(
         reverse("admin:sponsorships_assignment_add"),
@@ -79,7 +88,7 @@ def _admin(client, personas, world, other, decision) -> str:
     return response.content.decode()
 
 
-def _service(client, personas, world, other, decision) -> str:
+def _service(client, personas, world, other, decision, callbacks) -> str:
     # The agency merge, the transfer and the demo write through assignment_create.
     with pytest.raises(SponsorshipRefused) as refused:
         assignment_create(
@@ -93,15 +102,129 @@ def _service(client, personas, world, other, decision) -> str:
     return str(refused.value)
 
 
-@pytest.mark.parametrize("door", [_page, _admin, _service], ids=["page", "admin", "service"])
+def _roster(client, personas, world, other, decision, callbacks) -> str:
+    """The province office's upload: the preview shows the service's words on the row, and the
+    confirmation refuses."""
+    client.force_login(personas["province"])
+    data = workbook_bytes(
+        [
+            ROSTER_HEADER,
+            [
+                decision.number,
+                "",
+                other.name,
+                "Quảng Trị",
+                "Triệu Phong",
+                "Triệu Long",
+                "Đỡ đầu",
+                "01/04/2024",
+                "",
+            ],
+        ]
+    )
+    record = upload(client, "assignments", data, "phan-cong.xlsx", callbacks)
+    assert record.error_count == 1
+    preview = client.get(reverse("rosters:import_detail", args=[record.pk])).content.decode()
+    client.post(reverse("rosters:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status != RosterImport.Status.IMPORTED
+    return preview
+
+
+@pytest.mark.parametrize(
+    "door", [_page, _admin, _roster, _service], ids=["page", "admin", "roster", "service"]
+)
 def test_a_second_sponsor_is_refused_at_every_door_with_one_message(
-    client, world, personas, sponsored, door
+    client, world, personas, sponsored, door, django_capture_on_commit_callbacks
 ):
     other, decision = sponsored
     before = _rows()
-    answer = door(client, personas, world, other, decision)
+    answer = door(client, personas, world, other, decision, django_capture_on_commit_callbacks)
     assert SECOND_SPONSOR in answer
     assert _rows() == before
+
+
+def _import_row(number: int, agency, commune, kind=Assignment.Kind.SPONSORED, **more):
+    return AssignmentImportRow(
+        number=number,
+        agency_id=agency.pk,
+        commune_id=commune.pk,
+        kind=kind,
+        start=more.pop("start", date(2024, 4, 1)),
+        **more,
+    )
+
+
+def test_two_rows_of_one_file_are_never_two_sponsors_of_one_xa(world, personas):
+    """The issue's Xã Thuận: two đỡ đầu of one xã in one file; the second row is refused, naming
+    the first, and nothing is written."""
+    other = AgencyFactory(province=world.province_a, name="Sở Y tế Quảng Trị")
+    before = _rows()
+    with pytest.raises(AssignmentsRefused) as refused:
+        assignments_import(
+            rows=[
+                _import_row(2, world.agency_a, world.commune_a3),
+                _import_row(3, other, world.commune_a3, start=date(2024, 6, 1)),
+                # Supervising beside a sponsor is fine.
+                _import_row(4, other, world.commune_a1, kind=Assignment.Kind.SUPERVISED),
+            ],
+            actor=personas["province"],
+        )
+    assert list(refused.value.errors) == [3]
+    assert SECOND_SPONSOR in refused.value.errors[3]["kind"]
+    assert refused.value.errors[3]["kind"].endswith("(dòng 2)")
+    assert _rows() == before
+
+
+def test_two_overlapping_rows_of_one_agency_are_refused(world, personas):
+    rows = [
+        _import_row(2, world.agency_a, world.commune_a3, kind=Assignment.Kind.SUPERVISED),
+        _import_row(
+            5,
+            world.agency_a,
+            world.commune_a3,
+            kind=Assignment.Kind.SUPERVISED,
+            start=date(2025, 1, 1),
+        ),
+    ]
+    with pytest.raises(AssignmentsRefused) as refused:
+        assignments_import(rows=rows, actor=personas["province"])
+    assert "hai phân công không được trùng thời gian. (dòng 2)" in refused.value.errors[5]["start"]
+
+
+def test_an_imported_assignment_has_the_page_s_history_and_its_calendar_at_once(
+    client, world, personas, django_capture_on_commit_callbacks
+):
+    today = date.today()
+    client.force_login(personas["province"])
+    data = workbook_bytes(
+        [
+            ROSTER_HEADER,
+            [
+                "12/QĐ-UBND",
+                f"02/01/{today.year}",
+                world.agency_a.name,
+                "Quảng Trị",
+                "Triệu Phong",
+                "Triệu Long",
+                "Đỡ đầu",
+                f"15/01/{today.year}",
+                "",
+            ],
+        ]
+    )
+    record = upload(
+        client, "assignments", data, "phan-cong.xlsx", django_capture_on_commit_callbacks
+    )
+    assert record.error_count == 0, record.result
+    client.post(reverse("rosters:import_confirm", args=[record.pk]))
+    assignment = Assignment.objects.get(commune=world.commune_a3)
+    assert assignment.decision.number == "12/QĐ-UBND"
+    actions = set(SponsorshipLog.objects.values_list("action", "actor__username"))
+    assert actions == {("decision", "vpdp_p"), ("assigned", "vpdp_p")}
+    planned = assignment.inspections.order_by("period_start")
+    assert planned[0].period_start == date(today.year, 1, 1)
+    assert not Inspection.objects.overdue_on(today).filter(assignment=assignment).exists()
 
 
 def test_the_admin_shows_an_assignment_read_only(client, world, personas, sponsored):

@@ -22,6 +22,10 @@ from sponsorships.services import (
 )
 
 from .factories import UserFactory
+from .roster_files import workbook_bytes
+from .test_assignment_doors import ROSTER_HEADER
+from .test_roster_views import upload
+from .test_rosters import validate
 
 HELD = "trong sổ đăng ký của Ủy ban nhân dân tỉnh đã dùng cho quyết định 2951/QĐ-UBND ngày"
 
@@ -70,6 +74,51 @@ def test_an_assignment_decision_cannot_take_a_number_the_register_gave(
         subject="Phân công",
         actor=personas["province"],
     )
+
+
+def _decision_page(client, world) -> str:
+    page = client.post(
+        reverse("sponsorships:decision_list", args=[world.province_a.pk]),
+        {"number": "2951/QĐ-UBND", "date": "01/09/2024", "issuer": "UBND", "subject": "PC"},
+    )
+    return page.content.decode()
+
+
+def _decision_roster(client, world, callbacks) -> str:
+    """A new decision typed in a roster row, as the office uploads it: the preview shows the
+    register's words and the confirmation writes nothing."""
+    data = workbook_bytes(
+        [
+            ROSTER_HEADER,
+            [
+                "2951/QĐ-UBND",
+                "01/09/2024",
+                world.agency_a.name,
+                "Quảng Trị",
+                "Triệu Phong",
+                "Triệu Long",
+                "Phụ trách",
+                "01/09/2024",
+                "",
+            ],
+        ]
+    )
+    record = upload(client, "assignments", data, "phan-cong.xlsx", callbacks)
+    client.post(reverse("rosters:import_confirm", args=[record.pk]))
+    return client.get(reverse("rosters:import_detail", args=[record.pk])).content.decode()
+
+
+@pytest.mark.parametrize("door", ["page", "roster"])
+def test_a_typed_decision_number_is_held_against_the_register_at_every_door(
+    client, world, personas, recognised, door, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["province"])
+    if door == "page":
+        answer = _decision_page(client, world)
+    else:
+        answer = _decision_roster(client, world, django_capture_on_commit_callbacks)
+    assert HELD in answer
+    assert not AssignmentDecision.objects.exists()
 
 
 def test_one_recognition_decision_names_several_communes(world, personas, recognised):
@@ -124,4 +173,17 @@ def test_groups_and_transfers_of_today_hold_to_the_register(world, reorganised):
             actor=office,
         )
     assert "đã dùng cho quyết định 15/QĐ-UBND" in str(refused.value.errors)
+    # The roster's door: the same words, on the row, as the office checks its file.
+    roster = validate(
+        "commune_groups",
+        workbook_bytes(
+            [
+                ["Tỉnh", "Xã", "Nhóm", "Số quyết định", "Ngày quyết định"],
+                ["Quảng Trị", reorganised.ai_tu.name, "2", "0015/QĐ-UBND", "02/03/2026"],
+            ]
+        ),
+        actor=office,
+    )
+    assert [error["column"] for error in roster.as_json()["errors"]] == ["Số quyết định"]
+    assert refused.value.errors["number"] in roster.as_json()["errors"][0]["reason"]
     assert CommuneGroupDecision.objects.count() == 1

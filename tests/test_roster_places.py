@@ -296,7 +296,7 @@ def test_assignments_find_the_unit_of_their_start(two_maps):
         ],
     )
     assert errors_of(validation) == []
-    assert [o.payload[2] for o in validation.outcomes] == [
+    assert [o.payload.commune_id for o in validation.outcomes] == [
         _unit(TAM_CHUNG, 2024).pk,
         _unit(TAM_CHUNG, 2025).pk,
     ]

@@ -692,6 +692,13 @@ def test_assignments_with_their_decision_overlaps_refused(world):
             "01/01/2024",
             "Sở Kế hoạch và Đầu tư Quảng Trị đã được phân công Xã Thuận từ 14/07/2020: hai phân công không được trùng thời gian.",
         ),
+        # The service's rules, as at every door: a sponsor already there is a second one.
+        (
+            7,
+            "Hình thức",
+            "Đỡ đầu",
+            "Hình thức: Xã Thuận đã do Sở Kế hoạch và Đầu tư Quảng Trị đỡ đầu từ 14/07/2020; mỗi thời điểm chỉ một cơ quan đỡ đầu một xã (kết thúc hoặc chuyển phân công đó trước).",
+        ),
         (8, "Hình thức", "Hỗ trợ", "Hình thức không hợp lệ: ghi Đỡ đầu hoặc Phụ trách."),
         (
             8,

@@ -11,30 +11,35 @@ draft and returned evaluations can be changed.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Iterator
 
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Edition
 from communes.places import Places, did_you_mean
-from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
+from communes.rosters import (
+    PLACE_COLUMNS,
+    commune_column,
+    locate_commune,
+    refuse_units_not_in_force,
+    rows_in_provinces,
+)
 from criteria.models import (
     CriteriaSet,
-    Criterion,
     Evaluation,
-    EvaluationLog,
     Indicator,
     IndicatorValue,
 )
-from criteria.services import evaluations_recompute
+from criteria.services import (
+    EDITABLE,
+    EvaluationError,
+    EvaluationImportRow,
+    ShownValues,
+    evaluation_values_import,
+)
 from criteria.values import ValueRejected, parse_value
 from ntm_portal import rosters
-from ntm_portal.bulk import insert_rows
 from ntm_portal.models import User
 from ntm_portal.rosters.base import (
     ERROR,
@@ -69,27 +74,10 @@ HALF_WORDS = {
     "6 thang cuoi": Evaluation.Half.SECOND,
     "cuoi nam": Evaluation.Half.SECOND,
 }
-EDITABLE = (Evaluation.Status.DRAFT, Evaluation.Status.RETURNED)
-
-# (commune, criteria set, year, half)
-PeriodKey = tuple[int, int, int, int]
 
 
-@dataclass
-class Planned:
-    period: PeriodKey
-    evaluation_id: int | None
-    values: list[tuple[Indicator, Decimal | None, str | None]]
-
-
-class ShownValues(dict):
-    """Values as pages show them (`Indicator.display_value`), each (indicator, value) worked
-    out once: a 10,000-row file has a few hundred of them, and each takes a translation."""
-
-    def __missing__(self, key: tuple[Indicator, Decimal | None]) -> str:
-        indicator, value = key
-        self[key] = shown = indicator.display_value(value)
-        return shown
+# What the roster hands the service: one evaluation's values (criteria.services).
+Planned = EvaluationImportRow
 
 
 def indicator_number(header: str) -> str | None:
@@ -103,6 +91,7 @@ class EvaluationRoster(Roster):
     kind = "evaluations"
     label = gettext_lazy("Kết quả đánh giá tiêu chí")
     position = 50
+    office_may_use = True
     # The catalogue gives the indicators; groups decide which threshold a xã is held to.
     after = ("criteria", "commune_groups")
     title = gettext_lazy("Kết quả đánh giá tiêu chí")
@@ -434,178 +423,22 @@ class EvaluationRoster(Roster):
 
     # --- Writing --------------------------------------------------------------------------------
 
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        return rows_in_provinces(
+            (row, commune_column(row), row.outcome.payload.period[0])
+            for row in rows
+            if row.outcome.payload
+        )
+
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         planned = [
             o.payload for o in validation.outcomes if o.status in (NEW, UPDATED) and o.payload
         ]
-        if not planned:
-            return
-        # Lock what will change; a review that slipped in since the validation refuses the import.
-        existing_ids = {plan.evaluation_id for plan in planned if plan.evaluation_id}
-        locked = Evaluation.objects.select_for_update().filter(pk__in=existing_ids)
-        if any(status not in EDITABLE for status in locked.values_list("status", flat=True)):
-            raise RosterFileError(
-                _("Có đánh giá vừa được gửi hoặc duyệt trong lúc nhập: hãy kiểm tra lại tệp.")
-            )
-        ids = self._create_missing(planned, actor)
-        touched = set(ids.values())
-        # Every value of the touched evaluations: the recomputation needs them all, and is
-        # handed them rather than reading them again.
-        values: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
-        for value in IndicatorValue.objects.filter(evaluation_id__in=touched).only(
-            "pk", "evaluation_id", "indicator_id", "value", "note", "met"
-        ):
-            values[value.evaluation_id][value.indicator_id] = value
-        unsaved, logs = {}, []
-        shown_values = ShownValues()
-        actor_id, now = actor.pk if actor else None, timezone.now()
-        for plan in planned:
-            evaluation_id = ids[plan.period]
-            held = values[evaluation_id]
-            for indicator, new, note in plan.values:
-                row = held.get(indicator.pk)
-                if row is None:
-                    row = IndicatorValue(
-                        evaluation_id=evaluation_id, indicator_id=indicator.pk, note=note or ""
-                    )
-                    held[indicator.pk] = row
-                    old = "—"
-                else:
-                    old = shown_values[indicator, row.value]
-                unsaved[id(row)] = row
-                if row.value != new or not row.pk:
-                    logs.append(
-                        (
-                            evaluation_id,
-                            actor_id,
-                            now,
-                            EvaluationLog.Action.VALUE_CHANGED,
-                            indicator.pk,
-                            old,
-                            shown_values[indicator, new],
-                            reason,
-                        )
-                    )
-                row.value = new
-                if note is not None:
-                    row.note = note
-        # A history row per value changed, as evaluation_save_values writes them.
-        insert_rows(
-            EvaluationLog,
-            [
-                "evaluation_id",
-                "actor_id",
-                "at",
-                "action",
-                "indicator_id",
-                "old_value",
-                "new_value",
-                "reason",
-            ],
-            logs,
-        )
-        Evaluation.objects.filter(pk__in=touched).update(version=F("version") + 1)
-        # Writes the changed values with their `met` (each row once: new ones inserted, stored
-        # ones upserted, never Django's CASE WHEN update), the criteria results and the tallies.
-        evaluations_recompute(evaluation_ids=touched, values=values, unsaved=unsaved.values())
-
-    def _create_missing(self, planned: list[Planned], actor: User | None) -> dict[PeriodKey, int]:
-        """New draft evaluations for the periods that have none, carrying the previous values."""
-        ids = {plan.period: plan.evaluation_id for plan in planned if plan.evaluation_id}
-        missing = sorted({plan.period for plan in planned if not plan.evaluation_id})
-        if not missing:
-            return ids
-        counts = defaultdict(int)
-        for set_id in Criterion.objects.filter(
-            criteria_set_id__in={p[1] for p in missing}
-        ).values_list("criteria_set_id", flat=True):
-            counts[set_id] += 1
-        created = Evaluation.objects.bulk_create(
-            [
-                Evaluation(
-                    commune_id=commune_id,
-                    criteria_set_id=set_id,
-                    year=year,
-                    half=half,
-                    period_end=Evaluation.period_end_of(year, half),
-                    criteria_count=counts[set_id],
-                    created_by=actor,
-                )
-                for commune_id, set_id, year, half in missing
-            ],
-            batch_size=1000,
-        )
-        for evaluation in created:
-            ids[
-                (
-                    evaluation.commune_id,
-                    evaluation.criteria_set_id,
-                    evaluation.year,
-                    evaluation.half,
-                )
-            ] = evaluation.pk
-        previous = self._previous(created)
-        carried = defaultdict(list)
-        for value in IndicatorValue.objects.filter(
-            evaluation_id__in={p.pk for p in previous.values()}
-        ):
-            carried[value.evaluation_id].append(value)
-        IndicatorValue.objects.bulk_create(
-            [
-                IndicatorValue(
-                    evaluation_id=evaluation.pk,
-                    indicator_id=value.indicator_id,
-                    value=value.value,
-                    note=value.note,
-                )
-                for evaluation in created
-                if evaluation.pk in previous
-                for value in carried[previous[evaluation.pk].pk]
-            ],
-            batch_size=2000,
-        )
-        EvaluationLog.objects.bulk_create(
-            [
-                EvaluationLog(
-                    evaluation_id=evaluation.pk,
-                    actor=actor,
-                    action=EvaluationLog.Action.CREATED,
-                    reason=_("Bắt đầu từ số liệu %(period)s")
-                    % {"period": previous[evaluation.pk].period_label()}
-                    if evaluation.pk in previous
-                    else "",
-                )
-                for evaluation in created
-            ],
-            batch_size=2000,
-        )
-        return ids
-
-    @staticmethod
-    def _previous(created: list[Evaluation]) -> dict[int, Evaluation]:
-        """For each new evaluation, the latest earlier one of its commune and set (as the service)."""
-        earlier = defaultdict(list)
-        for evaluation in (
-            Evaluation.objects.filter(
-                commune_id__in={e.commune_id for e in created},
-                criteria_set_id__in={e.criteria_set_id for e in created},
-                village__isnull=True,
-            )
-            .exclude(pk__in=[e.pk for e in created])
-            .only("pk", "commune_id", "criteria_set_id", "year", "half", "period_end")
-        ):
-            earlier[(evaluation.commune_id, evaluation.criteria_set_id)].append(evaluation)
-        found = {}
-        for evaluation in created:
-            before = [
-                other
-                for other in earlier[(evaluation.commune_id, evaluation.criteria_set_id)]
-                if other.period_end < evaluation.period_end
-                or (other.period_end == evaluation.period_end and other.half > evaluation.half)
-            ]
-            if before:
-                found[evaluation.pk] = max(before, key=lambda e: (e.period_end, e.half, e.pk))
-        return found
+        try:
+            evaluation_values_import(rows=planned, actor=actor, reason=reason)
+        except EvaluationError as error:
+            # Sent or approved since the check: nothing is kept, the user checks again.
+            raise RosterFileError(str(error)) from None
 
 
 def _period(year: int, half: int) -> str:

@@ -9,6 +9,7 @@ list imports back as it is), rows that differ are refused; a correction is a new
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,10 +18,14 @@ from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Edition, Province
 from communes.places import Places, Unit
-from communes.rosters import locate_commune
+from communes.rosters import commune_column, locate_commune, rows_in_provinces
 from criteria.groups import YEARS
 from criteria.models import CommuneGroupDecision, CommuneGroupSetting
-from criteria.services import commune_groups_recompute, default_group_issuer
+from criteria.services import (
+    GroupDecisionRejected,
+    commune_groups_check,
+    commune_groups_decide,
+)
 from ntm_portal import rosters
 from ntm_portal.models import User
 from ntm_portal.rosters.base import (
@@ -34,7 +39,7 @@ from ntm_portal.rosters.base import (
     duplicate_check,
     report_progress,
 )
-from ntm_portal.rosters.reading import Column
+from ntm_portal.rosters.reading import Column, RosterFileError
 from ntm_portal.text import fold, parse_day
 
 GROUP_WORDS = {"1": 1, "2": 2, "3": 3, "i": 1, "ii": 2, "iii": 3}
@@ -67,6 +72,7 @@ class CommuneGroupRoster(Roster):
     kind = "commune_groups"
     label = gettext_lazy("Nhóm xã")
     position = 55
+    office_may_use = True
     title = gettext_lazy("Nhóm xã theo quyết định của tỉnh (QĐ 51/2025/QĐ-TTg)")
     columns = [
         Column(
@@ -185,6 +191,7 @@ class CommuneGroupRoster(Roster):
                 located.append((row, commune, group, number, day, applies_from, issuer))
         self._only_xa(located)
         self._compare(located)
+        self._check_decisions(rows)
 
     @staticmethod
     def _day(row: RowChecker, key: str, *, required: bool = False) -> date | None:
@@ -291,35 +298,82 @@ class CommuneGroupRoster(Roster):
                 group=group,
             )
 
-    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
-        planned = [o.payload for o in validation.outcomes if o.status == NEW and o.payload]
-        by_decision: dict[DecisionKey, list[Planned]] = defaultdict(list)
-        for plan in planned:
-            by_decision[plan.key].append(plan)
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        return rows_in_provinces(
+            (row, commune_column(row), row.outcome.payload.commune_id)
+            for row in rows
+            if row.outcome.payload
+        )
+
+    # The columns of the fields commune_groups_check names.
+    DECISION_COLUMNS = {
+        "number": "decision_number",
+        "date": "decision_date",
+        "applies_from": "applies_from",
+        "issuer": "issuer",
+        "province": "province",
+        "groups": "group",
+    }
+
+    def _check_decisions(self, rows: list[RowChecker]) -> None:
+        """Each decision of the file as the Nhóm xã page checks it (`commune_groups_check`: the
+        register of numbers, the province's own 2025 xã, the dates): a refusal is the page's
+        words, on every row of that decision. A few queries per decision, whatever its rows."""
+        by_decision = _by_decision(
+            [
+                row.outcome.payload
+                for row in rows
+                if row.outcome.payload and row.outcome.status == NEW
+            ]
+        )
         if not by_decision:
             return
         provinces = Province.objects.in_bulk({key[0] for key in by_decision})
+        rows_of: dict[DecisionKey, list[RowChecker]] = defaultdict(list)
+        for row in rows:
+            if row.outcome.payload and row.outcome.status == NEW:
+                rows_of[row.outcome.payload.key].append(row)
         for key, plans in by_decision.items():
             first = plans[0]
-            decision = CommuneGroupDecision.objects.create(
-                province_id=key[0],
+            errors = commune_groups_check(
+                province=provinces[key[0]],
                 number=first.number,
-                date=first.day,
+                day=first.day,
                 applies_from=first.applies_from,
-                issuer=first.issuer or default_group_issuer(provinces[key[0]]),
-                created_by=actor,
+                issuer=first.issuer,
+                groups={plan.commune_id: plan.group for plan in plans},
             )
-            CommuneGroupSetting.objects.bulk_create(
-                [
-                    CommuneGroupSetting(
-                        decision=decision, commune_id=plan.commune_id, group=plan.group
-                    )
-                    for plan in plans
-                ],
-                batch_size=2000,
-            )
-            commune_groups_recompute(
-                commune_ids=[plan.commune_id for plan in plans],
-                reason=f"{decision} – {reason}" if reason else str(decision),
-                actor=actor,
-            )
+            for field_name, reason in errors.items():
+                for row in rows_of[key]:
+                    column = self.DECISION_COLUMNS.get(field_name) or commune_column(row)
+                    row.fail(column, reason)
+
+    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
+        """One decision of the file at a time through `commune_groups_decide`, the page's door:
+        the same checks, the same decision and settings, the same recomputation and history."""
+        by_decision = _by_decision(
+            [o.payload for o in validation.outcomes if o.status == NEW and o.payload]
+        )
+        provinces = Province.objects.in_bulk({key[0] for key in by_decision})
+        for key, plans in by_decision.items():
+            first = plans[0]
+            try:
+                commune_groups_decide(
+                    province=provinces[key[0]],
+                    number=first.number,
+                    day=first.day,
+                    applies_from=first.applies_from,
+                    issuer=first.issuer,
+                    groups={plan.commune_id: plan.group for plan in plans},
+                    actor=actor,
+                )
+            except GroupDecisionRejected as refused:
+                # Recorded since the check: nothing of the file is kept.
+                raise RosterFileError(str(refused)) from None
+
+
+def _by_decision(planned: list[Planned]) -> dict[DecisionKey, list[Planned]]:
+    by_decision: dict[DecisionKey, list[Planned]] = defaultdict(list)
+    for plan in planned:
+        by_decision[plan.key].append(plan)
+    return by_decision

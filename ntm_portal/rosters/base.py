@@ -8,7 +8,7 @@ writes the validated rows in bulk; it is only called when there is no error at a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -193,6 +193,9 @@ class Roster:
     examples: Sequence[Sequence[object]] = ()
     # The kinds whose data this one looks up, imported first (the instructions sheet says so).
     after: Sequence[str] = ()
+    # Whether a province office imports this kind for its own province (docs/access.md); a kind
+    # that says so names each row's province in `office_rows`.
+    office_may_use: bool = False
 
     def validate(
         self, table: Table, *, actor: User | None, progress: Progress | None = None
@@ -210,7 +213,34 @@ class Roster:
                 )
             checkers.append(checker)
         self.validate_rows(checkers, actor=actor, progress=progress or (lambda done, total: None))
+        if actor is not None and not actor.is_admin:
+            self._refuse_outside_office(checkers, actor)
         return Validation(table=table, outcomes=outcomes)
+
+    def office_rows(self, rows: list[RowChecker]) -> Iterable[tuple[RowChecker, str, int | None]]:
+        """(row, column, province id) for every place a valid row writes in, read in a few
+        queries; None for what belongs to no province an office may write in (an
+        administrator's account)."""
+        raise NotImplementedError
+
+    def _refuse_outside_office(self, rows: list[RowChecker], actor: User) -> None:
+        """A province office writes in its own province only: a row reaching another is refused,
+        naming the row, and the whole file waits (nothing is written while a row is wrong)."""
+        valid = [row for row in rows if row.outcome.status != ERROR]
+        if not valid:
+            return
+        province = actor.province
+        for row, column, province_id in self.office_rows(valid):
+            if province_id == actor.province_id or row.outcome.status == ERROR:
+                continue
+            row.fail(
+                column,
+                _(
+                    "Dòng %(row)s: “%(value)s” không thuộc %(province)s; văn phòng điều phối chỉ "
+                    "nhập dữ liệu của tỉnh mình."
+                )
+                % {"row": row.outcome.row.number, "value": row.value(column), "province": province},
+            )
 
     def validate_rows(
         self, rows: list[RowChecker], *, actor: User | None, progress: Progress

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ntm_portal.access import can_import_roster
 from ntm_portal.bulk import collection_paused, insert_rows
 from ntm_portal.models import RosterImport, RosterImportRow, User
 from ntm_portal.queue import enqueue_after_commit
@@ -36,7 +37,7 @@ from ntm_portal.waiting import (
 
 from .base import Validation, detail
 from .reading import MAX_BYTES, RosterFileError, Table, read_table
-from .registry import roster_for, rosters
+from .registry import IMPORTED_FROM, roster_for, rosters
 
 ACCEPTED_SUFFIXES = ("xlsx", "xlsm", "csv")
 # A row's outcome as kept for the preview: its number in the file, its status, its detail.
@@ -53,6 +54,8 @@ def roster_validate_file(
 ) -> Validation:
     """Read and check a roster without writing anything; RosterFileError for an unusable file."""
     roster = roster_for(kind)
+    if actor is not None and not can_import_roster(actor, roster):
+        raise RosterFileError(_not_yours(roster))
     table = read_table(content, filename=filename, columns=roster.columns)
     return roster.validate(table, actor=actor, progress=progress)
 
@@ -63,6 +66,8 @@ def roster_import_create(
     """Keep the uploaded file and queue its validation (after the commit)."""
     if kind not in rosters():
         raise RosterError(_("Chọn loại danh sách cần nhập."))
+    if actor is not None and not can_import_roster(actor, roster_for(kind)):
+        raise RosterError(_not_yours(roster_for(kind)))
     if upload is None:
         raise RosterError(_("Chưa chọn tệp."))
     if upload.size > MAX_BYTES:
@@ -94,6 +99,13 @@ def roster_import_create(
     # If the broker is down, beat's `validate_pending_rosters` picks it up.
     enqueue_after_commit("ntm_portal.tasks.validate_roster", [record.pk])
     return record
+
+
+def _not_yours(roster) -> str:
+    return _(
+        "Danh sách “%(kind)s” do quản trị hệ thống nhập: văn phòng điều phối tỉnh không nhập "
+        "được loại này."
+    ) % {"kind": roster.label}
 
 
 CHECKING = (RosterImport.Status.PENDING, RosterImport.Status.VALIDATING)
@@ -277,8 +289,7 @@ def roster_import_confirm(*, record: RosterImport, actor: User) -> bool:
             roster_for(record.kind).apply(
                 validation,
                 actor=actor,
-                reason=_("Nhập từ tệp “%(name)s” (lần nhập số %(id)s)")
-                % {"name": record.original_name, "id": record.pk},
+                reason=IMPORTED_FROM % {"name": record.original_name, "id": record.pk},
             )
         except RosterFileError as error:
             raise RosterError(str(error)) from None

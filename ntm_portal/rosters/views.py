@@ -61,8 +61,17 @@ def import_list(request: HttpRequest) -> HttpResponse:
         "rosters/import_list.html",
         {
             "page": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page")),
-            "kinds": kind_choices(),
-            "order": import_order(),
+            # An office is offered the kinds it may import, in their order.
+            "kinds": [
+                (kind, label)
+                for kind, label in kind_choices()
+                if access.can_import_roster(request.user, roster_for(kind))
+            ],
+            "order": [
+                roster
+                for roster in import_order()
+                if access.can_import_roster(request.user, roster)
+            ],
         },
     )
 
@@ -215,6 +224,8 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
         roster = roster_for(kind)
     except LookupError:
         raise Http404 from None
+    if not access.can_import_roster(request.user, roster):
+        return _refuse(request)
     response = HttpResponse(template_workbook(roster), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
     return response

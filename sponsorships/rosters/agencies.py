@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -101,6 +103,7 @@ class AgencyRoster(Roster):
     kind = "agencies"
     label = gettext_lazy("Cơ quan đỡ đầu, phụ trách")
     position = 20
+    office_may_use = True
     title = gettext_lazy("Danh sách cơ quan đỡ đầu, phụ trách")
     columns = [
         Column(
@@ -201,6 +204,9 @@ class AgencyRoster(Roster):
             row.outcome.status = UPDATED if changed else UNCHANGED
             row.outcome.payload = (agency.pk, province.pk, agency.name, short_name, kind)
         duplicate_check(keyed)
+
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        return ((row, "province", row.outcome.payload[1]) for row in rows if row.outcome.payload)
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         new, changed = [], []

@@ -1,10 +1,13 @@
 """Assignment decisions (e.g. 1841/QĐ-UBND, 14/7/2020) and the assignments they make: an agency
-sponsors (đỡ đầu) or supervises (phụ trách) a commune for a time. Overlaps are refused as
-`sponsorships.services.assignment_create` refuses them, within the file and against the portal."""
+sponsors (đỡ đầu) or supervises (phụ trách) a commune for a time. The roster reads, locates and
+reports; the rules (dates, units in force, overlaps, one sponsor at a time, the register of
+decision numbers) and the writes are `sponsorships.services.assignments_import`'s, the same as
+every other door's, within the file and against the portal."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -13,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from communes.models import Edition
 from communes.places import NotMatched, Places
-from communes.rosters import PLACE_COLUMNS, locate_commune, refuse_units_not_in_force
+from communes.rosters import PLACE_COLUMNS, locate_commune, rows_in_provinces
 from criteria.models import Recognition
 from ntm_portal import rosters
 from ntm_portal.models import User
@@ -29,9 +32,15 @@ from ntm_portal.rosters.base import (
     duplicate_check,
     report_progress,
 )
-from ntm_portal.rosters.reading import Column
+from ntm_portal.rosters.reading import Column, RosterFileError
 from ntm_portal.text import fold, lower_first, parse_day
 from sponsorships.models import Agency, Assignment, AssignmentDecision
+from sponsorships.services import (
+    AssignmentImportRow,
+    AssignmentsRefused,
+    assignments_import,
+    assignments_import_refusals,
+)
 
 from .agencies import AgencyIndex
 
@@ -68,15 +77,12 @@ PROVINCE_FIRST = [
 ]
 
 
-def _overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
-    return (other_end is None or other_end >= start) and (end is None or other_start <= end)
-
-
 @rosters.register
 class AssignmentRoster(Roster):
     kind = "assignments"
     label = gettext_lazy("Quyết định và phân công")
     position = 30
+    office_may_use = True
     after = ("agencies",)
     title = gettext_lazy("Quyết định phân công và danh sách phân công")
     columns = [
@@ -173,7 +179,7 @@ class AssignmentRoster(Roster):
             "Quyết định được tìm theo số trong tỉnh; chưa có thì được tạo (cần ghi ngày quyết định)."
         ),
         gettext_lazy(
-            "Phân công đã có (cùng cơ quan, cùng xã, cùng ngày bắt đầu) được cập nhật, ô để trống giữ giá trị đã có; hai phân công của một cơ quan cho một xã không được trùng thời gian."
+            "Phân công đã có (cùng cơ quan, cùng xã, cùng ngày bắt đầu) được cập nhật, ô để trống giữ giá trị đã có; hai phân công của một cơ quan cho một xã không được trùng thời gian; mỗi thời điểm chỉ một cơ quan đỡ đầu một xã (kể cả giữa các dòng của tệp)."
         ),
         gettext_lazy(
             "Hình thức: Đỡ đầu hoặc Phụ trách. Ngày ghi dd/mm/yyyy. Mục tiêu: Nông thôn mới, Nâng cao, Kiểu mẫu."
@@ -233,12 +239,6 @@ class AssignmentRoster(Roster):
                 row.fail("kind", _("Hình thức không hợp lệ: ghi Đỡ đầu hoặc Phụ trách."))
             start = self._day(row, "start", required=True)
             end = self._day(row, "end")
-            if start and end and end < start:
-                row.fail(
-                    "end",
-                    _("Ngày kết thúc (%(end)s) phải sau ngày bắt đầu (%(start)s).")
-                    % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
-                )
             target = TARGET_WORDS.get(fold(row.value("target_level")))
             if target is None:
                 row.fail(
@@ -271,22 +271,30 @@ class AssignmentRoster(Roster):
             decision = self._decision(row, decisions, agency)
             if row.outcome.status == ERROR or not (commune and agency and start and kind):
                 continue
-            if reason := agency.absence_on(start):
-                row.fail("agency", reason)
-                continue
             located.append((row, agency, commune, kind, start, end, target, target_year, decision))
-        # As assignment_create refuses them: no assignment on a unit gone (or not yet there).
-        refuse_units_not_in_force(
-            (row, commune.pk, column, day)
-            for row, _agency, commune, _kind, start, end, *_rest in located
-            for column, day in (
-                ("commune" if row.value("commune") else "commune_code", start),
-                ("end", end),
-            )
-            if day is not None
-        )
         duplicate_check([(item[0], (item[1].pk, item[2].pk, item[4])) for item in located])
         self._compare(located, decisions)
+        # The rules are the service's, with its words: the preview shows what confirming would
+        # refuse, row by row.
+        planned = {
+            row.outcome.row.number: row
+            for row, *_rest in located
+            if row.outcome.status in (NEW, UPDATED)
+        }
+        refused = assignments_import_refusals(
+            rows=[row.outcome.payload for row in planned.values()]
+        )
+        for number, fields in refused.items():
+            row = planned[number]
+            for field, reason in fields.items():
+                row.fail(self._column(row, field), reason)
+
+    @staticmethod
+    def _column(row: RowChecker, field: str) -> str:
+        """The file's column of a field the service refused."""
+        if field == "commune":
+            return "commune" if row.value("commune") else "commune_code"
+        return field
 
     @staticmethod
     def _day(row: RowChecker, key: str, *, required: bool = False) -> date | None:
@@ -320,7 +328,7 @@ class AssignmentRoster(Roster):
 
     @staticmethod
     def _compare(located: list, decisions: dict) -> None:
-        """New, updated or unchanged against the portal; overlaps in the file or with the portal."""
+        """New, updated or unchanged against the portal, and what the service is handed."""
         pairs = {(item[1].pk, item[2].pk) for item in located if item[0].outcome.status != ERROR}
         current = defaultdict(list)
         agency_ids = {agency for agency, _commune in pairs}
@@ -328,7 +336,6 @@ class AssignmentRoster(Roster):
             if (assignment.agency_id, assignment.commune_id) in pairs:
                 current[(assignment.agency_id, assignment.commune_id)].append(assignment)
         names = {d.pk: d.number for d in decisions.values()}
-        in_file = defaultdict(list)
         for row, agency, commune, kind, start, end, target, target_year, decision in located:
             if row.outcome.status == ERROR:
                 continue
@@ -336,29 +343,6 @@ class AssignmentRoster(Roster):
             same = next((a for a in current[pair] if a.start == start), None)
             if same is not None and end is None:
                 end = same.end  # a blank cell keeps the stored end
-            clash = next(
-                (
-                    a
-                    for a in current[pair]
-                    if a is not same and _overlaps(start, end, a.start, a.end)
-                ),
-                None,
-            )
-            sibling = next(
-                ((s, n) for s, e, n in in_file[pair] if _overlaps(start, end, s, e)), None
-            )
-            if clash or sibling:
-                since = clash.start if clash else sibling[0]
-                row.fail(
-                    "start",
-                    _(
-                        "%(agency)s đã được phân công %(commune)s từ %(start)s: hai phân công không được trùng thời gian."
-                    )
-                    % {"agency": agency.name, "commune": commune.name, "start": f"{since:%d/%m/%Y}"}
-                    + (_(" (dòng %(row)s)") % {"row": sibling[1]} if sibling else ""),
-                )
-                continue
-            in_file[pair].append((start, end, row.outcome.row.number))
             row.outcome.label = f"{agency.name} – {commune.name}"
             values = {
                 "kind": kind,
@@ -392,48 +376,32 @@ class AssignmentRoster(Roster):
                         or changed
                     )
                 row.outcome.status = UPDATED if changed else UNCHANGED
-            row.outcome.payload = (
-                same.pk if same else None,
-                agency.pk,
-                commune.pk,
-                start,
-                values,
-                decision,
+            decision_id = decision[0] if decision else None
+            if decision is None and same is not None:
+                decision_id = same.decision_id  # no number in the file: the decision stays
+            row.outcome.payload = AssignmentImportRow(
+                number=row.outcome.row.number,
+                agency_id=agency.pk,
+                commune_id=commune.pk,
+                start=start,
+                pk=same.pk if same else None,
+                decision_id=decision_id,
+                new_decision=decision[2:] if decision and decision[0] is None else None,
+                **values,
             )
 
-    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
-        planned = [o.payload for o in validation.outcomes if o.status in (NEW, UPDATED)]
-        if not planned:
-            return
-        # As assignment_create does: lock the agencies so no other write slips an overlap in.
-        list(Agency.objects.select_for_update().filter(pk__in={p[1] for p in planned}))
-        wanted = {}
-        for *_rest, decision in planned:
-            if decision and decision[0] is None:
-                _pk, province_id, number, day, issuer = decision
-                wanted.setdefault(
-                    (province_id, fold(number)),
-                    AssignmentDecision(
-                        province_id=province_id, number=number, date=day, issuer=issuer
-                    ),
-                )
-        created = AssignmentDecision.objects.bulk_create(list(wanted.values()))
-        decision_ids = {(d.province_id, fold(d.number)): d.pk for d in created}
-        new, changed = [], []
-        for pk, agency_id, commune_id, start, values, decision in planned:
-            decision_id = None
-            if decision:
-                decision_id = decision[0] or decision_ids[(decision[1], fold(decision[2]))]
-            assignment = Assignment(
-                pk=pk, agency_id=agency_id, commune_id=commune_id, start=start, **values
-            )
-            if decision_id:
-                assignment.decision_id = decision_id
-            (changed if pk else new).append(assignment)
-        Assignment.objects.bulk_create(new, batch_size=1000)
-        fields = ["kind", "end", "target_level", "target_year", "notes"]
-        with_decision = [a for a in changed if a.decision_id]
-        Assignment.objects.bulk_update(
-            [a for a in changed if not a.decision_id], fields, batch_size=1000
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        # The agency is looked up in the row's province: its commune's province says both.
+        return rows_in_provinces(
+            (row, "province", row.outcome.payload.commune_id) for row in rows if row.outcome.payload
         )
-        Assignment.objects.bulk_update(with_decision, [*fields, "decision"], batch_size=1000)
+
+    def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
+        planned = [
+            o.payload for o in validation.outcomes if o.status in (NEW, UPDATED) and o.payload
+        ]
+        try:
+            assignments_import(rows=planned, actor=actor)
+        except AssignmentsRefused as refused:
+            # Written since the check (the check inside the confirmation saw the same): nothing kept.
+            raise RosterFileError(str(refused)) from None

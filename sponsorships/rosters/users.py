@@ -3,13 +3,16 @@ a new user gets an email inviting them to set their own (Django's password-reset
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib.auth.hashers import make_password
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes.models import Commune
 from communes.places import NotMatched, Places
-from communes.rosters import PLACE_COLUMNS, locate_commune
+from communes.rosters import PLACE_COLUMNS, commune_column, locate_commune
 from ntm_portal import rosters
 from ntm_portal.accounts import email_problem, username_problem
 from ntm_portal.models import ROLE_SCOPE_FIELD, Role, User
@@ -28,6 +31,7 @@ from ntm_portal.rosters.base import (
 )
 from ntm_portal.rosters.reading import Column
 from ntm_portal.text import fold
+from sponsorships.models import Agency
 
 from .agencies import AgencyIndex
 
@@ -56,6 +60,7 @@ class UserRoster(Roster):
     kind = "users"
     label = gettext_lazy("Người dùng")
     position = 40
+    office_may_use = True
     after = ("agencies",)
     title = gettext_lazy("Danh sách người dùng")
     columns = [
@@ -292,6 +297,52 @@ class UserRoster(Roster):
             return None
         agency = agencies.lookup(row, "agency", province.name)
         return agency.pk if agency else None
+
+    # The accounts an office keeps for its province: its xã's officials and its agencies' members.
+    OFFICE_ROLES = frozenset({Role.COMMUNE, Role.AGENCY})
+
+    def office_rows(self, rows: list[RowChecker]) -> Iterator[tuple[RowChecker, str, int | None]]:
+        """The province of the account as the file makes it, and as it is stored: an office
+        neither gives another province an account nor takes over one (an administrator's, another
+        office's)."""
+        rows = [row for row in rows if row.outcome.payload]
+        stored = {
+            user.pk: user
+            for user in User.objects.filter(
+                pk__in={row.outcome.payload[0] for row in rows if row.outcome.payload[0]}
+            ).only("pk", "role", "commune_id", "agency_id")
+        }
+        wanted = [row.outcome.payload[2] for row in rows]
+        communes = {w["commune_id"] for w in wanted} | {u.commune_id for u in stored.values()}
+        agencies = {w["agency_id"] for w in wanted} | {u.agency_id for u in stored.values()}
+        commune_provinces = dict(
+            Commune.objects.filter(pk__in=communes - {None}).values_list("pk", "province_id")
+        )
+        agency_provinces = dict(
+            Agency.objects.filter(pk__in=agencies - {None}).values_list("pk", "province_id")
+        )
+
+        def province_of(role: str, commune_id: int | None, agency_id: int | None) -> int | None:
+            if role == Role.COMMUNE:
+                return commune_provinces.get(commune_id)
+            if role == Role.AGENCY:
+                return agency_provinces.get(agency_id)
+            return None  # not an account an office keeps
+
+        for row in rows:
+            pk, _username, account = row.outcome.payload
+            # The cell that places the account: its xã, its agency, or a role no office gives.
+            column = {Role.COMMUNE: commune_column(row), Role.AGENCY: "agency"}.get(
+                account["role"], "role"
+            )
+            yield (
+                row,
+                column,
+                province_of(account["role"], account["commune_id"], account["agency_id"]),
+            )
+            if pk:
+                user = stored[pk]
+                yield row, "username", province_of(user.role, user.commune_id, user.agency_id)
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         new, changed = [], []
