@@ -142,6 +142,7 @@ def _inspections(assignments: list[Assignment], today: date, rng: random.Random)
                     period.end + timedelta(days=1)
                     if status == Inspection.Status.PLANNED and period.end < today
                     else None,
+                    False,  # planned in its time, as beat plans (overdue, not unrecorded)
                     now,
                 )
             )
@@ -157,6 +158,7 @@ def _inspections(assignments: list[Assignment], today: date, rng: random.Random)
                 "due_date",
                 "status",
                 "overdue_since",
+                "planned_after_due",
                 "created_at",
             ],
             iter(rows),

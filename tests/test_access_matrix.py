@@ -219,6 +219,7 @@ COVERED_ELSEWHERE = {
     **{
         f"api:{name}": "tests/test_api_access.py::test_api_role_matrix"
         for name in (
+            "root",
             "schema",
             "docs",
             "province_list",

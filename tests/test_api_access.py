@@ -49,7 +49,8 @@ API_MATRIX = [
     ("api:assignment_list", None, "get", HOLDERS),
     ("api:inspection_list", None, "get", HOLDERS),
     ("api:inspection_detail", "inspection_a2", "get", READERS_A2),
-    ("api:attachment_file", "attachment_a2", "get", READERS_A2),
+    # The report is still a draft: its agency and the province office read it (not the district).
+    ("api:attachment_file", "attachment_a2", "get", READERS_A2 - {"district"}),
     ("api:document_list", None, "get", HOLDERS),
     ("api:document_detail", "document_a", "get", ISSUERS_A),
     ("api:document_pdf", "document_a", "get", ISSUERS_A),
