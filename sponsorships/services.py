@@ -707,12 +707,21 @@ def inspection_cancel_propose(*, inspection: Inspection, reason: str, actor: Use
         action=InspectionLog.Action.CANCEL_PROPOSED,
         detail=reason.strip(),
     )
+    _tell_the_office(
+        inspection, gettext_noop("%(agency)s đề nghị hủy đợt kiểm tra %(commune)s (%(period)s)")
+    )
+    return inspection
+
+
+def _tell_the_office(inspection: Inspection, template: str) -> None:
+    """The province office of the inspected commune is told what its agency did (`template`
+    takes the agency, the commune and the period)."""
     commune = inspection.assignment.commune
     notify(
         users=User.objects.filter(
             role=Role.PROVINCE, province_id=commune.province_id, is_active=True
         ),
-        template=gettext_noop("%(agency)s đề nghị hủy đợt kiểm tra %(commune)s (%(period)s)"),
+        template=template,
         params={
             "agency": inspection.assignment.agency,
             "commune": commune,
@@ -720,7 +729,6 @@ def inspection_cancel_propose(*, inspection: Inspection, reason: str, actor: Use
         },
         url=reverse("sponsorships:inspection_detail", args=[inspection.pk]),
     )
-    return inspection
 
 
 # --- Inspection reports -------------------------------------------------------------------------
@@ -869,18 +877,8 @@ def report_submit(*, report: InspectionReport, version: int, actor: User) -> Ins
     InspectionLog.objects.create(
         inspection=inspection, actor=actor, action=InspectionLog.Action.SUBMITTED
     )
-    commune = inspection.assignment.commune
-    notify(
-        users=User.objects.filter(
-            role=Role.PROVINCE, province_id=commune.province_id, is_active=True
-        ),
-        template=gettext_noop("%(agency)s nộp báo cáo kiểm tra %(commune)s (%(period)s)"),
-        params={
-            "agency": inspection.assignment.agency,
-            "commune": commune,
-            "period": inspection.period.label(),
-        },
-        url=reverse("sponsorships:inspection_detail", args=[inspection.pk]),
+    _tell_the_office(
+        inspection, gettext_noop("%(agency)s nộp báo cáo kiểm tra %(commune)s (%(period)s)")
     )
     return report
 
