@@ -167,9 +167,11 @@ def assignment_refusals(
             % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"}
         }
     errors = {}
-    for day in (start, end):
-        if day is not None and (reason := commune.absence_on(day, successors=successors)):
-            errors.setdefault("commune", reason)
+    # Absent at the start: the commune is wrong; present then but gone by the end: the end is.
+    if reason := commune.absence_on(start, successors=successors):
+        errors["commune"] = reason
+    elif end is not None and (reason := commune.absence_on(end, successors=successors)):
+        errors["end"] = reason
     if reason := agency.absence_on(start):
         errors["agency"] = reason
     if errors:

@@ -102,7 +102,7 @@ def test_assignment_roster_refuses_the_row_and_names_the_successor(world, reorga
             ["Cơ quan", "Tỉnh", "Huyện", "Xã", "Hình thức", "Từ ngày", "Đến ngày"],
             [*place, "Đỡ đầu", "01/09/2025", ""],
             [*place, "Phụ trách", "01/01/2021", "31/12/2025"],
-            [*place, "Phụ trách", "01/01/2021", ""],
+            [*place, "Phụ trách", "01/01/2022", ""],
         ],
     )
     assert _errors(validation) == [(4, "Xã", MERGED), (5, "Đến ngày", MERGED)]
