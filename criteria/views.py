@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,13 +22,11 @@ from communes.access import (
 from communes.models import Commune, Edition, Province
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.limits import parse_id, parse_year
-from ntm_portal.models import User
 from ntm_portal.security import log_refusal
 from ntm_portal.uploads import ACCEPT_ATTRIBUTE, UploadRejected, download_response
 
 from . import evidence as evidence_rules
 from .access import (
-    acts_for,
     can_edit_evaluation,
     can_review_anything,
     can_review_commune,
@@ -49,10 +47,8 @@ from .models import (
     CommuneGroupDecision,
     CriteriaSet,
     Evaluation,
-    RecognitionCase,
-    RecognitionStep,
 )
-from .recognition import OpeningObstacles, opening_obstacles, opening_proposals
+from .recognition import opening_proposals
 from .rules import Subject, data_sentence, tally_sentence, unmet_sentence
 from .selectors import (
     changes_since,
@@ -112,11 +108,9 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
     can_change = can_change_commune(request.user, commune)
     recognitions = list(commune.recognitions.all())
     today = timezone.localdate()
+    # Why a xã without a case cannot open one is the province's case list's (criteria
+    # .recognition.opening_obstacles): on this page it would cost five queries more.
     proposals = opening_proposals(commune, request.user, today, recognitions=recognitions)
-    obstacles = _case_obstacles(request.user, commune, today)
-    if obstacles is not None:
-        # The obstacles say it all, and why: a refused proposal would say part of it twice.
-        proposals = [p for p in proposals if p.can_open or p.kind != "recognition"]
     return render(
         request,
         "criteria/commune_status.html",
@@ -146,31 +140,8 @@ def commune_status(request: HttpRequest, pk: int) -> HttpResponse:
             "new_period": new_period_for(commune, timezone.localdate()) if can_change else None,
             "cases": commune.recognition_cases.select_related("step").order_by("-year", "-pk")[:20],
             "case_proposals": proposals,
-            "case_obstacles": obstacles,
         },
     )
-
-
-def _case_obstacles(user: User, commune: Commune, today: date) -> OpeningObstacles | None:
-    """For the province's office (and admins), who watch every xã: why this one has no
-    recognition case this year (None when it has one, or is no xã of today)."""
-    if not commune.is_rural or not acts_for(user, RecognitionStep.Actor.PROVINCE, commune):
-        return None
-    communes = (
-        Commune.objects.filter(pk=commune.pk)
-        .in_force_on(today)
-        .exclude(
-            Exists(
-                RecognitionCase.objects.filter(
-                    commune_id=OuterRef("pk"),
-                    kind=RecognitionCase.Kind.RECOGNITION,
-                    year=today.year,
-                )
-            )
-        )
-    )
-    found = opening_obstacles(communes, today)
-    return found[0] if found else None
 
 
 def _tally_context(evaluation: Evaluation, grid, subject: Subject) -> dict:

@@ -91,15 +91,6 @@ def test_the_case_list_says_why_each_xa_without_a_case_cannot_open_one(client, p
     assert "Còn chưa đạt: giao thông." in page
 
 
-def test_the_commune_page_tells_the_office_why(client, province):
-    _place, office, xa = province
-    commune, _official = xa("Không Tài Khoản", official=False, values=ALL_MET)
-    client.force_login(office)
-    page = client.get(reverse("criteria:commune_status", args=[commune.pk])).content.decode()
-    assert 'id="case-obstacles"' in page
-    assert "Chưa có tài khoản cán bộ xã" in page
-
-
 def test_the_commune_official_is_not_told_of_the_obstacles_list(client, province):
     _place, _office, xa = province
     commune, official = xa("Chưa Đạt", values={**ALL_MET, "2.1": "40"})
