@@ -97,8 +97,8 @@ def test_the_six_monthly_report_never_compares_two_sets(world, personas):
     content = agency_report(world.agency_a, date(2024, 7, 1), date(2024, 12, 31))
     row = next(p for p in content.progress if p.short_name == "Ba Tầng")
     # Each end names its set as people read it (issue 28), not by its code.
-    assert row.before == "3/3 (Bộ tiêu chí 2016–2020 (thử))"
-    assert row.after == "0/3 (Bộ tiêu chí xã NTM (thử))"
+    assert row.before == "đạt 3/3 tiêu chí (Bộ tiêu chí 2016–2020 (thử))"
+    assert row.after == "đạt 0/3 tiêu chí (Bộ tiêu chí xã NTM (thử))"
     assert "đổi bộ tiêu chí" in row.note
 
     # Same set at both ends: a plain comparison.
