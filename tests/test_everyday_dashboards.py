@@ -105,7 +105,7 @@ def test_the_six_monthly_report_never_compares_two_sets(world, personas):
     _approved(world, world.commune_a1, 2024, 1, ALL_MET)
     content = agency_report(world.agency_a, date(2024, 7, 1), date(2024, 12, 31))
     row = next(p for p in content.progress if p.short_name == "Ba Tầng")
-    assert (row.before, row.after, row.note) == ("3/3", "0/3", "")
+    assert (row.before, row.after, row.note) == ("đạt 3/3 tiêu chí", "đạt 0/3 tiêu chí", "")
     assert Evaluation.objects.filter(commune=world.commune_a1).count() >= 3
 
 
