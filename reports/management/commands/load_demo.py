@@ -21,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(f"Dữ liệu mẫu đã sẵn sàng. Đăng nhập (mật khẩu {DEMO_PASSWORD}):")
         for user in users:
+            # As they are now: the present moved some of them (skhdt to Sở Tài chính).
+            user.refresh_from_db()
             self.stdout.write(
                 f"  {user.username:<9} {user.get_role_display()}: {user.scope_label()}"
             )
