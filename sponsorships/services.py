@@ -471,28 +471,40 @@ def inspections_backfill(
     not overdue (models.overdue_on_q) — unless `as_beat_planned` (the demo's years, as if beat
     had planned each period in its time)."""
     today = date.min if as_beat_planned else (today or timezone.localdate())
-    missing = []
+    # Only these assignments' periods: a confirmation must not read the country's calendar.
     existing = set(
-        Inspection.objects.filter(kind=Inspection.Kind.SCHEDULED).values_list(
-            "assignment_id", "period_start"
-        )
+        Inspection.objects.filter(
+            kind=Inspection.Kind.SCHEDULED, assignment__in=assignments, period_start__lte=until
+        ).values_list("assignment_id", "period_start")
     )
-    for assignment in assignments:
-        end = min(until, assignment.end) if assignment.end else until
-        start = max(since, assignment.start)
-        for period in periods_between(start, end, assignment.inspection_frequency):
-            if (assignment.pk, period.start) not in existing:
-                missing.append(
-                    Inspection(
-                        assignment=assignment,
-                        period_start=period.start,
-                        period_end=period.end,
-                        due_date=period.end,
-                        planned_after_due=period.end < today,
-                    )
-                )
+    missing = [
+        inspection
+        for assignment in assignments
+        for inspection in _scheduled(
+            assignment,
+            max(since, assignment.start),
+            min(until, assignment.end) if assignment.end else until,
+            today,
+        )
+        if (assignment.pk, inspection.period_start) not in existing
+    ]
     Inspection.objects.bulk_create(missing, batch_size=2000, ignore_conflicts=True)
     return len(missing)
+
+
+def _scheduled(assignment: Assignment, since: date, until: date, today: date) -> list[Inspection]:
+    """The assignment's scheduled inspections of the periods touching [since, until], unsaved;
+    one whose period ended before `today` is planned after its due date (overdue_on_q)."""
+    return [
+        Inspection(
+            assignment=assignment,
+            period_start=period.start,
+            period_end=period.end,
+            due_date=period.end,
+            planned_after_due=period.end < today,
+        )
+        for period in periods_between(since, until, assignment.inspection_frequency)
+    ]
 
 
 def assignment_plan_inspections(*, assignment: Assignment, today: date | None = None) -> int:
@@ -524,16 +536,7 @@ def _plan_from_start(assignments: Sequence[Assignment], today: date | None = Non
             until = min(until, assignment.end)
         if since > until:
             continue
-        for period in periods_between(since, until, assignment.inspection_frequency):
-            planned.append(
-                Inspection(
-                    assignment=assignment,
-                    period_start=period.start,
-                    period_end=period.end,
-                    due_date=period.end,
-                    planned_after_due=period.end < today,
-                )
-            )
+        planned += _scheduled(assignment, since, until, today)
     Inspection.objects.bulk_create(planned, batch_size=2000, ignore_conflicts=True)
     return len(planned)
 
