@@ -11,7 +11,7 @@ from .models import (
     SponsorshipLog,
     SteeringMember,
 )
-from .services import assignment_create, assignment_refusals
+from .services import assignment_create, assignment_refusals, decision_refusals
 
 
 class FormerNameInline(admin.TabularInline):
@@ -118,8 +118,8 @@ class AssignmentDecisionAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    """A new assignment goes through assignment_create (its form refuses what the service would,
-    with the service's own words); an existing one is read-only here: it is ended or transferred
+    """A new assignment goes through assignment_create (its form refuses what the services would,
+    with their own words: assignment_refusals, and decision_refusals when a decision makes it); an existing one is read-only here: it is ended or transferred
     on its province's decision pages, which keep the history."""
 
     list_display = ["agency", "commune", "kind", "start", "end", "target_level", "target_year"]
@@ -163,6 +163,18 @@ class AssignmentAdmin(admin.ModelAdmin):
                     start=cleaned["start"],
                     end=cleaned.get("end"),
                 )
+                if decision := cleaned.get("decision"):
+                    # Made by a decision: the decisions page's rule, in its words.
+                    refusals = {
+                        **decision_refusals(
+                            province=decision.province,
+                            decision_date=decision.date,
+                            agency=cleaned["agency"],
+                            commune=cleaned["commune"],
+                            start=cleaned["start"],
+                        ),
+                        **refusals,
+                    }
                 for name, message in refusals.items():
                     form_self.add_error(name if name in form_self.fields else None, message)
             return cleaned

@@ -34,17 +34,13 @@ from .services import (
     _inspections_follow,
     assignment_create,
     assignment_plan_inspections,
+    decision_day_refusal,
+    decision_refusals,
 )
 
 
 def _day(value: date) -> str:
     return f"{value:%d/%m/%Y}"
-
-
-def _in_province(province: Province, province_id: int) -> bool:
-    """A decision assigns its own province's agencies to its own province's communes: an office
-    writes only in its province (the predecessors' assignments come over by transfer)."""
-    return province_id == province.pk
 
 
 def _log(*, province: Province, action: str, actor: User, detail: str = "", **about) -> None:
@@ -70,6 +66,8 @@ def assignment_decision_create(
         province_id=province.pk, number=number, day=day, kind=DECISION_KIND
     ):
         errors["number"] = refusal
+    if refusal := decision_day_refusal(day):
+        errors["date"] = refusal
     if not issuer.strip():
         errors["issuer"] = _("Cơ quan ban hành: không được để trống.")
     if errors:
@@ -104,22 +102,13 @@ def assignment_add(
 ) -> Assignment:
     """An assignment made by the decision: the agency and commune of the decision's own province,
     no overlap and one sponsor at a time (services.assignment_refusals)."""
-    errors = {}
-    if not _in_province(decision.province, agency.province_id):
-        errors["agency"] = _("Cơ quan: %(agency)s không thuộc %(province)s.") % {
-            "agency": agency.name,
-            "province": decision.province.name,
-        }
-    if not _in_province(decision.province, commune.province_id):
-        errors["commune"] = _("Xã: %(commune)s không thuộc %(province)s.") % {
-            "commune": commune.name,
-            "province": decision.province.name,
-        }
-    if start < decision.date:
-        errors["start"] = _("Từ ngày: %(start)s trước ngày quyết định %(date)s.") % {
-            "start": _day(start),
-            "date": _day(decision.date),
-        }
+    errors = decision_refusals(
+        province=decision.province,
+        decision_date=decision.date,
+        agency=agency,
+        commune=commune,
+        start=start,
+    )
     if errors:
         raise SponsorshipRefused(errors)
     try:

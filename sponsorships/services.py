@@ -208,6 +208,50 @@ def assignment_refusals(
     return errors
 
 
+def decision_day_refusal(day: date) -> str:
+    """Why a decision cannot be dated `day` ("" when it can): in the programme's years, the
+    range of the decisions page's date field (ntm_portal.limits), at every door that records one."""
+    if day_in_range(day):
+        return ""
+    return _("%(field)s: năm phải từ %(first)s đến %(last)s.") % {
+        "field": _("Ngày quyết định"),
+        "first": YEAR_MIN,
+        "last": YEAR_MAX,
+    }
+
+
+def decision_refusals(
+    *,
+    province: Province,
+    decision_date: date,
+    agency: Agency,
+    commune: Commune,
+    start: date,
+) -> dict[str, str]:
+    """Why a decision of `province` dated `decision_date` cannot make this assignment, by field
+    ({} when it can): a decision assigns its own province's agencies to its own province's
+    communes (the predecessors' assignments come over by transfer), from its date on. The rule of
+    every door that makes an assignment by a decision: the decisions page (`assignment_add`),
+    the roster (`assignments_import`) and the admin."""
+    errors = {}
+    if agency.province_id != province.pk:
+        errors["agency"] = _("Cơ quan: %(agency)s không thuộc %(province)s.") % {
+            "agency": agency.name,
+            "province": province.name,
+        }
+    if commune.province_id != province.pk:
+        errors["commune"] = _("Xã: %(commune)s không thuộc %(province)s.") % {
+            "commune": commune.name,
+            "province": province.name,
+        }
+    if start < decision_date:
+        errors["start"] = _("Từ ngày: %(start)s trước ngày quyết định %(date)s.") % {
+            "start": f"{start:%d/%m/%Y}",
+            "date": f"{decision_date:%d/%m/%Y}",
+        }
+    return errors
+
+
 def _in_file(clash: Assignment) -> str:
     """ " (dòng 12)" when the clash is another row of the file being imported."""
     row = getattr(clash, "file_row", None)
@@ -272,7 +316,7 @@ def assignments_import_refusals(
     if not rows:
         return {}
     agencies = Agency.objects.select_related("merged_into").in_bulk({r.agency_id for r in rows})
-    communes = Commune.objects.only("pk", "name", "valid_from", "valid_to").in_bulk(
+    communes = Commune.objects.only("pk", "name", "province_id", "valid_from", "valid_to").in_bulk(
         {r.commune_id for r in rows}
     )
     # Successors are named only for a unit gone by the row's dates: read once for all of them.
@@ -284,6 +328,12 @@ def assignments_import_refusals(
     }
     successors = CommuneLineage.objects.successors_of(gone) if gone else {}
     held = _assignments_held(commune_ids=communes)
+    stored = AssignmentDecision.objects.select_related("province").in_bulk(
+        {r.decision_id for r in rows if r.decision_id}
+    )
+    provinces = Province.objects.in_bulk(
+        {agencies[r.agency_id].province_id for r in rows if r.new_decision and r.pk is None}
+    )
     errors: dict[int, dict[str, str]] = {}
     decisions: dict[tuple[int, str], tuple[date, int]] = {}
     for row in rows:
@@ -298,10 +348,30 @@ def assignments_import_refusals(
             held=held[commune.pk],
             successors=successors.get(commune.pk, []),
         )
+        # A new assignment is made by its decision: the decisions page's rule (a stored one
+        # keeps what was accepted of it).
+        made_by = None
+        if row.pk is None and row.new_decision:
+            made_by = (provinces[agency.province_id], row.new_decision[1])
+        elif row.pk is None and row.decision_id:
+            made_by = (stored[row.decision_id].province, stored[row.decision_id].date)
+        if made_by is not None:
+            refused = {
+                **decision_refusals(
+                    province=made_by[0],
+                    decision_date=made_by[1],
+                    agency=agency,
+                    commune=commune,
+                    start=row.start,
+                ),
+                **refused,
+            }
         if row.new_decision:
             number, day, _issuer = row.new_decision
             key = (agency.province_id, fold(number))
-            if key in decisions and decisions[key][0] != day:
+            if refusal := decision_day_refusal(day):
+                refused["decision_date"] = refusal
+            elif key in decisions and decisions[key][0] != day:
                 refused["decision_number"] = _(
                     "Số quyết định: quyết định %(number)s đã ghi ngày %(date)s ở dòng %(row)s."
                 ) % {

@@ -313,3 +313,243 @@ def test_a_report_filed_before_beat_runs_is_never_marked_overdue(world, personas
     assert not Notification.objects.filter(
         url__endswith=f"/kiem-tra/{late.pk}/", message__startswith="Quá hạn"
     ).exists()
+
+
+# --- The decision's rules: its date and its province, at every door --------------------------
+
+BEFORE_DECISION = "Từ ngày: 01/02/2024 trước ngày quyết định 01/03/2024."
+
+
+def _page_before(client, personas, world, decision, callbacks) -> str:
+    client.force_login(personas["province"])
+    response = client.post(
+        reverse("sponsorships:decision_detail", args=[decision.pk]),
+        {
+            "agency": world.agency_a.pk,
+            "commune": world.commune_a1.pk,
+            "kind": Assignment.Kind.SUPERVISED,
+            "start": "01/02/2024",
+        },
+    )
+    return response.content.decode()
+
+
+def _admin_before(client, personas, world, decision, callbacks) -> str:
+    client.force_login(personas["admin"])
+    response = client.post(
+        reverse("admin:sponsorships_assignment_add"),
+        {
+            "agency": world.agency_a.pk,
+            "commune": world.commune_a1.pk,
+            "kind": Assignment.Kind.SUPERVISED,
+            "start": "2024-02-01",
+            "decision": decision.pk,
+            "target_level": "",
+            "notes": "",
+        },
+    )
+    return response.content.decode()
+
+
+def _roster_row(decision_number: str, decision_date: str, start: str) -> list[object]:
+    return [
+        decision_number,
+        decision_date,
+        "Sở Kế hoạch và Đầu tư Quảng Trị",
+        "Quảng Trị",
+        "Hướng Hóa",
+        "Ba Tầng",
+        "Phụ trách",
+        start,
+        "",
+    ]
+
+
+def _roster_upload(client, personas, rows, callbacks) -> tuple[str, object]:
+    client.force_login(personas["province"])
+    record = upload(
+        client, "assignments", workbook_bytes([ROSTER_HEADER, *rows]), "qd.xlsx", callbacks
+    )
+    assert record.error_count == 1, record.result
+    preview = client.get(reverse("rosters:import_detail", args=[record.pk])).content.decode()
+    client.post(reverse("rosters:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status != RosterImport.Status.IMPORTED
+    return preview
+
+
+def _roster_before(client, personas, world, decision, callbacks) -> str:
+    """The roster names the province's decision by its number: the assignment it makes starts
+    before it."""
+    return _roster_upload(
+        client, personas, [_roster_row(decision.number, "", "01/02/2024")], callbacks
+    )
+
+
+def _roster_new_decision_before(client, personas, world, decision, callbacks) -> str:
+    """A decision the file records, dated after the assignment it makes."""
+    return _roster_upload(
+        client, personas, [_roster_row("78/QĐ-UBND", "01/03/2024", "01/02/2024")], callbacks
+    )
+
+
+def _bulk_before(client, personas, world, decision, callbacks) -> str:
+    with pytest.raises(AssignmentsRefused) as refused:
+        assignments_import(
+            rows=[
+                _import_row(
+                    2,
+                    world.agency_a,
+                    world.commune_a1,
+                    kind=Assignment.Kind.SUPERVISED,
+                    start=date(2024, 2, 1),
+                    decision_id=decision.pk,
+                )
+            ],
+            actor=personas["province"],
+        )
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "door",
+    [_page_before, _admin_before, _roster_before, _roster_new_decision_before, _bulk_before],
+    ids=["page", "admin", "roster", "roster-new-decision", "bulk-service"],
+)
+def test_an_assignment_starting_before_its_decision_is_refused_at_every_door(
+    client, world, personas, sponsored, door, django_capture_on_commit_callbacks
+):
+    _other, decision = sponsored  # 77/QĐ-UBND of 01/03/2024
+    before = (*_rows(), AssignmentDecision.objects.count())
+    answer = door(client, personas, world, decision, django_capture_on_commit_callbacks)
+    assert BEFORE_DECISION in answer
+    assert (*_rows(), AssignmentDecision.objects.count()) == before
+
+
+def _admin_other_province(client, personas, world, decision, callbacks) -> str:
+    client.force_login(personas["admin"])
+    response = client.post(
+        reverse("admin:sponsorships_assignment_add"),
+        {
+            "agency": world.agency_b.pk,
+            "commune": world.commune_b1.pk,
+            "kind": Assignment.Kind.SUPERVISED,
+            "start": "2024-04-01",
+            "decision": decision.pk,
+            "target_level": "",
+            "notes": "",
+        },
+    )
+    return response.content.decode()
+
+
+def _bulk_other_province(client, personas, world, decision, callbacks) -> str:
+    with pytest.raises(AssignmentsRefused) as refused:
+        assignments_import(
+            rows=[
+                _import_row(
+                    2,
+                    world.agency_b,
+                    world.commune_b1,
+                    kind=Assignment.Kind.SUPERVISED,
+                    decision_id=decision.pk,
+                )
+            ],
+            actor=personas["admin"],
+        )
+    return str(refused.value)
+
+
+def _page_other_province(client, personas, world, decision, callbacks) -> str:
+    """The page offers only its province's agencies and xã; a posted id of another is refused
+    before the service is asked (not the same words: the rule cannot be reached there)."""
+    client.force_login(personas["province"])
+    response = client.post(
+        reverse("sponsorships:decision_detail", args=[decision.pk]),
+        {
+            "agency": world.agency_b.pk,
+            "commune": world.commune_b1.pk,
+            "kind": Assignment.Kind.SUPERVISED,
+            "start": "01/04/2024",
+        },
+    )
+    assert "Cơ quan: hãy chọn một mục trong danh sách." in response.content.decode()
+    from sponsorships.decisions import assignment_add
+
+    with pytest.raises(SponsorshipRefused) as refused:
+        assignment_add(
+            decision=decision,
+            agency=world.agency_b,
+            commune=world.commune_b1,
+            kind=Assignment.Kind.SUPERVISED,
+            start=date(2024, 4, 1),
+            end=None,
+            target_level="",
+            target_year=None,
+            notes="",
+            actor=personas["province"],
+        )
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "door",
+    [_page_other_province, _admin_other_province, _bulk_other_province],
+    ids=["page", "admin", "bulk-service"],
+)
+def test_a_decision_never_assigns_another_province_s_agency_or_xa(
+    client, world, personas, sponsored, door, django_capture_on_commit_callbacks
+):
+    _other, decision = sponsored  # of Quảng Trị
+    before = _rows()
+    answer = door(client, personas, world, decision, django_capture_on_commit_callbacks)
+    assert "Cơ quan: Hội Nông dân tỉnh Lai Châu không thuộc Tỉnh Quảng Trị." in answer
+    assert "Xã: Xã Bình Lư không thuộc Tỉnh Quảng Trị." in answer
+    assert _rows() == before
+
+
+OUT_OF_RANGE = "Ngày quyết định: năm phải từ 2000 đến 2100."
+
+
+def _page_decision_1990(client, personas, world, callbacks) -> str:
+    client.force_login(personas["province"])
+    response = client.post(
+        reverse("sponsorships:decision_list", args=[world.province_a.pk]),
+        {"number": "9/QĐ-UBND", "date": "01/02/1990", "issuer": "UBND tỉnh Quảng Trị"},
+    )
+    return response.content.decode()
+
+
+def _service_decision_1990(client, personas, world, callbacks) -> str:
+    from sponsorships.decisions import assignment_decision_create
+
+    with pytest.raises(SponsorshipRefused) as refused:
+        assignment_decision_create(
+            province=world.province_a,
+            number="9/QĐ-UBND",
+            day=date(1990, 2, 1),
+            issuer="UBND tỉnh Quảng Trị",
+            subject="",
+            actor=personas["province"],
+        )
+    return str(refused.value)
+
+
+def _roster_decision_1990(client, personas, world, callbacks) -> str:
+    return _roster_upload(
+        client, personas, [_roster_row("9/QĐ-UBND", "01/02/1990", "01/04/2024")], callbacks
+    )
+
+
+@pytest.mark.parametrize(
+    "door",
+    [_page_decision_1990, _service_decision_1990, _roster_decision_1990],
+    ids=["page", "service", "roster"],
+)
+def test_a_decision_dated_outside_the_programme_s_years_is_refused_at_every_door(
+    client, world, personas, door, django_capture_on_commit_callbacks
+):
+    before = (*_rows(), AssignmentDecision.objects.count())
+    answer = door(client, personas, world, django_capture_on_commit_callbacks)
+    assert OUT_OF_RANGE in answer
+    assert (*_rows(), AssignmentDecision.objects.count()) == before
