@@ -56,6 +56,18 @@ def leading_number(written: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def numbers_held(*, province_id: int, year: int) -> list[tuple[int, date | None]]:
+    """Every number the province's People's Committee's register holds in `year`, from every
+    app, with its day: what the register must not give again (reports' `document_issue` takes
+    the next number after them)."""
+    held = []
+    for holder in _holders:
+        for _province, _year, written, entry in holder([province_id], [year]):
+            if (number := leading_number(written)) is not None:
+                held.append((number, entry.day))
+    return held
+
+
 def register_refusal(*, province_id: int, number: str, day: date | None, kind: str) -> str:
     """Why `number` of a `kind` decision dated `day` cannot be the province's People's
     Committee's ("" when it can): the register gave that number to another decision that year."""

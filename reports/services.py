@@ -37,7 +37,7 @@ from criteria.recognition import (
 from criteria.selectors import set_in_force
 from ntm_portal.models import User
 from ntm_portal.queue import enqueue_after_commit
-from ntm_portal.registers import Held
+from ntm_portal.registers import Held, numbers_held
 from ntm_portal.text import lower_first
 from ntm_portal.waiting import (
     MAX_ATTEMPTS,
@@ -562,7 +562,9 @@ def _issue(
             f"Ngày ban hành: sổ đăng ký năm {day.year} đã có văn bản số {last[0]:02d} ngày "
             f"{last[1]:%d/%m/%Y}; số mới không được mang ngày trước ngày đó."
         )
-    number = max(counter.last_number, last[0] if last else 0) + 1
+    number = _next_free_number(
+        issuer, register, day, max(counter.last_number, last[0] if last else 0)
+    )
     if number > HIGHEST_NUMBER:
         raise DocumentError(f"Sổ đăng ký năm {day.year} đã hết số.")
     counter.last_number = number
@@ -594,6 +596,21 @@ def _issue(
     logger.info("Document %s issued as %s by %s", new.pk, new.number_label, actor)
     enqueue_after_commit("reports.tasks.render_document", [new.pk])
     return new
+
+
+def _next_free_number(issuer: Issuer, register: str, day: date, last: int) -> int:
+    """The number after `last`; for a province's People's Committee's one register, also after
+    the decisions its office typed in from paper up to `day` (assignments, groups, recognitions:
+    ntm_portal.registers), and never one of theirs — the register is one, whoever wrote in it."""
+    if register or not isinstance(issuer.area, Province):
+        return last + 1
+    held = numbers_held(province_id=issuer.area.pk, year=day.year)
+    before = max((n for n, on in held if on is None or on <= day), default=0)
+    taken = {n for n, _on in held}
+    number = max(last, before) + 1
+    while number in taken:
+        number += 1
+    return number
 
 
 def _check_issuable(draft: Document, issuer: Issuer, day: date) -> None:

@@ -141,7 +141,8 @@ def test_a_new_province_starts_on_its_own_through_pages_and_rosters(
     # --- Deployment: the map and the catalogue (commands, not clicks) ---------------------------
     province = _load_today_s_map_of_one_province(tmp_path)
     xa = list(Commune.objects.xa().filter(province=province).order_by("code"))
-    assert province.name == "Tỉnh Điện Biên" and len(xa) == 42
+    assert province.name == "Tỉnh Điện Biên"
+    assert len(xa) == 42
     qd51 = load_qd51(tmp_path)
     first, second = xa[0], xa[1]
 
@@ -234,16 +235,15 @@ def test_a_new_province_starts_on_its_own_through_pages_and_rosters(
     # 4. Accounts: every xã's official and the agencies' members (one workbook, the office's).
     header = ["Tên đăng nhập", "Họ tên", "Email", "Vai trò", "Tỉnh", "Mã xã", "Xã", "Cơ quan"]
     accounts = [
-        [f"xa.{c.code}", "", f"xa{c.code}@dienbien.gov.vn", "Cán bộ xã", "Điện Biên", c.code, ""]
-        + [""]
+        [f"xa.{c.code}", "", f"xa{c.code}@dienbien.gov.vn", "Cán bộ xã", "Điện Biên", c.code]
         for c in xa
     ]
     accounts += [
-        ["hnd.thu", "Lò Văn Thử", "hnd@dienbien.gov.vn", "Thành viên cơ quan", "Điện Biên"]
-        + ["", "", "Hội Nông dân tỉnh Điện Biên"],
-        ["snnmt.thu", "Quàng Thị Thử", "snnmt@dienbien.gov.vn", "Thành viên cơ quan"]
-        + ["Điện Biên", "", "", "SNNMT"],
+        ["hnd.thu", "Lò Văn Thử", "hnd@dienbien.gov.vn", "Thành viên cơ quan", "Điện Biên", "", ""],
+        ["snnmt.thu", "Quàng Thị Thử", "snnmt@dienbien.gov.vn", "Thành viên cơ quan", "Điện Biên"],
     ]
+    accounts[-2].append("Hội Nông dân tỉnh Điện Biên")
+    accounts[-1] += ["", "", "SNNMT"]
     _roster(person, "users", [header, *accounts], capture)
     official = User.objects.get(username=f"xa.{first.code}")
     member = User.objects.get(username="hnd.thu")
@@ -251,14 +251,15 @@ def test_a_new_province_starts_on_its_own_through_pages_and_rosters(
     person.step("accounts")
 
     # 5. The assignment decision and its assignments (one workbook).
+    header = ["Số quyết định", "Ngày quyết định", "Cơ quan", "Tỉnh", "Mã xã", "Xã"]
+    header += ["Hình thức", "Từ ngày", "Mục tiêu", "Năm đạt mục tiêu"]
+    decision = ["41/QĐ-UBND", f"05/01/{year}"]
     assignment_rows = [
-        ["Số quyết định", "Ngày quyết định", "Cơ quan", "Tỉnh", "Mã xã", "Xã", "Hình thức"]
-        + ["Từ ngày", "Mục tiêu", "Năm đạt mục tiêu"],
-        [f"41/QĐ-UBND", f"05/01/{year}", "HND", "Điện Biên", first.code, first.name]
-        + ["Đỡ đầu", f"15/01/{year}", "Nông thôn mới", year + 1],
-        [f"41/QĐ-UBND", f"05/01/{year}", "SNNMT", "Điện Biên", second.code, second.name]
-        + ["Phụ trách", f"15/01/{year}", "", ""],
+        header,
+        [*decision, "HND", "Điện Biên", first.code, first.name, "Đỡ đầu", f"15/01/{year}"],
+        [*decision, "SNNMT", "Điện Biên", second.code, second.name, "Phụ trách", f"15/01/{year}"],
     ]
+    assignment_rows[1] += ["Nông thôn mới", year + 1]
     _roster(person, "assignments", assignment_rows, capture)
     sponsored = Assignment.objects.get(agency=farmers, commune=first)
     assert sponsored.inspections.exists()  # planned at once, from its start
@@ -267,8 +268,14 @@ def test_a_new_province_starts_on_its_own_through_pages_and_rosters(
     # 6. Every xã's group, the whole province in one file.
     groups = [["Tỉnh", "Mã xã", "Xã", "Nhóm", "Số quyết định", "Ngày quyết định"]]
     groups += [
-        ["Điện Biên", c.code, c.name, "Nhóm 3" if i % 3 else "Nhóm 2", "42/QĐ-UBND"]
-        + [f"10/01/{year}"]
+        [
+            "Điện Biên",
+            c.code,
+            c.name,
+            f"Nhóm {2 if i % 3 == 0 else 3}",
+            "42/QĐ-UBND",
+            f"10/01/{year}",
+        ]
         for i, c in enumerate(xa)
     ]
     _roster(person, "commune_groups", groups, capture)
@@ -376,7 +383,9 @@ def test_a_new_province_starts_on_its_own_through_pages_and_rosters(
         )
     document = Document.objects.get(pk=issued["Location"].rstrip("/").rsplit("/", 1)[-1])
     document = document_render(document_id=document.pk)  # the worker renders the issued copy
-    assert document.number == 41, document.number  # after the 40 used on paper
+    # After the 40 used on paper and the two decisions typed in from paper (41/QĐ-UBND
+    # assigning, 42/QĐ-UBND grouping): one register for everything the Committee issues.
+    assert document.number == 43, document.number
     assert document.status == Document.Status.DONE
     person.step("plan")
 

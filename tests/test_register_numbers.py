@@ -187,3 +187,62 @@ def test_groups_and_transfers_of_today_hold_to_the_register(world, reorganised):
     assert [error["column"] for error in roster.as_json()["errors"]] == ["Số quyết định"]
     assert refused.value.errors["number"] in roster.as_json()["errors"][0]["reason"]
     assert CommuneGroupDecision.objects.count() == 1
+
+
+def test_a_document_the_portal_issues_never_takes_a_number_typed_in_from_paper(world, personas):
+    """One register for everything the province's People's Committee issues: a plan issued in
+    the portal takes the number after the decisions typed in up to its day, and never one of
+    theirs (a journey through a new province found 41/KH-UBND beside 41/QĐ-UBND)."""
+    from reports import issuers
+    from reports.models import Document
+    from reports.services import (
+        document_create,
+        document_issue,
+        issuer_profile_save,
+        signatory_add,
+    )
+
+    province = world.province_a
+    issuer_profile_save(
+        issuer=issuers.of_area(province), data={"abbreviation": "UBND", "place": "Thử"}, actor=None
+    )
+    signatory_add(
+        issuer=issuers.of_area(province),
+        full_name="Lê Văn Thử",
+        title="Chủ tịch",
+        authority="",
+        actor=None,
+    )
+    for number, day in [("41/QĐ-UBND", date(2026, 1, 5)), ("43/QĐ-UBND", date(2026, 3, 1))]:
+        assignment_decision_create(
+            province=province,
+            number=number,
+            day=day,
+            issuer="UBND tỉnh",
+            subject="Phân công",
+            actor=personas["province"],
+        )
+
+    def issue(on: date) -> int:
+        draft = document_create(
+            kind=Document.Kind.AREA_PLAN, issuer=issuers.of_area(province), actor=None, year=2026
+        )
+        return document_issue(document=draft, actor=None, issued_on=on).number
+
+    # After 41 (typed in, of 05/01); 43 is typed in for March: the register skips it.
+    assert issue(date(2026, 2, 1)) == 42
+    assert issue(date(2026, 3, 5)) == 44
+    # An agency's register is its own: the province's typed numbers are not in it.
+    agency_issuer = issuers.of_agency(world.agency_a)
+    issuer_profile_save(issuer=agency_issuer, data={"abbreviation": "SKH"}, actor=None)
+    signatory_add(
+        issuer=issuers.of_agency(world.agency_a),
+        full_name="Trương Chí Trung",
+        title="Giám đốc",
+        authority="",
+        actor=None,
+    )
+    plan = document_create(
+        kind=Document.Kind.SPONSORSHIP_PLAN, issuer=issuers.of_agency(world.agency_a), actor=None
+    )
+    assert document_issue(document=plan, actor=None, issued_on=date(2026, 2, 1)).number == 1
