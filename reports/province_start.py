@@ -152,7 +152,8 @@ def start_steps(province: Province, user: User, today: date) -> list[StartStep]:
                 Link(
                     _("Quyết định phân công"),
                     reverse("sponsorships:decision_list", args=[province.pk]),
-                )
+                ),
+                *roster(_("Quyết định và phân công")),
             ],
         ),
     ]
@@ -163,7 +164,11 @@ def start_steps(province: Province, user: User, today: date) -> list[StartStep]:
                 figure=_("%(missing)s/%(total)s xã chưa có nhóm")
                 % {"missing": criteria.without_group, "total": criteria.xa},
                 done=criteria.xa > 0 and criteria.without_group == 0,
-                links=[Link(_("Nhóm xã"), reverse("criteria:commune_groups", args=[province.pk]))],
+                links=[
+                    Link(_("Nhóm xã"), reverse("criteria:commune_groups", args=[province.pk])),
+                    # The whole province in one file: a select per xã on the page otherwise.
+                    *roster(_("Nhóm xã")),
+                ],
                 hint=_("Ngưỡng của nhiều chỉ tiêu tùy theo nhóm xã."),
             )
         )
@@ -174,7 +179,10 @@ def start_steps(province: Province, user: User, today: date) -> list[StartStep]:
             % {"count": criteria.recognised, "total": criteria.xa},
             # Nothing says how many a province should have: done once one is entered.
             done=criteria.recognised > 0,
-            links=[Link(_("Công nhận"), reverse("criteria:recognitions", args=[province.pk]))],
+            links=[
+                Link(_("Công nhận"), reverse("criteria:recognitions", args=[province.pk])),
+                *roster(_("Quyết định công nhận xã đạt chuẩn ban hành trên giấy")),
+            ],
         ),
         StartStep(
             title=_("Kỳ đánh giá đầu tiên theo bộ tiêu chí hiện hành"),

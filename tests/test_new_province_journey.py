@@ -189,6 +189,20 @@ def test_a_new_province_starts_on_its_own_through_pages_and_rosters(
     ]:
         assert f'href="{url}"' in html, url
 
+    # Each step set up by a roster offers it.
+    rosters = {
+        str(step.title): [str(link.label) for link in step.links] for step in page.context["steps"]
+    }
+    for title, kind in [
+        ("Thôn, bản của các xã", "Thôn, bản"),
+        ("Tài khoản cán bộ xã", "Người dùng"),
+        ("Cơ quan đỡ đầu, phụ trách và tài khoản thành viên", "Cơ quan"),
+        ("Quyết định phân công đỡ đầu, phụ trách", "Quyết định và phân công"),
+        ("Quyết định phân nhóm xã (QĐ 51/2025/QĐ-TTg)", "Nhóm xã"),
+        ("Quyết định công nhận đã có", "Quyết định công nhận xã đạt chuẩn ban hành trên giấy"),
+    ]:
+        assert f"Nhập danh sách «{kind}»" in rosters[title], (title, rosters[title])
+
     # 1–2. The People's Committee as an issuer, its signer, and the register's last number.
     settings_url = reverse("reports:province_settings", args=[province.pk])
     form = person.get(settings_url).context["forms"]["profile"]
