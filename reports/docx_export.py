@@ -137,7 +137,6 @@ class _Flow:
         fmt.line_spacing = Pt(style.size * LINE_HEIGHT)
         fmt.alignment = ALIGN[style.align]
         fmt.first_line_indent = Pt(style.indent) if style.indent else None
-        fmt.widow_control = True
         if style.keep or self.keep:
             fmt.keep_with_next = fmt.keep_together = True
         self.pending, self.last = [style.bottom], paragraph
@@ -335,7 +334,12 @@ def _runs(
             paragraph.add_run().add_break(WD_BREAK.LINE)
             continue
         run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
+        # Only what differs from the paragraph mark's defaults (python-docx is slow to add
+        # properties); an explicit "not bold" where the block around is bold (the signer's).
+        if bold or style.bold:
+            run.bold = bold
+        if italic:
+            run.italic = True
         run.font.size = Pt(style.size)
         if spacing:
             element = OxmlElement("w:spacing")
@@ -589,7 +593,11 @@ def _signature(flow: _Flow, table_element) -> None:
                 )
             else:
                 style = replace(BODY, align="center", bold=True, upper="upper" in classes)
-            _paragraph(cell_flow, block, style)
+            paragraph = _paragraph(cell_flow, block, style)
+            if paragraph is not None and "unsigned" in classes:
+                # A note, not a name: said so in the runs, in a bold column.
+                for run in paragraph.runs:
+                    run.bold = False
     flow.after_table(0)
 
 
@@ -841,6 +849,7 @@ def _defaults(word: WordDocument) -> None:
     normal = word.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(14)
     normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.widow_control = True  # CSS's orphans and widows: 2
 
 
 def _page_setup(word: WordDocument) -> None:
@@ -851,7 +860,9 @@ def _page_setup(word: WordDocument) -> None:
     section.page_width, section.page_height = Pt(PAGE_WIDTH), Pt(PAGE_HEIGHT)
     section.top_margin, section.bottom_margin = Pt(MARGIN_TOP), Pt(MARGIN_BOTTOM)
     section.left_margin = Pt(MARGIN_LEFT + BODY_MARGIN)
-    section.right_margin = Pt(MARGIN_RIGHT + BODY_MARGIN)
+    # LibreOffice measures a line a hair wider than WeasyPrint (no kerning when it breaks
+    # lines): a tenth of a point more keeps a line that just fits in the PDF whole.
+    section.right_margin = Pt(MARGIN_RIGHT + BODY_MARGIN - 0.1)
     line = 13 * LINE_HEIGHT
     section.header_distance = Pt((MARGIN_TOP - line) / 2)
     section.footer_distance = Emu(0)
