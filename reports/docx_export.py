@@ -105,7 +105,8 @@ def html_to_docx(html: str) -> bytes:
 
 
 class _Flow:
-    """Blocks one under another in the body or in a table cell, with CSS's collapsing margins:
+    """Blocks one under another in the body (tables included) or in a table cell (paragraphs),
+    with CSS's collapsing margins:
     the space between two blocks is the larger of the first's bottom and the second's top
     margin (and of any empty block's between them)."""
 
@@ -156,13 +157,7 @@ class _Flow:
             self.pending = []
             spacer = self.paragraph(replace(BODY, size=1), top=0)
             spacer.paragraph_format.line_spacing = Pt(max(gap, 0.5))
-        self.first_in_cell = False
         self.pending, self.last = [], None
-        if hasattr(self.container, "_tc"):
-            table = self.container.add_table(rows, columns)
-            # Word needs a paragraph after a table in a cell: make it take no room.
-            _tiny(self.container.paragraphs[-1])
-            return table
         return self.container.add_table(rows, columns)
 
     def after_table(self, bottom: float) -> None:
@@ -516,10 +511,9 @@ def _keep_row_together(row, *, header: bool = False) -> None:
         properties.append(OxmlElement("w:tblHeader"))
 
 
-def _cell_flow(cell, width: float, flow: _Flow) -> _Flow:
-    cell_flow = _Flow(cell, width=width)
-    cell_flow.keep = flow.keep
-    return cell_flow
+def _cell_flow(cell, width: float) -> _Flow:
+    """The blocks of a cell (its row never splits: they need no keeping together)."""
+    return _Flow(cell, width=width)
 
 
 def _header(flow: _Flow, table_element) -> None:
@@ -532,7 +526,7 @@ def _header(flow: _Flow, table_element) -> None:
     _keep_row_together(table.rows[0])
     base = replace(BODY, size=12, align="center")
     for cell, element, width in zip(table.rows[0].cells, cells, widths, strict=False):
-        cell_flow = _cell_flow(cell, width, flow)
+        cell_flow = _cell_flow(cell, width)
         for block in element:
             if not isinstance(block.tag, str):
                 continue
@@ -572,7 +566,7 @@ def _signature(flow: _Flow, table_element) -> None:
     _table_properties(table, widths)
     _keep_row_together(table.rows[0])
     for cell, element, width in zip(table.rows[0].cells, cells, widths, strict=False):
-        cell_flow = _cell_flow(cell, width, flow)
+        cell_flow = _cell_flow(cell, width)
         recipients = "recipients" in element.get("class", "")
         for block in element:
             if not isinstance(block.tag, str):
@@ -701,7 +695,7 @@ def _grid(flow: _Flow, table_element) -> None:
         for cell, source, column in zip(row.cells, sources, widths, strict=False):
             head = source.tag == "th"
             style = replace(BODY, size=LIST_SIZE, bold=head, align="center" if head else "left")
-            cell_flow = _cell_flow(cell, 0, flow)
+            cell_flow = _cell_flow(cell, 0)
             segments = _segments(source, style)
             paragraph = cell_flow.paragraph(style)
             if segments:
