@@ -339,7 +339,7 @@ def _runs(
         if spacing:
             element = OxmlElement("w:spacing")
             element.set(qn("w:val"), str(round(spacing * 20)))
-            run._r.get_or_add_rPr().append(element)
+            run._r.get_or_add_rPr().insert_element_before(element, *RPR_AFTER_SPACING)
 
 
 def _rule(flow: _Flow, *, share: float, top: float, bottom: float) -> None:
@@ -358,7 +358,31 @@ def _rule(flow: _Flow, *, share: float, top: float, bottom: float) -> None:
     _insert_ppr(paragraph, borders)
 
 
-# Word requires the children of <w:pPr> in its schema's order.
+# Word requires the children of <w:rPr> and <w:pPr> in its schema's order.
+RPR_AFTER_SPACING = tuple(
+    f"w:{name}"
+    for name in [
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    ]
+)
 PPR_ORDER = [
     "pStyle",
     "keepNext",
