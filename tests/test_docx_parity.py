@@ -241,13 +241,17 @@ def _first_page_lines(pdf: Path) -> list[str]:
 
 def _headings(html: str) -> list[str]:
     """What a reader looks for on a page: the headings, the articles of a decision (Điều 1.),
-    Nơi nhận and the signer's name (or the note standing in for it)."""
+    the start of the closing paragraph, Nơi nhận and the signer's name (or the note standing
+    in for it)."""
     tree = lxml.html.fromstring(html)
     found = []
     for element in tree.iter("h1", "h2", "h3", "b", "div"):
         text = " ".join(element.text_content().split())
         classes = set(element.get("class", "").split())
-        if element.tag in ("h1", "h2", "h3"):
+        if "closing" in classes:
+            closing = next(element.iter("p"))
+            found.append(" ".join(closing.text_content().split())[:40])
+        elif element.tag in ("h1", "h2", "h3"):
             found.append((text.upper() if element.tag == "h2" else text)[:40])
         elif (element.tag == "b" and re.fullmatch(r"Điều \d+\.", text)) or classes & {
             "label",
