@@ -26,7 +26,8 @@ from .signing import FONT, demo_roots_path
 from .signing_services import signatory_signature_image_save, signing_certificate_save
 
 DEMO_MARK = "DEMO - không có giá trị pháp lý"
-_root: tuple | None = None
+# This process's demo root per trust file (a test may point VAR_DIR elsewhere).
+_roots: dict[str, tuple] = {}
 
 
 def demo_certificate_ensure(issuer: Issuer, actor: User) -> None:
@@ -103,9 +104,9 @@ def _signing_key_usage() -> x509.KeyUsage:
 def _demo_root():
     """This load's demo root: made once per process, its certificate appended to the demo's
     trust file; its key lives only in memory."""
-    global _root
-    if _root is not None:
-        return _root
+    path = demo_roots_path()
+    if str(path) in _roots and path.exists():
+        return _roots[str(path)]
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [
@@ -141,12 +142,11 @@ def _demo_root():
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    path = demo_roots_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("ab") as roots:
         roots.write(certificate.public_bytes(serialization.Encoding.PEM))
-    _root = (key, certificate)
-    return _root
+    _roots[str(path)] = (key, certificate)
+    return _roots[str(path)]
 
 
 def demo_seal_png(body_name: str) -> bytes:

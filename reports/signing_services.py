@@ -120,8 +120,14 @@ def document_sign_on_issue(
         signature_png=bytes(signatory.signature_image) if signatory else b"",
     )
     when = datetime.now(UTC)
-    signed = signing.sign_pdf(pdf, signer=signer, appearance=appearance, box=box, when=when)
-    cert = signer.signing_cert
+    try:
+        signed = signing.sign_pdf(pdf, signer=signer, appearance=appearance, box=box, when=when)
+        cert = signer.signing_cert
+    finally:
+        # A token's session is opened for this document only.
+        session = getattr(signer, "pkcs11_session", None)
+        if session is not None:
+            session.close()
     record = DocumentSignature(
         document=document,
         way=DocumentSignature.Way.PORTAL,

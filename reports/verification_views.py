@@ -31,9 +31,13 @@ def document_verification(request: HttpRequest, code: str) -> HttpResponse:
         seconds=60,
     ):
         return _too_many(request)
-    if not is_code_shaped(code.upper()):
-        raise Http404
-    document = get_verifiable_document_or_404(code.upper())
+    try:
+        if not is_code_shaped(code.upper()):
+            raise Http404
+        document = get_verifiable_document_or_404(code.upper())
+    except Http404:
+        # The same lone page, saying no such document: the site's 404 would link inside.
+        return render(request, TEMPLATE, {"unknown": True}, status=404)
     errors: list[str] = []
     verdict = None
     if request.method == "POST":

@@ -371,3 +371,61 @@ def test_render_and_signing_time_per_document(issuer, capsys):
             f"signing s: median {statistics.median(signings):.3f} max {max(signings):.3f}"
         )
     assert max(signings) < 10
+
+
+# ---------------------------------------------------------------- the demo --
+
+
+@pytest.fixture
+def demo_in_its_own_var(db, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.ALLOW_DEMO_DATA = True
+    settings.VAR_DIR = tmp_path
+    settings.SIGNING_TRUST_ROOTS = ""
+    call_command("load_divisions", edition=2024)
+    call_command("load_criteria")
+    call_command("load_demo")
+
+
+def test_the_demos_issued_documents_come_out_signed_with_demo_certificates(
+    demo_in_its_own_var, settings, capsys
+):
+    from reports import issuers
+    from reports.rendering import render_pdf
+    from reports.services import render_html
+    from reports.signing_services import document_sign_on_issue
+
+    """load_demo gives each issuer a throwaway certificate whose subject says DEMO; the demo
+    installation trusts its root (var/signing/demo-roots.pem), no key is in the repository."""
+    assert settings.ALLOW_DEMO_DATA
+    certificates = SigningCertificate.objects.all()
+    assert certificates.exists()
+    assert all(row.is_demo and "DEMO" in row.subject for row in certificates)
+    issued = Document.objects.filter(state=Document.State.ISSUED)
+    assert issued.exists()
+    renders, signings = [], []
+    for document in issued:
+        document = document_render(document_id=document.pk)
+        [check] = check_signatures(read(document.pdf))
+        assert check.is_good, (document.number_label, check.problem)
+        assert "DEMO" in check.signer
+        # Measured again on each seed document: render, then sign.
+        html = render_html(document)
+        started = time.perf_counter()
+        pdf = render_pdf(html)
+        rendered = time.perf_counter()
+        document_sign_on_issue(
+            document=document,
+            pdf=bytes(pdf),
+            box=pdf.signature_box,
+            body_name=issuers.of_document(document).name,
+        )
+        renders.append(rendered - started)
+        signings.append(time.perf_counter() - rendered)
+    with capsys.disabled():
+        print(
+            f"\n{len(renders)} demo documents — render s: median "
+            f"{statistics.median(renders):.3f} max {max(renders):.3f}; signing s: median "
+            f"{statistics.median(signings):.3f} max {max(signings):.3f}"
+        )

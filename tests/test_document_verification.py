@@ -223,6 +223,10 @@ def test_an_unknown_or_malformed_code_is_404(client, issuer, code):
     issued_document(issuer)
     response = client.get(reverse("verification:document", args=[code]))
     assert response.status_code == 404
+    # Said on the same lone page: no link into the portal even here.
+    text = response.content.decode()
+    assert "Không có văn bản nào mang mã xác thực này" in text
+    assert "<a " not in text
 
 
 def test_a_draft_cannot_be_reached_by_any_code(client, issuer):
