@@ -82,6 +82,7 @@ def render_pdf_and_signature_box(html: str) -> tuple[bytes, SignatureBox | None]
         stylesheets=[stylesheet], font_config=fonts
     )
     box = None
+    # WeasyPrint's layout tree (its pinned version's `_page_box`): where the name was laid out.
     for index, page in enumerate(document.pages):
         for child in page._page_box.descendants():
             element = getattr(child, "element", None)

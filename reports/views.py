@@ -277,6 +277,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "corrections": document.corrections.all(),
             "dossier_case": document.recognition_cases.order_by("pk").first(),
             "signatures": document.signatures.select_related("uploaded_by"),
+            # Of the document of record: the token-signed upload once there is one.
+            "record_checksum": document.record_checksum()
+            if document.is_issued
+            else document.checksum,
             "verification_url": verification.verification_url(document.verification_code)
             if document.verification_code
             else "",
