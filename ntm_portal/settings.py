@@ -428,6 +428,26 @@ INSPECTION_REMINDER_DAYS = env.int("INSPECTION_REMINDER_DAYS", default=7)
 # Where vendored administrative-division editions live (see communes/divisions.py).
 DIVISIONS_FIXTURE_DIR = BASE_DIR / "fixtures" / "divisions"
 
+# --- Digital signatures of issued documents (reports/signing.py, docs/documents-signing.md) -----
+# The key the issuers' PKCS#12 files and passwords are encrypted with; without it, one derived
+# from SECRET_KEY (set it apart in production, so that a leaked SECRET_KEY opens no key).
+SIGNING_KEY_SECRET = env.str("SIGNING_KEY_SECRET", default="")
+# PEM file of the root certificates a signature must chain to (the Government CA's).
+SIGNING_TRUST_ROOTS = env.str("SIGNING_TRUST_ROOTS", default="")
+# RFC 3161 timestamp server, optional.
+SIGNING_TIMESTAMP_URL = env.str("SIGNING_TIMESTAMP_URL", default="")
+# Ask the certificates' CRL/OCSP servers when validating (needs the network).
+SIGNING_CHECK_REVOCATION = env.bool("SIGNING_CHECK_REVOCATION", default=False)
+# A PKCS#11 token or HSM instead of uploaded PKCS#12 files: its library, token, PIN and the
+# label of each issuer's key are the issuer's series ("agency:12") unless one label is set.
+SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKEN = env.str("SIGNING_PKCS11_TOKEN", default="")
+SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
+SIGNING_PKCS11_KEY_LABEL = env.str("SIGNING_PKCS11_KEY_LABEL", default="")
+# Uploads of PDFs to the public verification page, per client address and hour.
+VERIFICATION_UPLOADS_PER_HOUR = env.int("VERIFICATION_UPLOADS_PER_HOUR", default=30)
+VERIFICATION_VIEWS_PER_MINUTE = env.int("VERIFICATION_VIEWS_PER_MINUTE", default=60)
+
 # --- JSON API (/api/v1/, reports/api/) -----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -46,6 +46,8 @@ urlpatterns = [
     path("nhap-lieu/", include("ntm_portal.rosters.urls")),
     path("tong-quan/", include("reports.dashboard_urls")),
     path("cong-khai/", include("reports.public_urls")),
+    # Public: whoever holds an issued document checks it here (its QR code leads here).
+    path("xac-thuc/", include("reports.verification_urls")),
     path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]

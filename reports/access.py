@@ -169,6 +169,17 @@ def can_draft_dossier_document(user: User, case, kind: str) -> bool:
     return reached(case, kind) and can_plan_for_area(user, issuer_area(case, kind))
 
 
+def get_verifiable_document_or_404(code: str) -> Document:
+    """An issued document by its verification code, for anyone (signed in or not): what its
+    public page shows is what its printed copies carry. A draft has no code."""
+    return get_object_or_404(
+        Document.objects.select_related(
+            "issuer", "issuer_commune", "issuer_district", "issuer_province", "signatory"
+        ).filter(state=Document.State.ISSUED, status=Document.Status.DONE),
+        verification_code=code,
+    )
+
+
 def get_public_province_or_404(pk: int) -> Province:
     """A province whose office published its public page: anyone may read it, signed in or not;
     an unpublished one answers 404 like a missing one."""

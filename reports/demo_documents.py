@@ -20,6 +20,7 @@ from sponsorships.models import Agency
 from sponsorships.periods import Frequency, Period
 
 from . import issuers
+from .demo_signing import demo_certificate_ensure, demo_signature_ensure
 from .issuers import Issuer
 from .models import Document, IssuerProfile, LegalDocument, PlanTarget
 from .services import (
@@ -366,6 +367,8 @@ def _profile(issuer: Issuer, data: dict, actor: User, units=()) -> Issuer:
     for name, abbreviation in units:
         if not profile.units.filter(abbreviation=abbreviation).exists():
             unit_add(issuer=issuer, name=name, abbreviation=abbreviation, actor=actor)
+    # A throwaway certificate (its subject says DEMO): the demo's issued documents come signed.
+    demo_certificate_ensure(issuer, actor)
     return issuer
 
 
@@ -389,8 +392,12 @@ def _reread(issuer: Issuer, profile: IssuerProfile) -> Issuer:
 
 
 def _signer(issuer: Issuer, name: str, title: str, authority: str, actor: User) -> Issuer:
-    if not issuer.profile.signatories.filter(full_name=name).exists():
-        signatory_add(issuer=issuer, full_name=name, title=title, authority=authority, actor=actor)
+    signatory = issuer.profile.signatories.filter(full_name=name).first()
+    if signatory is None:
+        signatory = signatory_add(
+            issuer=issuer, full_name=name, title=title, authority=authority, actor=actor
+        )
+    demo_signature_ensure(signatory, actor)
     return issuer
 
 

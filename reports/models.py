@@ -162,6 +162,9 @@ class Signatory(ChoiceLabels, models.Model):
         ),
     )
     is_active = models.BooleanField(_("còn ký"), default=True)
+    # Nghị định 30, Phụ lục I: the signer's handwritten signature as a transparent PNG (blue),
+    # shown in the visible digital signature (docs/documents-signing.md).
+    signature_image = models.BinaryField(_("ảnh chữ ký"), blank=True, default=b"", editable=False)
 
     class Meta:
         verbose_name = _("người ký")
@@ -447,6 +450,10 @@ class Document(ChoiceLabels, AwaitedWork):
     pdf = models.FileField(upload_to=document_path, max_length=200, blank=True)
     docx = models.FileField(upload_to=docx_path, max_length=200, blank=True)
     checksum = models.CharField(max_length=64, blank=True)
+    # Given on issue, printed with its QR code on the first page: /xac-thuc/<code>/ (public).
+    verification_code = models.CharField(
+        _("mã xác thực"), max_length=16, unique=True, null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -509,6 +516,94 @@ class Document(ChoiceLabels, AwaitedWork):
     def as_of(self):
         """The day the document speaks for: its issue date, a draft's intended date, or today."""
         return self.issued_on or self.dated_for or timezone.localdate()
+
+    def record_signature(self) -> DocumentSignature | None:
+        """The signature whose file is the document of record (the last one uploaded), or None
+        when the rendered PDF is."""
+        return self.signatures.exclude(file="").order_by("-pk").first()
+
+    def record_file(self):
+        """The document of record: the last signed upload, else the rendered (maybe signed) PDF."""
+        signed = self.record_signature()
+        return signed.file if signed else self.pdf
+
+    def record_checksum(self) -> str:
+        signed = self.record_signature()
+        return signed.sha256 if signed else self.checksum
+
+
+class SigningCertificate(ChoiceLabels, models.Model):
+    """The certificate and private key an issuer's documents are signed with on issue (PAdES).
+
+    The admin uploads them once as PKCS#12 with its password; both are kept encrypted with the
+    key in the environment (SIGNING_KEY_SECRET) and never shown again: the admin sees the
+    certificate's subject, issuer and validity only (reports/signing.py)."""
+
+    profile = models.OneToOneField(
+        IssuerProfile,
+        on_delete=models.CASCADE,
+        related_name="signing_certificate",
+        verbose_name=_("cơ quan ban hành"),
+    )
+    sealed_pkcs12 = models.BinaryField(editable=False)
+    sealed_password = models.BinaryField(editable=False)
+    subject = models.CharField(_("chủ thể chứng thư"), max_length=400, editable=False)
+    certificate_issuer = models.CharField(_("tổ chức cấp"), max_length=400, editable=False)
+    serial = models.CharField(_("số hiệu"), max_length=100, editable=False)
+    fingerprint = models.CharField(max_length=64, editable=False)  # SHA-256 of the DER
+    valid_from = models.DateTimeField(_("hiệu lực từ"), editable=False)
+    valid_until = models.DateTimeField(_("hiệu lực đến"), editable=False)
+    # The body's seal as a transparent PNG (red), printed at its actual diameter.
+    seal_image = models.BinaryField(_("ảnh con dấu"), blank=True, default=b"", editable=False)
+    seal_diameter_mm = models.PositiveSmallIntegerField(_("đường kính dấu (mm)"), default=36)
+    is_demo = models.BooleanField(_("chứng thư thử nghiệm"), default=False, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chứng thư số ký văn bản")
+        verbose_name_plural = _("chứng thư số ký văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.subject}"
+
+
+def signed_document_path(instance: DocumentSignature, filename: str) -> str:
+    return f"{_file_stem(instance.document)}-ky-{uuid.uuid4().hex[:8]}.pdf"
+
+
+class DocumentSignature(ChoiceLabels, models.Model):
+    """A digital signature an issued document received: by the portal on issue (in the rendered
+    PDF), or on the signer's own token outside the portal, uploaded back (its file is then the
+    document of record). Only ever added, never changed."""
+
+    class Way(models.TextChoices):
+        PORTAL = "portal", _("Ký trên cổng bằng chứng thư số của cơ quan")
+        TOKEN = "token", _("Ký bằng thiết bị ký số, tải lên")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="signatures")
+    way = models.CharField(_("cách ký"), max_length=10, choices=Way.choices)
+    signer = models.CharField(_("người ký số"), max_length=400)
+    certificate_issuer = models.CharField(_("tổ chức cấp chứng thư"), max_length=400)
+    serial = models.CharField(max_length=100)
+    signed_at = models.DateTimeField(_("thời điểm ký"))
+    file = models.FileField(upload_to=signed_document_path, max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chữ ký số của văn bản")
+        verbose_name_plural = _("chữ ký số của văn bản")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.signer}"
 
 
 class DocumentCitation(ChoiceLabels, models.Model):

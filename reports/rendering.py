@@ -16,6 +16,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .signing import SignatureBox
+
 ASSET_SCHEME = "ntm-asset:"
 ASSET_DIRS = ("fonts", "print")
 ASSETS = Path(__file__).resolve().parent / "print_assets"
@@ -55,8 +57,47 @@ def _print_stylesheet() -> tuple[FontConfiguration, CSS]:
     return fonts, stylesheet
 
 
-def render_pdf(html: str) -> bytes:
+class RenderedPdf(bytes):
+    """The PDF's bytes, and where its visible signature goes (None without a signer's name)."""
+
+    signature_box: SignatureBox | None = None
+
+
+def render_pdf(html: str) -> RenderedPdf:
+    data, box = render_pdf_and_signature_box(html)
+    pdf = RenderedPdf(data)
+    pdf.signature_box = box
+    return pdf
+
+
+# CSS pixels (1/96 inch) to PDF points (1/72 inch).
+POINTS_PER_PX = 0.75
+
+
+def render_pdf_and_signature_box(html: str) -> tuple[bytes, SignatureBox | None]:
+    """The PDF, and where its visible signature goes: the space above the signer's name (the
+    element marked data-sign="name" in templates/reports/print/_signature.html)."""
     fonts, stylesheet = _print_stylesheet()
-    return HTML(string=html, base_url=ASSET_SCHEME, url_fetcher=BundledAssetsOnly()).write_pdf(
+    document = HTML(string=html, base_url=ASSET_SCHEME, url_fetcher=BundledAssetsOnly()).render(
         stylesheets=[stylesheet], font_config=fonts
     )
+    box = None
+    # WeasyPrint's layout tree (its pinned version's `_page_box`): where the name was laid out.
+    for index, page in enumerate(document.pages):
+        for child in page._page_box.descendants():
+            element = getattr(child, "element", None)
+            if element is None or element.get("data-sign") != "name":
+                continue
+            if child.element_tag != "div" or not hasattr(child, "margin_top"):
+                continue
+            top = child.position_y
+            bottom = child.position_y + child.margin_top
+            box = SignatureBox(
+                page=index,
+                left=child.content_box_x() * POINTS_PER_PX,
+                right=(child.content_box_x() + child.width) * POINTS_PER_PX,
+                bottom=(page.height - bottom) * POINTS_PER_PX,
+                top=(page.height - top) * POINTS_PER_PX,
+            )
+            break
+    return document.write_pdf(), box

@@ -50,7 +50,7 @@ from ntm_portal.waiting import (
 from sponsorships.models import Agency, Inspection
 from sponsorships.periods import Frequency, Period
 
-from . import content, dossier, issuers
+from . import content, dossier, issuers, verification
 from .docx_export import html_to_docx
 from .issuers import Issuer
 from .models import (
@@ -67,6 +67,7 @@ from .models import (
     split_lines,
 )
 from .rendering import render_pdf
+from .signing_services import document_sign_on_issue
 
 logger = logging.getLogger(__name__)
 Kind = Document.Kind
@@ -585,8 +586,10 @@ def _issue(
         new.narrative = {**new.narrative, "capacity": capacity}
         for key in ("authority", "signer_title"):
             new.narrative.pop(key, None)
+    # The code printed with its QR code on the first page: /xac-thuc/<code>/.
+    new.verification_code = verification.new_verification_code()
     new.html, new.narrative = _compose(new, issuer)
-    new.save(update_fields=["html", "narrative", "missing"])
+    new.save(update_fields=["html", "narrative", "missing", "verification_code"])
     ChangeRecord.objects.create(
         series=issuer.series,
         action=f"Ban hành văn bản số {new.number_label} ngày {day:%d/%m/%Y}",
@@ -949,13 +952,34 @@ def document_render(*, document_id: int) -> Document:
         document.status, document.error = Document.Status.FAILED, f"{type(error).__name__}: {error}"
         document.save(update_fields=["status", "error"])
         return document
+    box = getattr(pdf, "signature_box", None)
+    pdf, signature, unsigned_reason = _signed_on_issue(document, bytes(pdf), box)
     document.pdf.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
     document.docx.save(f"{document.pk}.docx", ContentFile(docx), save=False)
     document.checksum = hashlib.sha256(pdf).hexdigest()
-    document.status, document.error = Document.Status.DONE, ""
+    document.status, document.error = Document.Status.DONE, unsigned_reason
     document.rendered_at = timezone.now()
-    document.save()
+    with transaction.atomic():
+        document.save()
+        if signature is not None:
+            signature.save()
     return document
+
+
+def _signed_on_issue(document: Document, pdf: bytes, box):
+    """An issued document's PDF signed by its issuer (PAdES) when the issuer has a signing
+    certificate; a key that cannot be used leaves it unsigned, with the reason on its page
+    (it can still be signed on a token and uploaded)."""
+    if not document.is_issued:
+        return pdf, None, ""
+    try:
+        signed, signature = document_sign_on_issue(
+            document=document, pdf=pdf, box=box, body_name=issuers.of_document(document).name
+        )
+    except Exception as error:
+        logger.exception("Signing document %s failed", document.pk)
+        return pdf, None, gettext("Chưa ký số được: %(reason)s") % {"reason": error}
+    return signed, signature, ""
 
 
 def _render_started(document_id: int) -> bool:
@@ -1087,6 +1111,7 @@ def _compose(document: Document, issuer: Issuer) -> tuple[str, dict]:
             "opening": content.plan_opening(issuer, text.get("subject", "")),
             "no_data": content.NO_DATA,
             "kind": document.kind,
+            "verification": verification.print_block(document),
         },
     )
     return html, text

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dossier_views, start_views, views
+from . import dossier_views, signing_views, start_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -32,4 +32,9 @@ urlpatterns = [
     path("<int:pk>/tao-lai/", views.document_regenerate_view, name="document_regenerate"),
     path("<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
     path("<int:pk>/docx/", views.document_docx, name="document_docx"),
+    path(
+        "<int:pk>/ban-ky-so/",
+        signing_views.document_signed_upload_view,
+        name="document_signed_upload",
+    ),
 ]

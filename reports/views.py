@@ -20,7 +20,7 @@ from ntm_portal.waiting import waiting_notice
 from sponsorships.access import can_issue_documents, get_agency_or_404, get_inspection_or_404
 from sponsorships.periods import Frequency, Period
 
-from . import content, issuers
+from . import content, issuers, verification
 from .access import (
     can_issue_document,
     can_manage_issuer,
@@ -276,6 +276,14 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "area": issuers.area_of(document),
             "corrections": document.corrections.all(),
             "dossier_case": document.recognition_cases.order_by("pk").first(),
+            "signatures": document.signatures.select_related("uploaded_by"),
+            # Of the document of record: the token-signed upload once there is one.
+            "record_checksum": document.record_checksum()
+            if document.is_issued
+            else document.checksum,
+            "verification_url": verification.verification_url(document.verification_code)
+            if document.verification_code
+            else "",
             # After a while the page says how long it has waited, and whether it was retried.
             "waiting": waiting_notice(
                 since=document.created_at, attempts=document.attempts, resends=document.resends
@@ -354,8 +362,9 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_or_404(request.user, pk)
     if document.status != Document.Status.DONE or not document.pdf:
         raise Http404
+    # The document of record: the last token-signed upload, else the rendered PDF.
     return download_response(
-        document.pdf,
+        document.record_file(),
         name=f"{_file_name(document)}.pdf",
         content_type="application/pdf",
     )

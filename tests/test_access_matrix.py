@@ -129,6 +129,8 @@ MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("reports:legal_documents", None, "post", SIGNED_IN - {"norole"}),
     ("reports:document_issue", "document_a", "post", ISSUERS_A),
     ("reports:document_correct", "document_a", "post", ISSUERS_A),
+    # Issue 26: a token-signed PDF uploaded back (document_a is a draft: refused with a message).
+    ("reports:document_signed_upload", "document_a", "post", ISSUERS_A),
     # Rosters (issue 6); a province office imports its own province's (issue 25)
     ("rosters:import_list", None, "get", {"admin", "province"}),
     ("rosters:import_new", None, "post", {"admin", "province"}),
@@ -216,6 +218,8 @@ COVERED_ELSEWHERE = {
     "criteria:inheritance_decide": "tests/test_inheritance.py::test_who_may_read_and_decide",
     # Issue 18: a token belongs to one user; the API answers JSON (401 without a token).
     "api_token_revoke": "tests/test_api_tokens.py::test_only_its_owner_revokes_a_token",
+    # Issue 26: public, reached by an issued document's code; anyone or no one (404).
+    "verification:document": "tests/test_document_verification.py",
     **{
         f"api:{name}": "tests/test_api_access.py::test_api_role_matrix"
         for name in (

@@ -714,6 +714,11 @@ class DocumentFile(APIView):
         file = document.pdf if self.kind == "pdf" else document.docx
         if document.status != document.Status.DONE or not file:
             raise Http404
+        if self.kind == "pdf":
+            # The document of record: a token-signed upload once there is one.
+            file = document.record_file()
+        if not file:
+            raise Http404
         return download_response(
             file, name=f"{_file_name(document)}.{self.kind}", content_type=ALLOWED[self.kind]
         )
