@@ -120,6 +120,19 @@ SLOW_LINK = {
 }
 
 
+KEPT_BYTES = """async () => {
+  let bytes = 0, pages = 0;
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      bytes += (await (await cache.match(request)).blob()).size;
+      if (name.startsWith("ntm-pages")) { pages += 1; }
+    }
+  }
+  return {bytes, pages};
+}"""
+
+
 @pytest.mark.browser
 def test_field_pages_on_a_slow_link_measured(
     live_server,
@@ -132,6 +145,8 @@ def test_field_pages_on_a_slow_link_measured(
     printed for the record."""
     session = page.context.new_cdp_session(page)
     session.send("Network.enable")
+    # The link's cost: the page's own requests, not the service worker's copies (measured below).
+    session.send("Network.setBypassServiceWorker", {"bypass": True})
     received: dict[str, int] = {}
     session.on(
         "Network.loadingFinished",
@@ -172,6 +187,11 @@ def test_field_pages_on_a_slow_link_measured(
                 f"all {total / 1024:5.1f} KB, {elapsed:4.2f} s"
             )
     session.send("Network.emulateNetworkConditions", {**SLOW_LINK, "latency": 0})
+    # What the service worker keeps on the phone after these pages (each page's last copy).
+    kept = page.evaluate(KEPT_BYTES)
+    lines.append(
+        f"kept by the service worker: {kept['pages']} pages, {kept['bytes'] / 1024:.1f} KB"
+    )
     with capsys.disabled():
         print("\n" + "\n".join(lines))
 

@@ -172,3 +172,40 @@ def test_the_service_worker_and_manifest_are_served_from_the_root(db):
         assert found, icon
         with Image.open(found) as image:
             assert f"{image.width}x{image.height}" == icon["sizes"]
+
+
+@pytest.mark.browser
+def test_an_agency_member_drafts_an_inspection_report_offline_and_it_is_sent_later(
+    live_server,
+    world,
+    personas,
+    page,  # noqa: F811
+):
+    inspection = world.inspection_a2
+    report = inspection.report
+    form_url = f"{live_server.url}/co-quan/kiem-tra/{inspection.pk}/bao-cao/"
+    _sign_in(page, live_server.url, "skhdt_p")
+    _open_online_and_kept(page, form_url)
+    page.context.set_offline(True)
+    page.get_by_label("Ngày kiểm tra (dd/mm/yyyy)").fill("15/12/2024")
+    page.get_by_label("Thành phần tham gia").fill("Đ/c Giám đốc Sở; đại diện UBND xã Thuận")
+    page.get_by_label("Khó khăn, vướng mắc").fill("Thiếu vốn đối ứng")
+    page.locator("form[data-draft][data-draft-saved]").wait_for(state="attached")
+    page.wait_for_timeout(400)
+    page.reload()
+    expect(page.get_by_label("Thành phần tham gia")).to_have_value(
+        "Đ/c Giám đốc Sở; đại diện UBND xã Thuận"
+    )
+    page.get_by_role("button", name="Lưu báo cáo").click()
+    page.get_by_text("3 thay đổi chưa gửi — sẽ gửi khi có mạng.").wait_for()
+    version = report.version
+    report.refresh_from_db()
+    assert report.version == version
+    assert report.participants != "Đ/c Giám đốc Sở; đại diện UBND xã Thuận"
+
+    page.context.set_offline(False)
+    page.wait_for_url(f"{live_server.url}/co-quan/kiem-tra/{inspection.pk}/")
+    report.refresh_from_db()
+    assert report.version == version + 1
+    assert report.participants == "Đ/c Giám đốc Sở; đại diện UBND xã Thuận"
+    assert report.difficulties == "Thiếu vốn đối ứng"
