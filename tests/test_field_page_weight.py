@@ -228,3 +228,15 @@ def test_static_files_are_hashed_cached_for_years_and_sent_compressed(tmp_path):
     assert "max-age=315360000" in served["cache"]
     assert "immutable" in served["cache"]
     assert served["encoding"] in {"gzip", "br"}
+
+
+def test_files_already_compressed_or_binary_are_sent_as_they_are(client, world, personas):
+    client.force_login(personas["commune"])
+    response = client.get(
+        f"/tieu-chi/minh-chung/{world.evidence_a1.pk}/", HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert not response.has_header("Content-Encoding")
+    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip", follow=True)
+    assert page["Content-Encoding"] == "gzip"
