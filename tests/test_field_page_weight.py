@@ -238,5 +238,5 @@ def test_files_already_compressed_or_binary_are_sent_as_they_are(client, world, 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert not response.has_header("Content-Encoding")
-    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip", follow=True)
-    assert page["Content-Encoding"] == "gzip"
+    home = client.get("/", HTTP_ACCEPT_ENCODING="gzip", follow=True)
+    assert home["Content-Encoding"] == "gzip"

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from criteria.models import EvaluationLog, Indicator
 from criteria.services import evaluation_save_values
 
-from .test_browser import _sign_in, page  # noqa: F401 (the fixture)
+from .test_browser import _sign_in, _sign_out, page  # noqa: F401 (the fixture)
 
 
 def _indicators(world) -> dict[str, Indicator]:
@@ -101,6 +101,10 @@ def test_an_offline_save_survives_reloads_and_is_sent_once_when_the_signal_is_ba
     assert sorted(changes.values_list("indicator__number", flat=True)) == ["2.1", "3.1"]
     assert page.locator("table.history").get_by_text("2.1: — → 65,5 %").is_visible()
     assert page.get_by_text("thay đổi chưa gửi").count() == 0
+
+    # Signing out forgets the kept pages (a shared phone keeps no one's evaluation).
+    _sign_out(page)
+    page.wait_for_function(f"caches.match({form_url!r}).then(found => !found)", polling=200)
 
 
 @pytest.mark.browser
