@@ -213,3 +213,47 @@ def test_an_agency_member_drafts_an_inspection_report_offline_and_it_is_sent_lat
     assert report.version == version + 1
     assert report.participants == "Đ/c Giám đốc Sở; đại diện UBND xã Thuận"
     assert report.difficulties == "Thiếu vốn đối ứng"
+
+
+def _photo() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "#1f6f43").save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@pytest.mark.browser
+def test_a_photo_taken_offline_waits_with_the_report_and_a_too_big_one_is_refused_on_the_phone(
+    live_server,
+    world,
+    personas,
+    page,  # noqa: F811
+):
+    inspection = world.inspection_a2
+    url = f"{live_server.url}/co-quan/kiem-tra/{inspection.pk}/"
+    _sign_in(page, live_server.url, "skhdt_p")
+    _open_online_and_kept(page, url)
+    page.context.set_offline(True)
+    page.reload()
+    assert page.get_by_text("Bản lưu trên máy, cập nhật lúc").is_visible()
+
+    # Beyond the portal's limit: refused on the phone, in the portal's words; nothing waits.
+    too_big = {"name": "anh-lon.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * (11 << 20)}
+    page.set_input_files("#attachment", too_big)
+    page.get_by_role("button", name="Tải lên").click()
+    page.get_by_text("Tệp “anh-lon.jpg” nặng 11 MB, vượt giới hạn 10 MB.").wait_for()
+    assert page.get_by_text("thay đổi chưa gửi").count() == 0
+
+    photo = {"name": "duong-truc-thon.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+    page.set_input_files("#attachment", photo)
+    page.get_by_role("button", name="Tải lên").click()
+    page.get_by_text("1 thay đổi chưa gửi — sẽ gửi khi có mạng.").wait_for()
+    page.reload()
+    page.get_by_text("1 thay đổi chưa gửi — sẽ gửi khi có mạng.").wait_for()
+    assert not inspection.report.attachments.filter(original_name="duong-truc-thon.jpg").exists()
+
+    page.context.set_offline(False)
+    page.get_by_text("Đã gửi 1 thay đổi nhập khi không có mạng.").wait_for()
+    assert page.get_by_role("link", name="duong-truc-thon.jpg").is_visible()
+    assert inspection.report.attachments.filter(original_name="duong-truc-thon.jpg").count() == 1

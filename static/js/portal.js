@@ -165,23 +165,32 @@
             item = found;
             if (!item || item.user !== user) { return tx.done.then(function () { return null; }); }
             return tx.store.delete(keys[index]).then(function () { return tx.done; }).then(function () {
-              return fetch(item.url, {method: "POST", body: new URLSearchParams(item.fields), credentials: "same-origin"});
+              var payload = new URLSearchParams(item.fields);
+              if (item.files) {
+                payload = new FormData();
+                item.fields.forEach(function (pair) { payload.append(pair[0], pair[1]); });
+                item.files.forEach(function (file) { payload.append(file[0], file[1], file[2]); });
+              }
+              return fetch(item.url, {method: "POST", body: payload, credentials: "same-origin"});
             });
           }).then(function (response) {
             if (!response) { return next(index + 1); }
             var landed = new URL(response.url);
-            if (response.ok && response.redirected && landed.pathname !== item.path) {
-              sent += item.changed;
-              return db.delete("drafts", item.draft).then(function () {
-                if (location.pathname === item.path) { sessionStorage.setItem("ntm-sent", sent); location.assign(landed.href); }
-                return next(index + 1);
-              });
-            }
-            // Refused (the evaluation moved on, a value out of range): the draft stays, and the
-            // form shows both versions side by side when opened.
             return response.text().then(function (html) {
               var page = new DOMParser().parseFromString(html, "text/html");
               var reason = page.querySelector(".messages .error");
+              if (response.ok && response.redirected && landed.pathname !== item.path && !reason) {
+                sent += item.changed;
+                return db.delete("drafts", item.draft).then(function () {
+                  if (location.pathname === item.path || location.pathname === landed.pathname) {
+                    sessionStorage.setItem("ntm-sent", sent);
+                    location.assign(landed.href);
+                  }
+                  return next(index + 1);
+                });
+              }
+              // Refused (the evaluation moved on, a value out of range, a file's content): the
+              // draft stays, and the form shows both versions side by side when opened.
               var why = reason ? reason.textContent.trim() : String(response.status);
               say("failed", {reason: why});
               if (location.pathname === item.path) { sessionStorage.setItem("ntm-failed", why); location.reload(); }
@@ -287,6 +296,47 @@
           }).then(function () { return tx.store.add(item); }).then(function () { return tx.done; });
         });
       }).then(function () {
+        form.setAttribute("data-queued", item.queued);
+        return showPending();
+      });
+    });
+  });
+
+  // Evidence photos and files chosen without signal wait with the fields they go with (the
+  // indicator, the note), refused on the phone beyond the portal's size limit, in its words.
+  document.querySelectorAll("form[data-offline-files]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (navigator.onLine) { return; }
+      event.preventDefault();
+      var limit = Number(form.getAttribute("data-max-bytes"));
+      var files = [];
+      var refused = "";
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+        Array.prototype.forEach.call(input.files, function (file) {
+          if (file.size > limit && !refused) {
+            refused = form.getAttribute("data-too-big").replace("%(name)s", file.name)
+              .replace("%(size)s", String(Math.round(file.size / 1024 / 1024 * 10) / 10));
+          }
+          files.push([input.name, file, file.name]);
+        });
+      });
+      var old = form.querySelector("p.error.offline-refused");
+      if (old) { form.removeChild(old); }
+      if (refused || !files.length) {
+        if (refused) {
+          var line = document.createElement("p");
+          line.className = "error offline-refused";
+          line.setAttribute("role", "alert");
+          line.textContent = refused;
+          form.appendChild(line);
+        }
+        return;
+      }
+      var action = new URL(form.action, location.href);
+      var item = {user: user, url: action.href, path: action.pathname, draft: user + " " + action.pathname,
+        fields: fieldsOf(form), files: files, changed: files.length, queued: Date.now()};
+      database.then(function (db) { return db.add("outbox", item); }).then(function () {
+        form.reset();
         form.setAttribute("data-queued", item.queued);
         return showPending();
       });
