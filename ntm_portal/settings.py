@@ -74,6 +74,11 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the policy too.
     "ntm_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON compressed for a weak link (Django's GZipMiddleware, text only; issue 27);
+    # after WhiteNoise, which sends its own precompressed static files. BREACH: the CSRF token is
+    # masked anew for every response, and Django pads the gzip header with random bytes (README,
+    # "Field work on a phone").
+    "ntm_portal.middleware.CompressTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ntm_portal.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import forms, views
+from . import forms, offline, views
 
 admin.site.site_header = "Cổng NTM – Quản trị"
 admin.site.site_title = "Cổng NTM"
@@ -14,6 +14,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
+    # The installable app: its service worker must be served from the root to control every page.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="web_manifest"),
     path(
         "tai-khoan/login/",
         auth_views.LoginView.as_view(authentication_form=forms.LoginForm),

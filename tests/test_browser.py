@@ -164,6 +164,7 @@ def test_agency_member_files_the_quarters_inspection_and_province_acknowledges(
     # The agency member finds the quarter's due inspection in the calendar and files the report.
     _sign_in(page, live_server.url, "skhdt_p")
     page.get_by_role("link", name="Lịch kiểm tra").first.click()
+    page.wait_for_url("**/co-quan/lich/")  # the calendar, not the page it was clicked on
     assert quarter.label() in page.content()
     page.locator(f"a[href='/co-quan/kiem-tra/{inspection.pk}/']").click()
     page.get_by_role("button", name="Lập báo cáo kiểm tra").click()
