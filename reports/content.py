@@ -25,7 +25,7 @@ from sponsorships.periods import Period
 from . import targets
 from .charts import Bar, Chart, horizontal_bars
 from .issuers import DISTRICTS_ENDED, Issuer
-from .kinds.registry import plan_kinds
+from .kinds.registry import kind_for, plan_kinds
 from .models import Document, LegalDocument, OrganisationUnit, PlanTarget
 
 NO_DATA = "chưa có số liệu"
@@ -872,7 +872,14 @@ SUBJECTS = {
 
 
 def default_narrative(issuer: Issuer, kind: str, year: int) -> dict:
-    """The editable sections of a new document, with defaults for its kind and issuer."""
+    """The editable sections of a new document, with defaults for its kind and issuer (each
+    kind names the function that proposes them, reports/kinds/)."""
+    propose = kind_for(kind).narrative
+    return propose(issuer, kind, year) if propose is not None else {}
+
+
+def plan_narrative(issuer: Issuer, kind: str, year: int) -> dict:
+    """The default sections of the plans and of the agency's report."""
     area = place_in_text(issuer.area.name) if issuer.area is not None else ""
     text: dict = {}
     if kind in SUBJECTS:

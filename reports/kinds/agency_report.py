@@ -21,6 +21,7 @@ register(
         type_symbol="BC",
         template="reports/print/agency_report.html",
         body=_body,
+        narrative=content.plan_narrative,
         sections=("difficulties", "tasks"),
         position=40,
     )

@@ -53,6 +53,7 @@ for position, kind, template, sections, citations, level in (
             type_symbol="KH",
             template=f"reports/print/{template}.html",
             body=_body,
+            narrative=content.plan_narrative,
             sections=sections,
             responsibilities=True,
             # A plan of 2026–2030 is measured by the set in force then (QĐ 51/2025/QĐ-TTg).

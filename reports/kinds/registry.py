@@ -46,6 +46,8 @@ class DocumentKind:
     template: str  # the print template, from which the PDF and the .docx are rendered
     # (document) → (content, extra template context): the figures from data, as of document.as_of.
     body: Callable[[Document], tuple[Any, dict]]
+    # (issuer, kind code, plan year) → the editable sections' default text; None: none.
+    narrative: Callable[[Issuer, str, int], dict] | None = None
     # The sections a user may edit on the document's page, beyond signer, date and recipients.
     sections: tuple[str, ...] = ()
     # Whether the plan carries "tasks by responsible unit" (proposed from the previous plan).

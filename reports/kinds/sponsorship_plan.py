@@ -38,6 +38,7 @@ register(
         type_symbol="KH",
         template="reports/print/sponsorship_plan.html",
         body=_body,
+        narrative=content.plan_narrative,
         sections=("subject", "purposes", "general_objective", "tasks", "closing"),
         responsibilities=True,
         citations=_citations,
