@@ -88,6 +88,7 @@ NOTICE_TEMPLATE = """{% extends "reports/print/base.html" %}
 {% block body %}
 <h1>THÔNG BÁO</h1>
 <div class="subject">{{ text.subject }}</div>
+{% include "reports/print/_bases.html" %}
 <p>{{ opening }}</p>
 <p>Số xã được phân công: {{ notice.commune_count }}.</p>
 {% for line in notice.communes %}<p>- {{ line }};</p>{% endfor %}
