@@ -7,6 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Văn bản và báo cáo")
 
     def ready(self) -> None:
+        # Each kind of document registers itself when its module of reports/kinds/ is imported.
+        from .kinds.registry import autodiscover
+
+        autodiscover()
         # What the portal issued holds numbers of the People's Committee's register too.
         from ntm_portal.registers import register_number_holder
 

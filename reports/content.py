@@ -25,20 +25,12 @@ from sponsorships.periods import Period
 from . import targets
 from .charts import Bar, Chart, horizontal_bars
 from .issuers import DISTRICTS_ENDED, Issuer
+from .kinds.registry import kind_for, plan_kinds
 from .models import Document, LegalDocument, OrganisationUnit, PlanTarget
 
 NO_DATA = "chưa có số liệu"
 FREQUENCY_WORDS = {"quarter": "Hàng quý", "half_year": "6 tháng"}
 Kind = Document.Kind
-AREA_PLAN_KINDS = (
-    Kind.COMMUNE_PLAN,
-    Kind.VILLAGE_PLAN,
-    Kind.ADVANCED_PLAN,
-    Kind.AREA_PLAN,
-    Kind.CAMPAIGN_PLAN,
-)
-COMMUNE_PLAN_KINDS = (Kind.COMMUNE_PLAN, Kind.VILLAGE_PLAN, Kind.ADVANCED_PLAN)
-DISTRICT_PLAN_KINDS = (Kind.AREA_PLAN, Kind.CAMPAIGN_PLAN)
 
 
 def two_digits(count: int) -> str:
@@ -877,31 +869,17 @@ SUBJECTS = {
     "thôn mới, đô thị văn minh” trên địa bàn {area} năm {year}",
 }
 # The sections a user may rewrite, per kind; everything else comes from the data.
-SECTIONS = {
-    Kind.SPONSORSHIP_PLAN: ("subject", "purposes", "general_objective", "tasks", "closing"),
-    Kind.INSPECTION_REPORT: (),
-    Kind.INSPECTION_PLAN: (),
-    Kind.AGENCY_REPORT: ("difficulties", "tasks"),
-    Kind.COMMUNE_PLAN: ("subject", "general_objective", "tasks", "organisation", "closing"),
-    Kind.VILLAGE_PLAN: ("subject", "general_objective", "tasks", "organisation", "closing"),
-    Kind.ADVANCED_PLAN: ("subject", "general_objective", "tasks", "organisation", "closing"),
-    Kind.AREA_PLAN: ("subject", "purposes", "requirements", "tasks", "closing"),
-    Kind.CAMPAIGN_PLAN: ("subject", "purposes", "requirements", "tasks", "solutions", "closing"),
-    # A recognition dossier's documents say what the case holds; only the subject is rewritten.
-    Kind.RECOGNITION_REQUEST: ("subject",),
-    Kind.RECOGNITION_RESULTS: ("subject",),
-    Kind.RECOGNITION_COMMENTS: ("subject",),
-    Kind.RECOGNITION_COMMUNE_MINUTES: ("subject",),
-    Kind.RECOGNITION_REVIEW: ("subject",),
-    Kind.RECOGNITION_COUNCIL_MINUTES: ("subject",),
-    Kind.RECOGNITION_APPRAISAL: ("subject",),
-    Kind.RECOGNITION_DECISION: ("subject",),
-}
-RESPONSIBILITY_KINDS = (Kind.SPONSORSHIP_PLAN, *AREA_PLAN_KINDS)
 
 
 def default_narrative(issuer: Issuer, kind: str, year: int) -> dict:
-    """The editable sections of a new document, with defaults for its kind and issuer."""
+    """The editable sections of a new document, with defaults for its kind and issuer (each
+    kind names the function that proposes them, reports/kinds/)."""
+    propose = kind_for(kind).narrative
+    return propose(issuer, kind, year) if propose is not None else {}
+
+
+def plan_narrative(issuer: Issuer, kind: str, year: int) -> dict:
+    """The default sections of the plans and of the agency's report."""
     area = place_in_text(issuer.area.name) if issuer.area is not None else ""
     text: dict = {}
     if kind in SUBJECTS:
@@ -1115,7 +1093,7 @@ def default_recipients(
         )
     if getattr(body, "commune_name", ""):
         lines.append(f"UBND {body.commune_name}")
-    if document.kind in DISTRICT_PLAN_KINDS:
+    if document.kind in plan_kinds("district"):
         lines.append(
             "UBND các xã, thị trấn"
             if isinstance(issuer.area, District) or as_of <= DISTRICTS_ENDED

@@ -36,16 +36,6 @@ STEP_OF = {
     Kind.RECOGNITION_DECISION: Step.DECISION,
 }
 DOSSIER_KINDS = tuple(STEP_OF)
-TEMPLATES = {
-    Kind.RECOGNITION_REQUEST: "reports/print/recognition_request.html",
-    Kind.RECOGNITION_RESULTS: "reports/print/recognition_results.html",
-    Kind.RECOGNITION_COMMENTS: "reports/print/recognition_comments.html",
-    Kind.RECOGNITION_COMMUNE_MINUTES: "reports/print/recognition_minutes.html",
-    Kind.RECOGNITION_REVIEW: "reports/print/recognition_review.html",
-    Kind.RECOGNITION_COUNCIL_MINUTES: "reports/print/recognition_minutes.html",
-    Kind.RECOGNITION_APPRAISAL: "reports/print/recognition_appraisal.html",
-    Kind.RECOGNITION_DECISION: "reports/print/recognition_decision.html",
-}
 
 
 def issuer_area(case: RecognitionCase, kind: str) -> Commune | District | Province:

@@ -20,6 +20,7 @@ from ntm_portal.security import log_refusal
 from . import dossier, issuers
 from .access import can_draft_dossier_document, can_issue_document, drafts_readable_by
 from .forms import capacity_field, clean_day, day_field
+from .kinds.registry import kind_label
 from .models import Document
 from .services import (
     DocumentError,
@@ -95,7 +96,7 @@ def _render(request: HttpRequest, case: RecognitionCase, form: DecisionForm, sta
         rows.append(
             {
                 "kind": kind,
-                "label": Document.Kind(kind).label,
+                "label": kind_label(kind),
                 "issuer": issuers.of_area(area).name,
                 "document": documents.get(kind),
                 "can_draft": can_draft_dossier_document(request.user, case, kind),

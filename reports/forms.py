@@ -15,6 +15,7 @@ from ntm_portal.limits import decimal_fits
 from ntm_portal.text import nfc, parse_day, parse_decimal
 
 from . import content, issuers
+from .kinds.registry import kind_choices, kind_for, kind_label, plan_kinds
 from .models import Document, IssuerProfile, LegalDocument, OrganisationUnit, PlanTarget, Signatory
 
 LINES_HELP = _("Mỗi dòng một ý.")
@@ -167,10 +168,11 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, document: Document, legal_documents, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.document = document
-        sections = set(content.SECTIONS[document.kind])
-        if document.kind in content.RESPONSIBILITY_KINDS:
+        kind = kind_for(document.kind)
+        sections = set(kind.sections)
+        if kind.responsibilities:
             sections.add("responsibilities")
-        if document.kind not in (Document.Kind.INSPECTION_REPORT, Document.Kind.INSPECTION_PLAN):
+        if kind.cites:
             sections.add("citations")
         sections |= {"signatory", "drafting_unit", "dated_for", "recipients", "archive", "version"}
         for name in list(self.fields):
@@ -332,7 +334,7 @@ class RegisterStartForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2010, max_value=2100)
     kind = forms.ChoiceField(
         label=_("Sổ"),
-        choices=[("", _("Sổ chung của cơ quan")), *Document.Kind.choices],
+        choices=lambda: [("", _("Sổ chung của cơ quan")), *kind_choices()],
         required=False,
     )
     last_used = forms.IntegerField(
@@ -349,7 +351,7 @@ class LegalDocumentForm(forms.ModelForm):
     )
     default_for = forms.MultipleChoiceField(
         label=_("Đề xuất làm căn cứ cho"),
-        choices=Document.Kind.choices,
+        choices=kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -404,14 +406,10 @@ class PlanTargetForm(forms.ModelForm):
     def __init__(self, *args, area=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["direction"].required = False
-        kinds = (
-            content.COMMUNE_PLAN_KINDS
-            if area is not None and _is_commune(area)
-            else (content.DISTRICT_PLAN_KINDS)
-        )
+        kinds = plan_kinds("commune" if area is not None and _is_commune(area) else "district")
         self.fields["plan_kind"] = forms.ChoiceField(
             label=_("Thuộc loại kế hoạch"),
-            choices=[("", _("Mọi kế hoạch năm")), *[(k, Document.Kind(k).label) for k in kinds]],
+            choices=[("", _("Mọi kế hoạch năm")), *[(k, kind_label(k)) for k in kinds]],
             required=False,
         )
         if area is not None and _is_commune(area):

@@ -17,30 +17,12 @@ from communes.models import Commune, District, Edition, Province
 from ntm_portal.text import fold, place_in_text
 from sponsorships.models import Agency
 
+from .kinds.registry import kind_for
 from .models import Document, IssuerProfile, area_field
 
 PEOPLES_COMMITTEE = "Ủy ban nhân dân"
 # District People's Committees ended with the three-tier map (Nghị quyết 202/2025/QH15).
 DISTRICTS_ENDED = Edition.validity(Edition.THREE_TIER_2024)[1]
-SYMBOL_PREFIX = {
-    Document.Kind.SPONSORSHIP_PLAN: "KH",
-    Document.Kind.INSPECTION_REPORT: "BC",
-    Document.Kind.INSPECTION_PLAN: "KH",
-    Document.Kind.AGENCY_REPORT: "BC",
-    Document.Kind.COMMUNE_PLAN: "KH",
-    Document.Kind.VILLAGE_PLAN: "KH",
-    Document.Kind.ADVANCED_PLAN: "KH",
-    Document.Kind.AREA_PLAN: "KH",
-    Document.Kind.CAMPAIGN_PLAN: "KH",
-    Document.Kind.RECOGNITION_REQUEST: "TTr",
-    Document.Kind.RECOGNITION_RESULTS: "BC",
-    Document.Kind.RECOGNITION_COMMENTS: "BC",
-    Document.Kind.RECOGNITION_COMMUNE_MINUTES: "BB",
-    Document.Kind.RECOGNITION_REVIEW: "BC",
-    Document.Kind.RECOGNITION_COUNCIL_MINUTES: "BB",
-    Document.Kind.RECOGNITION_APPRAISAL: "BC",
-    Document.Kind.RECOGNITION_DECISION: "QĐ",
-}
 
 
 @dataclass(frozen=True)
@@ -77,7 +59,7 @@ class Issuer:
     def symbol(self, kind: str, unit: str = "") -> str:
         """The symbol after the number: "KH-CCB", "KH-SKH-KTN" or "SKH-KTN"."""
         Style = IssuerProfile.SymbolStyle
-        prefix = SYMBOL_PREFIX[kind]
+        prefix = kind_for(kind).type_symbol
         match self.symbol_style:
             case Style.TYPE_ISSUER_UNIT if unit:
                 return f"{prefix}-{self.abbreviation}-{unit}"
@@ -300,7 +282,6 @@ class Capacity:
 
 # Kinds signed in the chairman's own name ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH … QUYẾT ĐỊNH"), not
 # for the collective: no "TM." line.
-OWN_NAME_KINDS = (Document.Kind.RECOGNITION_DECISION,)
 _MARKS = {"KT.": Capacity.DEPUTY, "Q.": Capacity.ACTING, "TL.": Capacity.BY_ORDER}
 
 
@@ -337,7 +318,7 @@ def signature_block(
     usual = [line.strip() for line in (signatory.authority or "").splitlines() if line.strip()]
     title = signatory.title.strip()
     collective = ""
-    if kind not in OWN_NAME_KINDS:
+    if not kind_for(kind).own_name:
         if issuer.area is not None:
             collective = f"TM. {PEOPLES_COMMITTEE}"
         else:

@@ -15,6 +15,8 @@ from ntm_portal.choices import ChoiceLabels
 from ntm_portal.models import AwaitedWork
 from sponsorships.models import Agency, AssignmentDecision, Inspection
 
+from .kinds.registry import kind_choices
+
 
 def exactly_one(*fields: str) -> models.Q:
     """A CHECK condition: exactly one of these foreign keys is set."""
@@ -384,7 +386,9 @@ class Document(ChoiceLabels, AwaitedWork):
         DRAFT = "draft", _("Dự thảo")
         ISSUED = "issued", _("Đã ban hành")
 
-    kind = models.CharField(_("loại văn bản"), max_length=30, choices=Kind.choices)
+    # The registered kinds (reports/kinds/): a new kind needs no migration. `Kind` above names the
+    # kinds the code refers to; a test checks that the registry has each of them.
+    kind = models.CharField(_("loại văn bản"), max_length=30, choices=kind_choices)
     # Exactly one issuer: an agency, or the People's Committee of a commune, district or province.
     issuer = models.ForeignKey(
         Agency,

@@ -53,6 +53,7 @@ from sponsorships.periods import Frequency, Period
 from . import content, dossier, issuers, verification
 from .docx_export import html_to_docx
 from .issuers import Issuer
+from .kinds.registry import kind_for, kind_label
 from .models import (
     ChangeRecord,
     Document,
@@ -71,18 +72,6 @@ from .signing_services import document_sign_on_issue
 
 logger = logging.getLogger(__name__)
 Kind = Document.Kind
-TEMPLATES = {
-    Kind.SPONSORSHIP_PLAN: "reports/print/sponsorship_plan.html",
-    Kind.INSPECTION_REPORT: "reports/print/inspection_report.html",
-    Kind.INSPECTION_PLAN: "reports/print/inspection_plan.html",
-    Kind.AGENCY_REPORT: "reports/print/agency_report.html",
-    Kind.COMMUNE_PLAN: "reports/print/commune_plan.html",
-    Kind.VILLAGE_PLAN: "reports/print/commune_plan.html",
-    Kind.ADVANCED_PLAN: "reports/print/commune_plan.html",
-    Kind.AREA_PLAN: "reports/print/area_plan.html",
-    Kind.CAMPAIGN_PLAN: "reports/print/area_plan.html",
-    **dossier.TEMPLATES,
-}
 # Beat writes a half-year's report in the weeks after it ends, not for years long gone.
 REPORT_WINDOW_DAYS = 30
 # Plans of this year on are of the 2026–2030 programme and cite its criteria set.
@@ -161,7 +150,7 @@ def _proposed_narrative(
     """The kind's default sections; tasks by unit proposed from the issuer's previous plan of
     the same kind (its latest issued one), else from its units."""
     narrative = content.default_narrative(issuer, kind, year)
-    if kind in content.RESPONSIBILITY_KINDS:
+    if kind_for(kind).responsibilities:
         previous = (
             Document.objects.filter(series=issuer.series, kind=kind, state=Document.State.ISSUED)
             .order_by("-issued_on", "-pk")
@@ -183,25 +172,7 @@ def proposed_citations(issuer: Issuer, kind: str, day: date, year: int) -> list[
     agency's communes, the criteria set its figures are measured by (the province's village set
     for a village plan), and the registered documents proposed for this kind of document in
     the issuer's province (the letter that asked for the plan), dated by `day`."""
-    cited: list[LegalDocument] = []
-    if kind == Kind.SPONSORSHIP_PLAN and issuer.agency is not None:
-        decisions = {
-            a.decision
-            for a in issuer.agency.assignments.active_on(day).select_related("decision")
-            if a.decision and a.decision.date <= day
-        }
-        cited += [legal_document_of_decision(d) for d in sorted(decisions, key=lambda d: d.date)]
-    if kind == Kind.VILLAGE_PLAN:
-        village_set = content.village_set_of(issuer.province)
-        if village_set is not None:
-            cited.append(legal_document_of_set(village_set, issuer.province))
-    elif year >= PRESENT_PROGRAMME_FROM and (
-        kind in content.AREA_PLAN_KINDS or kind == Kind.SPONSORSHIP_PLAN
-    ):
-        # A plan of 2026–2030 is measured by the set in force then (QĐ 51/2025/QĐ-TTg).
-        national = set_in_force(Edition.on(day), max(day, date(year, 12, 31)))
-        if national is not None:
-            cited.append(legal_document_of_set(national, issuer.province))
+    cited: list[LegalDocument] = list(kind_for(kind).citations(issuer, day, year))
     area = issuer.area
     scope = Q(province__isnull=True) | Q(province=issuer.province)
     registered = (
@@ -222,6 +193,15 @@ def proposed_citations(issuer: Issuer, kind: str, day: date, year: int) -> list[
             cited.append(legal)
     # "Căn cứ" lines come before "Thực hiện" lines.
     return sorted(cited, key=lambda legal: legal.verb != LegalDocument.Verb.BASIS)
+
+
+def national_set_citation(issuer: Issuer, day: date, year: int) -> list[LegalDocument]:
+    """A plan of 2026–2030 is measured by the set in force then (QĐ 51/2025/QĐ-TTg): its
+    entry in the register, for a plan of that programme; else nothing."""
+    if year < PRESENT_PROGRAMME_FROM:
+        return []
+    national = set_in_force(Edition.on(day), max(day, date(year, 12, 31)))
+    return [] if national is None else [legal_document_of_set(national, issuer.province)]
 
 
 def legal_document_of_decision(decision) -> LegalDocument:
@@ -518,7 +498,7 @@ def documents_in_register(province_ids: Collection[int], years: Collection[int])
             Held(
                 f"document:{kind}",
                 day,
-                f"văn bản số {label} ngày {day:%d/%m/%Y} ({Document.Kind(kind).label})",
+                f"văn bản số {label} ngày {day:%d/%m/%Y} ({kind_label(kind)})",
             ),
         )
 
@@ -711,7 +691,7 @@ def register_start_enter(
     ChangeRecord.objects.create(
         series=issuer.series,
         action=f"Nhập số đã dùng trên giấy năm {year}: đến số {last_used:02d}",
-        detail=str(Document.Kind(register).label) if register else "sổ chung",
+        detail=str(kind_label(register)) if register else "sổ chung",
         actor=actor,
     )
     return counter
@@ -1086,16 +1066,14 @@ def _compose(document: Document, issuer: Issuer) -> tuple[str, dict]:
     missing = list(body.missing)
     if not text["signer_name"]:
         missing.append(gettext_noop("Chưa có người ký"))
-    if not document.narrative.get("responsibilities") and document.kind in (
-        content.RESPONSIBILITY_KINDS
-    ):
+    if not document.narrative.get("responsibilities") and kind_for(document.kind).responsibilities:
         text["responsibilities"] = content.default_responsibilities(
             issuer, units, document.drafting_unit, on=document.as_of
         )
     legal = [row.legal_document for row in document.citation_rows.select_related("legal_document")]
     document.missing = missing
     html = render_to_string(
-        TEMPLATES[document.kind],
+        kind_for(document.kind).template,
         {
             **data,
             "document": document,
@@ -1132,30 +1110,8 @@ def _date_line(document: Document, place: str) -> str:
 
 
 def _body(document: Document):
-    as_of = document.as_of
-    if document.kind in dossier.DOSSIER_KINDS:
-        body = dossier.dossier_content(document, on=as_of)
-        return body, {"d": body, "f": body.facts}
-    match document.kind:
-        case Kind.INSPECTION_REPORT:
-            body = content.inspection_report(document.inspection, on=as_of)
-            return body, {"report": body}
-        case Kind.INSPECTION_PLAN:
-            body = content.inspection_plan(
-                document.issuer, document.period_start, document.period_end, on=as_of
-            )
-            return body, {"inspections": body}
-        case Kind.AGENCY_REPORT:
-            body = content.agency_report(
-                document.issuer, document.period_start, document.period_end, on=as_of
-            )
-            return body, {"plan": body}
-        case kind if kind in content.AREA_PLAN_KINDS:
-            year = document.period_start.year if document.period_start else as_of.year
-            body = content.area_plan(issuers.area_of(document), year, as_of, kind)
-            return body, {"plan": body}
-    body = content.sponsorship_plan(document.issuer, as_of, document.period_start)
-    return body, {"plan": body}
+    """The document's content from data, as its kind builds it (reports/kinds/)."""
+    return kind_for(document.kind).body(document)
 
 
 # ---------------------------------------------------------------- recognition dossiers --
@@ -1177,7 +1133,7 @@ def dossier_document_create(*, case: RecognitionCase, kind: str, actor: User) ->
         raise DocumentError("Loại văn bản không thuộc hồ sơ xét công nhận.")
     if not dossier.reached(case, kind):
         raise DocumentError(
-            f"{Document.Kind(kind).label}: hồ sơ chưa đến bước "
+            f"{kind_label(kind)}: hồ sơ chưa đến bước "
             f"“{case.procedure.steps.get(kind=dossier.STEP_OF[kind]).name}”."
         )
     if kind == Kind.RECOGNITION_DECISION and not case.is_open:

@@ -44,7 +44,16 @@ from .forms import (
     document_initial,
 )
 from .issuers import Issuer
-from .models import ChangeRecord, Document, IssuerProfile, OrganisationUnit, PlanTarget, Signatory
+from .kinds.registry import kind_label, plan_kinds
+from .models import (
+    ChangeRecord,
+    Document,
+    IssuerProfile,
+    OrganisationUnit,
+    PlanTarget,
+    Signatory,
+    area_field,
+)
 from .services import (
     DocumentError,
     document_correct,
@@ -127,7 +136,7 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
     can_plan = can_plan_for_area(request.user, area)
     year = _year_param(request)
     form = PlanTargetForm(initial={"year": year}, area=area)
-    kinds = content.COMMUNE_PLAN_KINDS if isinstance(area, Commune) else content.DISTRICT_PLAN_KINDS
+    kinds = plan_kinds(area_field(area))
     if request.method == "POST":
         if not can_plan:
             raise PermissionDenied
@@ -186,7 +195,7 @@ def _area_plans(request: HttpRequest, area: Commune | District | Province) -> Ht
             # drafts nothing new; its plans stay readable.
             "cannot_issue": issuer.cannot_issue_on(timezone.localdate()),
             "form": form,
-            "kinds": [(k, Document.Kind(k).label) for k in kinds],
+            "kinds": [(k, kind_label(k)) for k in kinds],
             "no_data": content.NO_DATA,
             "figures_at": timezone.now(),
             "settings_url": _settings_url(area),

@@ -1,0 +1,1 @@
+"""The kinds of document the portal drafts and issues, one module each family (registry.py)."""
