@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ntm_portal.context_processors.navigation",
+                "communes.context_processors.account_notice",
             ],
         },
     },
