@@ -102,11 +102,13 @@ def test_the_successor_office_sees_and_locks_the_account(client, world, ended):
     client.force_login(office)
     start = reverse("reports:province_start", args=[ended["successor"].pk])
     page = client.get(start).content.decode()
-    assert "huyen_p" in page and "Huyện Hướng Hóa" in page
+    assert "huyen_p" in page
+    assert "Huyện Hướng Hóa" in page
     lock = reverse("communes:district_account_lock", args=[district_user.pk])
     assert lock in page
     response = client.post(lock, {"next": start})
-    assert response.status_code == 302 and response["Location"] == start
+    assert response.status_code == 302
+    assert response["Location"] == start
     district_user.refresh_from_db()
     assert not district_user.is_active
     assert not ApiToken.objects.filter(user=district_user, revoked_at__isnull=True).exists()
