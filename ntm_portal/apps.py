@@ -1,4 +1,3 @@
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -24,10 +23,3 @@ class NtmPortalConfig(AppConfig):
 
         post_save.connect(changed, sender=Notification, weak=False)
         post_delete.connect(changed, sender=Notification, weak=False)
-
-
-class AxesConfig(AxesAppConfig):
-    """django-axes as INSTALLED_APPS names it, with a Vietnamese name in the admin (its own is
-    "Axes", not translatable)."""
-
-    verbose_name = _("Đăng nhập sai và khoá tài khoản")

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ntm_portal.apps.AxesConfig",  # django-axes, named in Vietnamese in the admin
+    "ntm_portal.axes_config.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "import_export",
     "rest_framework",
     "drf_spectacular",

@@ -25,6 +25,7 @@ ENGLISH = [
     "Evaluation log",
     "Sponsorship logs",
     "Axes",
+    "Ntm_Portal",
     "Search name",
     "Created at",
     "Created by",
@@ -89,6 +90,12 @@ def test_the_admin_shows_no_english(superuser_client):
         if english:
             found[url] = english
     assert found == {}
+
+
+def test_every_app_the_admin_lists_is_named_in_vietnamese(superuser_client):
+    index = visible_text(superuser_client.get(reverse("admin:index")).content.decode())
+    for name in ["Cổng NTM", "Địa bàn", "Đăng nhập sai và khoá tài khoản", "Xác thực và ủy quyền"]:
+        assert name in index
 
 
 def test_every_field_the_admin_shows_has_a_vietnamese_name():
