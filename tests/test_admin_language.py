@@ -74,8 +74,13 @@ def _pages(client) -> list[tuple[str, str]]:
             change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
             pages.append((change, client.get(change)))
     user = User.objects.filter(role="district").first()
-    change = reverse("admin:ntm_portal_user_change", args=[user.pk])
-    pages.append((change, client.get(change)))
+    # The user's forms: where Django's "Password-based authentication" shows.
+    for url in (
+        reverse("admin:ntm_portal_user_change", args=[user.pk]),
+        reverse("admin:ntm_portal_user_add"),
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+    ):
+        pages.append((url, client.get(url)))
     return pages
 
 
