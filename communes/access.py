@@ -8,15 +8,17 @@ officials read the communes it was formed from; changing stays with the unit its
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ntm_portal.access import commune_reach, has_no_access
 from ntm_portal.models import Role, User
@@ -87,6 +89,74 @@ def successors_of_office(user: User) -> list[str]:
         ),
         settings.PROVINCE_FAMILY_CACHE_SECONDS or None,
     )
+
+
+def district_has_ended(user: User) -> bool:
+    """Whether the user is a district account whose district ended before today (the districts
+    of the three-tier edition ended on 30/06/2025). Such an account reads its district's history
+    and writes nothing: every `can_*` that lets district staff write asks writes_in_district.
+    No query: the session's user comes with its district (ntm_portal.backends)."""
+    if user.role != Role.DISTRICT or not user.district_id:
+        return False
+    valid_to = user.district.valid_to
+    return valid_to is not None and valid_to < timezone.localdate()
+
+
+def writes_in_district(user: User, district_id: int | None) -> bool:
+    """Whether a district account changes this district's work: its own district, while the
+    district is in force (after it ended, the account only reads its history)."""
+    return (
+        user.role == Role.DISTRICT
+        and bool(user.district_id)
+        and district_id == user.district_id
+        and not district_has_ended(user)
+    )
+
+
+def ended_district_notice(user: User) -> str:
+    """The sentence a district account whose district ended reads on every page; "" otherwise."""
+    if not district_has_ended(user):
+        return ""
+    return gettext(
+        "%(district)s đã kết thúc hoạt động từ %(since)s; tài khoản này chỉ còn xem lịch sử."
+    ) % {
+        "district": user.district.name,
+        "since": f"{user.district.valid_to + timedelta(days=1):%d/%m/%Y}",
+    }
+
+
+def ended_district_accounts(province_id: int) -> QuerySet[User]:
+    """The active accounts of districts that ended, in a province's family (its own and the
+    2024 provinces it was formed from): what its office locks (can_lock_district_account)."""
+    return (
+        User.objects.filter(
+            role=Role.DISTRICT,
+            is_active=True,
+            district__province_id__in=province_family(province_id),
+            district__valid_to__lt=timezone.localdate(),
+        )
+        .select_related("district__province")
+        .order_by("district__province__name", "district__name", "username")
+    )
+
+
+def can_lock_district_account(user: User, account: User) -> bool:
+    """An ended district's account is locked by the office that keeps its province's books (the
+    successor province's, keeps_history_of), and by admins."""
+    if has_no_access(user) or account.role != Role.DISTRICT or not account.district_id:
+        return False
+    if not district_has_ended(account) or user.pk == account.pk:
+        return False
+    return user.is_admin or keeps_history_of(user, account.district.province_id)
+
+
+def get_lockable_district_account_or_404(user: User, pk: int) -> User:
+    account = get_object_or_404(
+        User.objects.filter(role=Role.DISTRICT).select_related("district__province"), pk=pk
+    )
+    if not can_lock_district_account(user, account):
+        raise Http404
+    return account
 
 
 def users_province_family(user: User) -> QuerySet[Province] | list[int]:

@@ -77,7 +77,9 @@ class AdministrativeUnit(ChoiceLabels, models.Model):
     code = models.CharField(_("mã"), max_length=5)
     name = models.CharField(_("tên"), max_length=100)
     short_name = models.CharField(_("tên ngắn"), max_length=100)
-    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    search_name = models.CharField(
+        max_length=100, editable=False, db_index=True, verbose_name=_("tên để tìm")
+    )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
@@ -355,7 +357,9 @@ class Village(ChoiceLabels, models.Model):
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.THON)
     name = models.CharField(_("tên"), max_length=100)
     code = models.CharField(_("mã"), max_length=20, blank=True)
-    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    search_name = models.CharField(
+        max_length=100, editable=False, db_index=True, verbose_name=_("tên để tìm")
+    )
     # The 2024 village this one continues, in the 2025 commune its commune went into wholly
     # (communes.services.villages_carry_over); the 2024 row keeps its history.
     formed_from = models.OneToOneField(

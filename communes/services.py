@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 
+from ntm_portal.api_tokens import api_tokens_revoke_all
+from ntm_portal.models import RevokedReason, User
+from ntm_portal.security import security_log
 from ntm_portal.text import fold
 
 from .access import province_lineage_changed
@@ -550,3 +553,20 @@ def villages_carry_over() -> int:
         carried.append(copy)
     Village.objects.bulk_create(carried, batch_size=1000)
     return len(carried)
+
+
+@transaction.atomic
+def district_account_lock(*, account: User, actor: User) -> int:
+    """Lock the account of a district that ended (communes.access.can_lock_district_account): it
+    is kept, not deleted (what it reviewed keeps its reviewer), its sessions end at the next
+    request and its API tokens are revoked. Returns how many tokens were."""
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    revoked = api_tokens_revoke_all(user=account, reason=RevokedReason.LOCKED, actor=actor)
+    security_log.info(
+        "district account %s (district=%s) locked by user=%s",
+        account.pk,
+        account.district_id,
+        actor.pk,
+    )
+    return revoked

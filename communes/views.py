@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ntm_portal.exports import requested_format, table_response
 from ntm_portal.text import fold
@@ -20,11 +23,13 @@ from .access import (
     districts_visible_to,
     get_commune_or_404,
     get_district_or_404,
+    get_lockable_district_account_or_404,
     get_province_or_404,
     provinces_visible_to,
 )
 from .facts import facts_of
 from .models import Commune, CommuneLineage, CommuneQuerySet, District, Edition
+from .services import district_account_lock as lock_account
 
 PAGE_SIZE = 50
 # Byte order puts "Đa Krông" after "Vĩnh Linh"; the folded name sorts the way readers expect
@@ -251,3 +256,20 @@ def _lineage(request: HttpRequest, commune: Commune) -> dict[str, Sequence[Commu
         .order_by("successor__search_name", "successor__code")
     )
     return {"successions": successions}
+
+
+@require_POST
+def district_account_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office that keeps an ended district's books locks its account (the start page lists
+    them); back to the page it came from."""
+    account = get_lockable_district_account_or_404(request.user, pk)
+    lock_account(account=account, actor=request.user)
+    messages.success(
+        request,
+        _("Đã khoá tài khoản %(username)s (%(district)s).")
+        % {"username": account.username, "district": account.district.name},
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "home"
+    return redirect(back)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from communes.access import (
     can_change_commune,
@@ -13,6 +14,7 @@ from communes.access import (
     get_province_or_404,
     keeps_history_of,
     users_province_family,
+    writes_in_district,
     writes_in_province,
 )
 from communes.models import Commune, Edition, Province
@@ -52,7 +54,8 @@ def can_edit_evaluation(user: User, evaluation: Evaluation) -> bool:
 
 
 def can_review_commune(user: User, commune: Commune) -> bool:
-    """Province office staff of its province; district staff of its district, before 07/2025."""
+    """Province office staff of its province; district staff of its district, before 07/2025
+    and while their district is in force (writes_in_district)."""
     if has_no_access(user):
         return False
     if user.is_admin:
@@ -60,8 +63,8 @@ def can_review_commune(user: User, commune: Commune) -> bool:
     if user.role == Role.PROVINCE:
         return writes_in_province(user, commune.province_id)
     if user.role == Role.DISTRICT:
-        return (
-            commune.edition == Edition.THREE_TIER_2024 and commune.district_id == user.district_id
+        return commune.edition == Edition.THREE_TIER_2024 and writes_in_district(
+            user, commune.district_id
         )
     return False
 
@@ -92,8 +95,14 @@ def reviewers_of(commune: Commune) -> QuerySet[User]:
     """Who is told when the commune submits an evaluation."""
     rule = Q(role=Role.PROVINCE, province_id=commune.province_id)
     if commune.district_id and commune.edition == Edition.THREE_TIER_2024:
-        rule |= Q(role=Role.DISTRICT, district_id=commune.district_id)
+        rule |= Q(role=Role.DISTRICT, district_id=commune.district_id) & _district_in_force()
     return User.objects.filter(rule, is_active=True)
+
+
+def _district_in_force() -> Q:
+    """District accounts whose district has not ended (communes.access.district_has_ended): an
+    ended district's account reads its history and is told of no work."""
+    return Q(district__valid_to__isnull=True) | Q(district__valid_to__gte=timezone.localdate())
 
 
 def get_evaluation_or_404(user: User, pk: int) -> Evaluation:
@@ -176,10 +185,8 @@ def acts_for(user: User, actor: str, commune: Commune) -> bool:
         case RecognitionStep.Actor.COMMUNE:
             return can_change_commune(user, commune)
         case RecognitionStep.Actor.DISTRICT:
-            return (
-                user.role == Role.DISTRICT
-                and commune.edition == Edition.THREE_TIER_2024
-                and commune.district_id == user.district_id
+            return commune.edition == Edition.THREE_TIER_2024 and writes_in_district(
+                user, commune.district_id
             )
         case RecognitionStep.Actor.PROVINCE:
             return user.role == Role.PROVINCE and writes_in_province(user, commune.province_id)
@@ -209,7 +216,7 @@ def case_actors(case: RecognitionCase, step: RecognitionStep) -> QuerySet[User]:
         case RecognitionStep.Actor.COMMUNE:
             rule = Q(role=Role.COMMUNE, commune_id=commune.pk)
         case RecognitionStep.Actor.DISTRICT:
-            rule = Q(role=Role.DISTRICT, district_id=commune.district_id)
+            rule = Q(role=Role.DISTRICT, district_id=commune.district_id) & _district_in_force()
         case _:
             rule = Q(role=Role.PROVINCE, province_id=commune.province_id)
     return User.objects.filter(rule, is_active=True)

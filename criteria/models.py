@@ -111,7 +111,7 @@ class Indicator(ChoiceLabels, models.Model):
         Criterion, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("tiêu chí")
     )
     number = models.CharField(_("số"), max_length=10)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("thứ tự"))
     name = models.TextField(_("tên"))
     kind = models.CharField(_("kiểu giá trị"), max_length=10, choices=Kind.choices)
     unit = models.CharField(_("đơn vị"), max_length=50, blank=True)
@@ -217,23 +217,37 @@ class Evaluation(ChoiceLabels, models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     # Optimistic locking: every save states the version it started from.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("lần sửa"))
     met_count = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
     # Criteria neither met nor failed: values missing, or thresholds that need the commune group.
     undecided_count = models.PositiveSmallIntegerField(_("số tiêu chí chưa xác định"), default=0)
     criteria_count = models.PositiveSmallIntegerField(_("số tiêu chí"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("người gửi"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("gửi lúc"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("người thẩm định"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("thẩm định lúc"))
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
 
     objects = EvaluationQuerySet.as_manager()
@@ -372,18 +386,29 @@ class EvaluationLog(ChoiceLabels, models.Model):
         REFUSED = "refused", _("Bị từ chối")
         RECOMPUTED = "recomputed", _("Tính lại theo bộ tiêu chí")
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="log")
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="log", verbose_name=_("đánh giá")
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("người thực hiện"),
     )
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=20, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("lúc"))
+    action = models.CharField(max_length=20, choices=Action.choices, verbose_name=_("thao tác"))
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("chỉ tiêu"),
     )
-    old_value = models.CharField(max_length=100, blank=True)
-    new_value = models.CharField(max_length=100, blank=True)
-    reason = models.TextField(blank=True)
+    old_value = models.CharField(max_length=100, blank=True, verbose_name=_("giá trị cũ"))
+    new_value = models.CharField(max_length=100, blank=True, verbose_name=_("giá trị mới"))
+    reason = models.TextField(blank=True, verbose_name=_("lý do"))
 
     objects = EvaluationLogQuerySet.as_manager()
 
@@ -391,6 +416,8 @@ class EvaluationLog(ChoiceLabels, models.Model):
     SYSTEM_REASONS = (gettext_noop("Bắt đầu từ số liệu %(period)s"), IMPORTED_FROM)
 
     class Meta:
+        verbose_name = _("nhật ký đánh giá")
+        verbose_name_plural = _("nhật ký đánh giá")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
@@ -451,13 +478,25 @@ class Recognition(ChoiceLabels, models.Model):
     # Who entered it, and how (rows from before these fields say nothing: blank).
     source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("người ghi"),
     )
-    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ghi lúc"))
     revocation_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("người ghi thu hồi"),
     )
-    revocation_recorded_at = models.DateTimeField(null=True, blank=True)
+    revocation_recorded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("ghi thu hồi lúc")
+    )
 
     objects = RecognitionQuerySet.as_manager()
 
@@ -563,9 +602,13 @@ class CommuneGroupDecision(ChoiceLabels, models.Model):
     applies_from = models.DateField(_("áp dụng từ ngày"))
     issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
 
     class Meta:
         verbose_name = _("quyết định phân nhóm xã")
@@ -588,7 +631,10 @@ class CommuneGroupSetting(ChoiceLabels, models.Model):
     """The group one decision sets for one xã."""
 
     decision = models.ForeignKey(
-        CommuneGroupDecision, on_delete=models.CASCADE, related_name="settings"
+        CommuneGroupDecision,
+        on_delete=models.CASCADE,
+        related_name="settings",
+        verbose_name=_("quyết định"),
     )
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="group_settings", verbose_name=_("xã")

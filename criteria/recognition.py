@@ -772,6 +772,22 @@ APPRAISAL_FIELDS = (
 )
 
 
+def council_carried_forward(case: RecognitionCase) -> dict[str, object]:
+    """What the appraisal form starts from when the case has none yet: the lead department, the
+    members and the size of the council of the province's last appraisal (the council is seldom
+    changed between two cases); the date, votes and conclusion are this meeting's own."""
+    last = (
+        RecognitionCase.objects.filter(
+            commune__province_id=case.commune.province_id, council_met_on__isnull=False
+        )
+        .exclude(pk=case.pk)
+        .order_by("-council_met_on", "-pk")
+        .values("lead_department", "council_members", "council_size")
+        .first()
+    )
+    return last or {}
+
+
 def council_passes(case: RecognitionCase, votes_for: int, size: int) -> bool:
     """The procedure's share of the council's members present voting for."""
     return votes_for * 100 >= case.procedure.council_approval_percent * size

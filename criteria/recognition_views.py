@@ -53,6 +53,7 @@ from .recognition import (
     CaseRejected,
     OpeningObstacles,
     can_attach,
+    council_carried_forward,
     opening_obstacles,
     recognition_case_appraise,
     recognition_case_attach,
@@ -123,9 +124,14 @@ def _render_case(
     latest = [c for c in checks if c.round == case.review_round]
     criteria = list(case.evaluation.criteria_set.criteria.order_by("number"))
     verdicts = {c.criterion_id: c for c in latest}
+    current = next((i for i, step in enumerate(steps) if step.pk == case.step_id), None)
     context = {
         "case": case,
         "commune": case.commune,
+        # Where the case stands and what comes after this step (issue 28 §9).
+        "next_step": steps[current + 1]
+        if case.is_open and current is not None and current + 1 < len(steps)
+        else None,
         "steps": [(step, done.get(step.pk)) for step in steps],
         "may_act": may_act,
         "is_own": case.submitted_by_id == user.pk,
@@ -156,17 +162,18 @@ def _render_case(
             initial=CaseAssessmentForm.initial_of(case)
         )
     if may_act and step_kind == Step.APPRAISAL:
-        context["appraisal"] = appraisal or CaseAppraisalForm(
-            initial={
-                "lead_department": case.lead_department,
-                "council_met_on": case.council_met_on,
-                "council_members": case.council_members,
-                "council_size": case.council_size,
-                "votes_for": case.votes_for,
-                "votes_against": case.votes_against,
-                "appraisal_conclusion": case.appraisal_conclusion,
-            }
-        )
+        initial = {
+            "lead_department": case.lead_department,
+            "council_met_on": case.council_met_on,
+            "council_members": case.council_members,
+            "council_size": case.council_size,
+            "votes_for": case.votes_for,
+            "votes_against": case.votes_against,
+            "appraisal_conclusion": case.appraisal_conclusion,
+        }
+        carried = {} if case.council_members else council_carried_forward(case)
+        context["council_carried"] = bool(carried)
+        context["appraisal"] = appraisal or CaseAppraisalForm(initial={**initial, **carried})
     return render(request, "criteria/case_detail.html", context, status=status)
 
 
@@ -266,9 +273,11 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_for_change(request, pk, "review")
     if not can_act_on_case(request.user, case) or case.step.kind != Step.REVIEW:
         return _refuse(request, case, "review")
+    # "Xác nhận đạt tất cả": one action confirms every criterion; returning one stays the table's.
+    confirm_all = request.POST.get("all") == "1"
     typed = {
         criterion.pk: (
-            request.POST.get(f"verdict_{criterion.pk}", ""),
+            "1" if confirm_all else request.POST.get(f"verdict_{criterion.pk}", ""),
             request.POST.get(f"reason_{criterion.pk}", "")[:2000],
         )
         for criterion in case.evaluation.criteria_set.criteria.all()

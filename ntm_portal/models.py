@@ -166,12 +166,20 @@ class AwaitedWork(models.Model):
     (the rule is ntm_portal/waiting.py)."""
 
     # How many times a worker started the work, and how many times a sweep sent it again.
-    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
-    resends = models.PositiveSmallIntegerField(default=0, editable=False)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, editable=False, verbose_name=_("số lần thử")
+    )
+    resends = models.PositiveSmallIntegerField(
+        default=0, editable=False, verbose_name=_("số lần gửi lại")
+    )
     # The last sign of life: a worker started it or moved it on, or a sweep sent it again.
-    worked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    worked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("xử lý lúc")
+    )
     # When a sweep first found it overdue; the admins were told then.
-    stalled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stalled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("dừng lại lúc")
+    )
 
     class Meta:
         abstract = True

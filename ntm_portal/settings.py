@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "ntm_portal.axes_config.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "import_export",
     "rest_framework",
     "drf_spectacular",
@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ntm_portal.context_processors.navigation",
+                "communes.context_processors.account_notice",
             ],
         },
     },

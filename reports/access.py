@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404
 
 from communes.access import (
     communes_visible_to,
+    district_has_ended,
     districts_visible_to,
     get_commune_or_404,
     get_district_or_404,
     get_province_or_404,
     provinces_visible_to,
+    writes_in_district,
     writes_in_province,
 )
 from communes.models import Commune, District, Province
@@ -81,11 +83,11 @@ def can_plan_for_area(user: User, area: Commune | District | Province) -> bool:
         case Commune():
             return (
                 (user.role == Role.COMMUNE and user.commune_id == area.pk)
-                or (user.role == Role.DISTRICT and user.district_id == area.district_id)
+                or writes_in_district(user, area.district_id)
                 or (user.role == Role.PROVINCE and user.province_id == area.province_id)
             )
         case District():
-            return (user.role == Role.DISTRICT and user.district_id == area.pk) or (
+            return writes_in_district(user, area.pk) or (
                 user.role == Role.PROVINCE and user.province_id == area.province_id
             )
         case Province():
@@ -144,7 +146,7 @@ def legal_documents_visible_to(user: User) -> QuerySet[LegalDocument]:
 def can_register_legal_documents(user: User) -> bool:
     """Whoever issues documents registers what they cite: admins, province, district and
     commune officials, agency members."""
-    if has_no_access(user):
+    if has_no_access(user) or district_has_ended(user):
         return False
     return user.is_admin or user.role in (Role.PROVINCE, Role.DISTRICT, Role.COMMUNE, Role.AGENCY)
 

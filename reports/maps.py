@@ -40,10 +40,15 @@ def share_figure(part: int, whole: int) -> tuple[Decimal | None, str]:
 
 
 def province_choropleth(
-    *, title: str, edition: int, rows: list[tuple[str, str, int, int, str]]
+    *,
+    title: str,
+    edition: int,
+    rows: list[tuple[str, str, int, int, str]],
+    no_data: str = "",
+    summary: str = "",
 ) -> Chart:
     """`rows`: (province code, name, xã recognised, xã in all, link) per province of the edition;
-    a province missing from the rows is drawn grey ("chưa có xã")."""
+    a province missing from the rows, or without xã, is drawn grey (`no_data`: "chưa có xã")."""
     frame = province_map()
     paths = frame["editions"][str(edition)]
     given = {code: row for code, *row in rows}
@@ -59,9 +64,10 @@ def province_choropleth(
         width=frame["width"],
         height=frame["height"],
         insets=frame["insets"],
-        no_data=_("chưa có xã"),
+        no_data=no_data or _("chưa có xã"),
         legend_top=540,
-        summary=_("Tỷ lệ xã đã được công nhận đạt chuẩn nông thôn mới (mọi mức), theo tỉnh"),
+        summary=summary
+        or _("Tỷ lệ xã đã được công nhận đạt chuẩn nông thôn mới (mọi mức), theo tỉnh"),
     )
 
 

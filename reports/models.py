@@ -399,29 +399,49 @@ class Document(ChoiceLabels, AwaitedWork):
         blank=True,
     )
     issuer_commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+        Commune,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+        verbose_name=_("xã ban hành"),
     )
     issuer_district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+        District,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+        verbose_name=_("huyện ban hành"),
     )
     issuer_province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+        Province,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+        verbose_name=_("tỉnh ban hành"),
     )
-    series = models.CharField(max_length=40)
+    series = models.CharField(max_length=40, verbose_name=_("sổ đăng ký"))
     # The versions of one document share a lineage; issuing ends it.
-    lineage = models.UUIDField(default=uuid.uuid4, db_index=True)
+    lineage = models.UUIDField(default=uuid.uuid4, db_index=True, verbose_name=_("văn bản gốc"))
     state = models.CharField(
         _("tình trạng"), max_length=10, choices=State.choices, default=State.DRAFT
     )
     # What the document is about, for documents about one inspection.
     inspection = models.ForeignKey(
-        Inspection, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+        Inspection,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+        verbose_name=_("đợt kiểm tra"),
     )
     # The period a document covers (a quarter's inspection plan, a plan's year).
     period_start = models.DateField(_("đầu kỳ"), null=True, blank=True)
     period_end = models.DateField(_("cuối kỳ"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"))
-    register = models.CharField(max_length=30, blank=True)
+    register = models.CharField(max_length=30, blank=True, verbose_name=_("sổ văn bản"))
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=30)
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
@@ -429,40 +449,69 @@ class Document(ChoiceLabels, AwaitedWork):
     # A draft's intended date: its date line leaves the day blank, its figures are as of then.
     dated_for = models.DateField(_("ngày dự kiến ban hành"), null=True, blank=True)
     signatory = models.ForeignKey(
-        Signatory, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+        Signatory,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+        verbose_name=_("người ký"),
     )
     drafting_unit = models.ForeignKey(
-        OrganisationUnit, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+        OrganisationUnit,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
+        verbose_name=_("đơn vị soạn thảo"),
     )
     citations = models.ManyToManyField(
-        LegalDocument, through="DocumentCitation", related_name="cited_by", blank=True
+        LegalDocument,
+        through="DocumentCitation",
+        related_name="cited_by",
+        blank=True,
+        verbose_name=_("căn cứ"),
     )
     replaces = models.ForeignKey(
-        "self", on_delete=models.PROTECT, related_name="corrections", null=True, blank=True
+        "self",
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        null=True,
+        blank=True,
+        verbose_name=_("thay thế văn bản"),
     )
     # The recognition cases a dossier document is about (a decision: every case in its annex).
     recognition_cases = models.ManyToManyField(
-        RecognitionCase, related_name="documents", blank=True
+        RecognitionCase, related_name="documents", blank=True, verbose_name=_("hồ sơ công nhận")
     )
     # The editable narrative sections; an issued document holds all of them, frozen.
-    narrative = models.JSONField(default=dict, blank=True)
+    narrative = models.JSONField(default=dict, blank=True, verbose_name=_("nội dung soạn"))
     # The issued text, frozen at issue: its files are rendered from it and never from live data.
-    html = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    error = models.TextField(blank=True)
-    missing = models.JSONField(default=list, blank=True)
-    pdf = models.FileField(upload_to=document_path, max_length=200, blank=True)
-    docx = models.FileField(upload_to=docx_path, max_length=200, blank=True)
-    checksum = models.CharField(max_length=64, blank=True)
+    html = models.TextField(blank=True, verbose_name=_("bản HTML"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("trạng thái")
+    )
+    error = models.TextField(blank=True, verbose_name=_("lỗi"))
+    missing = models.JSONField(default=list, blank=True, verbose_name=_("còn thiếu"))
+    pdf = models.FileField(
+        upload_to=document_path, max_length=200, blank=True, verbose_name=_("tệp PDF")
+    )
+    docx = models.FileField(
+        upload_to=docx_path, max_length=200, blank=True, verbose_name=_("tệp DOCX")
+    )
+    checksum = models.CharField(max_length=64, blank=True, verbose_name=_("mã kiểm tra"))
     # Given on issue, printed with its QR code on the first page: /xac-thuc/<code>/ (public).
     verification_code = models.CharField(
         _("mã xác thực"), max_length=16, unique=True, null=True, blank=True, editable=False
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
+    rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dựng lúc"))
 
     class Meta:
         verbose_name = _("văn bản")
@@ -653,13 +702,28 @@ class PlanTarget(ChoiceLabels, models.Model):
         OTHER = "other", _("Chỉ tiêu khác (nhập kết quả)")
 
     commune = models.ForeignKey(
-        Commune, on_delete=models.CASCADE, related_name="plan_targets", null=True, blank=True
+        Commune,
+        on_delete=models.CASCADE,
+        related_name="plan_targets",
+        null=True,
+        blank=True,
+        verbose_name=_("xã"),
     )
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, related_name="plan_targets", null=True, blank=True
+        District,
+        on_delete=models.CASCADE,
+        related_name="plan_targets",
+        null=True,
+        blank=True,
+        verbose_name=_("huyện"),
     )
     province = models.ForeignKey(
-        Province, on_delete=models.CASCADE, related_name="plan_targets", null=True, blank=True
+        Province,
+        on_delete=models.CASCADE,
+        related_name="plan_targets",
+        null=True,
+        blank=True,
+        verbose_name=_("tỉnh"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     measure = models.CharField(_("loại chỉ tiêu"), max_length=20, choices=Measure.choices)
@@ -686,9 +750,13 @@ class PlanTarget(ChoiceLabels, models.Model):
         Village, blank=True, related_name="+", verbose_name=_("thôn phấn đấu đạt chuẩn")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
 
     objects = PlanTargetQuerySet.as_manager()
 

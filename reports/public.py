@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from communes.models import Province
+from communes.models import Edition, Province
 from criteria.models import CommuneStanding, CriteriaSet, Recognition
 from criteria.selectors import set_in_force
 from ntm_portal.models import User
 from ntm_portal.security import security_log
 
-from .maps import commune_choropleth
+from .charts import Bar, horizontal_bars
+from .maps import commune_choropleth, province_choropleth
 from .models import CommuneBoundarySet, PublicProvincePage
 
 CACHE_SECONDS = 10 * 60
@@ -149,6 +150,16 @@ def build_public_page(province: Province) -> dict:
         .select_related("commune")
         .order_by("-decision_date", "-pk")[:LATEST_RECOGNITIONS]
     ]
+    xa_count = len(rows)
+    recognised = sum(counts[level] for level in LEVEL_ORDER if level)
+    levels_chart = horizontal_bars(
+        title=_("Xã theo mức công nhận"),
+        bars=[Bar(level["label"], level["count"], xa_count) for level in levels],
+        summary=_("%(province)s: %(recognised)s/%(total)s xã đã đạt chuẩn nông thôn mới")
+        % {"province": province.name, "recognised": recognised, "total": xa_count},
+    )
+    predecessors = _related_pages(province.predecessors())
+    successors = _related_pages(province.successors())
     boundaries = CommuneBoundarySet.objects.filter(province=province).first()
     commune_map = None
     if boundaries:
@@ -166,8 +177,14 @@ def build_public_page(province: Province) -> dict:
         "criteria_set": str(criteria_set) if criteria_set else "",
         "rows": rows,
         "levels": levels,
-        "xa_count": len(rows),
-        "recognised": sum(counts[level] for level in LEVEL_ORDER if level),
+        # With its years where a province of the other edition is linked (their names alike).
+        "province_label": years_label(province) if predecessors or successors else province.name,
+        "xa_count": xa_count,
+        "recognised": recognised,
+        "levels_chart": levels_chart,
+        "province_map": _province_map(province, recognised, xa_count),
+        "predecessors": predecessors,
+        "successors": successors,
         "villages_met": sum(row["villages_met"] for row in rows),
         "villages_total": sum(row["villages_total"] for row in rows),
         "recognitions": recognitions,
@@ -178,10 +195,53 @@ def build_public_page(province: Province) -> dict:
     }
 
 
+def years_label(province: Province) -> str:
+    """The province's name with the years it held ("Tỉnh Quảng Bình (đến 30/06/2025)", "Tỉnh
+    Quảng Trị (từ 01/07/2025)"): a former province and today's are told apart wherever both are
+    named, their names often the same."""
+    valid_from, valid_to = Edition.validity(province.edition)
+    valid_from, valid_to = province.valid_from or valid_from, province.valid_to or valid_to
+    if valid_to is not None:
+        return _("%(name)s (đến %(day)s)") % {"name": province.name, "day": f"{valid_to:%d/%m/%Y}"}
+    if valid_from is not None:
+        return _("%(name)s (từ %(day)s)") % {"name": province.name, "day": f"{valid_from:%d/%m/%Y}"}
+    return province.name
+
+
+def _related_pages(provinces) -> list[dict]:
+    """The published pages of the provinces a province was formed from, or went into."""
+    return [
+        {"pk": related.pk, "label": years_label(related)}
+        for related in provinces.filter(public_page__is_published=True).order_by("search_name")
+    ]
+
+
+def _province_map(province: Province, recognised: int, xa_count: int):
+    """The dashboard's map of the country, this province filled by its share of recognised xã
+    and every other province drawn pale, named in its tooltip."""
+    others = Province.objects.of_edition(province.edition).exclude(pk=province.pk)
+    rows = [(province.code, province.name, recognised, xa_count, "")]
+    rows += [(code, name, 0, 0, "") for code, name in others.values_list("code", "name")]
+    return province_choropleth(
+        title=_("Vị trí của %(province)s") % {"province": province.name},
+        edition=province.edition,
+        rows=rows,
+        no_data=_("tỉnh khác"),
+        summary=_("%(province)s trên bản đồ; màu theo tỷ lệ xã đã đạt chuẩn nông thôn mới")
+        % {"province": province.name},
+    )
+
+
 def _latest(*moments: datetime | None) -> datetime | None:
     return max(filter(None, moments), default=None)
 
 
 def published_provinces():
-    """The provinces whose page is public (listed on the sign-in page)."""
-    return Province.objects.filter(public_page__is_published=True).order_by("search_name")
+    """The provinces whose page is public, as listed on the sign-in page: today's. A former
+    province whose successor publishes its page is reached from that page, not listed beside it
+    (the 2024 Tỉnh Quảng Trị and today's would read as two identical links)."""
+    return (
+        Province.objects.filter(public_page__is_published=True)
+        .exclude(successions__successor__public_page__is_published=True)
+        .order_by("search_name")
+    )

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from communes.access import ended_district_accounts
+
 from .access import get_start_province_or_404
 from .province_start import start_steps
 
@@ -21,5 +23,7 @@ def province_start(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "done": sum(step.done for step in steps),
             "next_step": next((step for step in steps if not step.done), None),
+            # Accounts of districts that ended, still open: the office locks them (issue 28 §6).
+            "ended_district_accounts": list(ended_district_accounts(province.pk)),
         },
     )

@@ -35,7 +35,9 @@ class Agency(ChoiceLabels, models.Model):
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     # The secret in the agency's calendar feed address, for phones that cannot sign in.
-    calendar_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    calendar_token = models.CharField(
+        max_length=64, unique=True, default=secrets.token_urlsafe, verbose_name=_("mã lịch ICS")
+    )
     # A merged agency keeps its row, name, inspections and documents (history reads them under
     # the old name); from `merged_on` the surviving agency carries on (services.agency_merge).
     merged_into = models.ForeignKey(
@@ -99,7 +101,9 @@ class Agency(ChoiceLabels, models.Model):
 
 
 class AgencyFormerName(ChoiceLabels, models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="former_names")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("cơ quan")
+    )
     name = models.CharField(_("tên cũ"), max_length=200)
     short_name = models.CharField(_("tên viết tắt"), max_length=50, blank=True)
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
@@ -136,15 +140,30 @@ class AgencyChange(ChoiceLabels, models.Model):
         verbose_name=_("sáp nhập vào"),
     )
     from_province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("từ tỉnh"),
     )
     to_province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sang tỉnh"),
     )
     on = models.DateField(_("từ ngày"))
-    detail = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("nội dung"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("lúc"))
 
     class Meta:
         verbose_name = _("thay đổi cơ quan")
@@ -173,9 +192,16 @@ class AgencyChange(ChoiceLabels, models.Model):
 class SteeringMember(ChoiceLabels, models.Model):
     """A member of the agency's steering team (seed 000: five members, headed by the Vice-Chair)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="steering_team")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="steering_team", verbose_name=_("cơ quan")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tài khoản"),
     )
     full_name = models.CharField(_("họ tên"), max_length=100)
     position = models.CharField(_("chức vụ"), max_length=100, blank=True)
@@ -205,7 +231,9 @@ class AssignmentDecision(ChoiceLabels, models.Model):
     number = models.CharField(_("số"), max_length=50)
     date = models.DateField(_("ngày"))
     issuer = models.CharField(_("cơ quan ban hành"), max_length=200)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
+    )
     subject = models.CharField(_("trích yếu"), max_length=300, blank=True)
 
     class Meta:
@@ -305,7 +333,10 @@ class AssignmentTransfer(ChoiceLabels, models.Model):
         verbose_name=_("phân công cũ"),
     )
     decision = models.ForeignKey(
-        AssignmentDecision, on_delete=models.PROTECT, related_name="transfers"
+        AssignmentDecision,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        verbose_name=_("quyết định"),
     )
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
     successor = models.ForeignKey(
@@ -327,9 +358,12 @@ class AssignmentTransfer(ChoiceLabels, models.Model):
     )
     reason = models.TextField(_("lý do"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
 
     class Meta:
         verbose_name = _("chuyển phân công")
@@ -389,9 +423,11 @@ class Inspection(ChoiceLabels, models.Model):
     overdue_since = models.DateField(_("quá hạn từ"), null=True, blank=True)
     # Planned once its period had ended (overdue_on_q): set when it is made, never after.
     planned_after_due = models.BooleanField(_("lập sau kỳ"), default=False)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    overdue_reminded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("nhắc lúc"))
+    overdue_reminded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("nhắc quá hạn lúc")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
 
     objects = InspectionQuerySet.as_manager()
 
@@ -580,22 +616,46 @@ class SponsorshipLog(ChoiceLabels, models.Model):
         NAME = "name", _("Tên cũ")
         MEMBER = "member", _("Tài khoản thành viên")
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
+    )
     decision = models.ForeignKey(
-        AssignmentDecision, on_delete=models.PROTECT, related_name="log", null=True, blank=True
+        AssignmentDecision,
+        on_delete=models.PROTECT,
+        related_name="log",
+        null=True,
+        blank=True,
+        verbose_name=_("quyết định"),
     )
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.PROTECT, related_name="log", null=True, blank=True
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="log",
+        null=True,
+        blank=True,
+        verbose_name=_("phân công"),
     )
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="log", null=True, blank=True
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="log",
+        null=True,
+        blank=True,
+        verbose_name=_("cơ quan"),
     )
-    action = models.CharField(max_length=12, choices=Action.choices)
-    detail = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=12, choices=Action.choices, verbose_name=_("thao tác"))
+    detail = models.TextField(blank=True, verbose_name=_("nội dung"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("lúc"))
 
     class Meta:
+        verbose_name = _("nhật ký đỡ đầu, phụ trách")
+        verbose_name_plural = _("nhật ký đỡ đầu, phụ trách")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:

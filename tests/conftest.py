@@ -427,8 +427,9 @@ def approved_evaluation(commune, criteria_set, year, half, values, *, submitter,
     return evaluation_approve(evaluation=evaluation, version=evaluation.version, actor=reviewer)
 
 
-def fill_assessment(case, actor, **changes):
-    """A self-assessment that meets every condition (QĐ 18/2022), with `changes` on top."""
+def fill_assessment(case, actor, *, responses=None, **changes):
+    """A self-assessment that meets every condition (QĐ 18/2022), with `changes` on top;
+    `responses`: the commune's answers to returned criteria, by criterion id."""
     from criteria.recognition import recognition_case_save
 
     today = timezone.localdate()
@@ -447,7 +448,9 @@ def fill_assessment(case, actor, **changes):
         **changes,
     }
     case.refresh_from_db()
-    recognition_case_save(case=case, data=data, responses={}, version=case.version, actor=actor)
+    recognition_case_save(
+        case=case, data=data, responses=responses or {}, version=case.version, actor=actor
+    )
     case.refresh_from_db()
     return case
 

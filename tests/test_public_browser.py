@@ -56,7 +56,7 @@ def test_a_resident_reads_the_public_page_on_a_phone(live_server, world, persona
     # Every column stays on a phone (the portal's lists drop their third on a narrow screen).
     assert "12/QĐ-UBND" in phone.locator("#public-recognitions").inner_text()
     assert phone.locator("#public-communes").get_by_text("0/3").is_visible()
-    map_box = phone.locator("svg.map").bounding_box()
+    map_box = phone.locator("#public-commune-map svg.map").bounding_box()
     assert map_box is not None
     assert map_box["width"] <= PHONE["width"]
     assert map_box["height"] > 50

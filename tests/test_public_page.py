@@ -5,12 +5,15 @@ evidence, no inspection report. Cached, and it says how fresh it is."""
 from __future__ import annotations
 
 import logging
+import re
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from communes.models import Edition, LineageKind, ProvinceLineage
 from criteria.models import Recognition
 from criteria.standings import standings_refresh
 from ntm_portal.security import security_log
@@ -20,7 +23,7 @@ from reports.public import public_page_forget
 
 from .api_helpers import add_foreign_and_own
 from .boundary_files import communes_file, upload
-from .factories import UserFactory
+from .factories import CommuneFactory, ProvinceFactory, UserFactory
 from .test_demo import demo  # noqa: F401 (the fixture)
 
 
@@ -114,7 +117,8 @@ def test_without_boundaries_the_page_says_so_and_with_them_draws_the_communes(
     client, published, personas, django_capture_on_commit_callbacks
 ):
     url = reverse("public:province", args=[published.province_a.pk])
-    page = client.get(url).content.decode()
+    # The commune map's section (the province's place on the country map is drawn always).
+    page = client.get(url).content.decode().split('id="map-title"')[1]
     assert "chưa tải lên ranh giới" in page
     assert 'class="chart map"' not in page
     client.force_login(personas["province"])
@@ -127,7 +131,7 @@ def test_without_boundaries_the_page_says_so_and_with_them_draws_the_communes(
     with django_capture_on_commit_callbacks(execute=True):  # the worker's part, as it runs it
         commune_boundaries_process(upload_id=CommuneBoundaryUpload.objects.get().pk)
     client.logout()
-    page = client.get(url).content.decode()
+    page = client.get(url).content.decode().split('id="map-title"')[1]
     assert 'class="chart map"' in page
     assert page.count("<path ") >= 3
 
@@ -188,3 +192,56 @@ def test_the_demo_publishes_quang_tri_and_the_sign_in_page_links_it(client):
     public = client.get(url).content.decode()
     assert "Xã Ba Tầng" in public
     assert "vpdp" not in public
+
+
+@pytest.fixture
+def merged(world, personas):
+    """Quảng Trị (2024) went into today's Quảng Trị; both publish their page."""
+    today = ProvinceFactory(
+        edition=Edition.TWO_TIER_2025, code="44", short_name="Quảng Trị", name="Tỉnh Quảng Trị"
+    )
+    ProvinceLineage.objects.create(
+        predecessor=world.province_a,
+        successor=today,
+        kind=LineageKind.WHOLE,
+        effective_on=date(2025, 7, 1),
+    )
+    CommuneFactory(district=None, province=today, name="Xã Hướng Lập")
+    CommuneFactory(district=None, province=today, name="Xã Lìa")
+    for province in (world.province_a, today):
+        PublicProvincePage.objects.create(
+            province=province, is_published=True, changed_by=personas["province"]
+        )
+    return today
+
+
+def test_the_sign_in_page_lists_todays_provinces_once(client, world, merged):
+    login = client.get(reverse("login")).content.decode()
+    links = re.findall(r'<a href="(/cong-khai/[^"]+)">([^<]+)</a>', login)
+    assert len(links) == len(set(links))
+    assert len({label for _url, label in links}) == len(links)
+    assert reverse("public:province", args=[merged.pk]) in login
+    assert reverse("public:province", args=[world.province_a.pk]) not in login
+
+
+def test_the_former_province_is_reached_from_its_successor(client, world, merged):
+    today = client.get(reverse("public:province", args=[merged.pk])).content.decode()
+    former = reverse("public:province", args=[world.province_a.pk])
+    assert f'<a href="{former}">Tỉnh Quảng Trị (đến 30/06/2025)</a>' in today
+    page = client.get(former).content.decode()
+    assert "Kết quả xây dựng nông thôn mới – Tỉnh Quảng Trị (đến 30/06/2025)" in page
+    back = reverse("public:province", args=[merged.pk])
+    assert f'<a href="{back}">Tỉnh Quảng Trị (từ 01/07/2025)</a>' in page
+
+
+def test_the_page_draws_its_figures_and_the_province_on_the_map(client, world, merged):
+    page = client.get(reverse("public:province", args=[merged.pk])).content.decode()
+    chart = page[page.index('id="public-levels-chart"') :]
+    assert chart.index('<svg class="chart"') < 200
+    assert "<title>Chưa đạt chuẩn: 2/2</title>" in chart
+    assert "<title>Đạt chuẩn nông thôn mới: 0/2</title>" in chart
+    province_map = page[page.index('id="public-province-map"') :]
+    assert province_map.index('<svg class="chart map"') < 200
+    # Today's Quảng Trị (code 44) is drawn with its figure, the 33 other provinces pale.
+    assert "<title>Tỉnh Quảng Trị: 0/2 xã" in province_map
+    assert province_map.count(": tỉnh khác</title>") == 33
