@@ -152,7 +152,12 @@ class IssuerProfile(ChoiceLabels, models.Model):
 class Signatory(ChoiceLabels, models.Model):
     """Who may sign for an issuer, with the authority line their signature usually carries."""
 
-    profile = models.ForeignKey(IssuerProfile, on_delete=models.CASCADE, related_name="signatories")
+    profile = models.ForeignKey(
+        IssuerProfile,
+        on_delete=models.CASCADE,
+        related_name="signatories",
+        verbose_name=_("cơ quan ban hành"),
+    )
     full_name = models.CharField(_("họ tên người ký"), max_length=100)
     title = models.CharField(_("chức vụ"), max_length=100, help_text=_("Ví dụ Phó Giám đốc."))
     authority = models.CharField(
@@ -598,12 +603,13 @@ class SigningCertificate(ChoiceLabels, models.Model):
         related_name="signing_certificate",
         verbose_name=_("cơ quan ban hành"),
     )
-    sealed_pkcs12 = models.BinaryField(editable=False)
-    sealed_password = models.BinaryField(editable=False)
+    sealed_pkcs12 = models.BinaryField(_("tệp PKCS#12 đã mã hoá"), editable=False)
+    sealed_password = models.BinaryField(_("mật khẩu đã mã hoá"), editable=False)
     subject = models.CharField(_("chủ thể chứng thư"), max_length=400, editable=False)
     certificate_issuer = models.CharField(_("tổ chức cấp"), max_length=400, editable=False)
     serial = models.CharField(_("số hiệu"), max_length=100, editable=False)
-    fingerprint = models.CharField(max_length=64, editable=False)  # SHA-256 of the DER
+    # SHA-256 of the DER
+    fingerprint = models.CharField(_("dấu vân tay SHA-256"), max_length=64, editable=False)
     valid_from = models.DateTimeField(_("hiệu lực từ"), editable=False)
     valid_until = models.DateTimeField(_("hiệu lực đến"), editable=False)
     # The body's seal as a transparent PNG (red), printed at its actual diameter.
@@ -611,9 +617,13 @@ class SigningCertificate(ChoiceLabels, models.Model):
     seal_diameter_mm = models.PositiveSmallIntegerField(_("đường kính dấu (mm)"), default=36)
     is_demo = models.BooleanField(_("chứng thư thử nghiệm"), default=False, editable=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("người tải lên"),
     )
-    uploaded_at = models.DateTimeField(auto_now=True)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("chứng thư số ký văn bản")
