@@ -35,6 +35,7 @@ from .services import (
     assignment_create,
     assignment_plan_inspections,
 )
+from .versions import changes_inspections
 
 
 def _day(value: date) -> str:
@@ -88,6 +89,7 @@ def assignment_decision_create(
 
 
 @transaction.atomic
+@changes_inspections
 def assignment_add(
     *,
     decision: AssignmentDecision,
@@ -156,6 +158,7 @@ def assignment_add(
 
 
 @transaction.atomic
+@changes_inspections
 def assignment_end(*, assignment: Assignment, end: date, reason: str, actor: User) -> Assignment:
     """End an assignment on `end` (its last day); inspections planned after it are cancelled."""
     assignment = (
@@ -201,6 +204,7 @@ def assignment_end(*, assignment: Assignment, end: date, reason: str, actor: Use
 
 
 @transaction.atomic
+@changes_inspections
 def assignment_transfer_to(
     *,
     assignment: Assignment,
