@@ -36,7 +36,7 @@ from ntm_portal.rosters.services import (
     roster_validate_file,
 )
 
-DEFAULT_ROWS_AT_MOST = 1_000
+DEFAULT_ROWS_AT_MOST = 500
 
 
 class Rollback(Exception):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             "--default-rows",
             type=int,
             default=None,
-            help="số dòng cho cấu hình mặc định (mặc định: như --rows, tối đa 1.000; nó chậm, "
+            help="số dòng cho cấu hình mặc định (mặc định: như --rows, tối đa 500; nó chậm, "
             "đọc từng dòng, và tốc độ của nó tính theo dòng)",
         )
         parser.add_argument(
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 # Row by row, import-export's default takes minutes at 10,000 rows (a lookup
-                # query per row and column): its rows per second are measured on 1,000 at most.
+                # query per row and column): its rows per second are measured on 500 at most.
                 default_rows = default_rows or min(rows, DEFAULT_ROWS_AT_MOST)
                 self._run(rows, skip_default, traced_rows or rows, default_rows, repeat)
                 raise Rollback
