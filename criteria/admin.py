@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .catalogue_cache import catalogue_changed
 from .models import (
     CommuneGroupDecision,
     CommuneGroupSetting,
@@ -13,13 +14,34 @@ from .models import (
 )
 
 
+class ChangesCatalogue:
+    """An admin edit of a set, a criterion, an indicator or their inlines (thresholds) changes
+    the catalogue's version: the pages build it again."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        catalogue_changed()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        catalogue_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        catalogue_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        catalogue_changed()
+
+
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(ChangesCatalogue, admin.ModelAdmin):
     list_display = ["code", "name", "level", "valid_from", "valid_to", "needs_review"]
     list_filter = ["level", "needs_review"]
     inlines = [CriterionInline]
@@ -31,7 +53,7 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ChangesCatalogue, admin.ModelAdmin):
     list_display = ["criteria_set", "number", "name", "short_name", "revocation_key"]
     list_filter = ["criteria_set"]
     inlines = [IndicatorInline]
@@ -43,7 +65,7 @@ class ThresholdInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ChangesCatalogue, admin.ModelAdmin):
     list_display = ["number", "name", "kind", "direction", "needs_review"]
     list_filter = ["needs_review", "kind", "criterion__criteria_set"]
     search_fields = ["number", "name"]

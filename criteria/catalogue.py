@@ -19,6 +19,7 @@ from django.db import transaction
 
 from communes.models import CommuneGroup, Region
 
+from .catalogue_cache import catalogue_changed
 from .models import CriteriaSet, Criterion, Indicator, Threshold
 
 
@@ -50,6 +51,7 @@ def catalogue_load(*, directory: Path) -> CatalogueLoadResult:
     with transaction.atomic():
         for path, document in documents:
             _load_set(path, document, result)
+        catalogue_changed()
     return result
 
 

@@ -138,11 +138,17 @@ class Indicator(ChoiceLabels, models.Model):
 
     def display_value(self, value: Decimal | None) -> str:
         """A value as pages and documents show it: "Đạt", "61,5 %", "45.000.000 đồng"."""
-        if value is None:
-            return "—"
-        if self.is_yes_no:
-            return gettext("Đạt") if value == YES else gettext("Chưa đạt")
-        return f"{format_number(value)} {self.unit}".strip()
+        return display_value(self.kind, self.unit, value)
+
+
+def display_value(kind: str, unit: str, value: Decimal | None) -> str:
+    """An indicator's value as pages, documents and the API show it, from the indicator's kind
+    and unit alone (so plain rows need no Indicator object): "Đạt", "61,5 %", "45.000.000 đồng"."""
+    if value is None:
+        return "—"
+    if kind == Indicator.Kind.YES_NO:
+        return gettext("Đạt") if value == YES else gettext("Chưa đạt")
+    return f"{format_number(value)} {unit}".strip()
 
 
 class Threshold(ChoiceLabels, models.Model):

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Edition
 
+from .catalogue_cache import set_catalogue
 from .models import (
     CriteriaSet,
     Criterion,
@@ -82,40 +81,31 @@ class CriterionRow:
 
 def criteria_with_indicators(
     evaluation: Evaluation,
-) -> list[tuple[Criterion, list[tuple[Indicator, list[Threshold]]]]]:
-    """The set's criteria, each with `result_met` (its stored status in this evaluation, None
-    when undecided or not yet derived), its indicators and each indicator's thresholds: three
-    queries. Ordered within the set only and grouped here: the models' own orderings join up to
-    the set (for nothing, within one set), and a prefetch builds a queryset for each criterion and
-    each indicator (the grid's 57 of them cost more than its queries)."""
-    result = CriterionResult.objects.filter(evaluation_id=evaluation.pk, criterion=OuterRef("pk"))
-    criteria = list(
-        Criterion.objects.filter(criteria_set_id=evaluation.criteria_set_id)
-        .annotate(result_met=Subquery(result.values("met")[:1]))
-        .order_by("number")
+) -> list[tuple[Criterion, bool | None, list[tuple[Indicator, list[Threshold]]]]]:
+    """The set's criteria, each with its stored status in this evaluation (None when undecided
+    or not yet derived), its indicators and each indicator's thresholds: the catalogue from
+    `set_catalogue` (built once per set and version), the statuses in one query."""
+    results = dict(
+        CriterionResult.objects.filter(evaluation_id=evaluation.pk).values_list(
+            "criterion_id", "met"
+        )
     )
-    indicators = list(
-        Indicator.objects.filter(
-            criterion_id__in=[criterion.pk for criterion in criteria]
-        ).order_by("criterion_id", "position")
-    )
-    thresholds: dict[int, list[Threshold]] = defaultdict(list)
-    for threshold in Threshold.objects.filter(
-        indicator_id__in=[indicator.pk for indicator in indicators]
-    ).order_by("indicator_id", "region", "commune_group", "year_from", "pk"):
-        thresholds[threshold.indicator_id].append(threshold)
-    by_criterion: dict[int, list[tuple[Indicator, list[Threshold]]]] = defaultdict(list)
-    for indicator in indicators:
-        by_criterion[indicator.criterion_id].append((indicator, thresholds[indicator.pk]))
-    return [(criterion, by_criterion[criterion.pk]) for criterion in criteria]
+    return [
+        (
+            criterion,
+            results.get(criterion.pk),
+            [(indicator, list(thresholds)) for indicator, thresholds in indicators],
+        )
+        for criterion, indicators in set_catalogue(evaluation.criteria_set_id)
+    ]
 
 
 def evaluation_grid(evaluation: Evaluation, subject: Subject) -> list[CriterionRow]:
     """Criteria → indicators with their values, thresholds for this commune, and status."""
     values = {value.indicator_id: value for value in evaluation.values.all()}
     rows = []
-    for criterion, indicators in criteria_with_indicators(evaluation):
-        row = CriterionRow(criterion=criterion, met=criterion.result_met)
+    for criterion, met, indicators in criteria_with_indicators(evaluation):
+        row = CriterionRow(criterion=criterion, met=met)
         for indicator, thresholds in indicators:
             threshold = applicable_threshold(thresholds, subject)
             sign = "≤" if indicator.direction == Indicator.Direction.AT_MOST else "≥"

@@ -66,6 +66,7 @@ from ntm_portal.limits import parse_id
 from ntm_portal.models import Role, User
 from sponsorships.access import agencies_visible_to
 from sponsorships.models import Agency, AgencyReport, Assignment, Inspection, overdue_on_q
+from sponsorships.versions import inspections_version
 
 from .access import can_view_dashboards
 from .models import CommuneBoundarySet, PlanTarget
@@ -303,11 +304,12 @@ def scope_for(user: User, filters: Filters) -> Scope:
 # --- Figures ------------------------------------------------------------------------------------
 
 
-def cached(scope: Scope, figure: str, compute):
+def cached(scope: Scope, figure: str, compute, *, also: tuple[str, ...] = ()):
     """A figure from the summary tables, cached under the scope, the filters and the standings'
     version (which changes whenever the tables are rebuilt): never older than the tables, and
     each figure keeps the freshness it was computed with. An agency's scope follows its live
-    assignments, which the version does not see: never cached."""
+    assignments, which the version does not see: never cached. `also`: more of the key (another
+    version the figure follows, the day it was counted on)."""
     filters = scope.filters
     timeout = settings.DASHBOARD_CACHE_SECONDS
     if (
@@ -330,6 +332,7 @@ def cached(scope: Scope, figure: str, compute):
             filters.province.pk if filters.province else "",
             filters.district.pk if filters.district else "",
             filters.period_key,
+            *also,
         )
     )
     value = cache.get(key)
@@ -699,10 +702,22 @@ def agency_performance(scope: Scope, today: date | None = None) -> list[AgencyRo
 def top_agencies(
     scope: Scope, limit: int, today: date | None = None
 ) -> tuple[list[AgencyRow], int]:
-    """The `limit` agencies of agency_performance's order, and how many agencies there are: the
-    order, the limit and the count in SQL (the country's 2,000 rows are not built to show 20),
-    the reports of those shown only. Two queries."""
+    """The `limit` agencies of agency_performance's order, and how many agencies there are:
+    cached as the other figures are, and under the sponsorships' version and the day (overdue
+    is counted on it), so an inspection, report or assignment written shows at once. A year of
+    the country's inspections recounted was most of the national dashboard (issue 29)."""
     today = today or timezone.localdate()
+    return cached(
+        scope,
+        f"top_agencies:{limit}",
+        lambda: _top_agencies(scope, limit, today),
+        also=(inspections_version(), today.isoformat()),
+    )
+
+
+def _top_agencies(scope: Scope, limit: int, today: date) -> tuple[list[AgencyRow], int]:
+    """The order, the limit and the count in SQL (the country's 2,000 rows are not built to
+    show 20), the reports of those shown only. Two queries."""
     window = inspection_window(scope.filters, today)
     rows = list(
         _agency_rows(scope, today, window)

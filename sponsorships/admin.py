@@ -12,6 +12,24 @@ from .models import (
     SteeringMember,
 )
 from .services import assignment_create, assignment_refusals, decision_refusals
+from .versions import inspections_changed
+
+
+class ChangesInspections:
+    """An admin edit of what the dashboards' agency figures count (an agency's name or
+    province, an inspection) changes their version, as the services' writes do."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        inspections_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        inspections_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        inspections_changed()
 
 
 class FormerNameInline(admin.TabularInline):
@@ -26,7 +44,7 @@ class SteeringMemberInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ChangesInspections, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "province"]
     list_filter = ["kind"]
     list_select_related = ["province"]
@@ -184,7 +202,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ChangesInspections, admin.ModelAdmin):
     list_display = ["assignment", "kind", "period_start", "due_date", "status", "overdue_since"]
     list_filter = ["status", "kind"]
     list_select_related = ["assignment__agency", "assignment__commune"]

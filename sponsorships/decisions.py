@@ -37,6 +37,7 @@ from .services import (
     decision_day_refusal,
     decision_refusals,
 )
+from .versions import changes_inspections
 
 
 def _day(value: date) -> str:
@@ -86,6 +87,7 @@ def assignment_decision_create(
 
 
 @transaction.atomic
+@changes_inspections
 def assignment_add(
     *,
     decision: AssignmentDecision,
@@ -145,6 +147,7 @@ def assignment_add(
 
 
 @transaction.atomic
+@changes_inspections
 def assignment_end(*, assignment: Assignment, end: date, reason: str, actor: User) -> Assignment:
     """End an assignment on `end` (its last day); inspections planned after it are cancelled."""
     assignment = (
@@ -190,6 +193,7 @@ def assignment_end(*, assignment: Assignment, end: date, reason: str, actor: Use
 
 
 @transaction.atomic
+@changes_inspections
 def assignment_transfer_to(
     *,
     assignment: Assignment,

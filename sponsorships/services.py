@@ -52,6 +52,7 @@ from .transfers import (
     TransferRow,
     transfer_plan,
 )
+from .versions import changes_inspections
 
 # What an assignment decision is in its province's register (ntm_portal.registers).
 DECISION_KIND = "assignment_decision"
@@ -105,6 +106,7 @@ def agency_calendar_feed_rotate(*, agency: Agency, actor: User) -> Agency:
 
 
 @transaction.atomic
+@changes_inspections
 def assignment_create(
     *,
     agency: Agency,
@@ -404,6 +406,7 @@ def assignments_import_refusals(
 
 
 @transaction.atomic
+@changes_inspections
 def assignments_import(
     *, rows: Sequence[AssignmentImportRow], actor: User | None
 ) -> list[Assignment]:
@@ -510,6 +513,7 @@ class PlanResult:
 
 
 @transaction.atomic
+@changes_inspections
 def inspections_plan(*, today: date) -> PlanResult:
     """Plan the current and next period's inspections of every active assignment, mark overdue
     ones, send reminders, and plan each agency's six-monthly report. Safe to run again, or twice
@@ -527,6 +531,7 @@ def inspections_plan(*, today: date) -> PlanResult:
 
 
 @transaction.atomic
+@changes_inspections
 def inspections_backfill(
     *,
     assignments,
@@ -577,6 +582,7 @@ def _scheduled(assignment: Assignment, since: date, until: date, today: date) ->
     ]
 
 
+@changes_inspections
 def assignment_plan_inspections(*, assignment: Assignment, today: date | None = None) -> int:
     """A confirmed assignment's inspections at once, not at beat's next run: from its start (this
     year's periods already past as unrecorded, to record what was done on paper or mark as not
@@ -595,6 +601,7 @@ def _plan_window(assignment: Assignment, today: date) -> tuple[date, date]:
     return since, Period.containing(today, assignment.inspection_frequency).following().end
 
 
+@changes_inspections
 def _plan_from_start(assignments: Sequence[Assignment], today: date | None = None) -> int:
     """assignment_plan_inspections for many new assignments at once (they have no inspection
     yet, so nothing is read): one insert."""
@@ -611,6 +618,7 @@ def _plan_from_start(assignments: Sequence[Assignment], today: date | None = Non
     return len(planned)
 
 
+@changes_inspections
 def _inspection_settled(inspection: Inspection) -> None:
     """Done or cancelled: no longer overdue, and the overdue notices sent about it are withdrawn
     (one that stays sends its reader to do what is done)."""
@@ -736,6 +744,7 @@ def _inspection_words(inspection: Inspection) -> dict[str, str]:
 
 
 @transaction.atomic
+@changes_inspections
 def inspection_create_ad_hoc(*, assignment: Assignment, due_date: date, actor: User) -> Inspection:
     inspection = Inspection.objects.create(
         assignment=assignment,
@@ -751,6 +760,7 @@ def inspection_create_ad_hoc(*, assignment: Assignment, due_date: date, actor: U
 
 
 @transaction.atomic
+@changes_inspections
 def inspection_cancel(*, inspection: Inspection, reason: str, actor: User) -> Inspection:
     if inspection.status != Inspection.Status.PLANNED:
         raise SponsorshipError(_("Chỉ hủy được đợt kiểm tra chưa thực hiện."))
@@ -826,6 +836,7 @@ def _participants(agency: Agency, actor: User) -> str:
 
 
 @transaction.atomic
+@changes_inspections
 def report_start(*, inspection: Inspection, actor: User) -> InspectionReport:
     """A draft report, its findings pre-filled from the commune's latest evaluation."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -871,6 +882,7 @@ class ReportFieldErrors(SponsorshipError):
 
 
 @transaction.atomic
+@changes_inspections
 def report_save(
     *,
     report: InspectionReport,
@@ -937,6 +949,7 @@ def report_save(
 
 
 @transaction.atomic
+@changes_inspections
 def report_submit(*, report: InspectionReport, version: int, actor: User) -> InspectionReport:
     report = _locked_report(report, version)
     if not report.is_editable:
@@ -959,6 +972,7 @@ def report_submit(*, report: InspectionReport, version: int, actor: User) -> Ins
 
 
 @transaction.atomic
+@changes_inspections
 def report_acknowledge(*, report: InspectionReport, version: int, actor: User) -> InspectionReport:
     report = _locked_report(report, version)
     if report.status != InspectionReport.Status.SUBMITTED:
@@ -981,6 +995,7 @@ def report_acknowledge(*, report: InspectionReport, version: int, actor: User) -
 
 
 @transaction.atomic
+@changes_inspections
 def attachment_add(
     *, report: InspectionReport, upload: UploadedFile | None, actor: User
 ) -> InspectionAttachment:
@@ -1133,6 +1148,7 @@ def _merge_refusal(*, absorbed: Agency, into: Agency, on: date) -> str:
 
 
 @transaction.atomic
+@changes_inspections
 def agency_merge(*, absorbed: Agency, into: Agency, on: date, actor: User) -> AgencyChange:
     """Merge `absorbed` into `into` from `on` (Sở KH&ĐT into Sở Tài chính, 01/03/2025).
 
@@ -1212,6 +1228,7 @@ def agency_rehome_targets(agency: Agency) -> ProvinceQuerySet:
 
 
 @transaction.atomic
+@changes_inspections
 def agency_rehome(*, agency: Agency, province: Province, actor: User) -> AgencyChange:
     """An agency of a 2024 province carries on in the 2025 province its province went into
     (Hội CCB tỉnh Quảng Trị after Quảng Bình joined Quảng Trị), from the province merger."""
@@ -1245,11 +1262,13 @@ def agency_rehome(*, agency: Agency, province: Province, actor: User) -> AgencyC
     )
 
 
+@changes_inspections
 def _assignment_end(assignment: Assignment, day: date) -> None:
     assignment.end = day
     assignment.save(update_fields=["end"])
 
 
+@changes_inspections
 def _inspections_follow(
     *, old: Assignment, new: Assignment | None, after: date, actor: User, why: str
 ) -> None:
@@ -1357,6 +1376,7 @@ def assignments_transfer(
 
 
 @transaction.atomic
+@changes_inspections
 def _assignments_transfer(
     *,
     province: Province,
@@ -1484,6 +1504,7 @@ def _transfer_decision_fields(
     }
 
 
+@changes_inspections
 def _carry(row: TransferRow, decision: AssignmentDecision, actor: User) -> Assignment:
     old = row.assignment
     notes = [

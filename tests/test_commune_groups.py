@@ -358,7 +358,7 @@ def test_the_list_exports_the_roster_columns(client, two_tier):
     _decide(two_tier, {two_tier.xa_1: 3}, number="12/QĐ-UBND", day=date(2026, 3, 1))
     client.force_login(two_tier.staff)
     response = client.get(_url(two_tier.province), {"xuat": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0] == [
         "Tỉnh",
         "Mã xã",

@@ -176,6 +176,7 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
     assert sum(line.startswith("framework floor") for line in lines) == 2
     # Each edition's table of the stack's least own cost, page by page.
     assert sum(line.startswith("the stack's least own cost") for line in lines) == 2
+    assert sum(line.startswith("each page against its own SQL") for line in lines) == 2
     report = json.loads(output.read_text())
     assert report["machine"]["cpus"] >= 1
     for edition in report["editions"].values():
@@ -203,7 +204,16 @@ def test_benchmark_command_prints_timings_and_query_counts_for_each_page(tmp_pat
             # Where the time goes adds up to the median (the rest is Python).
             assert page["sql_ms"] + page["template_ms"] <= page["p50_ms"] + 1, name
             assert page["grows"] in ("flat", "linear"), name
+            # Its own SQL in the same run: its queries less the framework floor's, and the
+            # ratio against the lower of it and the hand-written floor.
+            assert 0 < page["own_sql_ms"] <= page["sql_ms"] + 0.1, name
+            least = min(x for x in (page["own_sql_ms"], page["floor_ms"]) if x)
+            assert page["least_sql_ms"] == least, name
+            ratio = round(max(page["p50_ms"] - page["framework_floor_ms"], 0) / least, 1)
+            assert page["p50_less_framework_over_own_sql"] == ratio, name
+            assert page["own_sql_goal_met"] is (ratio <= 3), name
         assert edition["goals"]["max_queries"] <= 15
+        assert 0 <= edition["goals"]["pages_within_3x_own_sql"] <= len(pages)
         # The stack's prices, and with them each page's least own cost: its own queries (beyond
         # the framework floor's session and user) and the values its templates render.
         prices = edition["stack_prices"]

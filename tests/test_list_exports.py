@@ -16,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def rows_of(response) -> list[list[str]]:
     if response["Content-Type"].startswith("text/csv"):
-        text = response.content.decode("utf-8-sig")
+        text = response.getvalue().decode("utf-8-sig")
         return list(csv.reader(io.StringIO(text)))
     assert response["Content-Type"] == XLSX
     sheet = load_workbook(io.BytesIO(response.content)).active

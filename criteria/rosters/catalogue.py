@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from criteria.catalogue_cache import catalogue_changed
 from criteria.models import CriteriaSet, Criterion, Indicator, Threshold
 from ntm_portal import rosters
 from ntm_portal.models import User
@@ -334,6 +335,7 @@ class CriteriaRoster(Roster):
 
     def apply(self, validation: Validation, *, actor: User | None, reason: str = "") -> None:
         # A catalogue has a few hundred indicators at most: row by row is fast enough and simple.
+        catalogue_changed()
         for outcome in validation.outcomes:
             if outcome.status not in (NEW, UPDATED):
                 continue

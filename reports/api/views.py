@@ -250,6 +250,8 @@ class CriteriaSetDetail(ScopedDetail):
 
 
 def _evaluations(request: Request) -> QuerySet:
+    """As model objects, for the one evaluation a write answers with (EvaluationSerializer);
+    lists and reads go through `_evaluation_rows`."""
     return (
         evaluations_visible_to(request.user)
         .select_related("commune", "village", "criteria_set")
@@ -289,10 +291,14 @@ def _period_filter(request: Request, rows: QuerySet) -> QuerySet:
     )
 )
 class EvaluationList(ScopedList):
-    serializer_class = s.EvaluationSerializer
+    serializer_class = s.EvaluationSerializer  # the schema's; rows are built by evaluation_rows
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset().values(*s.EVALUATION_FIELDS))
+        return self.get_paginated_response(s.evaluation_rows(page))
 
     def get_queryset(self):
-        rows = _period_filter(self.request, _evaluations(self.request))
+        rows = _period_filter(self.request, evaluations_visible_to(self.request.user))
         rows = (
             rows.of_villages()
             if params.bool_param(self.request, "villages")
@@ -312,7 +318,17 @@ class EvaluationList(ScopedList):
 
 
 class EvaluationDetail(ScopedDetail):
-    serializer_class = s.EvaluationSerializer
+    serializer_class = s.EvaluationSerializer  # the schema's; the row is built by evaluation_rows
+
+    def retrieve(self, request, *args, **kwargs):
+        rows = s.evaluation_rows(
+            evaluations_visible_to(request.user)
+            .filter(pk=kwargs["pk"])
+            .values(*s.EVALUATION_FIELDS)
+        )
+        if not rows:
+            raise Http404
+        return Response(rows[0])
 
     def get_queryset(self):
         return _evaluations(self.request)

@@ -1,0 +1,46 @@
+"""A version of the sponsorship facts that the dashboards count (assignments, inspections and
+their reports, agencies): cached figures are keyed by it, so none outlives a change.
+
+Every service that writes them is marked `@changes_inspections`; the version changes after it
+runs and again when its transaction commits (a figure computed in between, from the rows before
+the commit, is then keyed by a dead version), as the standings' version does."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "sponsorships:inspections-version"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def inspections_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, str(time.time_ns()), None)
+        version = cache.get(VERSION_KEY) or "0"
+    return version
+
+
+def inspections_changed() -> None:
+    cache.set(VERSION_KEY, str(time.time_ns()), None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, str(time.time_ns()), None))
+
+
+def changes_inspections(function: Callable[P, R]) -> Callable[P, R]:
+    """Marks a service that writes what the dashboards' agency figures count."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        result = function(*args, **kwargs)
+        inspections_changed()
+        return result
+
+    return wrapper
