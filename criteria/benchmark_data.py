@@ -22,6 +22,7 @@ from .models import (
     CriteriaSet,
     CriterionResult,
     Evaluation,
+    Indicator,
     IndicatorValue,
     Recognition,
 )
@@ -104,7 +105,9 @@ def _build_chunk(communes, criteria_set, criteria, rng, periods, groups) -> None
     _insert(CriterionResult, ["evaluation_id", "criterion_id", "met"], result_rows)
 
 
-def _values(criteria, subject: Subject, rng: random.Random):
+def _values(criteria, subject: Subject, rng: random.Random, typeable: bool = False):
+    """Random values around each threshold; `typeable`: only what the form accepts (a share at
+    most 100, a count whole), as a draft that an official saves again must be."""
     values, results = {}, {}
     for criterion in criteria:
         indicator_results = []
@@ -117,6 +120,10 @@ def _values(criteria, subject: Subject, rng: random.Random):
                 value = (base * Decimal(str(round(rng.uniform(0.8, 1.25), 2)))).quantize(
                     Decimal("0.1")
                 )
+                if typeable and indicator.kind == Indicator.Kind.PERCENT:
+                    value = min(value, Decimal(100))
+                if typeable and indicator.kind == Indicator.Kind.COUNT:
+                    value = value.to_integral_value()
             met = indicator_met(indicator, value, thresholds, subject)
             values[indicator.pk] = (value, met)
             indicator_results.append(met)
@@ -271,3 +278,79 @@ def build_group_decisions(*, communes: Iterable[Commune], seed: int = 51) -> dic
             CommuneGroupSetting.objects.bulk_create(settings, batch_size=2000)
             groups.update({setting.commune_id: setting.group for setting in settings})
     return groups
+
+
+DRAFT_SHARE = 10  # one xã in ten has a draft open, as in a working week before a deadline
+DRAFT_LIMIT = 1000  # and never more: the build stays bounded
+
+
+def build_drafts(
+    *,
+    criteria_set: CriteriaSet,
+    communes: Iterable[Commune],
+    seed: int = 29,
+    share: int = DRAFT_SHARE,
+    limit: int = DRAFT_LIMIT,
+) -> list[int]:
+    """A draft evaluation, every value filled, for one xã in `share` (at most `limit`) that has
+    none open: the half-year after its latest. What a commune official opens, saves and submits
+    in the load test. Returns the drafts' ids (those already open included)."""
+    rng = random.Random(seed)
+    chosen = [commune for index, commune in enumerate(communes) if index % share == 0][:limit]
+    ids = [commune.pk for commune in chosen]
+    mine = Evaluation.objects.filter(criteria_set=criteria_set, village=None, commune_id__in=ids)
+    open_drafts = dict(
+        mine.filter(status__in=[Evaluation.Status.DRAFT, Evaluation.Status.RETURNED])
+        .order_by("commune_id", "-period_end")
+        .values_list("commune_id", "pk")
+    )
+    latest: dict[int, tuple[int, int]] = {}
+    for commune_id, year, half in mine.values_list("commune_id", "year", "half"):
+        latest[commune_id] = max(latest.get(commune_id, (0, 0)), (year, half))
+    todo = [commune for commune in chosen if commune.pk not in open_drafts]
+    if not todo:
+        return list(open_drafts.values())
+    criteria = list(criteria_set.criteria.prefetch_related("indicators__thresholds"))
+    drafts, per_draft = [], []
+    for commune in todo:
+        year, half = latest.get(commune.pk, (timezone.localdate().year - 1, 2))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+        values, results = _values(
+            criteria, Subject(region=commune.region, group=None, year=year), rng, typeable=True
+        )
+        drafts.append(
+            Evaluation(
+                commune=commune,
+                criteria_set=criteria_set,
+                year=year,
+                half=half,
+                period_end=Evaluation.period_end_of(year, half),
+                status=Evaluation.Status.DRAFT,
+                met_count=sum(1 for met in results.values() if met),
+                undecided_count=sum(1 for met in results.values() if met is None),
+                criteria_count=len(results),
+            )
+        )
+        per_draft.append((values, results))
+    with transaction.atomic():
+        Evaluation.objects.bulk_create(drafts, batch_size=2000)
+        _insert(
+            IndicatorValue,
+            ["evaluation_id", "indicator_id", "value", "met"],
+            (
+                (draft.pk, indicator_id, value, met)
+                for draft, (values, _) in zip(drafts, per_draft, strict=True)
+                for indicator_id, (value, met) in values.items()
+            ),
+            defaults={"note": ""},
+        )
+        _insert(
+            CriterionResult,
+            ["evaluation_id", "criterion_id", "met"],
+            (
+                (draft.pk, criterion_id, met)
+                for draft, (_, results) in zip(drafts, per_draft, strict=True)
+                for criterion_id, met in results.items()
+            ),
+        )
+    return [*open_drafts.values(), *(draft.pk for draft in drafts)]

@@ -47,6 +47,7 @@ from communes.models import Commune, Edition, Province
 from communes.services import divisions_load, lineage_load
 from criteria.benchmark_data import (
     PERIODS_2025,
+    build_drafts,
     build_evaluations,
     build_group_decisions,
     build_recognitions,
@@ -1070,6 +1071,12 @@ class Command(BaseCommand):
             lambda: build_villages(communes=rural, village_set=village_set),
         )
         self._step(build, "recognitions", lambda: build_recognitions(criteria_set=criteria_set))
+        self._step(
+            build,
+            "drafts (1 xã in 10, at most 1,000: the load test's commune officials open them)",
+            lambda: build_drafts(criteria_set=criteria_set, communes=rural),
+            describe=lambda found: f"{len(found)} drafts open",
+        )
         today = timezone.localdate()
         self._step(
             build,
