@@ -152,10 +152,14 @@ def test_a_tiny_working_day_writes_what_each_role_does(working_day, tmp_path):
     assert Evaluation.objects.filter(status=Evaluation.Status.SUBMITTED, year=2025, half=2).exists()
     assert Evaluation.objects.filter(status=Evaluation.Status.APPROVED, year=2025, half=1).exists()
     assert InspectionReport.objects.filter(proposals="Thử tải: báo cáo kiểm tra.").exists()
+    # The agency issued its report as a document; the real worker rendered it.
+    documents = report["documents"]
+    assert documents["issued"] >= 1
+    assert documents["rendered"] == documents["issued"], out.getvalue()
     # The new figures are in the JSON.
     assert set(report["machine"]) >= {"cpus", "load_average_at_start"}
     assert report["load_generator"]["cores_used"] >= 0
-    assert {"web", "load_generator"} <= set(report["cpu_cores_used"])
+    assert {"web", "worker", "load_generator"} <= set(report["cpu_cores_used"])
     (stage,) = report["steps"]
     assert {"users", "requests_per_s", "p50_ms", "p95_ms", "p99_ms", "errors", "pages"} <= set(
         stage

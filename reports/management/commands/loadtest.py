@@ -49,6 +49,7 @@ from django.utils import timezone
 from criteria.benchmark_data import build_drafts
 from criteria.models import CommuneStanding, CriteriaSet, Evaluation
 from ntm_portal.models import Role, User
+from reports.models import Document
 from sponsorships.models import Inspection
 
 PREFIX = "loadtest-"
@@ -71,6 +72,7 @@ class Walker:
     path: list[tuple[str, str]]  # (step name, url) read on every round
     draft: int | None = None  # commune: the draft it saves and submits
     inspections: deque = field(default_factory=deque)  # agency: inspections to report on
+    issued: bool = False  # agency: has issued its report's document (once a run)
 
 
 @dataclass
@@ -238,21 +240,19 @@ def _day(browser: Browser, walker: Walker, pools: Pools, rounds: int):
             # What an official types: a remark on the first indicator, the values as they are.
             note = next((name for name in sorted(data) if name.startswith("note_")), None)
             if note:
-                data[note] = f"Thử tải: lần lưu {rounds + 1}"
+                data[note] = "Thử tải: đã lưu"
 
         browser.submit("evaluation save", html, edit, typed)
         yield
         html = browser.get("evaluation", detail)
         yield
-        if rounds >= 1:  # saved twice, then sent for review
-            browser.submit(
-                "evaluation submit",
-                html,
-                reverse("criteria:evaluation_submit", args=[walker.draft]),
-            )
-            walker.path.append(("evaluation", detail))
-            walker.draft = None
-            yield
+        # Saved, checked, sent for review; later rounds read it (a new draft comes next run).
+        browser.submit(
+            "evaluation submit", html, reverse("criteria:evaluation_submit", args=[walker.draft])
+        )
+        walker.path.append(("evaluation", detail))
+        walker.draft = None
+        yield
     elif walker.role == "province":
         pk = pools.take(pools.submitted)
         if pk is not None:
@@ -285,6 +285,13 @@ def _day(browser: Browser, walker: Walker, pools: Pools, rounds: int):
         yield
         browser.submit("report submit", html, reverse("sponsorships:report_submit", args=[pk]))
         yield
+        if not walker.issued:
+            # The report as a document: queued here, rendered to PDF by the worker.
+            html = browser.get("inspection", detail)
+            yield
+            action = reverse("reports:inspection_document_new", args=[pk])
+            walker.issued = browser.submit("document issue", html, action) is not None
+            yield
 
 
 class Processes:
@@ -355,6 +362,25 @@ def _database_url() -> str:
         f"postgres://{quote(d['USER'] or '')}:{quote(d['PASSWORD'] or '')}@"
         f"{d['HOST'] or 'localhost'}:{d['PORT'] or 5432}/{quote(str(name))}"
     )
+
+
+def _documents_rendered(since, wait: float) -> dict:
+    """The documents the users issued since `since`: how many the worker rendered, waiting up
+    to `wait` seconds for the queue to drain."""
+    issued = Document.objects.filter(created_at__gte=since, created_by__username__startswith=PREFIX)
+    begun = time.monotonic()
+    while wait and issued.filter(status=Document.Status.PENDING).exists():
+        if time.monotonic() - begun > wait:
+            break
+        time.sleep(0.5)
+    counts = dict(issued.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {
+        "issued": sum(counts.values()),
+        "rendered": counts.get(Document.Status.DONE, 0),
+        "failed": counts.get(Document.Status.FAILED, 0),
+        "pending": counts.get(Document.Status.PENDING, 0),
+        "drained_in_s": round(time.monotonic() - begun, 1),
+    }
 
 
 def _stage_summary(report: dict, cpu: dict) -> dict:
@@ -440,12 +466,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--step-seconds", type=int, default=30, help="thời gian mỗi bậc (tối đa 300)"
         )
+        parser.add_argument(
+            "--no-worker",
+            dest="with_worker",
+            action="store_false",
+            help="không tự chạy worker Celery (văn bản chờ worker có sẵn)",
+        )
         parser.add_argument("--edition", type=int, default=2024)
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "loadtest.json"))
 
     def handle(self, *args, users: int, seconds: int, url: str | None, port: int | None,
                workers: int, threads: int, think: float, steps: str, step_seconds: int,
-               edition: int, output: str, **options) -> None:  # fmt: skip
+               with_worker: bool, edition: int, output: str,
+               **options) -> None:  # fmt: skip
         seconds = max(1, min(seconds, 600))
         step_seconds = max(1, min(step_seconds, 300))
         try:
@@ -454,20 +487,24 @@ class Command(BaseCommand):
             raise CommandError("--steps: các số nguyên cách nhau bởi dấu phẩy.") from error
         self._scope(edition)  # fails early without benchmark data
         machine = {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}
-        server = None
+        server = worker = None
         try:
             if url is None:
                 port = port or _free_port()
                 url = f"http://127.0.0.1:{port}"
                 server = self._start(port, workers, threads)
+                if with_worker:
+                    worker = self._start_worker()
             self._wait_for(url)
-            processes = Processes(server.pid if server else None)
+            processes = Processes(server.pid if server else None, worker.pid if worker else None)
+            started_at = timezone.now()
             self.stdout.write(
                 f"{users} users ({', '.join(f'{r} {MIX.count(r)}' for r in dict.fromkeys(MIX))} "
                 f"per 20) for {seconds} s against {url}; think time ~{think} s; "
                 f"load at start {machine['load_average_at_start'][0]:.2f}"
             )
             results, generator, cpu = self._stage(url, users, seconds, think, edition, processes)
+            documents = _documents_rendered(started_at, wait=60 if worker else 0)
             stages = []
             for count in counts:
                 self.stdout.write(f"step: {count} users, no think time, {step_seconds} s")
@@ -475,14 +512,16 @@ class Command(BaseCommand):
                 stage = self._report(found, count, step_seconds, 0, workers, threads, used, url)
                 stages.append(_stage_summary(stage, spent))
         finally:
-            if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
+            for process in (server, worker):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=30)
             # Locked, not deleted: the history of what they wrote names them.
             User.objects.filter(username__startswith=PREFIX, is_active=True).update(is_active=False)
         report = self._report(results, users, seconds, think, workers, threads, generator, url)
         report["machine"].update(machine)
         report["cpu_cores_used"] = cpu
+        report["documents"] = documents
         report["steps"] = stages
         report["knee"] = knee(stages)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -665,6 +704,27 @@ class Command(BaseCommand):
         env["DATABASE_URL"] = _database_url()  # the database this command sees (a test's too)
         return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
 
+    def _start_worker(self) -> subprocess.Popen:
+        """A real Celery worker (one process) on the same broker: it renders the documents."""
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ntm_portal",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        self.stdout.write("celery worker: 1 process")
+        env = os.environ.copy()
+        env["DATABASE_URL"] = _database_url()
+        return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
+
     @staticmethod
     def _wait_for(url: str) -> None:
         parts = urlsplit(url)
@@ -780,6 +840,12 @@ class Command(BaseCommand):
             f"{'met' if report['meets_goal'] else 'NOT met'}; load generator used "
             f"{generator['cores_used']} of {report['machine']['cpus']} cores"
         )
+        documents = report.get("documents")
+        if documents:
+            self.stdout.write(
+                f"documents: {documents['issued']} issued, {documents['rendered']} rendered by "
+                f"the worker, {documents['failed']} failed, {documents['pending']} still pending"
+            )
         cpu = report.get("cpu_cores_used") or {}
         if cpu:
             self.stdout.write(f"CPU cores used: {_cores(cpu)}")
