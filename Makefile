@@ -147,12 +147,17 @@ benchmark: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) benchmark --scale national
 
-# 20 signed-in users of mixed roles for 60 s against gunicorn on loopback, on the benchmark's
-# data (run `make benchmark` first, with the same DATABASE_URL); writes var/loadtest.json.
+# A working day: 20 users of mixed roles sign in and read and write for 60 s against gunicorn
+# on loopback and a Celery worker, then the users step up without think time to find the knee
+# (p95 > 300 ms); on the benchmark's data (run `make benchmark` first, with the same
+# DATABASE_URL and REDIS_URL); writes var/loadtest.json.
 LOADTEST_USERS ?= 20
 LOADTEST_SECONDS ?= 60
+LOADTEST_STEPS ?= 5,10,20,40,80
+LOADTEST_STEP_SECONDS ?= 30
 loadtest: install
-	$(MANAGE) loadtest --users $(LOADTEST_USERS) --seconds $(LOADTEST_SECONDS)
+	$(MANAGE) loadtest --users $(LOADTEST_USERS) --seconds $(LOADTEST_SECONDS) \
+		--steps $(LOADTEST_STEPS) --step-seconds $(LOADTEST_STEP_SECONDS)
 
 # The database (pg_dump, or the embedded SQLite file) and media/ into one folder with a manifest;
 # `make restore BACKUP=folder` puts both back and checks the row counts against the manifest.
