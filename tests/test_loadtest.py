@@ -16,7 +16,7 @@ from criteria.benchmark_data import build_evaluations
 from criteria.catalogue import catalogue_load
 from criteria.models import CriteriaSet, Evaluation, IndicatorValue
 from criteria.standings import standings_refresh
-from ntm_portal.models import User
+from ntm_portal.models import RosterImport, User
 from reports.management.commands.loadtest import MIX, Command, _percentile, forms_of, knee
 from sponsorships.benchmark_data import build_sponsorships
 from sponsorships.models import InspectionReport
@@ -156,6 +156,10 @@ def test_a_tiny_working_day_writes_what_each_role_does(working_day, tmp_path):
     documents = report["documents"]
     assert documents["issued"] >= 1
     assert documents["rendered"] == documents["issued"], out.getvalue()
+    # One province office took a roster through the worker's check and confirmed it.
+    assert report["roster"]["checked"] is True, out.getvalue()
+    assert report["roster"]["confirmed"] is True
+    assert RosterImport.objects.filter(status=RosterImport.Status.IMPORTED).exists()
     # The new figures are in the JSON.
     assert set(report["machine"]) >= {"cpus", "load_average_at_start"}
     assert report["load_generator"]["cores_used"] >= 0

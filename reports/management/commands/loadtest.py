@@ -25,6 +25,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import socket
 import statistics
 import subprocess
@@ -48,6 +49,7 @@ from django.utils import timezone
 
 from criteria.benchmark_data import build_drafts
 from criteria.models import CommuneStanding, CriteriaSet, Evaluation
+from criteria.rosters.benchmark import roster_workbook
 from ntm_portal.models import Role, User
 from reports.models import Document
 from sponsorships.models import Inspection
@@ -73,6 +75,7 @@ class Walker:
     draft: int | None = None  # commune: the draft it saves and submits
     inspections: deque = field(default_factory=deque)  # agency: inspections to report on
     issued: bool = False  # agency: has issued its report's document (once a run)
+    imports_roster: bool = False  # one province office: a roster through check and confirm
 
 
 @dataclass
@@ -81,6 +84,8 @@ class Pools:
 
     submitted: deque = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    roster_file: bytes | None = None  # one province office uploads it, checks and confirms
+    roster: dict = field(default_factory=dict)  # what became of it
 
     def take(self, pool: deque):
         with self.lock:
@@ -150,12 +155,28 @@ class Browser:
         self.record = record
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
 
-    def send(self, step: str, method: str, path: str, data: dict | None = None):
+    def send(self, step: str, method: str, path: str, data: dict | None = None, files=None):
         headers = {}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if data is not None:
+        if files:
+            boundary = "loadtest" + secrets.token_hex(8)
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+                for name, value in (data or {}).items()
+            ]
+            for name, (filename, content) in files.items():
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                    f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                    + content
+                    + b"\r\n"
+                )
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif data is not None:
             body = urlencode(data, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         begun = time.perf_counter()
@@ -192,7 +213,7 @@ class Browser:
         self.page = path
         return self.send(step, "GET", path)[1]
 
-    def submit(self, step: str, html: str, action: str, change=None) -> str | None:
+    def submit(self, step: str, html: str, action: str, change=None, files=None) -> str | None:
         """Post the form of `html` that goes to `action` (a form without an action goes to its
         own page), as the browser would; its answer's Location, or None when the page has no
         such form (the user cannot do that now)."""
@@ -210,7 +231,7 @@ class Browser:
         data = dict(form["fields"])
         if change:
             change(data)
-        return self.send(step, "POST", action, data)[2]
+        return self.send(step, "POST", action, data, files)[2]
 
 
 def _sign_in(browser: Browser, username: str) -> bool:
@@ -254,6 +275,9 @@ def _day(browser: Browser, walker: Walker, pools: Pools, rounds: int):
         walker.draft = None
         yield
     elif walker.role == "province":
+        if walker.imports_roster:
+            walker.imports_roster = False
+            yield from _roster(browser, pools)
         pk = pools.take(pools.submitted)
         if pk is not None:
             html = browser.get("review", reverse("criteria:evaluation_detail", args=[pk]))
@@ -292,6 +316,76 @@ def _day(browser: Browser, walker: Walker, pools: Pools, rounds: int):
             action = reverse("reports:inspection_document_new", args=[pk])
             walker.issued = browser.submit("document issue", html, action) is not None
             yield
+
+
+def _roster_file(criteria_set: CriteriaSet, commune) -> bytes:
+    """The roster a province office uploads: one xã's open draft, every indicator, written the
+    way offices write (names, comma decimals, Đạt/Chưa đạt); a remark added on each row."""
+    (draft_id,) = build_drafts(criteria_set=criteria_set, communes=[commune], share=1, limit=1)
+    draft = Evaluation.objects.select_related("commune__province", "commune__district").get(
+        pk=draft_id
+    )
+    rows = []
+    for value in draft.values.select_related("indicator", "indicator__criterion").order_by(
+        "indicator__criterion__number", "indicator__position"
+    ):
+        indicator = value.indicator
+        if indicator.is_yes_no:
+            typed = "Đạt" if value.value else "Chưa đạt"
+        else:
+            typed = f"{value.value.normalize():f}".replace(".", ",")
+        rows.append(
+            [
+                len(rows) + 1,
+                draft.commune.province.name,
+                draft.commune.district.short_name,
+                draft.commune.name,
+                criteria_set.code,
+                draft.year,
+                "6 tháng đầu năm" if draft.half == 1 else "6 tháng cuối năm",
+                indicator.number,
+                typed,
+                "Thử tải: nhập từ danh sách",
+            ]
+        )
+    return roster_workbook(rows)
+
+
+def _roster(browser: Browser, pools: Pools):
+    """An evaluation roster over HTTP: upload, the worker's check (polled as the page does),
+    the preview, the confirmation. One click for the run's clock: it finishes even when the
+    run's time is up (at most a minute of polling)."""
+    started = time.monotonic()
+    listing = reverse("rosters:import_list")
+    html = browser.get("roster list", listing)
+
+    def kind(data: dict) -> None:
+        data["kind"] = "evaluations"
+
+    files = {"file": ("danh-sach-thu-tai.xlsx", pools.roster_file)}
+    location = browser.submit("roster upload", html, reverse("rosters:import_new"), kind, files)
+    path = urlsplit(location or "").path
+    if not path.rstrip("/").split("/")[-1].isdigit():
+        pools.roster = {"uploaded": False}
+        return
+    pk = int(path.rstrip("/").split("/")[-1])
+    pools.roster = {"uploaded": True, "checked": False, "confirmed": False}
+    progress = reverse("rosters:import_progress", args=[pk])
+    while time.monotonic() - started < 60:
+        status, text, _ = browser.send("roster progress", "GET", progress)
+        if status == 200 and json.loads(text).get("done"):
+            pools.roster.update(checked=True, status=json.loads(text)["status"])
+            break
+        time.sleep(0.5)
+    pools.roster["checked_in_s"] = round(time.monotonic() - started, 1)
+    detail = reverse("rosters:import_detail", args=[pk])
+    html = browser.get("roster preview", detail)
+    confirm = reverse("rosters:import_confirm", args=[pk])
+    if browser.submit("roster confirm", html, confirm):
+        html = browser.get("roster preview", detail)
+        pools.roster["confirmed"] = 'id="status"' in html and confirm not in html
+    pools.roster["done_in_s"] = round(time.monotonic() - started, 1)
+    yield
 
 
 class Processes:
@@ -503,7 +597,10 @@ class Command(BaseCommand):
                 f"per 20) for {seconds} s against {url}; think time ~{think} s; "
                 f"load at start {machine['load_average_at_start'][0]:.2f}"
             )
-            results, generator, cpu = self._stage(url, users, seconds, think, edition, processes)
+            results, generator, cpu = self._stage(
+                url, users, seconds, think, edition, processes, roster=worker is not None
+            )
+            roster_result = self.pools.roster
             documents = _documents_rendered(started_at, wait=60 if worker else 0)
             stages = []
             for count in counts:
@@ -522,6 +619,7 @@ class Command(BaseCommand):
         report["machine"].update(machine)
         report["cpu_cores_used"] = cpu
         report["documents"] = documents
+        report["roster"] = roster_result
         report["steps"] = stages
         report["knee"] = knee(stages)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -529,10 +627,11 @@ class Command(BaseCommand):
         self._print(report)
         self.stdout.write(f"written: {output}")
 
-    def _stage(self, url, users, seconds, think, edition, processes):
-        """One run: fresh users sign in, walk for `seconds`, then are removed."""
+    def _stage(self, url, users, seconds, think, edition, processes, roster=False):
+        """One run: fresh users sign in, walk for `seconds`, then are locked."""
         User.objects.filter(username__startswith=PREFIX, is_active=True).update(is_active=False)
-        walkers, pools = self._walkers(users, edition)
+        walkers, pools = self._walkers(users, edition, roster)
+        self.pools = pools
         before = processes.sample()
         results, generator = self._run(url, walkers, pools, seconds, think)
         after = processes.sample()
@@ -567,7 +666,9 @@ class Command(BaseCommand):
         )
         return criteria_set, busiest["commune__province_id"]
 
-    def _walkers(self, count: int, edition: int) -> tuple[list[Walker], Pools]:
+    def _walkers(
+        self, count: int, edition: int, roster: bool = False
+    ) -> tuple[list[Walker], Pools]:
         criteria_set, province_id = self._scope(edition)
         standings = list(
             CommuneStanding.objects.filter(
@@ -598,6 +699,8 @@ class Command(BaseCommand):
                 .values_list("pk", flat=True)[:2000]
             )
         )
+        if roster and len(standings) > officials:
+            pools.roster_file = _roster_file(criteria_set, standings[officials].commune)
         today = timezone.localdate()
         fileable = defaultdict(deque)
         for agency_id, pk in (
@@ -643,6 +746,7 @@ class Command(BaseCommand):
                 fields.update(role=Role.ADMIN, is_superuser=True)
             elif role == "province":
                 fields.update(role=Role.PROVINCE, province_id=province_id)
+                walker.imports_roster = nth == 0 and pools.roster_file is not None
             elif role == "district":
                 fields.update(role=Role.DISTRICT, district_id=district_id)
             elif role == "agency":
