@@ -163,7 +163,7 @@ def test_a_tiny_working_day_writes_what_each_role_does(working_day, tmp_path):
     # The new figures are in the JSON.
     assert set(report["machine"]) >= {"cpus", "load_average_at_start"}
     assert report["load_generator"]["cores_used"] >= 0
-    assert {"web", "worker", "load_generator"} <= set(report["cpu_cores_used"])
+    assert {"web", "postgresql", "worker", "load_generator"} <= set(report["cpu_cores_used"])
     (stage,) = report["steps"]
     assert {"users", "requests_per_s", "p50_ms", "p95_ms", "p99_ms", "errors", "pages"} <= set(
         stage

@@ -1,19 +1,22 @@
 """A working day at once: users of every role sign in and walk their day, with writes, against
 gunicorn on loopback, PostgreSQL and Redis. A benchmark, not a test.
 
-It starts gunicorn on loopback (or uses `--url`), makes `--users` throwaway users of every role
-(locked afterwards: what they wrote keeps its author) who sign in through the real login form (CSRF token included), then for
-`--seconds` each walks its day with a think time between clicks:
+It starts gunicorn on loopback (or uses `--url`) and a Celery worker, makes `--users` throwaway
+users of every role (locked afterwards: what they wrote keeps its author) who sign in through the
+real login form (CSRF token included), then for `--seconds` each walks its day with a think
+time between clicks:
 
     admin, district: dashboard → heat map → list behind a figure → commune → evaluation
-    province:        the same, then approves a submitted evaluation of its province
-    agency:          calendar → inspection → starts, fills and submits an inspection report
+    province:        the same, then approves a submitted evaluation of its province (and one
+                     office uploads a roster, waits for the worker's check, confirms it)
+    agency:          calendar → inspection → starts, fills and submits an inspection report,
+                     and issues it as a document, which the Celery worker renders
     commune:         status → opens its draft evaluation → saves values → submits it
 
 The commune officials' drafts come from the benchmark data (`build_drafts`, topped up here).
 `--steps 5,10,20,40,80` then steps the user count up without think time (`--step-seconds` each)
 and finds the **knee**: the request rate at which p95 passes 300 ms. Each step records the CPU
-the web (gunicorn), PostgreSQL and load generator processes used (from /proc), so the
+the web (gunicorn), PostgreSQL, worker and load generator processes used (from /proc), so the
 bottleneck at the knee is named. Writes var/loadtest.json and prints a table. Run it on the
 national benchmark's database (`manage.py benchmark --scale national` first).
 """
@@ -430,16 +433,21 @@ def _proc_table() -> dict[int, tuple[int, int]]:
 
 
 def _postmaster_pid() -> int | None:
-    """PostgreSQL's main process, when it runs on this machine and we may read its pid file."""
+    """PostgreSQL's main process, when it runs on this machine: the parent of this connection's
+    own server process (no privilege needed)."""
     if connection.vendor != "postgresql":
         return None
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SHOW data_directory")
-            directory = cursor.fetchone()[0]
-        return int(Path(directory, "postmaster.pid").read_text().split()[0])
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        with open(f"/proc/{backend}/stat", encoding="ascii", errors="replace") as stat:
+            name, _, rest = stat.read().rpartition(")")
+        if "postgres" not in name:
+            return None  # another host: the same number is some other process here
+        return int(rest.split()[1])
     except (DatabaseError, OSError, ValueError, IndexError):
-        return None  # no rights, another host: the figure is just not known
+        return None  # another host, no /proc: the figure is just not known
 
 
 def _database_url() -> str:
