@@ -15,7 +15,7 @@ from ntm_portal.choices import ChoiceLabels
 from ntm_portal.models import AwaitedWork
 from sponsorships.models import Agency, AssignmentDecision, Inspection
 
-from .kinds.registry import kind_choices
+from .kinds.registry import kind_choices, kind_label
 
 
 def exactly_one(*fields: str) -> models.Q:
@@ -554,6 +554,11 @@ class Document(ChoiceLabels, AwaitedWork):
                 fields=["created_at"], condition=models.Q(status="pending"), name="document_pending"
             )
         ]
+
+    def get_kind_display(self) -> str:
+        """The kind's name as the registry holds it now (a kind registered after the field's
+        choices were first read is named too; an unregistered code is shown as itself)."""
+        return str(kind_label(self.kind))
 
     def __str__(self) -> str:
         return f"{self.number_label} ({_('bản')} {self.version})"

@@ -28,6 +28,10 @@ ISSUERS_A = {"admin", "province", "agency"}
 MATRIX: list[tuple[str, str | None, str, set[str]]] = [
     ("home", None, "get", SIGNED_IN - {"norole"}),
     ("healthz", None, "get", ALL),
+    # Issue 27: the installable app's files are public (the service worker keeps nothing until
+    # a signed-in page asks it to).
+    ("service_worker", None, "get", ALL),
+    ("web_manifest", None, "get", ALL),
     ("communes:province_list", None, "get", SIGNED_IN),
     ("communes:commune_list", None, "get", SIGNED_IN),
     ("communes:province_detail", "province_a", "get", SIGNED_IN - {"norole"}),
