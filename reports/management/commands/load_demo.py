@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from communes.access import ended_district_notice
 from reports.demo import DEMO_PASSWORD, demo_load
 
 
@@ -26,3 +27,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.username:<9} {user.get_role_display()}: {user.scope_label()}"
             )
+            # A district account whose district ended only reads its history: say so here too.
+            if notice := ended_district_notice(user):
+                self.stdout.write(f"  {'':<9} {notice}")
