@@ -9,11 +9,9 @@ handed out are shared between requests: read them, never change them."""
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict, defaultdict
 
-from django.core.cache import cache
-from django.db import transaction
+from ntm_portal.versions import version_changed, version_of
 
 from .models import Criterion, Indicator, Threshold
 
@@ -27,18 +25,12 @@ _lock = threading.Lock()
 
 
 def catalogue_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(VERSION_KEY) or "0"
-    return version
+    return version_of(VERSION_KEY)
 
 
 def catalogue_changed() -> None:
-    """Now (the writing transaction's own requests) and once it commits (a catalogue built in
-    between, from the rows before the commit, is then kept under a dead version)."""
-    cache.set(VERSION_KEY, str(time.time_ns()), None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, str(time.time_ns()), None))
+    """Now and once the writing transaction commits (ntm_portal.versions)."""
+    version_changed(VERSION_KEY)
 
 
 def set_catalogue(criteria_set_id: int) -> SetCatalogue:

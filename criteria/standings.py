@@ -9,18 +9,17 @@ villages imported from rosters).
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from datetime import date
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import BigIntegerField, Case, Count, Sum, Value, When
 from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
 from communes.models import Commune, Village
+from ntm_portal.versions import version_changed, version_of
 
 from .models import (
     CommuneStanding,
@@ -47,18 +46,11 @@ VERSION_KEY = "standings:version"
 def standings_version() -> str:
     """Changes whenever the summary tables are rebuilt: the dashboards key their cached figures
     by it, so a figure is never older than the tables it counts."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(VERSION_KEY) or "0"
-    return version
+    return version_of(VERSION_KEY)
 
 
 def _standings_changed() -> None:
-    # Now (the writing transaction's own requests see its rows), and once it commits: a figure
-    # computed in between, from the rows before the commit, is then keyed by a dead version.
-    cache.set(VERSION_KEY, str(time.time_ns()), None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, str(time.time_ns()), None))
+    version_changed(VERSION_KEY)
 
 
 def standings_refresh(*, commune_ids: Collection[int] | None = None) -> int:

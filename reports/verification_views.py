@@ -16,7 +16,7 @@ from ntm_portal.uploads import MAX_BYTES, UploadRejected, accept_upload
 
 from . import issuers
 from .access import get_verifiable_document_or_404
-from .verification import is_code_shaped, verdict_of
+from .verification import is_code_shaped, signature_summary, verdict_of
 
 TEMPLATE = "verification/document.html"
 
@@ -63,7 +63,7 @@ def document_verification(request: HttpRequest, code: str) -> HttpResponse:
         {
             "document": document,
             "issuer_name": issuers.of_document(document).name,
-            "signatures": list(document.signatures.order_by("pk")),
+            "signatures": signature_summary(document),
             "record_checksum": document.record_checksum(),
             "verdict": verdict,
             "errors": errors,

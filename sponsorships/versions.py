@@ -8,12 +8,10 @@ the commit, is then keyed by a dead version), as the standings' version does."""
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from django.core.cache import cache
-from django.db import transaction
+from ntm_portal.versions import version_changed, version_of
 
 VERSION_KEY = "sponsorships:inspections-version"
 
@@ -22,16 +20,11 @@ R = TypeVar("R")
 
 
 def inspections_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(VERSION_KEY) or "0"
-    return version
+    return version_of(VERSION_KEY)
 
 
 def inspections_changed() -> None:
-    cache.set(VERSION_KEY, str(time.time_ns()), None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, str(time.time_ns()), None))
+    version_changed(VERSION_KEY)
 
 
 def changes_inspections(function: Callable[P, R]) -> Callable[P, R]:
